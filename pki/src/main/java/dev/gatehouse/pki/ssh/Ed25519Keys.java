@@ -1,0 +1,62 @@
+package dev.gatehouse.pki.ssh;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import org.apache.sshd.common.util.security.SecurityUtils;
+
+/**
+ * MINA SSHD encodes and signs with Ed25519 keys only in its own provider's classes (Bouncy Castle here), while the JDK
+ * and our sealed storage produce the JDK's classes. These conversions let either kind in.
+ */
+final class Ed25519Keys {
+
+    private Ed25519Keys() {
+    }
+
+    static boolean isEd25519(java.security.Key key) {
+        String algorithm = key.getAlgorithm();
+        return "Ed25519".equalsIgnoreCase(algorithm) || "EdDSA".equalsIgnoreCase(algorithm);
+    }
+
+    static KeyPair generate() {
+        try {
+            return forMina(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM cannot generate Ed25519 keys", e);
+        }
+    }
+
+    /** Returns the key as MINA can use it; keys of other types are returned unchanged. */
+    static PublicKey forMina(PublicKey key) {
+        if (!isEd25519(key) || SecurityUtils.getEDDSAPublicKeyType().isInstance(key)) {
+            return key;
+        }
+        try {
+            return factory().generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read the Ed25519 public key: " + e.getMessage(), e);
+        }
+    }
+
+    static KeyPair forMina(KeyPair pair) {
+        PrivateKey privateKey = pair.getPrivate();
+        if (isEd25519(privateKey) && !SecurityUtils.getEDDSAPrivateKeyType().isInstance(privateKey)) {
+            try {
+                privateKey = factory().generatePrivate(new PKCS8EncodedKeySpec(privateKey.getEncoded()));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("cannot read the Ed25519 private key: " + e.getMessage(), e);
+            }
+        }
+        return new KeyPair(forMina(pair.getPublic()), privateKey);
+    }
+
+    private static KeyFactory factory() throws GeneralSecurityException {
+        return SecurityUtils.getKeyFactory(SecurityUtils.EDDSA);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.gatehouse.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run of a real OpenSSH client program ({@code ssh}, {@code scp}, {@code sftp}) or {@code rsync} over ssh, isolated
+ * from the machine's configuration: {@code -F none}, batch mode, only the given identity, a private known_hosts.
+ *
+ * <pre>{@code
+ * CommandResult result = OpenSshClient.ssh()
+ *         .port(sshd.port()).identity(key.privateKey()).certificate(key.certificate())
+ *         .knownHosts(sshd.knownHostsLine())
+ *         .arguments("root@127.0.0.1", "true")
+ *         .run();
+ * }</pre>
+ *
+ * Without {@link #knownHosts(String...)} the host key is not checked ({@code StrictHostKeyChecking no}); with it,
+ * only those lines are trusted ({@code StrictHostKeyChecking yes}).
+ */
+public final class OpenSshClient {
+
+    /** Default limit for one run; generous because the machine running the tests may be loaded. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String program;
+    private final Map<String, String> options = new LinkedHashMap<>();
+    private final List<String> flags = new ArrayList<>();
+    private final List<String> arguments = new ArrayList<>();
+    private final List<String> knownHosts = new ArrayList<>();
+    private Integer port;
+    private Path identity;
+    private byte[] stdin = new byte[0];
+    private Duration timeout = DEFAULT_TIMEOUT;
+
+    private OpenSshClient(String program) {
+        this.program = program;
+    }
+
+    public static OpenSshClient ssh() {
+        return new OpenSshClient("ssh");
+    }
+
+    public static OpenSshClient scp() {
+        return new OpenSshClient("scp");
+    }
+
+    public static OpenSshClient sftp() {
+        return new OpenSshClient("sftp");
+    }
+
+    /** rsync with {@code -e "ssh <the options of this builder>"}; {@link #arguments} are rsync's own. */
+    public static OpenSshClient rsync() {
+        return new OpenSshClient("rsync");
+    }
+
+    public OpenSshClient port(int value) {
+        this.port = value;
+        return this;
+    }
+
+    /** The private key to offer; nothing else is offered ({@code IdentitiesOnly yes}). */
+    public OpenSshClient identity(Path privateKey) {
+        this.identity = privateKey;
+        return this;
+    }
+
+    /** A certificate file to present with the identity ({@code CertificateFile}). */
+    public OpenSshClient certificate(Path certificateFile) {
+        return option("CertificateFile", certificateFile.toString());
+    }
+
+    /** Trusts exactly these known_hosts lines and checks host keys strictly. */
+    public OpenSshClient knownHosts(String... lines) {
+        knownHosts.addAll(List.of(lines));
+        return this;
+    }
+
+    /** Any {@code -o Name=value} option; later calls for the same name replace earlier ones. */
+    public OpenSshClient option(String name, String value) {
+        options.put(name, value);
+        return this;
+    }
+
+    /** Flags placed before the arguments, e.g. {@code -N}, {@code -L 8080:host:80}, {@code -r}. */
+    public OpenSshClient flags(String... values) {
+        flags.addAll(List.of(values));
+        return this;
+    }
+
+    /** The program's operands, e.g. {@code "root@127.0.0.1", "uname -a"} for ssh. */
+    public OpenSshClient arguments(String... values) {
+        arguments.addAll(List.of(values));
+        return this;
+    }
+
+    public OpenSshClient stdin(byte[] bytes) {
+        this.stdin = bytes.clone();
+        return this;
+    }
+
+    public OpenSshClient timeout(Duration value) {
+        this.timeout = value;
+        return this;
+    }
+
+    /** Runs the program to completion; fails if it does not finish within the timeout. */
+    public CommandResult run() {
+        Path work = TempFiles.directory("gatehouse-ssh-client-");
+        try {
+            return ExternalCommand.run(command(work), stdin, timeout);
+        } finally {
+            TempFiles.deleteRecursively(work);
+        }
+    }
+
+    /**
+     * The argument vector {@link #run()} would use, for tests that drive the process themselves (interactive
+     * sessions, port forwards). Files it names (known_hosts) are written under {@code work}, which the caller owns.
+     */
+    public List<String> command(Path work) {
+        List<String> sshOptions = sshOptions(work);
+        List<String> command = new ArrayList<>();
+        if (program.equals("rsync")) {
+            List<String> transport = new ArrayList<>(List.of(OpenSshBinaries.client("ssh")));
+            if (port != null) {
+                transport.addAll(List.of("-p", port.toString()));
+            }
+            transport.addAll(sshOptions);
+            command.addAll(List.of(OpenSshBinaries.client("rsync"), "-e", shellJoin(transport)));
+        } else {
+            command.add(OpenSshBinaries.client(program));
+            if (port != null) {
+                command.addAll(List.of(program.equals("ssh") ? "-p" : "-P", port.toString()));
+            }
+            command.addAll(sshOptions);
+        }
+        command.addAll(flags);
+        command.addAll(arguments);
+        return command;
+    }
+
+    private List<String> sshOptions(Path work) {
+        Map<String, String> effective = new LinkedHashMap<>();
+        effective.put("BatchMode", "yes");
+        effective.put("ConnectTimeout", "30");
+        effective.put("GlobalKnownHostsFile", "/dev/null");
+        if (knownHosts.isEmpty()) {
+            effective.put("StrictHostKeyChecking", "no");
+            effective.put("UserKnownHostsFile", "/dev/null");
+        } else {
+            try {
+                Path file = Files.write(work.resolve("known_hosts"), knownHosts);
+                effective.put("StrictHostKeyChecking", "yes");
+                effective.put("UserKnownHostsFile", file.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (identity != null) {
+            effective.put("IdentitiesOnly", "yes");
+            effective.put("IdentityFile", identity.toString());
+            effective.put("IdentityAgent", "none");
+        }
+        effective.putAll(options);
+        List<String> result = new ArrayList<>(List.of("-F", "none"));
+        effective.forEach((name, value) -> result.addAll(List.of("-o", name + "=" + value)));
+        return result;
+    }
+
+    private static String shellJoin(List<String> words) {
+        StringBuilder joined = new StringBuilder();
+        for (String word : words) {
+            if (!joined.isEmpty()) {
+                joined.append(' ');
+            }
+            joined.append('\'').append(word.replace("'", "'\\''")).append('\'');
+        }
+        return joined.toString();
+    }
+}

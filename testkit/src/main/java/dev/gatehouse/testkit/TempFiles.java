@@ -1,0 +1,40 @@
+package dev.gatehouse.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Temporary directories for fixtures, removed again when the fixture closes. */
+final class TempFiles {
+
+    private TempFiles() {
+    }
+
+    static Path directory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory: " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteRecursively(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException ignored) {
+                    // Best effort: a leftover temp file must not fail the test that used it.
+                }
+            });
+        } catch (IOException ignored) {
+            // Same as above.
+        }
+    }
+}
