@@ -1,0 +1,174 @@
+package dev.gatehouse.audit.recording;
+
+import dev.gatehouse.audit.chain.AuditKey;
+import dev.gatehouse.audit.spool.EvidenceSpool;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The production recorder: sessions' frames go through one bounded queue to a single worker thread, which writes the
+ * asciicast chunks, finds commands, keeps each session's hash chain, signs checkpoints, and hands the result to the
+ * {@link EvidenceSpool} (which stores it, or keeps it on disk until the store is back).
+ *
+ * <p>The bastion's threads never wait: see {@link QueuedRecording} for what happens when the queue is full.
+ */
+public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncSessionRecorder.class);
+    private static final long TICK_NANOS = 100_000_000L;
+
+    private record Queued(QueuedRecording recording, Frame frame) {
+    }
+
+    private final RecorderSettings settings;
+    private final AuditKey key;
+    private final EvidenceSpool spool;
+    private final ArrayBlockingQueue<Queued> queue;
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final ConcurrentLinkedQueue<QueuedRecording> backlogged = new ConcurrentLinkedQueue<>();
+    private final Map<QueuedRecording, SessionTape> tapes = new HashMap<>();
+    private final Thread worker;
+    private volatile boolean running = true;
+
+    public AsyncSessionRecorder(RecorderSettings settings, AuditKey key, EvidenceSpool spool) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.key = Objects.requireNonNull(key, "key");
+        this.spool = Objects.requireNonNull(spool, "spool");
+        this.queue = new ArrayBlockingQueue<>(settings.queueFrames());
+        spool.submit(List.of(new Evidence.Interrupted(settings.recorderId())));
+        this.worker = Thread.ofPlatform().name("audit-recorder-" + settings.recorderId()).daemon(true)
+                .start(this::work);
+    }
+
+    @Override
+    public SessionRecording open(SessionStart start) {
+        Objects.requireNonNull(start, "start");
+        QueuedRecording r = new QueuedRecording(this, start, settings, System.nanoTime());
+        r.begin(System.nanoTime());
+        return r;
+    }
+
+    @Override
+    public boolean accepting() {
+        return running && spool.accepting();
+    }
+
+    boolean offer(QueuedRecording r, Frame f) {
+        int size = f.size();
+        if (queuedBytes.addAndGet(size) > settings.queueBytes()) {
+            queuedBytes.addAndGet(-size);
+            return false;
+        }
+        if (!queue.offer(new Queued(r, f))) {
+            queuedBytes.addAndGet(-size);
+            return false;
+        }
+        return true;
+    }
+
+    void backlogged(QueuedRecording r) {
+        backlogged.add(r);
+    }
+
+    private void work() {
+        List<Evidence> out = new ArrayList<>();
+        List<Queued> batch = new ArrayList<>();
+        long lastTick = System.nanoTime();
+        while (running || !queue.isEmpty() || !backlogged.isEmpty()) {
+            try {
+                Queued first = queue.poll(TICK_NANOS, TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, 4095);
+                }
+                for (Queued q : batch) {
+                    queuedBytes.addAndGet(-q.frame().size());
+                    apply(q.recording(), q.frame(), out);
+                    q.recording().processed++;
+                }
+                batch.clear();
+                drainBacklogs(out);
+                long now = System.nanoTime();
+                if (now - lastTick >= TICK_NANOS) {
+                    lastTick = now;
+                    for (Iterator<SessionTape> it = tapes.values().iterator(); it.hasNext();) {
+                        SessionTape tape = it.next();
+                        tape.tick(now);
+                        if (tape.ended()) {
+                            it.remove();
+                        }
+                    }
+                }
+                if (!out.isEmpty()) {
+                    spool.submit(List.copyOf(out));
+                    out.clear();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // One bad frame must not stop every other session's recording.
+                LOG.error("audit recorder worker: {}", e.toString(), e);
+                batch.clear();
+                out.clear();
+            }
+        }
+    }
+
+    private void drainBacklogs(List<Evidence> out) {
+        for (int n = backlogged.size(); n > 0; n--) {
+            QueuedRecording r = backlogged.poll();
+            if (r == null) {
+                return;
+            }
+            Frame[] frames = r.takeBacklog();
+            if (frames == null) {
+                if (r.hasBacklog()) {
+                    backlogged.add(r);
+                }
+                continue;
+            }
+            for (Frame f : frames) {
+                apply(r, f, out);
+            }
+        }
+    }
+
+    private void apply(QueuedRecording r, Frame f, List<Evidence> out) {
+        if (f instanceof Frame.Begin b) {
+            SessionTape tape = new SessionTape(b.start(), b.nanos(), settings, key, out::add);
+            tapes.put(r, tape);
+            tape.begin();
+            return;
+        }
+        SessionTape tape = tapes.get(r);
+        if (tape != null) {
+            tape.apply(f);
+            if (tape.ended()) {
+                tapes.remove(r);
+            }
+        }
+    }
+
+    /** Stops taking frames, finishes the queue, and closes the spool (undelivered evidence stays on disk). */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        spool.close();
+    }
+}

@@ -1,0 +1,16 @@
+package dev.gatehouse.audit.recording;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** One forwarded TCP flow ({@code direct-tcpip} or {@code forwarded-tcpip}), reported when it closes or is denied. */
+public record ForwardFlow(String kind, String destination, String originator, long bytesToTarget,
+        long bytesFromTarget, Duration duration, String outcome) {
+
+    public ForwardFlow {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(outcome, "outcome");
+        duration = duration == null ? Duration.ZERO : duration;
+    }
+}

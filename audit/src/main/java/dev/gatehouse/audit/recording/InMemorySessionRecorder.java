@@ -1,0 +1,158 @@
+package dev.gatehouse.audit.recording;
+
+import dev.gatehouse.audit.events.AuditEvent;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A test double for the bastion's tests: keeps every call in memory, synchronously, so a test can assert what a
+ * session recorded. Not for production (unbounded, nothing durable).
+ */
+public final class InMemorySessionRecorder implements SessionRecorder {
+
+    private final Map<String, Tape> tapes = new ConcurrentHashMap<>();
+    private volatile boolean accepting = true;
+
+    @Override
+    public SessionRecording open(SessionStart start) {
+        Tape tape = new Tape(start);
+        tapes.put(start.sessionId(), tape);
+        return tape;
+    }
+
+    @Override
+    public boolean accepting() {
+        return accepting;
+    }
+
+    /** Lets a test simulate a full spool. */
+    public void accepting(boolean value) {
+        this.accepting = value;
+    }
+
+    public Optional<Tape> session(String sessionId) {
+        return Optional.ofNullable(tapes.get(sessionId));
+    }
+
+    public List<Tape> sessions() {
+        return List.copyOf(tapes.values());
+    }
+
+    /** What one session recorded. */
+    public static final class Tape implements SessionRecording {
+        private final SessionStart start;
+        private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream input = new ByteArrayOutputStream();
+        private final List<int[]> resizes = new ArrayList<>();
+        private final List<String> commands = new ArrayList<>();
+        private final List<SftpOperation> sftp = new ArrayList<>();
+        private final List<ForwardFlow> flows = new ArrayList<>();
+        private final List<AuditEvent> events = new ArrayList<>();
+        private SessionEnd end;
+
+        Tape(SessionStart start) {
+            this.start = start;
+        }
+
+        public SessionStart start() {
+            return start;
+        }
+
+        @Override
+        public synchronized void output(byte[] data, int offset, int length) {
+            if (end == null) {
+                output.write(data, offset, length);
+            }
+        }
+
+        @Override
+        public synchronized void input(byte[] data, int offset, int length) {
+            if (end == null) {
+                input.write(data, offset, length);
+            }
+        }
+
+        @Override
+        public synchronized void resize(int cols, int rows) {
+            if (end == null) {
+                resizes.add(new int[] {cols, rows});
+            }
+        }
+
+        @Override
+        public synchronized void command(String line) {
+            if (end == null) {
+                commands.add(line);
+            }
+        }
+
+        @Override
+        public synchronized void sftp(SftpOperation operation) {
+            if (end == null) {
+                sftp.add(operation);
+            }
+        }
+
+        @Override
+        public synchronized void flow(ForwardFlow flow) {
+            if (end == null) {
+                flows.add(flow);
+            }
+        }
+
+        @Override
+        public synchronized void event(AuditEvent event) {
+            if (end == null) {
+                events.add(event);
+            }
+        }
+
+        @Override
+        public synchronized void end(SessionEnd value) {
+            if (end == null) {
+                end = value;
+            }
+        }
+
+        public synchronized byte[] output() {
+            return output.toByteArray();
+        }
+
+        public synchronized String outputText() {
+            return output.toString(StandardCharsets.UTF_8);
+        }
+
+        public synchronized byte[] input() {
+            return input.toByteArray();
+        }
+
+        public synchronized List<int[]> resizes() {
+            return List.copyOf(resizes);
+        }
+
+        public synchronized List<String> commands() {
+            return List.copyOf(commands);
+        }
+
+        public synchronized List<SftpOperation> sftpOperations() {
+            return List.copyOf(sftp);
+        }
+
+        public synchronized List<ForwardFlow> flows() {
+            return List.copyOf(flows);
+        }
+
+        public synchronized List<AuditEvent> events() {
+            return List.copyOf(events);
+        }
+
+        public synchronized Optional<SessionEnd> end() {
+            return Optional.ofNullable(end);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.gatehouse.audit.recording;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Tuning of the asynchronous recorder, validated at construction.
+ *
+ * @param recorderId        this bastion node's id: after a crash it marks only its own unfinished sessions interrupted
+ * @param recordInput       store keystrokes as asciicast {@code i} events (off by default: they can hold passwords)
+ * @param queueFrames       frames the in-memory queue holds before the policy for a full queue applies
+ * @param queueBytes        bytes the queue holds at most
+ * @param chunkBytes        an asciicast chunk is sealed when it reaches this size...
+ * @param sealInterval      ...or this age, so a crash loses at most this much of a running session
+ * @param outputBytesPerSecond sustained output rate recorded per session; beyond it output is summarised by a marker
+ * @param outputBurstBytes  burst allowed above that rate
+ */
+public record RecorderSettings(String recorderId, boolean recordInput, int queueFrames, long queueBytes,
+        int chunkBytes, Duration sealInterval, long outputBytesPerSecond, long outputBurstBytes) {
+
+    public RecorderSettings {
+        Objects.requireNonNull(recorderId, "recorderId");
+        positive("queueFrames", queueFrames);
+        positive("queueBytes", queueBytes);
+        positive("chunkBytes", chunkBytes);
+        positive("outputBytesPerSecond", outputBytesPerSecond);
+        positive("outputBurstBytes", outputBurstBytes);
+        if (sealInterval == null || sealInterval.isNegative() || sealInterval.isZero()) {
+            throw new IllegalArgumentException("sealInterval must be positive, was " + sealInterval);
+        }
+    }
+
+    /** Defaults: input off, 64 MiB queue, 1 MiB chunks sealed at least every 5 s, 4 MiB/s per session (64 MiB burst). */
+    public static RecorderSettings defaults(String recorderId) {
+        return new RecorderSettings(recorderId, false, 65_536, 64L << 20, 1 << 20, Duration.ofSeconds(5), 4L << 20,
+                64L << 20);
+    }
+
+    public RecorderSettings withRecordInput(boolean value) {
+        return new RecorderSettings(recorderId, value, queueFrames, queueBytes, chunkBytes, sealInterval,
+                outputBytesPerSecond, outputBurstBytes);
+    }
+
+    public RecorderSettings withChunking(int bytes, Duration interval) {
+        return new RecorderSettings(recorderId, recordInput, queueFrames, queueBytes, bytes, interval,
+                outputBytesPerSecond, outputBurstBytes);
+    }
+
+    public RecorderSettings withOutputLimit(long bytesPerSecond, long burstBytes) {
+        return new RecorderSettings(recorderId, recordInput, queueFrames, queueBytes, chunkBytes, sealInterval,
+                bytesPerSecond, burstBytes);
+    }
+
+    public RecorderSettings withQueue(int frames, long bytes) {
+        return new RecorderSettings(recorderId, recordInput, frames, bytes, chunkBytes, sealInterval,
+                outputBytesPerSecond, outputBurstBytes);
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+}

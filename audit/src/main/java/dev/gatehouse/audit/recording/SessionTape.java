@@ -1,0 +1,201 @@
+package dev.gatehouse.audit.recording;
+
+import dev.gatehouse.audit.chain.AuditKey;
+import dev.gatehouse.audit.chain.ChainHash;
+import dev.gatehouse.audit.chain.Checkpoints;
+import dev.gatehouse.audit.chain.SessionLink;
+import dev.gatehouse.audit.events.AuditEvent;
+import dev.gatehouse.audit.events.CanonicalJson;
+import dev.gatehouse.audit.events.LinkedEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.function.Consumer;
+
+/**
+ * The worker's state for one session: the asciicast being written, the chunk being filled, the command finder and
+ * the session's own hash chain. Single-threaded (the recorder's worker).
+ */
+final class SessionTape {
+
+    private static final int MAX_SEARCH_TEXT = 1 << 20;
+
+    private final SessionStart start;
+    private final long startNanos;
+    private final RecorderSettings settings;
+    private final AuditKey key;
+    private final Consumer<Evidence> out;
+    private final AsciicastWriter cast = new AsciicastWriter();
+    private final CommandExtractor commands = new CommandExtractor();
+    private final StringBuilder chunk = new StringBuilder();
+    private final StringBuilder chunkText = new StringBuilder();
+    private long chunkOpenedNanos;
+    private int chunkIndex;
+    private long outputBytes;
+    private int commandSeq;
+    private long seq;
+    private byte[] prev = ChainHash.GENESIS;
+    private long checkpointedSeq;
+    private boolean ended;
+
+    SessionTape(SessionStart start, long startNanos, RecorderSettings settings, AuditKey key, Consumer<Evidence> out) {
+        this.start = start;
+        this.startNanos = startNanos;
+        this.settings = settings;
+        this.key = key;
+        this.out = out;
+    }
+
+    String sessionId() {
+        return start.sessionId();
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    void begin() {
+        out.accept(new Evidence.Opened(start, settings.recorderId()));
+        link(event("session.started").time(start.startedAt())
+                .detail("login", start.login()).detail("host", start.host()).detail("network", start.network())
+                .detail("kind", start.kind().wireName()).detail("term", start.term())
+                .detail("cols", start.cols()).detail("rows", start.rows()).detail("command", start.command())
+                .detail("recorder", settings.recorderId()).build());
+        chunk.append(AsciicastWriter.header(start));
+        chunkOpenedNanos = startNanos;
+        if (start.command() != null) {
+            command(start.command(), startNanos, "exec");
+        }
+    }
+
+    void apply(Frame f) {
+        long t = Math.max(0, f.nanos() - startNanos);
+        switch (f) {
+            case Frame.Output o -> {
+                outputBytes += o.data().length;
+                String text = cast.output(t, o.data(), chunk);
+                if (chunkText.length() < MAX_SEARCH_TEXT) {
+                    chunkText.append(text, 0, Math.min(text.length(), MAX_SEARCH_TEXT - chunkText.length()));
+                }
+                commands.output(text, f.nanos());
+                foundCommands();
+            }
+            case Frame.Input i -> {
+                commands.input(i.data(), f.nanos());
+                if (settings.recordInput()) {
+                    cast.input(t, i.data(), chunk);
+                }
+            }
+            case Frame.Resize r -> {
+                cast.resize(t, r.cols(), r.rows(), chunk);
+                link(event("session.resized").detail("cols", r.cols()).detail("rows", r.rows()).build());
+            }
+            case Frame.Command c -> command(c.line(), f.nanos(), "bastion");
+            case Frame.Event e -> link(e.event().sessionId() == null
+                    ? rebind(e.event()) : e.event());
+            case Frame.Omitted o -> {
+                String label = "gatehouse: " + o.bytes() + " bytes of output not recorded (" + o.reason() + ")";
+                cast.marker(t, label, chunk);
+                link(event("recording.summarised").detail("bytes", o.bytes()).detail("reason", o.reason())
+                        .detail("offsetMillis", t / 1_000_000).build());
+            }
+            case Frame.End e -> finish(e.end(), "ended");
+            case Frame.Begin b -> {
+                // handled by the worker, which creates the tape
+            }
+        }
+        if (chunk.length() >= settings.chunkBytes()) {
+            seal();
+        }
+    }
+
+    /** Time-driven work: seal a chunk that has waited long enough, sign a checkpoint over new links. */
+    void tick(long nowNanos) {
+        if (ended) {
+            return;
+        }
+        if (nowNanos - chunkOpenedNanos >= settings.sealInterval().toNanos()) {
+            cast.flush(chunk);
+            if (!chunk.isEmpty()) {
+                seal();
+            }
+            chunkOpenedNanos = nowNanos;
+            checkpoint();
+        }
+    }
+
+    private void finish(SessionEnd end, String status) {
+        cast.flush(chunk);
+        if (!chunk.isEmpty() || chunkIndex == 0) {
+            seal();
+        }
+        link(event("session.ended").time(end.endedAt()).detail("exitStatus", end.exitStatus())
+                .detail("exitSignal", end.exitSignal()).detail("reason", end.reason())
+                .detail("chunks", chunkIndex).detail("outputBytes", outputBytes).build());
+        checkpoint();
+        out.accept(new Evidence.Closed(start.sessionId(), end, status, chunkIndex, outputBytes));
+        ended = true;
+    }
+
+    private void seal() {
+        cast.flush(chunk);
+        byte[] content = chunk.toString().getBytes(StandardCharsets.UTF_8);
+        out.accept(new Evidence.Chunk(start.sessionId(), chunkIndex, content, chunkText.toString()));
+        link(event("recording.chunk").detail("index", chunkIndex).detail("bytes", content.length)
+                .detail("sha256", HexFormat.of().formatHex(ChainHash.sha256(content, 0, content.length)))
+                .detail("key", Evidence.chunkKey(start.sessionId(), chunkIndex)).build());
+        chunkIndex++;
+        chunk.setLength(0);
+        chunkText.setLength(0);
+    }
+
+    private void checkpoint() {
+        if (seq == checkpointedSeq) {
+            return;
+        }
+        String hex = HexFormat.of().formatHex(prev);
+        byte[] signature = key.sign(Checkpoints.sessionStatement(start.sessionId(), seq, hex));
+        long covered = seq;
+        link(event("recording.checkpoint").detail("seq", covered).detail("hash", hex).detail("keyId", key.id())
+                .detail("signature", Base64.getEncoder().encodeToString(signature)).build());
+        checkpointedSeq = seq;
+    }
+
+    private void foundCommands() {
+        for (CommandExtractor.Found c : commands.drain()) {
+            command(c.line(), c.nanos(), c.source());
+        }
+    }
+
+    private void command(String line, long nanos, String source) {
+        long offsetMillis = Math.max(0, nanos - startNanos) / 1_000_000;
+        String clean = line.length() > 8192 ? line.substring(0, 8192) : line;
+        commandSeq++;
+        out.accept(new Evidence.Command(start.sessionId(), commandSeq, offsetMillis, clean.replace('\0', '\uFFFD'),
+                source));
+        link(event("session.command").detail("line", clean).detail("offsetMillis", offsetMillis)
+                .detail("source", source).detail("seq", commandSeq).build());
+    }
+
+    private AuditEvent.Builder event(String type) {
+        return AuditEvent.builder(type).actor(start.user()).sourceAddress(start.sourceAddress())
+                .target(target()).sessionId(start.sessionId());
+    }
+
+    private String target() {
+        return start.host() == null ? null : (start.login() == null ? "" : start.login() + "@") + start.host();
+    }
+
+    private AuditEvent rebind(AuditEvent e) {
+        return new AuditEvent(e.type(), e.time(), e.actor(), e.sourceAddress(), e.target(), e.outcome(),
+                start.sessionId(), e.details());
+    }
+
+    private void link(AuditEvent e) {
+        seq++;
+        byte[] hash = ChainHash.link(prev, CanonicalJson.event(e));
+        out.accept(new Evidence.Event(new LinkedEvent(e, new SessionLink(seq, prev, hash))));
+        prev = hash;
+    }
+
+}

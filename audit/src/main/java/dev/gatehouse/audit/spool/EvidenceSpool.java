@@ -1,0 +1,223 @@
+package dev.gatehouse.audit.spool;
+
+import dev.gatehouse.audit.recording.Evidence;
+import dev.gatehouse.audit.recording.EvidenceStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers recorder evidence to the store in order, and never loses it while the store is away.
+ *
+ * <p>Normally items pass through memory. When a delivery fails (PostgreSQL or the blob store down), or memory holds
+ * more than its budget, every undelivered item is written to an on-disk journal (fsync'd), and from then on new items
+ * are appended there too, so order is kept. A delivery thread retries the journal from its saved position with
+ * backoff; once the journal is delivered it is removed and items pass through memory again. After a crash the journal
+ * is found at start and delivered first. The store is idempotent, so an item delivered just before a crash and
+ * delivered again after it is stored once.
+ */
+public final class EvidenceSpool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EvidenceSpool.class);
+    private static final int BATCH_ITEMS = 2000;
+    private static final long MIN_FREE_BYTES = 64L << 20;
+
+    private final EvidenceStore store;
+    private final Journal journal;
+    private final long memoryBudget;
+    private final ArrayDeque<Evidence> memory = new ArrayDeque<>();
+    private long memoryBytes;
+    private boolean onDisk;
+    private long spills;
+    private volatile boolean failing;
+    private volatile String lastError;
+    private volatile boolean running = true;
+    private final Thread delivery;
+
+    public EvidenceSpool(Path directory, EvidenceStore store, long memoryBudgetBytes) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.memoryBudget = memoryBudgetBytes;
+        this.journal = new Journal(Objects.requireNonNull(directory, "directory"));
+        this.onDisk = journal.hasUndelivered();
+        if (onDisk) {
+            LOG.info("audit spool: delivering evidence left in {} by an earlier run", directory);
+        }
+        this.delivery = Thread.ofPlatform().name("audit-spool").daemon(true).start(this::deliver);
+    }
+
+    /** Queues items for delivery, in order. Never waits for the store. */
+    public synchronized void submit(List<Evidence> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        if (onDisk) {
+            journal.append(items);
+        } else {
+            for (Evidence e : items) {
+                memory.add(e);
+                memoryBytes += Journal.estimate(e);
+            }
+            if (memoryBytes > memoryBudget) {
+                spill();
+            }
+        }
+        notifyAll();
+    }
+
+    /** False when the spool could not keep more (disk nearly full or unwritable): the bastion's fail-closed check. */
+    public boolean accepting() {
+        return journal.usableSpace() > MIN_FREE_BYTES && !journal.broken();
+    }
+
+    /** Whether everything submitted so far has been stored. */
+    public synchronized boolean drained() {
+        return memory.isEmpty() && !onDisk && !delivering;
+    }
+
+    /** Waits until everything submitted so far is stored, or the timeout passes. */
+    public synchronized boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!drained()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    /** True while deliveries are failing (the store is away); the last error says why. */
+    public boolean failing() {
+        return failing;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    private boolean delivering;
+
+    private void deliver() {
+        long backoff = 50;
+        while (running) {
+            List<Evidence> batch;
+            long endPosition = -1;
+            boolean fromDisk;
+            long generation;
+            synchronized (this) {
+                generation = spills;
+                fromDisk = onDisk;
+                if (!fromDisk && memory.isEmpty()) {
+                    delivering = false;
+                    notifyAll();
+                    try {
+                        wait(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    continue;
+                }
+                delivering = true;
+                if (!fromDisk) {
+                    batch = new ArrayList<>(Math.min(memory.size(), BATCH_ITEMS));
+                    for (Evidence e : memory) {
+                        if (batch.size() == BATCH_ITEMS) {
+                            break;
+                        }
+                        batch.add(e);
+                    }
+                } else {
+                    batch = null;
+                }
+            }
+            if (fromDisk) {
+                Journal.Batch read = journal.read(BATCH_ITEMS);
+                if (read.items().isEmpty()) {
+                    synchronized (this) {
+                        if (journal.fullyRead()) {
+                            journal.reset();
+                            onDisk = false;
+                            notifyAll();
+                        }
+                    }
+                    continue;
+                }
+                batch = read.items();
+                endPosition = read.endPosition();
+            }
+            try {
+                store.store(batch);
+                if (failing) {
+                    LOG.info("audit store reachable again; delivering spooled evidence");
+                }
+                failing = false;
+                backoff = 50;
+                synchronized (this) {
+                    if (fromDisk) {
+                        journal.delivered(endPosition);
+                    } else if (generation == spills) {
+                        // (after a spill these items are in the journal too; delivering them again is harmless)
+                        for (int i = 0; i < batch.size(); i++) {
+                            memoryBytes -= Journal.estimate(memory.removeFirst());
+                        }
+                    }
+                    notifyAll();
+                }
+            } catch (RuntimeException e) {
+                if (!failing) {
+                    LOG.warn("audit store unavailable, spooling to disk: {}", e.getMessage());
+                }
+                failing = true;
+                lastError = e.getMessage();
+                synchronized (this) {
+                    if (!onDisk) {
+                        spill();
+                    }
+                }
+                sleep(backoff);
+                backoff = Math.min(5000, backoff * 2);
+            }
+        }
+    }
+
+    private void spill() {
+        journal.append(List.copyOf(memory));
+        memory.clear();
+        memoryBytes = 0;
+        onDisk = true;
+        spills++;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops delivering; whatever is still in memory is written to the journal for the next start. */
+    @Override
+    public void close() {
+        running = false;
+        delivery.interrupt();
+        try {
+            delivery.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (!memory.isEmpty()) {
+                spill();
+            }
+            journal.close();
+        }
+    }
+
+}

@@ -1,0 +1,60 @@
+package dev.gatehouse.audit.recording;
+
+import dev.gatehouse.audit.AuditSchema;
+import dev.gatehouse.audit.blob.BlobStore;
+import dev.gatehouse.audit.blob.FileBlobStore;
+import dev.gatehouse.audit.chain.AuditKey;
+import dev.gatehouse.audit.events.PostgresAuditStore;
+import dev.gatehouse.audit.spool.EvidenceSpool;
+import dev.gatehouse.testkit.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/** A whole recorder wired to a fresh database and a blob directory, for tests. */
+final class RecordingPipeline implements AutoCloseable {
+
+    final DataSource db;
+    final PostgresAuditStore events;
+    final BlobStore blobs;
+    final AuditKey key = AuditKey.generate();
+    final EvidenceSpool spool;
+    final AsyncSessionRecorder recorder;
+
+    RecordingPipeline(Path dir, RecorderSettings settings) {
+        this(TestDatabase.create().dataSource(), dir, settings);
+    }
+
+    RecordingPipeline(DataSource db, Path dir, RecorderSettings settings) {
+        this.db = db;
+        AuditSchema.migrate(db);
+        this.events = new PostgresAuditStore(db);
+        this.blobs = new FileBlobStore(dir.resolve("blobs"));
+        this.spool = new EvidenceSpool(dir.resolve("spool"), new PostgresEvidenceStore(events, blobs), 32 << 20);
+        this.recorder = new AsyncSessionRecorder(settings, key, spool);
+    }
+
+    void awaitStored() throws InterruptedException {
+        // The worker hands evidence to the spool within a tick; then the spool must drain.
+        Thread.sleep(300);
+        if (!spool.awaitDrained(Duration.ofSeconds(60))) {
+            throw new AssertionError("evidence not stored within 60 s: " + spool.lastError());
+        }
+    }
+
+    /** The recording's chunks concatenated: the asciicast file. */
+    String cast(String sessionId) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (String key : blobs.list("sessions/" + sessionId + "/")) {
+            all.writeBytes(blobs.get(key).orElseThrow());
+        }
+        return all.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        recorder.close();
+    }
+}
