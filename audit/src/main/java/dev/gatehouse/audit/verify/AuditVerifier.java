@@ -1,0 +1,240 @@
+package dev.gatehouse.audit.verify;
+
+import dev.gatehouse.audit.blob.BlobStore;
+import dev.gatehouse.audit.chain.AuditKey;
+import dev.gatehouse.audit.chain.ChainHash;
+import dev.gatehouse.audit.chain.Checkpoints;
+import dev.gatehouse.audit.events.AuditStoreException;
+import dev.gatehouse.audit.events.CanonicalJson;
+import dev.gatehouse.audit.events.PostgresAuditStore;
+import dev.gatehouse.audit.events.PostgresAuditStore.StoredRow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Recomputes every hash of the evidence and names each broken link: the global chain and each session's chain over
+ * the event rows, every recording chunk against the hash its {@code recording.chunk} event vouches for, and every
+ * signed checkpoint (session checkpoints in the chain, global ones in {@code audit_checkpoints}).
+ *
+ * <p>Each row's content is checked against its own stored hash, and each stored hash against the next row's
+ * "previous" hash, so one altered row is reported as that row alone.
+ */
+public final class AuditVerifier {
+
+    private static final int PAGE = 5000;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final PostgresAuditStore store;
+    private final BlobStore blobs;
+    private final AuditKey key;
+
+    public AuditVerifier(PostgresAuditStore store, BlobStore blobs, AuditKey key) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.blobs = Objects.requireNonNull(blobs, "blobs");
+        this.key = Objects.requireNonNull(key, "key");
+    }
+
+    private record SessionState(long seq, byte[] hash) {
+    }
+
+    private record ChunkClaim(String sessionId, int index, String sha256, String key, long eventId) {
+    }
+
+    public VerificationReport verify() {
+        List<BrokenLink> broken = new ArrayList<>();
+        Map<String, SessionState> sessions = new HashMap<>();
+        Map<Long, byte[]> hashAt = new HashMap<>();
+        List<ChunkClaim> chunks = new ArrayList<>();
+        Map<Long, byte[]> checkpointWanted = checkpointSeqs();
+        long lastId = 0;
+        byte[] prev = ChainHash.GENESIS;
+        long checked = 0;
+        for (List<StoredRow> page = store.rowsAfter(0, PAGE); !page.isEmpty();
+                page = store.rowsAfter(lastId, PAGE)) {
+            for (StoredRow row : page) {
+                checked++;
+                List<String> problems = new ArrayList<>();
+                if (row.id() != lastId + 1) {
+                    problems.add("events " + (lastId + 1) + ".." + (row.id() - 1) + " are missing before it");
+                }
+                if (!Arrays.equals(row.prevHash(), prev)) {
+                    problems.add("its previous-hash does not match event " + lastId + "'s hash");
+                }
+                byte[] canonical = row.canonical();
+                if (!Arrays.equals(ChainHash.link(row.prevHash(), canonical), row.hash())) {
+                    problems.add("its content does not match its hash (altered)");
+                }
+                if (row.sessionSeq() != null) {
+                    inspectSessionEvent(row, sessions, chunks, problems);
+                    sessionLink(row, canonical, sessions, problems);
+                }
+                if (!problems.isEmpty()) {
+                    broken.add(BrokenLink.event(row.id(), row.sessionId(), String.join("; ", problems)));
+                }
+                if (checkpointWanted.containsKey(row.id())) {
+                    hashAt.put(row.id(), row.hash());
+                }
+                prev = row.hash();
+                lastId = row.id();
+            }
+        }
+        int chunksChecked = checkChunks(chunks, broken);
+        long[] checkpoints = checkGlobalCheckpoints(hashAt, lastId, broken);
+        return new VerificationReport(checked, sessions.size(), chunksChecked, (int) checkpoints[0],
+                lastId - checkpoints[1], List.copyOf(broken));
+    }
+
+    private static void sessionLink(StoredRow row, byte[] canonical, Map<String, SessionState> sessions,
+            List<String> problems) {
+        SessionState s = sessions.getOrDefault(row.sessionId(), new SessionState(0, ChainHash.GENESIS));
+        if (row.sessionSeq() != s.seq() + 1) {
+            problems.add("session link " + row.sessionSeq() + " follows link " + s.seq() + " (missing or reordered)");
+        }
+        if (!Arrays.equals(ChainHash.link(s.hash(), canonical), row.sessionHash())
+                && problems.stream().noneMatch(p -> p.contains("altered"))) {
+            problems.add("its session hash does not follow from the session's previous link");
+        }
+        sessions.put(row.sessionId(), new SessionState(row.sessionSeq(), row.sessionHash()));
+    }
+
+    private void inspectSessionEvent(StoredRow row, Map<String, SessionState> sessions, List<ChunkClaim> chunks,
+            List<String> problems) {
+        Map<String, Object> details;
+        try {
+            details = CanonicalJson.readObject(row.details());
+        } catch (RuntimeException e) {
+            problems.add("its details are not JSON");
+            return;
+        }
+        switch (row.type()) {
+            case "recording.chunk" -> chunks.add(new ChunkClaim(row.sessionId(), number(details.get("index")),
+                    String.valueOf(details.get("sha256")), String.valueOf(details.get("key")), row.id()));
+            case "recording.checkpoint" -> {
+                long seq = number(details.get("seq"));
+                String hash = String.valueOf(details.get("hash"));
+                byte[] signature = decode(details.get("signature"));
+                // The checkpoint covers the link just before itself.
+                SessionState before = sessions.get(row.sessionId());
+                long coveredSeq = row.sessionSeq() - 1;
+                if (seq != coveredSeq) {
+                    problems.add("checkpoint claims link " + seq + " but follows link " + coveredSeq);
+                }
+                if (!key.id().equals(details.get("keyId"))) {
+                    problems.add("checkpoint signed by unknown key " + details.get("keyId"));
+                } else if (signature == null
+                        || !key.verify(Checkpoints.sessionStatement(row.sessionId(), seq, hash), signature)) {
+                    problems.add("checkpoint signature is invalid");
+                }
+                if (before == null || !HEX.formatHex(before.hash()).equals(hash)) {
+                    problems.add("checkpoint hash differs from the session chain it signs");
+                }
+            }
+            default -> {
+                // other events carry no further evidence
+            }
+        }
+    }
+
+    /** Checks each claimed chunk's bytes, and that each session's chunks run 0..n-1 without a gap. */
+    private int checkChunks(List<ChunkClaim> claims, List<BrokenLink> broken) {
+        Map<String, Integer> nextIndex = new HashMap<>();
+        for (ChunkClaim c : claims) {
+            int expected = nextIndex.getOrDefault(c.sessionId(), 0);
+            if (c.index() != expected) {
+                broken.add(BrokenLink.chunk(c.sessionId(), expected, "missing: the next chunk event names index "
+                        + c.index()));
+            }
+            nextIndex.put(c.sessionId(), c.index() + 1);
+            Optional<byte[]> content;
+            try {
+                content = blobs.get(c.key());
+            } catch (RuntimeException e) {
+                broken.add(BrokenLink.chunk(c.sessionId(), c.index(), "unreadable: " + e.getMessage()));
+                continue;
+            }
+            if (content.isEmpty()) {
+                broken.add(BrokenLink.chunk(c.sessionId(), c.index(), "missing from the blob store (" + c.key() + ")"));
+            } else if (!HEX.formatHex(ChainHash.sha256(content.get(), 0, content.get().length)).equals(c.sha256())) {
+                broken.add(BrokenLink.chunk(c.sessionId(), c.index(), "content does not match the hash recorded in"
+                        + " event " + c.eventId() + " (altered)"));
+            }
+        }
+        return claims.size();
+    }
+
+    private Map<Long, byte[]> checkpointSeqs() {
+        Map<Long, byte[]> seqs = new HashMap<>();
+        for (Checkpoint c : globalCheckpoints()) {
+            seqs.put(c.seq(), c.hash());
+        }
+        return seqs;
+    }
+
+    private record Checkpoint(long seq, byte[] hash, OffsetDateTime time, String keyId, byte[] signature) {
+    }
+
+    /** Returns {checked, highest valid seq}. */
+    private long[] checkGlobalCheckpoints(Map<Long, byte[]> hashAt, long lastId, List<BrokenLink> broken) {
+        int checked = 0;
+        long signedUpTo = 0;
+        for (Checkpoint c : globalCheckpoints()) {
+            checked++;
+            String statement = Checkpoints.globalStatement(c.seq(), HEX.formatHex(c.hash()),
+                    c.time().toInstant().truncatedTo(ChronoUnit.MICROS).toString());
+            if (!key.id().equals(c.keyId())) {
+                broken.add(BrokenLink.checkpoint(c.seq(), "signed by unknown key " + c.keyId()));
+            } else if (!key.verify(statement, c.signature())) {
+                broken.add(BrokenLink.checkpoint(c.seq(), "signature is invalid"));
+            } else if (c.seq() > lastId) {
+                broken.add(BrokenLink.checkpoint(c.seq(), "signed a chain longer than what is stored (events "
+                        + (lastId + 1) + ".." + c.seq() + " are gone)"));
+            } else if (!Arrays.equals(hashAt.get(c.seq()), c.hash())) {
+                broken.add(BrokenLink.checkpoint(c.seq(), "the stored chain at event " + c.seq()
+                        + " differs from what was signed (events rewritten)"));
+            } else {
+                signedUpTo = Math.max(signedUpTo, c.seq());
+            }
+        }
+        return new long[] {checked, signedUpTo};
+    }
+
+    private List<Checkpoint> globalCheckpoints() {
+        try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, hash, time, key_id, signature FROM audit_checkpoints ORDER BY seq");
+                ResultSet rs = ps.executeQuery()) {
+            List<Checkpoint> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new Checkpoint(rs.getLong(1), rs.getBytes(2), rs.getObject(3, OffsetDateTime.class),
+                        rs.getString(4), rs.getBytes(5)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new AuditStoreException("cannot read audit checkpoints: " + e.getMessage(), e);
+        }
+    }
+
+    private static int number(Object o) {
+        return o instanceof Number n ? n.intValue() : -1;
+    }
+
+    private static byte[] decode(Object o) {
+        try {
+            return o == null ? null : Base64.getDecoder().decode(o.toString());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
