@@ -11,20 +11,23 @@ import java.security.spec.X509EncodedKeySpec;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
- * MINA SSHD encodes and signs with Ed25519 keys only in its own provider's classes (Bouncy Castle here), while the JDK
- * and our sealed storage produce the JDK's classes. These conversions let either kind in.
+ * Ed25519 keys as MINA SSHD needs them. MINA encodes and signs with Ed25519 keys only in its own provider's classes
+ * (Bouncy Castle here), while the JDK and {@code seal.PrivateKeys} produce the JDK's classes; these conversions let
+ * either kind in. Other key types pass through unchanged.
  */
-final class Ed25519Keys {
+public final class Ed25519Keys {
 
     private Ed25519Keys() {
     }
 
-    static boolean isEd25519(java.security.Key key) {
+    /** True for an Ed25519 key of any provider. */
+    public static boolean isEd25519(java.security.Key key) {
         String algorithm = key.getAlgorithm();
         return "Ed25519".equalsIgnoreCase(algorithm) || "EdDSA".equalsIgnoreCase(algorithm);
     }
 
-    static KeyPair generate() {
+    /** A fresh Ed25519 key pair MINA can sign with, e.g. the bastion's per-session login key. */
+    public static KeyPair generate() {
         try {
             return forMina(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
         } catch (GeneralSecurityException e) {
@@ -33,7 +36,7 @@ final class Ed25519Keys {
     }
 
     /** Returns the key as MINA can use it; keys of other types are returned unchanged. */
-    static PublicKey forMina(PublicKey key) {
+    public static PublicKey forMina(PublicKey key) {
         if (!isEd25519(key) || SecurityUtils.getEDDSAPublicKeyType().isInstance(key)) {
             return key;
         }
@@ -44,7 +47,8 @@ final class Ed25519Keys {
         }
     }
 
-    static KeyPair forMina(KeyPair pair) {
+    /** Returns the pair as MINA can use it; pairs of other types are returned unchanged. */
+    public static KeyPair forMina(KeyPair pair) {
         PrivateKey privateKey = pair.getPrivate();
         if (isEd25519(privateKey) && !SecurityUtils.getEDDSAPrivateKeyType().isInstance(privateKey)) {
             try {

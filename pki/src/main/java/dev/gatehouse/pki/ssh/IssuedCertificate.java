@@ -1,5 +1,7 @@
 package dev.gatehouse.pki.ssh;
 
+import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +24,16 @@ public record IssuedCertificate(OpenSshCertificate certificate, long serial) {
     /** The {@code ...-cert-v01@openssh.com base64} line OpenSSH reads as a certificate file. */
     public String toOpenSshLine() {
         return PublicKeyEntry.toString(certificate);
+    }
+
+    /**
+     * The identity a MINA SSHD client logs in with: this certificate as the public half and the subject's private key
+     * ({@code session.addPublicKeyIdentity(issued.identity(subjectPrivateKey))}).
+     */
+    public KeyPair identity(PrivateKey subjectPrivateKey) {
+        Objects.requireNonNull(subjectPrivateKey, "subjectPrivateKey");
+        return new KeyPair(certificate,
+                Ed25519Keys.forMina(new KeyPair(certificate.getCertPubKey(), subjectPrivateKey)).getPrivate());
     }
 
     public String keyId() {
