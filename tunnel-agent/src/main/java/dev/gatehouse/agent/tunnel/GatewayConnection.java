@@ -1,0 +1,219 @@
+package dev.gatehouse.agent.tunnel;
+
+import dev.gatehouse.tunnel.protocol.LinkLiveness;
+import dev.gatehouse.tunnel.protocol.TunnelCodecs;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's link to one gateway node: dials out, serves HTTP/2 over mutual TLS, and reconnects with jittered
+ * backoff until retired. The agent is the HTTP/2 server on this connection.
+ */
+final class GatewayConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayConnection.class);
+
+    interface Events {
+        /** {@code nodes}: node id to tunnel address; {@code from} learnt it is connected to node {@code nodeId}. */
+        void nodesAnnounced(GatewayConnection from, Map<String, String> nodes);
+
+        void up(GatewayConnection connection);
+
+        void down(GatewayConnection connection);
+    }
+
+    private final String address;
+    private final String host;
+    private final int port;
+    private final AgentRuntime runtime;
+    private final EventLoopGroup group;
+    private final Supplier<SslContext> tls;
+    private final Events events;
+    private final Backoff backoff;
+    private volatile Channel channel;
+    private volatile boolean retired;
+    private volatile boolean up;
+    private volatile String nodeId;
+
+    GatewayConnection(String address, AgentRuntime runtime, EventLoopGroup group, Supplier<SslContext> tls,
+            Events events) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("gateway address '" + address + "' must be host:port");
+        }
+        this.address = address;
+        String h = address.substring(0, colon);
+        this.host = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+        this.port = Integer.parseInt(address.substring(colon + 1));
+        this.runtime = runtime;
+        this.group = group;
+        this.tls = tls;
+        this.events = events;
+        this.backoff = new Backoff(runtime.settings().initialBackoff(), runtime.settings().maxBackoff());
+    }
+
+    String address() {
+        return address;
+    }
+
+    boolean isUp() {
+        return up;
+    }
+
+    void connect() {
+        if (retired) {
+            return;
+        }
+        AgentSettings settings = runtime.settings();
+        ChannelFuture connecting = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(tls.get().newHandler(ch.alloc(), host, port), new Negotiation());
+                    }
+                })
+                .connect(host, port);
+        channel = connecting.channel();
+        connecting.addListener((ChannelFuture done) -> {
+            if (!done.isSuccess()) {
+                log.info("gateway {} unreachable: {}", address, done.cause().getMessage());
+                scheduleReconnect();
+            } else {
+                done.channel().closeFuture().addListener(closed -> {
+                    if (up) {
+                        up = false;
+                        log.warn("link to gateway {} lost", address);
+                        events.down(this);
+                    }
+                    scheduleReconnect();
+                });
+            }
+        });
+    }
+
+    private void scheduleReconnect() {
+        if (retired || group.isShuttingDown()) {
+            return;
+        }
+        long delay = backoff.next().toMillis();
+        log.info("reconnecting to gateway {} in {} ms", address, delay);
+        group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops reconnecting and closes the link (the node left, or the agent stops). */
+    void retire() {
+        retired = true;
+        Channel current = channel;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    /** Closes the link abruptly; it will reconnect (tests, and a renewed certificate). */
+    void drop() {
+        Channel current = channel;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    void nodesAnnounced(String announcingNode, Map<String, String> nodes) {
+        if (!announcingNode.isEmpty()) {
+            nodeId = announcingNode;
+        }
+        events.nodesAnnounced(this, nodes);
+    }
+
+    /** The id of the node at the other end, once it announced itself; null before. */
+    String nodeId() {
+        return nodeId;
+    }
+
+    private final class Negotiation extends ApplicationProtocolNegotiationHandler {
+        Negotiation() {
+            super("none");
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                log.warn("gateway {} did not agree to HTTP/2 (ALPN '{}'); closing", address, protocol);
+                ctx.close();
+                return;
+            }
+            AgentSettings settings = runtime.settings();
+            ctx.pipeline().addLast(LinkLiveness.idleDetector(settings.pingInterval(), settings.linkTimeout()),
+                    TunnelCodecs.agent(),
+                    new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                        @Override
+                        protected void initChannel(Http2StreamChannel ch) {
+                            ch.pipeline().addLast(new AgentRequestHandler(runtime, GatewayConnection.this));
+                        }
+                    }),
+                    LinkLiveness.of(settings.linkTimeout(), "gateway " + address),
+                    new LinkEvents());
+            ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(TunnelCodecs.CONNECTION_WINDOW_INCREMENT));
+            backoff.reset();
+            up = true;
+            log.info("link to gateway {} up", address);
+            events.up(GatewayConnection.this);
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            Throwable root = cause;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            log.warn("TLS handshake with gateway {} failed: {}", address, root.getMessage());
+            ctx.close();
+        }
+    }
+
+    private final class LinkEvents extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2GoAwayFrame) {
+                log.info("gateway {} is draining (GOAWAY)", address);
+            }
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("link to gateway {}: {}; closing it", address, cause.getMessage());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "gateway " + address;
+    }
+}

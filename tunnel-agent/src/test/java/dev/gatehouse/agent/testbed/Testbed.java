@@ -1,0 +1,82 @@
+package dev.gatehouse.agent.testbed;
+
+import dev.gatehouse.agent.config.AllowList;
+import dev.gatehouse.agent.tunnel.AgentCredentials;
+import dev.gatehouse.agent.tunnel.AgentSettings;
+import dev.gatehouse.agent.tunnel.TunnelAgent;
+import dev.gatehouse.tunnel.gateway.InMemoryAgentRegistry;
+import dev.gatehouse.tunnel.gateway.InMemoryNodeRegistry;
+import dev.gatehouse.tunnel.gateway.TunnelListener;
+import dev.gatehouse.tunnel.gateway.TunnelListenerConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** Gateway nodes and agents in one JVM over real TLS on 127.0.0.1, with test PKI and in-memory registries. */
+public final class Testbed implements AutoCloseable {
+
+    public final TestPki agentCa = TestPki.create("test agent CA");
+    public final TestPki gatewayCa = TestPki.create("test gateway CA");
+    public final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
+    public final InMemoryAgentRegistry agents = new InMemoryAgentRegistry();
+    public final TestEnrollment enrollment = new TestEnrollment(agentCa);
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+
+    /** A gateway node with short liveness timings for tests; {@code advertised} null means its own port. */
+    public TunnelListener gateway(String nodeId, String advertised) throws Exception {
+        TestPki.Issued server = gatewayCa.server();
+        TunnelListenerConfig config = TunnelListenerConfig.defaults(nodeId, "127.0.0.1", 0,
+                        advertised == null ? "127.0.0.1" : advertised, server.keys().getPrivate(),
+                        List.of(server.certificate(), gatewayCa.certificate()), List.of(agentCa.certificate()))
+                .withLiveness(Duration.ofSeconds(1), Duration.ofSeconds(6))
+                .withTimings(Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2));
+        TunnelListener listener = new TunnelListener(config, enrollment, agents, nodes);
+        toClose.push(listener);
+        return listener;
+    }
+
+    public static AgentSettings agentSettings(String... allow) {
+        return AgentSettings.defaults(AllowList.parse(List.of(allow)))
+                .withLiveness(Duration.ofSeconds(1), Duration.ofSeconds(6))
+                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+    }
+
+    /** An agent with a certificate from the agent CA, started against {@code gateway}. */
+    public TunnelAgent agent(String name, String network, String gateway, AgentSettings settings) throws Exception {
+        TestPki.Issued issued = agentCa.agent(name, network);
+        TunnelAgent agent = new TunnelAgent(gateway, settings, new AgentCredentials(issued.keys().getPrivate(),
+                List.of(issued.certificate()), List.of(gatewayCa.certificate())), "test");
+        toClose.push(agent);
+        agent.start();
+        return agent;
+    }
+
+    public static String address(InetSocketAddress bound) {
+        return "127.0.0.1:" + bound.getPort();
+    }
+
+    /** Waits (generously: the machine is shared) until {@code condition} holds. */
+    public static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    public void closeLater(AutoCloseable closeable) {
+        toClose.push(closeable);
+    }
+
+    @Override
+    public void close() throws Exception {
+        while (!toClose.isEmpty()) {
+            toClose.pop().close();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.gatehouse.tunnel.gateway;
+
+import dev.gatehouse.tunnel.protocol.AgentIdentity;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * Issues agent certificates; the control plane implements it over its join tokens and X.509 CA. The certificate's
+ * subject must be {@code CN=<agentName>@<network>} ({@link AgentIdentity#commonName()}), set here, not taken from
+ * the CSR.
+ */
+public interface AgentEnrollment {
+
+    /** Consumes the one-time token (it must be unexpired, unused and for {@code request.network()}) and signs. */
+    List<X509Certificate> join(JoinRequest request) throws EnrollmentException;
+
+    /** Signs a fresh CSR for an agent that proved its current, still valid certificate. */
+    List<X509Certificate> renew(AgentIdentity agent, byte[] csr) throws EnrollmentException;
+}

@@ -1,0 +1,39 @@
+package dev.gatehouse.tunnel.gateway;
+
+import java.io.Closeable;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A two-way byte stream to a target inside an agent network, as blocking streams: this is what MINA SSHD's client
+ * and the bastion's {@code DialedConnection} consume, with one copy per direction (the caller's array to and from
+ * Netty buffers). It survives breaks of the agent link shorter than the resume grace period without the reader or
+ * writer noticing.
+ */
+public interface TunnelStream extends Closeable {
+
+    String network();
+
+    /** {@code host:port} as the agent dialled it. */
+    String target();
+
+    /** The agent that carries the stream. */
+    String agentId();
+
+    /** Bytes from the target; end of stream when the target closed its side, an IOException if the stream broke. */
+    InputStream input();
+
+    /** Bytes to the target; blocks while the unacknowledged window is full. */
+    OutputStream output();
+
+    /** Half-close: the target reads end of stream, its answer still arrives on {@link #input()}. */
+    void shutdownOutput();
+
+    /** Completes when both directions are done (null) or the stream was aborted (the reason). */
+    CompletableFuture<String> ended();
+
+    /** Finishes the output and stops reading; aborts the stream if the target does not finish soon. */
+    @Override
+    void close();
+}
