@@ -29,8 +29,17 @@ final class OpenSshBinaries {
                 + " apt-get install " + owner);
     }
 
-    /** The OpenSSH version as major * 100 + minor (9.2 is 902), read from {@code ssh -V}. */
+    private static volatile int version;
+
+    /** The OpenSSH version as major * 100 + minor (9.2 is 902), read once from {@code ssh -V}. */
     static int version() {
+        if (version == 0) {
+            version = readVersion();
+        }
+        return version;
+    }
+
+    private static int readVersion() {
         CommandResult result = ExternalCommand.run(java.util.List.of(client("ssh"), "-V"), new byte[0],
                 java.time.Duration.ofSeconds(30));
         Matcher matcher = VERSION.matcher(result.stderr() + result.stdoutText());

@@ -55,6 +55,11 @@ public final class OpenSshServer implements AutoCloseable {
         return "127.0.0.1";
     }
 
+    /** The only account that can log in: sshd runs as the current user (root on the CI machines). */
+    public String loginUser() {
+        return System.getProperty("user.name");
+    }
+
     /** The host's public key line, {@code ssh-ed25519 AAAA... comment}. */
     public String hostKeyLine() {
         return hostKey.publicKeyLine();

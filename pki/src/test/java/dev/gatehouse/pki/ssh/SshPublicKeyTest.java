@@ -117,6 +117,19 @@ class SshPublicKeyTest {
     }
 
     @Test
+    void parseWhenSecurityKeyEcdsaThenAccepted() {
+        byte[] p256 = SshWire.blobOf(SshPublicKey.of(generate("EC", "secp256r1"), "").openSshLine());
+        byte[] point = java.util.Arrays.copyOfRange(p256, p256.length - 65, p256.length);
+        byte[] sk = SshWire.blob().string("sk-ecdsa-sha2-nistp256@openssh.com").string("nistp256").string(point)
+                .string("ssh:").bytes();
+
+        SshPublicKey parsed = SshPublicKey.parse(SshWire.line("sk-ecdsa-sha2-nistp256@openssh.com", sk));
+
+        assertThat(parsed.algorithm()).isEqualTo("sk-ecdsa-sha2-nistp256@openssh.com");
+        assertThat(parsed.fingerprint()).isEqualTo(SshPublicKey.fingerprint(parsed.key()));
+    }
+
+    @Test
     void parseWhenSecurityKeyMissesApplicationThenTruncated() {
         byte[] sk = SshWire.blob().string("sk-ssh-ed25519@openssh.com")
                 .string(java.util.Arrays.copyOfRange(ED25519_BLOB, ED25519_BLOB.length - 32, ED25519_BLOB.length))
