@@ -1,0 +1,31 @@
+package dev.gatehouse.sshproxy.access;
+
+import java.security.PublicKey;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who may go where: the bastion's questions to the control plane. Implemented in-process by the control plane in the
+ * all-in-one and by an HTTP client in a standalone bastion. Every method answers quickly (cached) and never throws for
+ * a refusal: refusals are {@link Decision.Denied} with a reason the user may read.
+ */
+public interface AccessDecider {
+
+    /** Whose key this is; denied when the key is unknown, revoked, or its owner disabled. */
+    Decision<GatewayUser> authenticate(PublicKey key);
+
+    /** May {@code user} log in as {@code login} on the host named {@code host}? Allowed carries the target to dial. */
+    Decision<Target> authorizeLogin(GatewayUser user, String login, String host);
+
+    /**
+     * May {@code user} open a TCP flow to {@code destination}? {@code via} is the target whose session carries the
+     * forward, when there is one (its network is then where the flow is dialled).
+     */
+    Decision<ForwardRoute> authorizeForward(GatewayUser user, Optional<Target> via, HostAndPort destination);
+
+    /** The hosts and logins {@code user} may use, for the menu. */
+    List<Reachable> reachable(GatewayUser user);
+
+    /** Records the host key a target presented on first contact, so later sessions pin it. */
+    void learnHostKey(String targetName, PublicKey hostKey);
+}

@@ -1,0 +1,17 @@
+package dev.gatehouse.sshproxy.dial;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/** A connected, two-way byte stream. */
+public interface DialedConnection extends Closeable {
+
+    InputStream input() throws IOException;
+
+    OutputStream output() throws IOException;
+
+    /** Signals end of data towards the destination while still reading its answer. */
+    void shutdownOutput() throws IOException;
+}

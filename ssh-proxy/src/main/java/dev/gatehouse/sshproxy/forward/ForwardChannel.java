@@ -1,0 +1,149 @@
+package dev.gatehouse.sshproxy.forward;
+
+import dev.gatehouse.sshproxy.dial.DialedConnection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.ChannelOutputStream;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.channel.AbstractServerChannel;
+
+/**
+ * A {@code direct-tcpip} channel ({@code ssh -J}, {@code -W}, {@code -L}) relayed to a dialled byte stream. The
+ * decision and the dial happen in {@link ForwardOpener} off the I/O thread; data towards the destination is queued and
+ * the SSH window released only once written, so a slow destination slows the client instead of filling memory.
+ */
+public final class ForwardChannel extends AbstractServerChannel {
+
+    private static final byte[] EOF = new byte[0];
+    private static final int CHUNK = 32 * 1024;
+
+    private final ForwardOpener opener;
+    private final BlockingQueue<byte[]> towardsDestination = new LinkedBlockingQueue<>();
+    private final AtomicLong bytesOut = new AtomicLong();
+    private final AtomicLong bytesIn = new AtomicLong();
+    private volatile DialedConnection connection;
+
+    ForwardChannel(ForwardOpener opener) {
+        super("", java.util.List.of(), null);
+        this.opener = opener;
+    }
+
+    @Override
+    protected OpenFuture doInit(Buffer buffer) {
+        String host = buffer.getString();
+        int port = buffer.getInt();
+        String originator = buffer.getString() + ":" + buffer.getInt();
+        DefaultOpenFuture future = new DefaultOpenFuture(this, futureLock);
+        Thread.ofVirtual().name("forward-open-" + getChannelId()).start(() -> {
+            try {
+                connection = opener.open(this, host, port, originator);
+                // MINA sends the open confirmation from this signal, so it must precede any data.
+                signalChannelOpenSuccess();
+                future.setOpened();
+                Thread.ofVirtual().name("forward-in-" + getChannelId()).start(this::pumpFromDestination);
+                Thread.ofVirtual().name("forward-out-" + getChannelId()).start(this::pumpToDestination);
+            } catch (ForwardRefusedException e) {
+                fail(future, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                fail(future, SshConstants.SSH_OPEN_CONNECT_FAILED, e.getMessage());
+            }
+        });
+        return future;
+    }
+
+    private void fail(DefaultOpenFuture future, int reasonCode, String reason) {
+        // MINA replaces the failure text with a generic one; ExplainedOpenFailures puts this reason back.
+        ExplainedOpenFailures.explain(getSession(), getRecipient(), reason);
+        SshChannelOpenException failure = new SshChannelOpenException(getChannelId(), reasonCode, reason);
+        signalChannelOpenFailure(failure);
+        future.setException(failure);
+    }
+
+    private void pumpFromDestination() {
+        byte[] buffer = new byte[CHUNK];
+        try (OutputStream toClient = new ChannelOutputStream(this, getRemoteWindow(), log,
+                SshConstants.SSH_MSG_CHANNEL_DATA, true)) {
+            InputStream in = connection.input();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                toClient.write(buffer, 0, n);
+                toClient.flush();
+                bytesIn.addAndGet(n);
+            }
+        } catch (IOException e) {
+            log.trace("destination read ended", e);
+        }
+        finishDirection();
+    }
+
+    private void pumpToDestination() {
+        try {
+            OutputStream out = connection.output();
+            while (true) {
+                byte[] chunk = towardsDestination.take();
+                if (chunk == EOF) {
+                    connection.shutdownOutput();
+                    break;
+                }
+                out.write(chunk);
+                out.flush();
+                bytesOut.addAndGet(chunk.length);
+                getLocalWindow().release(chunk.length);
+            }
+        } catch (IOException e) {
+            log.trace("destination write ended", e);
+            close(false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finishDirection();
+    }
+
+    private final AtomicLong finished = new AtomicLong();
+
+    private void finishDirection() {
+        if (finished.incrementAndGet() == 2) {
+            close(false);
+        }
+    }
+
+    @Override
+    protected void doWriteData(byte[] data, int off, long len) {
+        towardsDestination.add(Arrays.copyOfRange(data, off, off + (int) len));
+    }
+
+    @Override
+    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
+        throw new IOException("direct-tcpip channels carry no extended data");
+    }
+
+    @Override
+    public void handleEof() throws IOException {
+        super.handleEof();
+        towardsDestination.add(EOF);
+    }
+
+    @Override
+    protected void preClose() {
+        DialedConnection open = connection;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        towardsDestination.add(EOF);
+        opener.closed(this, bytesOut.get(), bytesIn.get());
+        super.preClose();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.gatehouse.sshproxy.forward;
+
+import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.Decision;
+import dev.gatehouse.sshproxy.access.ForwardRoute;
+import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.sshproxy.access.HostAndPort;
+import dev.gatehouse.sshproxy.access.Target;
+import dev.gatehouse.sshproxy.dial.DialedConnection;
+import dev.gatehouse.sshproxy.dial.DirectDialer;
+import dev.gatehouse.sshproxy.dial.TargetDialer;
+import dev.gatehouse.sshproxy.events.BastionListener;
+import dev.gatehouse.sshproxy.events.Denial;
+import dev.gatehouse.sshproxy.events.FlowRecord;
+import dev.gatehouse.sshproxy.events.SessionInfo;
+import dev.gatehouse.sshproxy.session.SessionKeys;
+import dev.gatehouse.sshproxy.session.TargetConnection;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.server.session.ServerSession;
+
+/**
+ * Decides what a {@code direct-tcpip} request is: a ProxyJump to a host this person may log in to (port 22, the
+ * inner SSH is terminated by this bastion), or a port forward a role must grant (dialled inside the granted network).
+ */
+public final class ForwardOpener implements ChannelFactory {
+
+    private static final int SSH_PORT = 22;
+
+    private final AccessDecider decider;
+    private final TargetDialer dialer;
+    private final JumpRegistry jumps;
+    private final Supplier<InetSocketAddress> self;
+    private final BastionListener listener;
+    private final Duration timeout;
+    private final Map<ForwardChannel, OpenFlow> flows = new ConcurrentHashMap<>();
+
+    private record OpenFlow(SessionInfo session, ForwardRoute route, Instant start) {
+    }
+
+    public ForwardOpener(AccessDecider decider, TargetDialer dialer, JumpRegistry jumps,
+                         Supplier<InetSocketAddress> self, BastionListener listener, Duration timeout) {
+        this.decider = Objects.requireNonNull(decider, "decider");
+        this.dialer = Objects.requireNonNull(dialer, "dialer");
+        this.jumps = Objects.requireNonNull(jumps, "jumps");
+        this.self = Objects.requireNonNull(self, "self");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    @Override
+    public String getName() {
+        return "direct-tcpip";
+    }
+
+    @Override
+    public Channel createChannel(Session session) {
+        return new ForwardChannel(this);
+    }
+
+    DialedConnection open(ForwardChannel channel, String host, int port, String originator) throws IOException {
+        ServerSession session = (ServerSession) channel.getSession();
+        GatewayUser user = session.getAttribute(SessionKeys.USER);
+        if (user == null) {
+            throw new ForwardRefusedException("not authenticated");
+        }
+        String source = String.valueOf(session.getClientAddress());
+        TargetConnection carrier = session.getAttribute(SessionKeys.TARGET);
+        Optional<Target> via = Optional.ofNullable(carrier == null ? null : carrier.target());
+        if (port == SSH_PORT && via.isEmpty() && session.getAttribute(SessionKeys.JUMP) == null
+                && decider.reachable(user).stream().anyMatch(r -> r.host().equals(host))) {
+            return jumpTo(new JumpRegistry.Jump(user, host, source));
+        }
+        HostAndPort destination;
+        try {
+            destination = new HostAndPort(host, port);
+        } catch (IllegalArgumentException e) {
+            throw new ForwardRefusedException("bad destination: " + e.getMessage());
+        }
+        Decision<ForwardRoute> decision = decider.authorizeForward(user, via, destination);
+        if (decision instanceof Decision.Denied<ForwardRoute> denied) {
+            String reason = port == SSH_PORT && via.isEmpty() ? "no such host " + host + " for " + user.username()
+                    : denied.reason();
+            listener.denied(null, new Denial(user.username(), source, "forward " + destination, reason));
+            throw new ForwardRefusedException(reason);
+        }
+        ForwardRoute route = ((Decision.Allowed<ForwardRoute>) decision).value();
+        DialedConnection connection = dialer.dial(route.network(), route.address(), timeout);
+        SessionInfo info = carrier != null && carrier.info() != null ? carrier.info()
+                : new SessionInfo(session.getSessionId() == null ? "-" : hex(session.getSessionId()), user.username(),
+                        "-", "-", source, Instant.now());
+        flows.put(channel, new OpenFlow(info, route, Instant.now()));
+        return connection;
+    }
+
+    private DialedConnection jumpTo(JumpRegistry.Jump jump) throws IOException {
+        InetSocketAddress bastion = self.get();
+        Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.bind(new InetSocketAddress(bastion.getAddress(), 0));
+        int localPort = socket.getLocalPort();
+        jumps.expect(localPort, jump);
+        try {
+            socket.connect(bastion, (int) timeout.toMillis());
+            return new DirectDialer.SocketConnection(socket);
+        } catch (IOException e) {
+            jumps.forget(localPort);
+            socket.close();
+            throw e;
+        }
+    }
+
+    void closed(ForwardChannel channel, long bytesToDestination, long bytesFromDestination) {
+        OpenFlow flow = flows.remove(channel);
+        if (flow != null) {
+            listener.flow(flow.session(), new FlowRecord(flow.route().address().toString(), flow.route().network(),
+                    bytesToDestination, bytesFromDestination, Duration.between(flow.start(), Instant.now())));
+        }
+    }
+
+    private static String hex(byte[] id) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(8, id.length); i++) {
+            text.append(String.format("%02x", id[i]));
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.gatehouse.sshproxy.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The bastion's settings, validated once at construction.
+ *
+ * @param bindAddress the address to listen on ({@code 0.0.0.0} for all)
+ * @param port the SSH port; 0 picks a free one (tests)
+ * @param hostKeyDirectory where the bastion's host key is kept across restarts
+ * @param hostNames the names clients use to reach the bastion: the principals of its host certificate
+ * @param connectTimeout how long dialing a target may take before the user is told it is unreachable
+ * @param allowedEnv environment variables passed on to targets; a trailing {@code *} matches a prefix
+ * @param idleTimeout a session without traffic for this long is closed (with a message)
+ * @param maxSessionsPerUser concurrent target sessions one person may hold
+ */
+public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory, List<String> hostNames,
+                            Duration connectTimeout, Set<String> allowedEnv, Duration idleTimeout,
+                            int maxSessionsPerUser) {
+
+    public BastionConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(hostKeyDirectory, "hostKeyDirectory");
+        hostNames = List.copyOf(hostNames);
+        allowedEnv = Set.copyOf(allowedEnv);
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("gatehouse.ssh.port must be within 0..65535, was " + port);
+        }
+        if (hostNames.isEmpty()) {
+            throw new IllegalArgumentException("gatehouse.ssh.host-names must name at least one host name of the gateway");
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("gatehouse.ssh.connect-timeout must be positive");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("gatehouse.ssh.idle-timeout must be positive");
+        }
+        if (maxSessionsPerUser < 1) {
+            throw new IllegalArgumentException("gatehouse.ssh.max-sessions-per-user must be at least 1");
+        }
+    }
+
+    /** Defaults: connect timeout 4 s (users hear about a dead target within 5 s), LANG and LC_* passed on. */
+    public static BastionConfig defaults(Path hostKeyDirectory, int port, List<String> hostNames) {
+        return new BastionConfig("0.0.0.0", port, hostKeyDirectory, hostNames, Duration.ofSeconds(4),
+                Set.of("LANG", "LC_*"), Duration.ofMinutes(30), 20);
+    }
+
+    public BastionConfig withBindAddress(String address) {
+        return new BastionConfig(address, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv, idleTimeout,
+                maxSessionsPerUser);
+    }
+
+    public BastionConfig withLimits(Duration idle, int maxSessions) {
+        return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv, idle,
+                maxSessions);
+    }
+
+    /** Whether an environment variable the client sent may be passed on to the target. */
+    public boolean passesEnv(String name) {
+        for (String pattern : allowedEnv) {
+            if (pattern.endsWith("*") ? name.startsWith(pattern.substring(0, pattern.length() - 1))
+                    : pattern.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.gatehouse.sshproxy.server;
+
+import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.CertificateIssuer;
+import dev.gatehouse.sshproxy.dial.TargetDialer;
+import dev.gatehouse.sshproxy.events.BastionListener;
+import dev.gatehouse.sshproxy.events.GuardedListener;
+import dev.gatehouse.sshproxy.forward.ExplainedOpenFailures;
+import dev.gatehouse.sshproxy.forward.ForwardOpener;
+import dev.gatehouse.sshproxy.forward.JumpRegistry;
+import dev.gatehouse.sshproxy.session.SessionKeys;
+import dev.gatehouse.sshproxy.session.SessionCommands;
+import dev.gatehouse.sshproxy.session.TargetSessions;
+import dev.gatehouse.sshproxy.upstream.UpstreamConnector;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSessionFactory;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
+
+/**
+ * The SSH bastion: stock OpenSSH clients in, certificate-authenticated SSH out to targets. Start it, read
+ * {@link #port()}, {@link #close()} it. Access decisions, certificates, dialing and event handling are the seams
+ * passed in.
+ */
+public final class BastionServer implements Closeable {
+
+    private final BastionConfig config;
+    private final SshServer server;
+    private final UpstreamConnector connector;
+    private final TargetSessions sessions;
+    private final JumpRegistry jumps = new JumpRegistry();
+    private final BastionHostKey hostKey;
+
+    public BastionServer(BastionConfig config, AccessDecider decider, CertificateIssuer issuer, TargetDialer dialer,
+                         BastionListener listener) throws IOException {
+        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(decider, "decider");
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(dialer, "dialer");
+        BastionListener guarded = new GuardedListener(Objects.requireNonNull(listener, "listener"));
+        this.hostKey = new BastionHostKey(config.hostKeyDirectory(), issuer, config.hostNames());
+        this.connector = new UpstreamConnector(issuer, decider, config.connectTimeout());
+        this.sessions = new TargetSessions(decider, connector, guarded, config.maxSessionsPerUser());
+        this.server = SshServer.setUpDefaultServer();
+        server.setHost(config.bindAddress());
+        server.setPort(config.port());
+        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey.keyPair()));
+        server.setHostKeyCertificateProvider(hostKey);
+        server.setPublickeyAuthenticator(new GatewayAuthenticator(decider, guarded,
+                new AuthFailureLimiter(10, Duration.ofMinutes(1), Clock.systemUTC())));
+        server.setPasswordAuthenticator(null);
+        server.setKeyboardInteractiveAuthenticator(null);
+        server.setGSSAuthenticator(null);
+        server.setHostBasedAuthenticator(null);
+        SessionCommands commands = new SessionCommands(sessions, decider, config, this::port);
+        server.setShellFactory(commands::shell);
+        server.setCommandFactory(commands::exec);
+        server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+        server.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, new ExplainedOpenFailures()));
+        server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE,
+                new ForwardOpener(decider, dialer, jumps, this::loopbackAddress, guarded, config.connectTimeout())));
+        server.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionCreated(Session session) {
+                attachJump((ServerSession) session);
+            }
+
+            @Override
+            public void sessionClosed(Session session) {
+                sessions.closed((ServerSession) session, "connection closed");
+            }
+        });
+        CoreModuleProperties.TCP_NODELAY.set(server, true);
+        CoreModuleProperties.IDLE_TIMEOUT.set(server, config.idleTimeout());
+        CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(60));
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "Gatehouse");
+    }
+
+    /** Binds the port and starts serving. */
+    public void start() throws IOException {
+        connector.start();
+        server.start();
+    }
+
+    /** The port actually bound (useful when the configured port is 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The live gateway sessions (for the console and for {@link #terminate}). */
+    public TargetSessions sessions() {
+        return sessions;
+    }
+
+    /** Ends the live session {@code sessionId} within a second, telling the user {@code reason}. */
+    public boolean terminate(String sessionId, String reason) {
+        return sessions.terminate(sessionId, reason);
+    }
+
+    /** The public half of the bastion's host key (persisted across restarts). */
+    public java.security.PublicKey hostKey() {
+        return hostKey.keyPair().getPublic();
+    }
+
+    private void attachJump(ServerSession session) {
+        SocketAddress client = session.getClientAddress();
+        if (client instanceof InetSocketAddress inet && inet.getAddress().isLoopbackAddress()) {
+            jumps.claim(inet.getPort()).ifPresent(jump -> session.setAttribute(SessionKeys.JUMP, jump));
+        }
+    }
+
+    private InetSocketAddress loopbackAddress() {
+        InetAddress bound = InetAddress.getLoopbackAddress();
+        for (SocketAddress address : server.getBoundAddresses()) {
+            if (address instanceof InetSocketAddress inet && !inet.getAddress().isAnyLocalAddress()) {
+                bound = inet.getAddress();
+            }
+        }
+        return new InetSocketAddress(bound, port());
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            server.stop(true);
+        } finally {
+            connector.close();
+        }
+    }
+}

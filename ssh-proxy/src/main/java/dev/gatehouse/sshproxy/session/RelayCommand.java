@@ -1,0 +1,211 @@
+package dev.gatehouse.sshproxy.session;
+
+import dev.gatehouse.sshproxy.events.BastionListener;
+import dev.gatehouse.sshproxy.events.SessionInfo;
+import dev.gatehouse.sshproxy.server.BastionConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.channel.PtyCapableChannelSession;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.PtyChannelConfiguration;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.Signal;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A shell or exec channel relayed to the same request on the target: pty, environment, window changes and signals go
+ * up; stdout, stderr, EOF, exit status and exit signal come back, in OpenSSH's order. Each direction is a blocking
+ * copy on a virtual thread through MINA's windowed pipes, so memory per channel is bounded by the SSH windows.
+ */
+final class RelayCommand extends BastionCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayCommand.class);
+    private static final int CHUNK = 32 * 1024;
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+
+    private final TargetSessions sessions;
+    private final BastionConfig config;
+    private final String commandLine;
+    private volatile PtyCapableChannelSession upstream;
+
+    /** {@code commandLine} is null for a shell. */
+    RelayCommand(TargetSessions sessions, BastionConfig config, String commandLine) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.config = Objects.requireNonNull(config, "config");
+        this.commandLine = commandLine;
+    }
+
+    @Override
+    public void start(ChannelSession channel, Environment env) {
+        Thread.ofVirtual().name("relay-" + channel.getChannelId()).start(() -> run(channel, env));
+    }
+
+    private void run(ChannelSession channel, Environment env) {
+        boolean pty = env.getEnv().containsKey(Environment.ENV_TERM);
+        TargetConnection connection = sessions.connectionFor(channel.getSession());
+        ClientSession target;
+        try {
+            target = connection.open();
+        } catch (AccessRefusedException e) {
+            refuse(e.getMessage(), pty);
+            return;
+        }
+        SessionInfo info = connection.info();
+        BastionListener listener = sessions.listener();
+        try {
+            upstream = openUpstream(target, env, pty);
+        } catch (IOException e) {
+            LOG.debug("opening the target channel failed", e);
+            refuse("cannot open a channel on " + info.targetName() + ": " + e.getMessage(), pty);
+            return;
+        }
+        if (commandLine != null) {
+            listener.commandStarted(info, commandLine);
+        } else {
+            listener.shellStarted(info, env.getEnv().getOrDefault(Environment.ENV_TERM, ""),
+                    number(env, Environment.ENV_COLUMNS), number(env, Environment.ENV_LINES));
+        }
+        env.addSignalListener((ch, signal) -> forwardSignal(env, signal, info));
+        Thread stdin = Thread.ofVirtual().start(() -> pumpInput());
+        Thread stderr = Thread.ofVirtual().start(() -> copy(upstream.getInvertedErr(), err, null, null));
+        copy(upstream.getInvertedOut(), out, pty ? listener : null, info);
+        join(stderr);
+        upstream.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), CLOSE_WAIT);
+        stdin.interrupt();
+        Integer status = upstream.getExitStatus();
+        String signal = upstream.getExitSignal();
+        listener.commandEnded(info, status, signal);
+        finish(channel, status, signal);
+    }
+
+    private PtyCapableChannelSession openUpstream(ClientSession target, Environment env, boolean pty)
+            throws IOException {
+        PtyChannelConfiguration ptyConfig = new PtyChannelConfiguration();
+        if (pty) {
+            ptyConfig.setPtyType(env.getEnv().get(Environment.ENV_TERM));
+            ptyConfig.setPtyColumns(number(env, Environment.ENV_COLUMNS));
+            ptyConfig.setPtyLines(number(env, Environment.ENV_LINES));
+            ptyConfig.setPtyModes(new HashMap<>(env.getPtyModes()));
+        }
+        Map<String, String> passed = new HashMap<>();
+        env.getEnv().forEach((name, value) -> {
+            if (config.passesEnv(name)) {
+                passed.put(name, value);
+            }
+        });
+        PtyCapableChannelSession channel = commandLine == null
+                ? target.createShellChannel(ptyConfig, passed)
+                : target.createExecChannel(commandLine, ptyConfig, passed);
+        channel.setUsePty(pty);
+        channel.open().verify(OPEN_TIMEOUT);
+        return channel;
+    }
+
+    private void forwardSignal(Environment env, Signal signal, SessionInfo info) {
+        PtyCapableChannelSession channel = upstream;
+        if (channel == null || !channel.isOpen()) {
+            return;
+        }
+        try {
+            if (signal == Signal.WINCH) {
+                int columns = number(env, Environment.ENV_COLUMNS);
+                int rows = number(env, Environment.ENV_LINES);
+                channel.sendWindowChange(columns, rows);
+                sessions.listener().resized(info, columns, rows);
+            } else {
+                ChannelRequests.signal(channel, signal.name());
+            }
+        } catch (IOException e) {
+            LOG.debug("forwarding {} failed", signal, e);
+        }
+    }
+
+    private void pumpInput() {
+        OutputStream target = upstream.getInvertedIn();
+        byte[] buffer = new byte[CHUNK];
+        try {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                target.write(buffer, 0, n);
+                target.flush();
+            }
+        } catch (IOException e) {
+            LOG.trace("client input ended", e);
+        } finally {
+            closeQuietly(target);
+        }
+    }
+
+    private static void copy(InputStream from, OutputStream to, BastionListener recorder, SessionInfo info) {
+        byte[] buffer = new byte[CHUNK];
+        try {
+            int n;
+            while ((n = from.read(buffer)) >= 0) {
+                to.write(buffer, 0, n);
+                to.flush();
+                if (recorder != null) {
+                    recorder.output(info, buffer, 0, n);
+                }
+            }
+        } catch (IOException e) {
+            LOG.trace("relay copy ended", e);
+        }
+    }
+
+    private void finish(ChannelSession channel, Integer status, String signal) {
+        if (signal != null && status == null) {
+            try {
+                out.flush();
+                err.flush();
+                ChannelRequests.exitSignal(channel, signal);
+            } catch (IOException e) {
+                LOG.debug("sending exit-signal failed", e);
+            }
+            channel.close(false);
+            return;
+        }
+        exit.onExit(status == null ? 255 : status);
+    }
+
+    @Override
+    public void destroy(ChannelSession channel) {
+        PtyCapableChannelSession channelToClose = upstream;
+        if (channelToClose != null) {
+            channelToClose.close(false);
+        }
+    }
+
+    private static int number(Environment env, String name) {
+        try {
+            return Math.max(0, Integer.parseInt(env.getEnv().getOrDefault(name, "0")));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(OutputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException ignored) {
+            // already closed by the other side
+        }
+    }
+}

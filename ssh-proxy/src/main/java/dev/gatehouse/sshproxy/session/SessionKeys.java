@@ -1,0 +1,19 @@
+package dev.gatehouse.sshproxy.session;
+
+import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.sshproxy.forward.JumpRegistry;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+
+/** Attributes the bastion keeps on each incoming SSH connection. */
+public final class SessionKeys {
+
+    /** The person the accepted key belongs to. */
+    public static final AttributeKey<GatewayUser> USER = new AttributeKey<>();
+    /** Set when this connection is the inner SSH of a ProxyJump. */
+    public static final AttributeKey<JumpRegistry.Jump> JUMP = new AttributeKey<>();
+    /** The target connection behind this incoming connection, once a channel asked for one. */
+    public static final AttributeKey<TargetConnection> TARGET = new AttributeKey<>();
+
+    private SessionKeys() {
+    }
+}

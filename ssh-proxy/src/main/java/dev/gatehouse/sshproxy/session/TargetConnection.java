@@ -1,0 +1,123 @@
+package dev.gatehouse.sshproxy.session;
+
+import dev.gatehouse.sshproxy.access.Decision;
+import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.sshproxy.access.Target;
+import dev.gatehouse.sshproxy.events.Denial;
+import dev.gatehouse.sshproxy.events.SessionInfo;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.server.session.ServerSession;
+
+/**
+ * The upstream half of one gateway session: decided and logged in on the first channel that needs it, shared by every
+ * later channel of the same incoming connection (ControlMaster, sftp after shell), closed with it.
+ */
+public final class TargetConnection {
+
+    private final TargetSessions sessions;
+    private final ServerSession downstream;
+    private final GatewayUser user;
+    private final Route.ToTarget route;
+    private final String sessionId = UUID.randomUUID().toString();
+    private ClientSession upstream;
+    private SessionInfo info;
+    private Target target;
+    private String refusal;
+    private boolean closed;
+
+    TargetConnection(TargetSessions sessions, ServerSession downstream, GatewayUser user, Route.ToTarget route) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.downstream = Objects.requireNonNull(downstream, "downstream");
+        this.user = Objects.requireNonNull(user, "user");
+        this.route = Objects.requireNonNull(route, "route");
+    }
+
+    /** The logged-in upstream session, connecting on first use; refusals repeat their first reason. */
+    public synchronized ClientSession open() throws AccessRefusedException {
+        if (refusal != null) {
+            throw new AccessRefusedException(refusal);
+        }
+        if (closed) {
+            throw new AccessRefusedException("session closed");
+        }
+        if (upstream != null) {
+            return upstream;
+        }
+        String request = "login " + route.login() + "@" + route.host();
+        Decision<Target> decision = sessions.decider().authorizeLogin(user, route.login(), route.host());
+        if (decision instanceof Decision.Denied<Target> denied) {
+            throw refuse(request, denied.reason());
+        }
+        target = ((Decision.Allowed<Target>) decision).value();
+        String limit = sessions.admit(this);
+        if (limit != null) {
+            throw refuse(request, limit);
+        }
+        try {
+            upstream = sessions.connector().connect(user, route.login(), target, sessionId);
+        } catch (IOException e) {
+            sessions.release(this);
+            throw refuse(request, e.getMessage());
+        }
+        info = new SessionInfo(sessionId, user.username(), route.login(), target.name(), source(), Instant.now());
+        upstream.addCloseFutureListener(f -> downstream.close(false));
+        sessions.started(this);
+        return upstream;
+    }
+
+    private AccessRefusedException refuse(String request, String reason) {
+        refusal = reason;
+        sessions.listener().denied(null, new Denial(user.username(), source(), request, reason));
+        return new AccessRefusedException(reason);
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public GatewayUser user() {
+        return user;
+    }
+
+    public ServerSession downstream() {
+        return downstream;
+    }
+
+    /** The session's description once logged in, otherwise null. */
+    public synchronized SessionInfo info() {
+        return info;
+    }
+
+    public synchronized Target target() {
+        return target;
+    }
+
+    String source() {
+        return String.valueOf(downstream.getClientAddress());
+    }
+
+    /** Closes the upstream half; called when the incoming connection ends. */
+    void close(String reason) {
+        ClientSession toClose;
+        SessionInfo ended;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toClose = upstream;
+            ended = info;
+        }
+        if (toClose != null) {
+            toClose.close(true);
+        }
+        if (ended != null) {
+            sessions.release(this);
+            sessions.listener().sessionEnded(ended, reason);
+        }
+    }
+}

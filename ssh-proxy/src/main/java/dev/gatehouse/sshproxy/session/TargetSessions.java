@@ -1,0 +1,114 @@
+package dev.gatehouse.sshproxy.session;
+
+import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.sshproxy.events.BastionListener;
+import dev.gatehouse.sshproxy.forward.JumpRegistry;
+import dev.gatehouse.sshproxy.upstream.UpstreamConnector;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.server.session.ServerSession;
+
+/** The live gateway sessions: created per incoming connection, counted per person, terminable by id. */
+public final class TargetSessions {
+
+    private final AccessDecider decider;
+    private final UpstreamConnector connector;
+    private final BastionListener listener;
+    private final int maxSessionsPerUser;
+    private final Map<String, TargetConnection> live = new ConcurrentHashMap<>();
+    private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
+
+    public TargetSessions(AccessDecider decider, UpstreamConnector connector, BastionListener listener,
+                          int maxSessionsPerUser) {
+        this.decider = Objects.requireNonNull(decider, "decider");
+        this.connector = Objects.requireNonNull(connector, "connector");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.maxSessionsPerUser = maxSessionsPerUser;
+    }
+
+    /** The target connection behind {@code session}, or empty when it asked for the menu. */
+    public TargetConnection connectionFor(ServerSession session) {
+        return session.computeAttributeIfAbsent(SessionKeys.TARGET, k -> {
+            GatewayUser user = session.getAttribute(SessionKeys.USER);
+            JumpRegistry.Jump jump = session.getAttribute(SessionKeys.JUMP);
+            Route route = jump != null ? new Route.ToTarget(session.getUsername(), jump.targetName())
+                    : Route.parse(session.getUsername());
+            return route instanceof Route.ToTarget toTarget ? new TargetConnection(this, session, user, toTarget)
+                    : null;
+        });
+    }
+
+    /** Called when an incoming connection ends. */
+    public void closed(ServerSession session, String reason) {
+        TargetConnection connection = session.getAttribute(SessionKeys.TARGET);
+        if (connection != null) {
+            connection.close(reason);
+        }
+    }
+
+    /** Ends a live session within a second, telling the user why. False when no such session is live. */
+    public boolean terminate(String sessionId, String reason) {
+        TargetConnection connection = live.get(sessionId);
+        if (connection == null) {
+            return false;
+        }
+        disconnect(connection.downstream(), "gatehouse: " + reason);
+        connection.close(reason);
+        return true;
+    }
+
+    static void disconnect(ServerSession session, String message) {
+        try {
+            session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, message);
+        } catch (IOException e) {
+            session.close(true);
+        }
+    }
+
+    public List<TargetConnection> live() {
+        return List.copyOf(live.values());
+    }
+
+    /** Counts the connection against its person's limit; returns the refusal reason when over it. */
+    String admit(TargetConnection connection) {
+        String name = connection.user().username();
+        int[] refused = {0};
+        perUser.compute(name, (k, count) -> {
+            int current = count == null ? 0 : count;
+            if (current >= maxSessionsPerUser) {
+                refused[0] = 1;
+                return count;
+            }
+            return current + 1;
+        });
+        return refused[0] == 1
+                ? "too many concurrent sessions for " + name + " (limit " + maxSessionsPerUser + ")" : null;
+    }
+
+    void release(TargetConnection connection) {
+        perUser.computeIfPresent(connection.user().username(), (k, count) -> count <= 1 ? null : count - 1);
+        live.remove(connection.sessionId());
+    }
+
+    void started(TargetConnection connection) {
+        live.put(connection.sessionId(), connection);
+        listener.sessionStarted(connection.info());
+    }
+
+    AccessDecider decider() {
+        return decider;
+    }
+
+    UpstreamConnector connector() {
+        return connector;
+    }
+
+    public BastionListener listener() {
+        return listener;
+    }
+}

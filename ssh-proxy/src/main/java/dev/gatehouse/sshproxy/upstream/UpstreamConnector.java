@@ -1,0 +1,181 @@
+package dev.gatehouse.sshproxy.upstream;
+
+import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.CertificateIssuer;
+import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.sshproxy.access.Target;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.future.AuthFuture;
+import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+
+/**
+ * Logs in to targets for users: ONE shared {@link SshClient} for every upstream session, a fresh key and a
+ * per-session user certificate for each login, the target's host key checked against its pin.
+ */
+public final class UpstreamConnector implements Closeable {
+
+    private static final AttributeKey<HostKeyCheck> HOST_KEY_CHECK = new AttributeKey<>();
+
+    private final CertificateIssuer issuer;
+    private final AccessDecider decider;
+    private final Duration connectTimeout;
+    private final SshClient client;
+
+    public UpstreamConnector(CertificateIssuer issuer, AccessDecider decider, Duration connectTimeout) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.decider = Objects.requireNonNull(decider, "decider");
+        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        this.client = SshClient.setUpDefaultClient();
+        // The bastion's own ~/.ssh must never influence how targets are reached.
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        client.setServerKeyVerifier(this::verifyHostKey);
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(30));
+    }
+
+    public void start() {
+        client.start();
+    }
+
+    /** Connects and logs in as {@code login}; the exception message says what went wrong in the user's words. */
+    public ClientSession connect(GatewayUser user, String login, Target target, String sessionId) throws IOException {
+        if (!Target.DIRECT_NETWORK.equals(target.network())) {
+            throw new UpstreamRefusedException("host " + target.name() + " unreachable: network '" + target.network()
+                    + "' is not connected to this gateway", null);
+        }
+        HostKeyCheck check = new HostKeyCheck(target);
+        // One deadline for TCP connect, key exchange and login: a target that accepts but never answers is as
+        // unreachable to the user as one that refuses.
+        long deadline = System.nanoTime() + connectTimeout.toNanos();
+        ClientSession session;
+        try {
+            ConnectFuture future = client.connect(login, target.address().host(), target.address().port(),
+                    AttributeRepository.ofKeyValuePair(HOST_KEY_CHECK, check), null);
+            if (!future.await(remaining(deadline))) {
+                future.cancel();
+                throw unreachable(target, "no answer from " + target.address() + " within "
+                        + connectTimeout.toSeconds() + " s", null);
+            }
+            if (future.getException() != null) {
+                throw unreachable(target, describe(future.getException()), future.getException());
+            }
+            session = future.getSession();
+        } catch (UpstreamRefusedException e) {
+            throw e;
+        } catch (IOException e) {
+            throw unreachable(target, describe(e), e);
+        }
+        try {
+            KeyPair key = sessionKey();
+            OpenSshCertificate certificate = issuer.issueUserCertificate(user, login, sessionId, key.getPublic());
+            session.addPublicKeyIdentity(new KeyPair(certificate, key.getPrivate()));
+            AuthFuture auth = session.auth();
+            if (!auth.await(remaining(deadline))) {
+                throw unreachable(target, "no answer from " + target.address() + " within "
+                        + connectTimeout.toSeconds() + " s", null);
+            }
+            if (!auth.isSuccess()) {
+                throw new IOException(auth.getException() == null ? "certificate not accepted"
+                        : describe(auth.getException()), auth.getException());
+            }
+            return session;
+        } catch (IOException | RuntimeException e) {
+            session.close(true);
+            if (check.mismatch.get() != null) {
+                throw new UpstreamRefusedException(check.mismatch.get(), e);
+            }
+            if (e instanceof UpstreamRefusedException refused) {
+                throw refused;
+            }
+            throw new UpstreamRefusedException("login as " + login + " on " + target.name() + " failed: "
+                    + describe(e), e);
+        }
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+    }
+
+    private static UpstreamRefusedException unreachable(Target target, String why, Throwable cause) {
+        return new UpstreamRefusedException("host " + target.name() + " unreachable: " + why, cause);
+    }
+
+    private boolean verifyHostKey(ClientSession session, SocketAddress remote, PublicKey presented) {
+        AttributeRepository context = session.getConnectionContext();
+        HostKeyCheck check = context == null ? null : context.getAttribute(HOST_KEY_CHECK);
+        if (check == null) {
+            return false;
+        }
+        PublicKey key = presented instanceof OpenSshCertificate cert ? cert.getCertPubKey() : presented;
+        if (check.target.pinnedHostKey().isEmpty()) {
+            decider.learnHostKey(check.target.name(), key);
+            return true;
+        }
+        if (KeyUtils.compareKeys(check.target.pinnedHostKey().get(), key)) {
+            return true;
+        }
+        check.mismatch.set("host key of " + check.target.name() + " does not match the key on record ("
+                + KeyUtils.getFingerPrint(key) + " presented); refusing to connect");
+        return false;
+    }
+
+    private static KeyPair sessionKey() throws IOException {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot generate a session key", e);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (root instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        return message == null ? root.getClass().getSimpleName() : message;
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.stop();
+    }
+
+    /** Per-connection state the host key verifier needs (set before the handshake begins). */
+    private static final class HostKeyCheck {
+        private final Target target;
+        private final AtomicReference<String> mismatch = new AtomicReference<>();
+
+        private HostKeyCheck(Target target) {
+            this.target = target;
+        }
+    }
+}

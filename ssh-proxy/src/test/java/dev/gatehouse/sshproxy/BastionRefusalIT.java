@@ -1,0 +1,101 @@
+package dev.gatehouse.sshproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.sshproxy.access.HostAndPort;
+import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
+import dev.gatehouse.sshproxy.fixture.SshRun;
+import dev.gatehouse.sshproxy.fixture.SshRun.Result;
+import dev.gatehouse.sshproxy.fixture.TargetSshd;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Refusals say why, in the user's terminal, and are reported as events. */
+class BastionRefusalIT extends AgainstOneTarget {
+
+    @Test
+    void targetThatRefusesConnectionsIsReportedUnreachableWithinFiveSeconds() throws Exception {
+        gw.decider.host("web-down", new HostAndPort("127.0.0.1", TargetSshd.freePort()))
+                .grant("alice", "web-down", "root");
+
+        Instant begin = Instant.now();
+        Result result = gw.alice.ssh(gw.direct("root", "web-down", "true"));
+
+        assertThat(Duration.between(begin, Instant.now())).isLessThan(Duration.ofSeconds(5));
+        assertThat(result.exitCode()).isEqualTo(255);
+        assertThat(result.stderr()).contains("host web-down unreachable: connection refused");
+    }
+
+    @Test
+    void targetThatAcceptsButNeverAnswersIsReportedUnreachableWithinFiveSeconds() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            gw.decider.host("web-hung", new HostAndPort("127.0.0.1", silent.getLocalPort()))
+                    .grant("alice", "web-hung", "root");
+
+            Instant begin = Instant.now();
+            Result result = gw.alice.ssh(gw.direct("root", "web-hung", "true"));
+
+            assertThat(Duration.between(begin, Instant.now())).isLessThan(Duration.ofSeconds(5));
+            assertThat(result.exitCode()).isEqualTo(255);
+            assertThat(result.stderr()).contains("host web-hung unreachable: no answer");
+        }
+    }
+
+    @Test
+    void targetPresentingAnotherHostKeyThanPinnedIsRefused() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        gw.decider.host("web-pinned", new HostAndPort("127.0.0.1", gw.target.port()))
+                .grant("alice", "web-pinned", "root")
+                .pin("web-pinned", generator.generateKeyPair().getPublic());
+
+        Result result = gw.alice.ssh(gw.direct("root", "web-pinned", "echo should-not-run"));
+
+        assertThat(result.exitCode()).isEqualTo(255);
+        assertThat(result.out()).doesNotContain("should-not-run");
+        assertThat(result.stderr()).contains("host key of web-pinned does not match the key on record");
+        assertThat(gw.events.await(e -> e.startsWith("denied login root@web-pinned: host key of web-pinned"))).isTrue();
+    }
+
+    @Test
+    void firstContactPinsTheTargetsHostKey() throws Exception {
+        gw.decider.host("web-new", new HostAndPort("127.0.0.1", gw.target.port())).grant("alice", "web-new", "root");
+
+        Result result = gw.alice.ssh(gw.direct("root", "web-new", "true"));
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(gw.decider.pinnedKey("web-new")).contains(gw.target.hostKey());
+    }
+
+    @Test
+    void keyRevokedBetweenTwoSessionsIsRefusedTheSecondTime() throws Exception {
+        SshRun bob = SshRun.create(dir.resolve("bob"), "ecdsa", gw.ca.knownHostsLine());
+        gw.decider.user("bob", bob.key().publicKey()).grant("bob", "web-01", "root");
+
+        Result first = bob.ssh(gw.direct("root", "web-01", "echo first"));
+        gw.decider.revoke(bob.key().publicKey());
+        Result second = bob.ssh(gw.direct("root", "web-01", "echo second"));
+
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        assertThat(first.out()).isEqualTo("first\n");
+        assertThat(second.exitCode()).isEqualTo(255);
+        assertThat(second.stderr()).contains("Permission denied (publickey)");
+        assertThat(gw.events.denials).anyMatch(d -> d.request().equals("auth publickey")
+                && d.reason().startsWith("unknown or revoked key"));
+    }
+
+    @Test
+    void theUserCertificateNamesThePersonTheLoginAndTheSession() throws Exception {
+        Result result = gw.alice.ssh(gw.direct("root", "web-01", "true"));
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        var certificate = gw.ca.issuedUserCertificates().getLast();
+        assertThat(certificate.getId()).startsWith("gatehouse:alice:");
+        assertThat(certificate.getPrincipals()).containsExactly("root");
+        assertThat(gw.events.started).anyMatch(s -> certificate.getId().endsWith(s.sessionId()));
+    }
+}

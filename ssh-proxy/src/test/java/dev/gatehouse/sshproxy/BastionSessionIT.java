@@ -1,0 +1,62 @@
+package dev.gatehouse.sshproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
+import dev.gatehouse.sshproxy.fixture.SshRun.Result;
+import org.junit.jupiter.api.Test;
+
+/** The three ways to pick a target, exit codes and denials, driven by the real OpenSSH client against a real sshd. */
+class BastionSessionIT extends AgainstOneTarget {
+
+    @Test
+    void execWithLoginAtHostInUserNameReturnsTheRemoteExitStatus() throws Exception {
+        Result result = gw.alice.ssh(gw.direct("root", "web-01", "echo hello from $(whoami); exit 7"));
+
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(7);
+        assertThat(result.out()).isEqualTo("hello from root\n");
+        assertThat(gw.events.await(e -> e.startsWith("exec echo hello"))).isTrue();
+    }
+
+    @Test
+    void proxyJumpReachesTheTargetWithoutAHostKeyPrompt() throws Exception {
+        Result result = gw.alice.ssh(gw.jump("root", "web-01", "echo jumped; exit 3"));
+
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(3);
+        assertThat(result.out()).isEqualTo("jumped\n");
+    }
+
+    @Test
+    void bareUserNameListsTheHostsAndLoginsThisPersonMayUse() throws Exception {
+        Result result = gw.alice.ssh("-p", String.valueOf(gw.bastion.port()), "alice@127.0.0.1");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.out()).contains("web-01").contains("as root")
+                .contains("ssh -J alice@127.0.0.1:" + gw.bastion.port() + " root@web-01");
+    }
+
+    @Test
+    void unknownHostIsRefusedWithTheReasonInTheTerminal() throws Exception {
+        Result result = gw.alice.ssh(gw.direct("root", "web-99", "true"));
+
+        assertThat(result.exitCode()).isEqualTo(255);
+        assertThat(result.stderr()).contains("no such host web-99");
+        assertThat(gw.events.await(e -> e.equals("denied login root@web-99: no such host web-99"))).isTrue();
+    }
+
+    @Test
+    void loginNotGrantedIsRefusedWithTheReasonInTheTerminal() throws Exception {
+        Result result = gw.alice.ssh(gw.direct("postgres", "web-01", "true"));
+
+        assertThat(result.exitCode()).isEqualTo(255);
+        assertThat(result.stderr()).contains("not allowed to log in as postgres on web-01");
+    }
+
+    @Test
+    void proxyJumpToAnUnknownHostIsRefusedWithTheReason() throws Exception {
+        Result result = gw.alice.ssh(gw.jump("root", "web-99", "true"));
+
+        assertThat(result.exitCode()).isEqualTo(255);
+        assertThat(result.stderr()).contains("no such host web-99");
+    }
+}
