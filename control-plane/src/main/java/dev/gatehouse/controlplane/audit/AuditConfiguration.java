@@ -1,0 +1,26 @@
+package dev.gatehouse.controlplane.audit;
+
+import dev.gatehouse.audit.AuditSchema;
+import dev.gatehouse.audit.events.PostgresAuditStore;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The audit module's event store on the control plane's (transaction-aware) DataSource, so an admin change and its
+ * event commit together. The audit tables are migrated here, with the audit module's own Flyway history.
+ */
+@Configuration(proxyBeanMethods = false)
+class AuditConfiguration {
+
+    @Bean
+    PostgresAuditStore auditStore(DataSource dataSource) {
+        AuditSchema.migrate(dataSource);
+        return new PostgresAuditStore(dataSource);
+    }
+
+    @Bean
+    AuditTrail auditTrail(PostgresAuditStore store) {
+        return new AuditModuleTrail(store);
+    }
+}

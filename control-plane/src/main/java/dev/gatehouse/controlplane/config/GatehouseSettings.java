@@ -1,0 +1,111 @@
+package dev.gatehouse.controlplane.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every setting of the gatehouse distribution, bound once from {@code gatehouse.*} properties and environment variables
+ * ({@code GATEHOUSE_DATA_DIR}, {@code GATEHOUSE_HTTP_PORT}, ...), validated at start-up, then immutable.
+ */
+@ConfigurationProperties("gatehouse")
+@Validated
+public record GatehouseSettings(
+        @NotNull @DefaultValue("all-in-one") Role role,
+        @NotNull @DefaultValue("./data") Path dataDir,
+        @Valid @NotNull @DefaultValue Ssh ssh,
+        @Valid @NotNull @DefaultValue Http http,
+        @Valid @NotNull @DefaultValue Tunnel tunnel,
+        @Size(min = 16, max = 512, message = "must be 16 to 512 characters") String bootstrapToken,
+        @Valid @NotNull @DefaultValue Database database,
+        @Valid @NotNull @DefaultValue Secrets secrets,
+        @Valid @NotNull @DefaultValue Oidc oidc,
+        @Valid @NotNull @DefaultValue Recording recording,
+        @Valid @NotNull @DefaultValue Api api) {
+
+    /** What this process runs. */
+    public enum Role {
+        /** Control plane and bastion in one process (the default, on the embedded database). */
+        ALL_IN_ONE,
+        CONTROL_PLANE,
+        BASTION,
+        /** A command-line tool run through the launcher ({@code ./gatehouse audit verify}). */
+        CLI
+    }
+
+    public record Ssh(@Min(1) @Max(65535) @DefaultValue("2222") int port) {}
+
+    public record Http(@Min(0) @Max(65535) @DefaultValue("8080") int port) {}
+
+    public record Tunnel(@Min(1) @Max(65535) @DefaultValue("4443") int port) {}
+
+    /** An external PostgreSQL; without {@code url} the embedded one under the data directory is used. */
+    public record Database(
+            @Pattern(regexp = "jdbc:postgresql:.*", message = "must be a jdbc:postgresql://host:port/database URL") String url,
+            String username,
+            String password) {
+
+        public boolean external() {
+            return url != null && !url.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", username=" + username + ", password=" + (password == null ? "none" : "***") + "]";
+        }
+    }
+
+    /** {@code masterKey}: base64 of 32 bytes; generated once into {@code <data-dir>/master.key} when absent. */
+    public record Secrets(
+            @Pattern(regexp = "[A-Za-z0-9+/]{43}=", message = "must be the base64 encoding of exactly 32 bytes (44 characters)")
+            String masterKey) {
+
+        @Override
+        public String toString() {
+            return "Secrets[masterKey=" + (masterKey == null ? "none" : "***") + "]";
+        }
+    }
+
+    /**
+     * An OpenID Connect issuer whose JWTs the API accepts. {@code usernameClaim} names the person;
+     * {@code rolesClaim} holds a list of the issuer's groups, which {@code scopeMapping} turns into an API scope.
+     */
+    public record Oidc(
+            URI issuerUri,
+            @NotBlank @DefaultValue("preferred_username") String usernameClaim,
+            @NotBlank @DefaultValue("groups") String rolesClaim,
+            @NotNull @DefaultValue Map<String, ApiScopeName> scopeMapping) {
+
+        public boolean enabled() {
+            return issuerUri != null;
+        }
+    }
+
+    /** The scopes an OIDC group may map to. */
+    public enum ApiScopeName { ADMIN, AUDITOR }
+
+    /** {@code closed}: a session whose recording cannot be written is refused or ended; {@code open}: it goes on. */
+    public record Recording(@NotNull @DefaultValue("closed") FailMode failMode) {
+        public enum FailMode { CLOSED, OPEN }
+    }
+
+    public record Api(@Min(1024) @Max(16 * 1024 * 1024) @DefaultValue("1048576") int maxBodyBytes) {}
+
+    @Override
+    public String toString() {
+        return "GatehouseSettings[role=" + role + ", dataDir=" + dataDir + ", ssh=" + ssh + ", http=" + http
+                + ", tunnel=" + tunnel + ", bootstrapToken=" + (bootstrapToken == null ? "none" : "***")
+                + ", database=" + database + ", secrets=" + secrets + ", oidc=" + oidc + ", recording=" + recording
+                + ", api=" + api + "]";
+    }
+}

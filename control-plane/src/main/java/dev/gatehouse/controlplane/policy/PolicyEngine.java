@@ -1,0 +1,122 @@
+package dev.gatehouse.controlplane.policy;
+
+import dev.gatehouse.controlplane.hosts.Host;
+import dev.gatehouse.controlplane.roles.Role;
+import dev.gatehouse.controlplane.users.User;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one place access is decided. Deny by default: only a role of an enabled user that selects the host (by label)
+ * and names the login (or the forward destination) allows anything, and every refusal says which condition failed.
+ */
+@Component
+public final class PolicyEngine {
+
+    private final PolicyFacts facts;
+
+    public PolicyEngine(PolicyFacts facts) {
+        this.facts = Objects.requireNonNull(facts, "facts");
+    }
+
+    /** May {@code username} open {@code login} on host {@code hostName}? */
+    public AccessDecision mayLogin(String username, String login, String hostName) {
+        Optional<User> user = facts.user(username);
+        String refused = refusedUser(username, user);
+        if (refused != null) {
+            return AccessDecision.deny(refused);
+        }
+        Optional<Host> host = facts.host(hostName);
+        if (host.isEmpty()) {
+            return AccessDecision.deny("unknown host '" + hostName + "'");
+        }
+        List<Role> selecting = facts.roles(user.get().roles()).stream()
+                .filter(role -> Labels.selects(role.hostLabels(), host.get().labels()))
+                .toList();
+        if (selecting.isEmpty()) {
+            return AccessDecision.deny("no role of '" + username + "' grants access to host '" + hostName + "'");
+        }
+        List<Role> granting = selecting.stream().filter(role -> role.logins().contains(login)).toList();
+        if (granting.isEmpty()) {
+            return AccessDecision.deny("no role of '" + username + "' grants login '" + login + "' on host '" + hostName
+                    + "' (granted there: " + logins(selecting) + ")");
+        }
+        return allow("role " + names(granting) + " grants login '" + login + "' on host '" + hostName + "'", granting);
+    }
+
+    /**
+     * May {@code username} open a TCP forward to {@code destinationHost}:{@code port} inside {@code network}? A role
+     * grants it when it selects at least one host of that network and lists a matching destination pattern.
+     */
+    public AccessDecision mayForward(String username, String network, String destinationHost, int port) {
+        Optional<User> user = facts.user(username);
+        String refused = refusedUser(username, user);
+        if (refused != null) {
+            return AccessDecision.deny(refused);
+        }
+        List<Host> hostsInNetwork = facts.hosts(network);
+        List<Role> reaching = facts.roles(user.get().roles()).stream()
+                .filter(role -> hostsInNetwork.stream().anyMatch(h -> Labels.selects(role.hostLabels(), h.labels())))
+                .toList();
+        if (reaching.isEmpty()) {
+            return AccessDecision.deny("no role of '" + username + "' grants access to any host in network '" + network + "'");
+        }
+        List<Role> granting = reaching.stream()
+                .filter(role -> role.forwardDestinations().stream()
+                        .anyMatch(pattern -> Destinations.grants(pattern, destinationHost, port)))
+                .toList();
+        if (granting.isEmpty()) {
+            return AccessDecision.deny("forwarding to " + destinationHost + ":" + port + " in network '" + network
+                    + "' is not granted to '" + username + "'");
+        }
+        return allow("role " + names(granting) + " grants forwarding to " + destinationHost + ":" + port
+                + " in network '" + network + "'", granting);
+    }
+
+    /** Every host {@code username} may open, with the logins allowed there; empty for unknown or disabled users. */
+    public List<ReachableHost> reachableHosts(String username) {
+        Optional<User> user = facts.user(username);
+        if (refusedUser(username, user) != null) {
+            return List.of();
+        }
+        List<Role> roles = facts.roles(user.get().roles());
+        List<ReachableHost> reachable = new ArrayList<>();
+        for (Host host : facts.hosts(null)) {
+            List<Role> selecting = roles.stream().filter(r -> Labels.selects(r.hostLabels(), host.labels())).toList();
+            List<String> logins = logins(selecting);
+            if (!logins.isEmpty()) {
+                reachable.add(new ReachableHost(host.name(), host.network(), logins));
+            }
+        }
+        return reachable;
+    }
+
+    private static String refusedUser(String username, Optional<User> user) {
+        if (user.isEmpty()) {
+            return "unknown user '" + username + "'";
+        }
+        if (user.get().disabled()) {
+            return "user '" + username + "' is disabled";
+        }
+        return null;
+    }
+
+    private static AccessDecision allow(String reason, List<Role> granting) {
+        return new AccessDecision(true, reason, granting.stream().map(Role::name).toList(),
+                granting.stream().mapToInt(Role::maxSessionSeconds).max().orElse(0),
+                granting.stream().anyMatch(Role::allowAgentForwarding),
+                granting.stream().anyMatch(Role::allowRemoteForwarding));
+    }
+
+    private static List<String> logins(List<Role> roles) {
+        return List.copyOf(new TreeSet<>(roles.stream().flatMap(r -> r.logins().stream()).toList()));
+    }
+
+    private static String names(List<Role> roles) {
+        return String.join(", ", roles.stream().map(r -> "'" + r.name() + "'").toList());
+    }
+}

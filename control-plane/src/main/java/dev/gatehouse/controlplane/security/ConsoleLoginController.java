@@ -1,0 +1,106 @@
+package dev.gatehouse.controlplane.security;
+
+import dev.gatehouse.controlplane.api.ApiException;
+import dev.gatehouse.controlplane.audit.AuditRecord;
+import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.users.User;
+import dev.gatehouse.controlplane.users.UserStore;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /api/v1/session}: the console's password login. A successful login sets an HttpOnly, SameSite=Strict
+ * session cookie; requests made with it must carry the {@code XSRF-TOKEN} cookie's value in {@code X-XSRF-TOKEN}.
+ */
+@RestController
+@RequestMapping(SecurityConfiguration.LOGIN_PATH)
+final class ConsoleLoginController {
+
+
+    private final UserStore users;
+    private final PasswordEncoder passwords;
+    private final AuditTrail trail;
+    private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
+    // Compared against when the user has no password, so a wrong name costs as long as a wrong password.
+    private final String absentHash;
+
+    ConsoleLoginController(UserStore users, PasswordEncoder passwords, AuditTrail trail) {
+        this.users = Objects.requireNonNull(users, "users");
+        this.passwords = Objects.requireNonNull(passwords, "passwords");
+        this.trail = Objects.requireNonNull(trail, "trail");
+        this.absentHash = passwords.encode(OpaqueTokens.generate(""));
+    }
+
+    record Login(@NotNull @Size(max = 63) String username, @NotNull @Size(max = 256) String password) {}
+
+    /** Who is signed in, and with which scope. */
+    record SessionView(String username, String scope, String via) {
+        static SessionView of(Caller caller) {
+            return new SessionView(caller.name(), caller.scope() == null ? null : caller.scope().wireName(), caller.via());
+        }
+    }
+
+    @PostMapping
+    SessionView login(@Valid @RequestBody Login login, HttpServletRequest request, HttpServletResponse response) {
+        Optional<User> user = users.find(login.username());
+        String hash = users.passwordHash(login.username()).orElse(absentHash);
+        boolean matches = passwords.matches(login.password(), hash);
+        String refusal = !matches || user.isEmpty() ? "wrong username or password"
+                : user.get().disabled() ? "user is disabled"
+                : user.get().apiScope() == null ? "user has no console access (no apiScope)" : null;
+        if (refusal != null) {
+            trail.record(new AuditRecord("console.login", login.username(), "console", null, null,
+                    request.getRemoteAddr(), "denied", refusal));
+            throw ApiException.unauthorized(refusal.startsWith("wrong") ? refusal : "login refused: " + refusal);
+        }
+        Caller caller = new Caller(user.get().username(), user.get().apiScope(), "password");
+        HttpSession old = request.getSession(false);
+        if (old != null) {
+            old.invalidate();
+        }
+        request.getSession(true);
+        SecurityContext context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(new CallerAuthentication(caller));
+        SecurityContextHolder.setContext(context);
+        contexts.saveContext(context, request, response);
+        trail.record(new AuditRecord("console.login", caller.name(), "console", null, null, request.getRemoteAddr(),
+                "success", null));
+        return SessionView.of(caller);
+    }
+
+    @GetMapping
+    SessionView current(Authentication authentication) {
+        return SessionView.of(((CallerAuthentication) authentication).caller());
+    }
+
+    @DeleteMapping
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void logout(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            session.invalidate();
+        }
+        SecurityContextHolder.clearContext();
+    }
+
+}

@@ -1,0 +1,106 @@
+package dev.gatehouse.controlplane.security;
+
+import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.config.GatehouseSettings;
+import dev.gatehouse.controlplane.tokens.ApiTokenAuthenticationProvider;
+import dev.gatehouse.controlplane.tokens.ApiTokenStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Who may call what. Callers authenticate with {@code Authorization: Bearer} (an API token, or a JWT from the OIDC
+ * issuer when one is configured) or with the console's session cookie (then CSRF applies). Reads under
+ * {@code /api/v1} need the auditor or admin scope, changes need admin. {@code /actuator/health} and the OpenAPI
+ * document are public; {@code /actuator/prometheus} needs a token of either scope. Everything else is denied.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    static final String LOGIN_PATH = "/api/v1/session";
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    RefusalHandler refusalHandler(AuditTrail trail) {
+        return new RefusalHandler(trail);
+    }
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, GatehouseSettings settings, ApiTokenStore tokens, Clock clock,
+            RefusalHandler refusals) throws Exception {
+        AuthenticationManager bearer = bearerAuthentication(settings, tokens, clock);
+        // CSRF matters only for requests a browser authenticates by itself, i.e. with the session cookie.
+        RequestMatcher noSessionCookie = request -> request.getHeader("Authorization") != null
+                || request.getRequestedSessionId() == null;
+        http
+                .authorizeHttpRequests(authorize -> authorize
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/api/v1/openapi.json", "/api/v1/openapi.json/**").permitAll()
+                        .requestMatchers(HttpMethod.POST, LOGIN_PATH).permitAll()
+                        .requestMatchers(HttpMethod.GET, LOGIN_PATH).authenticated()
+                        .requestMatchers(HttpMethod.DELETE, LOGIN_PATH).authenticated()
+                        .requestMatchers("/actuator/prometheus").hasAnyRole("ADMIN", "AUDITOR")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/**").hasAnyRole("ADMIN", "AUDITOR")
+                        .requestMatchers(HttpMethod.HEAD, "/api/v1/**").hasAnyRole("ADMIN", "AUDITOR")
+                        .requestMatchers("/api/v1/**").hasRole("ADMIN")
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/assets/**", "/favicon.ico").permitAll()
+                        .anyRequest().denyAll())
+                .oauth2ResourceServer(oauth -> oauth
+                        .authenticationManagerResolver(request -> bearer)
+                        .authenticationEntryPoint(refusals)
+                        .accessDeniedHandler(refusals))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(refusals).accessDeniedHandler(refusals))
+                .csrf(csrf -> csrf.spa().ignoringRequestMatchers(noSessionCookie,
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, LOGIN_PATH)))
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.NEVER))
+                .securityContext(context -> context.securityContextRepository(new HttpSessionSecurityContextRepository()))
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .anonymous(anonymous -> anonymous.principal("anonymous"));
+        return http.build();
+    }
+
+    private static AuthenticationManager bearerAuthentication(GatehouseSettings settings, ApiTokenStore tokens,
+            Clock clock) {
+        GatehouseSettings.Oidc oidc = settings.oidc();
+        List<AuthenticationProvider> providers = new ArrayList<>();
+        providers.add(new ApiTokenAuthenticationProvider(tokens, clock, oidc.enabled()));
+        if (oidc.enabled()) {
+            // Discovery happens on the first JWT, so the gateway starts even while the issuer is down.
+            String issuer = oidc.issuerUri().toString();
+            JwtAuthenticationProvider jwt = new JwtAuthenticationProvider(
+                    new SupplierJwtDecoder(() -> JwtDecoders.fromIssuerLocation(issuer)));
+            jwt.setJwtAuthenticationConverter(new OidcCallers(oidc));
+            providers.add(jwt);
+        }
+        return new ProviderManager(providers);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.gatehouse.controlplane;
+
+import dev.gatehouse.testkit.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The gateway on a random port against a real PostgreSQL (testkit's {@link TestDatabase}, passed the way
+ * {@code GATEHOUSE_DATABASE_URL} would be), with a known bootstrap admin token. Every subclass shares one context.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class GatehouseTestApplication {
+
+    /** The bootstrap admin token every API test uses. */
+    public static final String ADMIN = "test-bootstrap-admin-token";
+
+    private static final TestDatabase DATABASE = TestDatabase.create();
+    private static final Path DATA_DIR = tempDir();
+
+    @LocalServerPort
+    protected int port;
+
+    protected ApiClient api;
+
+    @DynamicPropertySource
+    static void gateway(DynamicPropertyRegistry registry) {
+        registry.add("gatehouse.database.url", DATABASE::jdbcUrl);
+        registry.add("gatehouse.database.username", DATABASE::username);
+        registry.add("gatehouse.database.password", () -> DATABASE.password() == null ? "" : DATABASE.password());
+        registry.add("gatehouse.bootstrap-token", () -> ADMIN);
+        registry.add("gatehouse.data-dir", DATA_DIR::toString);
+        registry.add("gatehouse.api.max-body-bytes", () -> "65536");
+    }
+
+    @BeforeEach
+    void client() {
+        api = new ApiClient(port);
+    }
+
+    /** Creates an API token of {@code scope} through the API and returns its secret. */
+    protected String token(String name, String scope) {
+        ApiClient.Reply reply = api.post("/api/v1/api-tokens", ADMIN,
+                "{\"name\":\"" + name + "\",\"scope\":\"" + scope + "\"}");
+        if (reply.status() != 201) {
+            throw new IllegalStateException("cannot create token " + name + ": " + reply);
+        }
+        return reply.json().get("token").asString();
+    }
+
+    /** A name no other test uses, so tests sharing the database never collide. */
+    protected static String unique(String prefix) {
+        return prefix + "-" + Long.toString(System.nanoTime(), 36);
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("gatehouse-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
