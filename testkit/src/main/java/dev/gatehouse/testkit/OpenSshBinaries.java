@@ -2,6 +2,8 @@ package dev.gatehouse.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,8 +42,7 @@ final class OpenSshBinaries {
     }
 
     private static int readVersion() {
-        CommandResult result = ExternalCommand.run(java.util.List.of(client("ssh"), "-V"), new byte[0],
-                java.time.Duration.ofSeconds(30));
+        CommandResult result = ExternalCommand.run(List.of(client("ssh"), "-V"), new byte[0], Duration.ofSeconds(30));
         Matcher matcher = VERSION.matcher(result.stderr() + result.stdoutText());
         if (!matcher.find()) {
             throw new IllegalStateException("cannot read the OpenSSH version from: " + result.stderr());

@@ -1,5 +1,6 @@
 package dev.gatehouse.pki.seal;
 
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -66,7 +67,7 @@ public final class MasterKey {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof MasterKey that && java.security.MessageDigest.isEqual(key, that.key);
+        return other instanceof MasterKey that && MessageDigest.isEqual(key, that.key);
     }
 
     @Override

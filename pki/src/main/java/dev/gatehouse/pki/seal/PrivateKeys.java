@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -129,7 +130,7 @@ public final class PrivateKeys {
         }
     }
 
-    private static byte[] requireEncoded(byte[] encoded, String format, java.security.Key key) {
+    private static byte[] requireEncoded(byte[] encoded, String format, Key key) {
         if (encoded == null) {
             throw new IllegalArgumentException("the " + key.getAlgorithm() + " key cannot be exported in " + format
                     + " form (is it held in a hardware token?)");

@@ -12,6 +12,7 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals secrets at rest (CA private keys) with AES-256-GCM under the {@link MasterKey}. The purpose is authenticated
@@ -107,7 +108,7 @@ public final class SecretSealer {
     private static byte[] keyCheck(MasterKey key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(key.secretKey().getEncoded(), "HmacSHA256"));
+            mac.init(new SecretKeySpec(key.secretKey().getEncoded(), "HmacSHA256"));
             byte[] digest = mac.doFinal("gatehouse master key check".getBytes(StandardCharsets.US_ASCII));
             return Arrays.copyOf(digest, KEY_CHECK_BYTES);
         } catch (GeneralSecurityException e) {

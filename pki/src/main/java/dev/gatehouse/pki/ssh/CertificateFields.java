@@ -2,6 +2,7 @@ package dev.gatehouse.pki.ssh;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,7 +64,7 @@ final class CertificateFields {
             }
             sorted.put(name, value);
         });
-        return java.util.Collections.unmodifiableSortedMap(sorted);
+        return Collections.unmodifiableSortedMap(sorted);
     }
 
     static Duration validity(Duration validity) {

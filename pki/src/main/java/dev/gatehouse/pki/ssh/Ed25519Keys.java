@@ -1,6 +1,7 @@
 package dev.gatehouse.pki.ssh;
 
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -21,7 +22,7 @@ public final class Ed25519Keys {
     }
 
     /** True for an Ed25519 key of any provider. */
-    public static boolean isEd25519(java.security.Key key) {
+    public static boolean isEd25519(Key key) {
         String algorithm = key.getAlgorithm();
         return "Ed25519".equalsIgnoreCase(algorithm) || "EdDSA".equalsIgnoreCase(algorithm);
     }

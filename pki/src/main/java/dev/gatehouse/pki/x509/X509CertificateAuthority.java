@@ -3,7 +3,9 @@ package dev.gatehouse.pki.x509;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -11,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
@@ -29,9 +32,9 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
  * The X.509 CA for agents and internal mutual TLS: a self-signed ECDSA P-256 root that certifies node keys, either
@@ -76,7 +79,7 @@ public final class X509CertificateAuthority {
                     .addExtension(Extension.subjectKeyIdentifier, false,
                             extensions.createSubjectKeyIdentifier(keyPair.getPublic()));
             return new X509CertificateAuthority(keyPair, sign(builder, keyPair), Clock.systemUTC());
-        } catch (java.security.NoSuchAlgorithmException | CertIOException e) {
+        } catch (NoSuchAlgorithmException | CertIOException e) {
             throw new IllegalStateException("cannot build the CA certificate: " + e.getMessage(), e);
         }
     }
@@ -86,7 +89,7 @@ public final class X509CertificateAuthority {
         Objects.requireNonNull(keyPair, "keyPair");
         Objects.requireNonNull(certificate, "certificate");
         if (!certificate.getPublicKey().equals(keyPair.getPublic())
-                && !java.util.Arrays.equals(certificate.getPublicKey().getEncoded(), keyPair.getPublic().getEncoded())) {
+                && !Arrays.equals(certificate.getPublicKey().getEncoded(), keyPair.getPublic().getEncoded())) {
             throw new IllegalArgumentException("the CA certificate does not certify the given key pair");
         }
         if (certificate.getBasicConstraints() < 0) {
@@ -147,7 +150,7 @@ public final class X509CertificateAuthority {
                 builder.addExtension(Extension.subjectAlternativeName, false, Names.generalNames(sans));
             }
             return sign(builder, keyPair);
-        } catch (java.security.NoSuchAlgorithmException | CertificateException | CertIOException e) {
+        } catch (NoSuchAlgorithmException | CertificateException | CertIOException e) {
             throw new IllegalStateException("cannot build the certificate: " + e.getMessage(), e);
         }
     }
@@ -176,7 +179,7 @@ public final class X509CertificateAuthority {
         try {
             request = new JcaPKCS10CertificationRequest(der);
             key = request.getPublicKey();
-        } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
+        } catch (IOException | RuntimeException | GeneralSecurityException e) {
             throw new InvalidCsrException("the certificate signing request is not a readable PKCS#10 request", e);
         }
         try {

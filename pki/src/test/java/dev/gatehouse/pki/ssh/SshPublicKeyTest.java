@@ -8,6 +8,7 @@ import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -20,9 +21,10 @@ class SshPublicKeyTest {
 
     private static final String ED25519 = SshPublicKey.of(generate("Ed25519", null), "alice@laptop").openSshLine();
     private static final byte[] ED25519_BLOB = SshWire.blobOf(ED25519);
+    private static final byte[] ED25519_RAW =
+            Arrays.copyOfRange(ED25519_BLOB, ED25519_BLOB.length - 32, ED25519_BLOB.length);
 
     static Stream<Arguments> refusedLines() {
-        byte[] ed25519Key = java.util.Arrays.copyOfRange(ED25519_BLOB, ED25519_BLOB.length - 32, ED25519_BLOB.length);
         String p384Line = SshPublicKey.of(generate("EC", "secp384r1"), "").openSshLine();
         byte[] p384Blob = SshWire.blobOf(p384Line);
         SshCertificateAuthority ca = SshCertificateAuthority.generate("ca");
@@ -41,7 +43,7 @@ class SshPublicKeyTest {
                 Arguments.of("type differs from blob", SshWire.line("ssh-rsa", ED25519_BLOB),
                         "the type in the text (ssh-rsa) differs from the type inside the key data (ssh-ed25519)"),
                 Arguments.of("unknown type in blob", SshWire.line("ssh-ed25519",
-                        SshWire.blob().string("ssh-foo").string(ed25519Key).bytes()),
+                        SshWire.blob().string("ssh-foo").string(ED25519_RAW).bytes()),
                         "the key data's type 'ssh-foo' is unknown"),
                 Arguments.of("truncated blob", SshWire.line("ssh-ed25519", SshWire.cut(ED25519_BLOB, 5)),
                         "the key data is truncated: the ssh-ed25519 key ends before its public key"),
@@ -55,7 +57,7 @@ class SshPublicKeyTest {
                         "an Ed25519 public key has 32 bytes, this one has 31"),
                 Arguments.of("curve differs from type", SshWire.line("ecdsa-sha2-nistp256", SshWire.blob()
                         .string("ecdsa-sha2-nistp256").string("nistp384")
-                        .raw(java.util.Arrays.copyOfRange(p384Blob, 4 + 19 + 4 + 8, p384Blob.length)).bytes()),
+                        .raw(Arrays.copyOfRange(p384Blob, 4 + 19 + 4 + 8, p384Blob.length)).bytes()),
                         "names curve 'nistp384' but the type ecdsa-sha2-nistp256 needs curve nistp256"),
                 Arguments.of("point not on curve", SshWire.line("ecdsa-sha2-nistp256", SshWire.blob()
                         .string("ecdsa-sha2-nistp256").string("nistp256").string(pointOffCurve()).bytes()),
@@ -107,7 +109,7 @@ class SshPublicKeyTest {
     @Test
     void parseWhenSecurityKeyEd25519ThenAccepted() {
         byte[] sk = SshWire.blob().string("sk-ssh-ed25519@openssh.com")
-                .string(java.util.Arrays.copyOfRange(ED25519_BLOB, ED25519_BLOB.length - 32, ED25519_BLOB.length))
+                .string(ED25519_RAW)
                 .string("ssh:").bytes();
 
         SshPublicKey parsed = SshPublicKey.parse(SshWire.line("sk-ssh-ed25519@openssh.com", sk) + " yubikey");
@@ -119,7 +121,7 @@ class SshPublicKeyTest {
     @Test
     void parseWhenSecurityKeyEcdsaThenAccepted() {
         byte[] p256 = SshWire.blobOf(SshPublicKey.of(generate("EC", "secp256r1"), "").openSshLine());
-        byte[] point = java.util.Arrays.copyOfRange(p256, p256.length - 65, p256.length);
+        byte[] point = Arrays.copyOfRange(p256, p256.length - 65, p256.length);
         byte[] sk = SshWire.blob().string("sk-ecdsa-sha2-nistp256@openssh.com").string("nistp256").string(point)
                 .string("ssh:").bytes();
 
@@ -132,7 +134,7 @@ class SshPublicKeyTest {
     @Test
     void parseWhenSecurityKeyMissesApplicationThenTruncated() {
         byte[] sk = SshWire.blob().string("sk-ssh-ed25519@openssh.com")
-                .string(java.util.Arrays.copyOfRange(ED25519_BLOB, ED25519_BLOB.length - 32, ED25519_BLOB.length))
+                .string(ED25519_RAW)
                 .bytes();
 
         assertThatThrownBy(() -> SshPublicKey.parse(SshWire.line("sk-ssh-ed25519@openssh.com", sk)))

@@ -8,6 +8,7 @@ import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -175,7 +176,7 @@ class UserCertificateOpenSshIT {
         assertThat(result.stderr()).contains("Permission denied");
     }
 
-    static java.security.PublicKey publicKeyOf(SshKeyFiles key) {
+    static PublicKey publicKeyOf(SshKeyFiles key) {
         return SshPublicKey.parse(key.publicKeyLine()).key();
     }
 

@@ -8,6 +8,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
@@ -46,7 +47,7 @@ class X509CertificateAuthorityTest {
         assertThat(issued.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
         assertThat(issued.getBasicConstraints()).isEqualTo(-1);
         assertThat(issued.getNotAfter().toInstant()).isBetween(
-                java.time.Instant.now().plus(Duration.ofDays(29)), java.time.Instant.now().plus(Duration.ofDays(31)));
+                Instant.now().plus(Duration.ofDays(29)), Instant.now().plus(Duration.ofDays(31)));
     }
 
     @Test
