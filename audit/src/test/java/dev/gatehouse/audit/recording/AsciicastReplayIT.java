@@ -17,12 +17,12 @@ class AsciicastReplayIT {
 
     @TempDir
     static Path dir;
-    static RecordingPipeline pipeline;
+    static RecordingFixture pipeline;
 
     @BeforeAll
     static void start() {
         // Tiny chunks, so a modest session is sealed into many chunks that must join back into one playable file.
-        pipeline = new RecordingPipeline(dir, RecorderSettings.defaults("replay")
+        pipeline = RecordingFixture.start(dir, RecorderSettings.defaults("replay")
                 .withChunking(256, Duration.ofSeconds(5)));
     }
 
@@ -33,7 +33,7 @@ class AsciicastReplayIT {
 
     @Test
     void recordedSessionSealedInManyChunksReplaysInAsciinemaAsTheUserSawIt() throws Exception {
-        SessionRecording r = pipeline.recorder.open(SessionStart.shell("replay-1", "alice", "root", "web-01", 80, 24));
+        SessionRecording r = pipeline.recorder().open(SessionStart.shell("replay-1", "alice", "root", "web-01", 80, 24));
         StringBuilder seen = new StringBuilder();
         for (int i = 0; i < 40; i++) {
             String line = "\u001b[32mline " + i + "\u001b[0m caf\u00e9 \u2603 ok\r\n";
@@ -49,7 +49,7 @@ class AsciicastReplayIT {
         r.end(SessionEnd.exited(0));
         pipeline.awaitStored();
 
-        assertThat(pipeline.blobs.list("sessions/replay-1/")).hasSizeGreaterThan(3);
+        assertThat(pipeline.blobs().list("sessions/replay-1/")).hasSizeGreaterThan(3);
         Path cast = dir.resolve("replay-1.cast");
         Files.writeString(cast, pipeline.cast("replay-1"));
 

@@ -19,11 +19,11 @@ class SessionRecorderIT {
 
     @TempDir
     static Path dir;
-    static RecordingPipeline pipeline;
+    static RecordingFixture pipeline;
 
     @BeforeAll
     static void start() {
-        pipeline = new RecordingPipeline(dir, RecorderSettings.defaults("node-1"));
+        pipeline = RecordingFixture.start(dir, RecorderSettings.defaults("node-1"));
     }
 
     @AfterAll
@@ -33,7 +33,7 @@ class SessionRecorderIT {
 
     @Test
     void shellSessionIsStoredAsAsciicastWithItsCommandsAndEnd() throws Exception {
-        SessionRecording r = pipeline.recorder.open(SessionStart.shell("s-1", "alice", "root", "web-01", 100, 30));
+        SessionRecording r = pipeline.recorder().open(SessionStart.shell("s-1", "alice", "root", "web-01", 100, 30));
         out(r, "alice@web-01:~$ ");
         in(r, "ec");
         out(r, "ec");
@@ -50,7 +50,7 @@ class SessionRecorderIT {
         assertThat(cast).contains("alice@web-01:~$ echo hi\\r\\nhi\\r\\n").contains("\"r\", \"120x40\"");
         assertThat(cast).doesNotContain("\"i\",");
 
-        try (Connection c = pipeline.db.getConnection(); Statement s = c.createStatement();
+        try (Connection c = pipeline.dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT status, exit_status, username, host FROM audit_sessions"
                         + " WHERE session_id = 's-1'")) {
             assertThat(rs.next()).isTrue();
@@ -58,7 +58,7 @@ class SessionRecorderIT {
             assertThat(rs.getInt(2)).isZero();
             assertThat(rs.getString(3)).isEqualTo("alice");
         }
-        List<StoredAuditEvent> events = pipeline.events.search(AuditEventQuery.builder().sessionId("s-1").build());
+        List<StoredAuditEvent> events = pipeline.events().search(AuditEventQuery.builder().sessionId("s-1").build());
         assertThat(events).extracting(e -> e.event().type()).startsWith("session.started")
                 .contains("session.command", "session.resized", "recording.chunk", "recording.checkpoint")
                 .contains("session.ended");
@@ -71,7 +71,7 @@ class SessionRecorderIT {
 
     @Test
     void passwordTypedWithEchoOffIsNeverStored() throws Exception {
-        SessionRecording r = pipeline.recorder.open(SessionStart.shell("s-2", "bob", "root", "db-01", 80, 24));
+        SessionRecording r = pipeline.recorder().open(SessionStart.shell("s-2", "bob", "root", "db-01", 80, 24));
         out(r, "$ ");
         in(r, "sudo -i\r");
         out(r, "sudo -i\r\n[sudo] password for bob: ");
@@ -79,7 +79,7 @@ class SessionRecorderIT {
         out(r, "\r\n# ");
         r.end(SessionEnd.exited(0));
         pipeline.awaitStored();
-        List<StoredAuditEvent> events = pipeline.events.search(AuditEventQuery.builder().sessionId("s-2").build());
+        List<StoredAuditEvent> events = pipeline.events().search(AuditEventQuery.builder().sessionId("s-2").build());
         assertThat(events).filteredOn(e -> e.event().type().equals("session.command"))
                 .extracting(e -> e.event().details().get("line")).containsExactly("sudo -i");
         assertThat(events.toString()).doesNotContain("hunter2");

@@ -14,20 +14,21 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 /** A whole recorder wired to a fresh database and a blob directory, for tests. */
-final class RecordingPipeline implements AutoCloseable {
+public final class RecordingFixture implements AutoCloseable {
 
-    final DataSource db;
-    final PostgresAuditStore events;
-    final BlobStore blobs;
-    final AuditKey key = AuditKey.generate();
-    final EvidenceSpool spool;
-    final AsyncSessionRecorder recorder;
+    private final DataSource db;
+    private final PostgresAuditStore events;
+    private final BlobStore blobs;
+    private final AuditKey key = AuditKey.generate();
+    private final EvidenceSpool spool;
+    private final AsyncSessionRecorder recorder;
 
-    RecordingPipeline(Path dir, RecorderSettings settings) {
-        this(TestDatabase.create().dataSource(), dir, settings);
+    /** A recorder on a fresh test database, blobs and spool under {@code dir}. */
+    public static RecordingFixture start(Path dir, RecorderSettings settings) {
+        return new RecordingFixture(TestDatabase.create().dataSource(), dir, settings);
     }
 
-    RecordingPipeline(DataSource db, Path dir, RecorderSettings settings) {
+    private RecordingFixture(DataSource db, Path dir, RecorderSettings settings) {
         this.db = db;
         AuditSchema.migrate(db);
         this.events = new PostgresAuditStore(db);
@@ -36,7 +37,7 @@ final class RecordingPipeline implements AutoCloseable {
         this.recorder = new AsyncSessionRecorder(settings, key, spool);
     }
 
-    void awaitStored() throws InterruptedException {
+    public void awaitStored() throws InterruptedException {
         // The worker hands evidence to the spool within a tick; then the spool must drain.
         Thread.sleep(300);
         if (!spool.awaitDrained(Duration.ofSeconds(60))) {
@@ -45,12 +46,36 @@ final class RecordingPipeline implements AutoCloseable {
     }
 
     /** The recording's chunks concatenated: the asciicast file. */
-    String cast(String sessionId) {
+    public String cast(String sessionId) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (String key : blobs.list("sessions/" + sessionId + "/")) {
             all.writeBytes(blobs.get(key).orElseThrow());
         }
         return all.toString(StandardCharsets.UTF_8);
+    }
+
+    public DataSource dataSource() {
+        return db;
+    }
+
+    public PostgresAuditStore events() {
+        return events;
+    }
+
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    public AuditKey key() {
+        return key;
+    }
+
+    public EvidenceSpool spool() {
+        return spool;
+    }
+
+    public AsyncSessionRecorder recorder() {
+        return recorder;
     }
 
     @Override
