@@ -28,6 +28,8 @@ public final class CanonicalJson {
             .build();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
+    private static final TypeReference<java.util.List<Object>> LIST = new TypeReference<>() {
+    };
 
     private CanonicalJson() {
     }
@@ -40,6 +42,11 @@ public final class CanonicalJson {
     /** Parses a JSON object. */
     public static Map<String, Object> readObject(String json) {
         return MAPPER.readValue(json, MAP);
+    }
+
+    /** Parses a JSON array (an asciicast event line). */
+    public static java.util.List<Object> readList(String json) {
+        return MAPPER.readValue(json, LIST);
     }
 
     /** The canonical text of the details map of an event. */

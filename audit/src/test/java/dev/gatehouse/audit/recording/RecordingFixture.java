@@ -78,6 +78,18 @@ public final class RecordingFixture implements AutoCloseable {
         return recorder;
     }
 
+    /** What the target printed (as the bastion would pass it on). */
+    public static void show(SessionRecording r, String text) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        r.output(b, 0, b.length);
+    }
+
+    /** What the user typed. */
+    public static void type(SessionRecording r, String text) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        r.input(b, 0, b.length);
+    }
+
     @Override
     public void close() {
         recorder.close();

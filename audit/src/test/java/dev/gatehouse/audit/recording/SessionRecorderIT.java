@@ -1,10 +1,11 @@
 package dev.gatehouse.audit.recording;
 
+import static dev.gatehouse.audit.recording.RecordingFixture.show;
+import static dev.gatehouse.audit.recording.RecordingFixture.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.audit.events.AuditEventQuery;
 import dev.gatehouse.audit.events.StoredAuditEvent;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -34,12 +35,12 @@ class SessionRecorderIT {
     @Test
     void shellSessionIsStoredAsAsciicastWithItsCommandsAndEnd() throws Exception {
         SessionRecording r = pipeline.recorder().open(SessionStart.shell("s-1", "alice", "root", "web-01", 100, 30));
-        out(r, "alice@web-01:~$ ");
-        in(r, "ec");
-        out(r, "ec");
-        in(r, "ho hi\r");
-        out(r, "ho hi\r\nhi\r\n");
-        out(r, "alice@web-01:~$ ");
+        show(r, "alice@web-01:~$ ");
+        type(r, "ec");
+        show(r, "ec");
+        type(r, "ho hi\r");
+        show(r, "ho hi\r\nhi\r\n");
+        show(r, "alice@web-01:~$ ");
         r.resize(120, 40);
         r.end(SessionEnd.exited(0));
         pipeline.awaitStored();
@@ -72,11 +73,11 @@ class SessionRecorderIT {
     @Test
     void passwordTypedWithEchoOffIsNeverStored() throws Exception {
         SessionRecording r = pipeline.recorder().open(SessionStart.shell("s-2", "bob", "root", "db-01", 80, 24));
-        out(r, "$ ");
-        in(r, "sudo -i\r");
-        out(r, "sudo -i\r\n[sudo] password for bob: ");
-        in(r, "hunter2\r");
-        out(r, "\r\n# ");
+        show(r, "$ ");
+        type(r, "sudo -i\r");
+        show(r, "sudo -i\r\n[sudo] password for bob: ");
+        type(r, "hunter2\r");
+        show(r, "\r\n# ");
         r.end(SessionEnd.exited(0));
         pipeline.awaitStored();
         List<StoredAuditEvent> events = pipeline.events().search(AuditEventQuery.builder().sessionId("s-2").build());
@@ -84,15 +85,5 @@ class SessionRecorderIT {
                 .extracting(e -> e.event().details().get("line")).containsExactly("sudo -i");
         assertThat(events.toString()).doesNotContain("hunter2");
         assertThat(pipeline.cast("s-2")).doesNotContain("hunter2");
-    }
-
-    private static void out(SessionRecording r, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        r.output(b, 0, b.length);
-    }
-
-    private static void in(SessionRecording r, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        r.input(b, 0, b.length);
     }
 }

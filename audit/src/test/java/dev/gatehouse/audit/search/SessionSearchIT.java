@@ -1,5 +1,7 @@
 package dev.gatehouse.audit.search;
 
+import static dev.gatehouse.audit.recording.RecordingFixture.show;
+import static dev.gatehouse.audit.recording.RecordingFixture.type;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +11,6 @@ import dev.gatehouse.audit.recording.SessionEnd;
 import dev.gatehouse.audit.recording.SessionKind;
 import dev.gatehouse.audit.recording.SessionRecording;
 import dev.gatehouse.audit.recording.SessionStart;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,18 +35,18 @@ class SessionSearchIT {
 
         SessionRecording a = fixture.recorder().open(new SessionStart("web-1", "alice", "root", "web-01", "direct",
                 "10.1.1.1", SessionKind.SHELL, "xterm", 80, 24, t, null));
-        out(a, "root@web-01:~# ");
+        show(a, "root@web-01:~# ");
         Thread.sleep(150);
-        in(a, "systemctl restart ngi");
-        out(a, "systemctl restart ngi");
-        in(a, "\t\r");
-        out(a, "nx \r\n");
-        out(a, "root@web-01:~# ");
+        type(a, "systemctl restart ngi");
+        show(a, "systemctl restart ngi");
+        type(a, "\t\r");
+        show(a, "nx \r\n");
+        show(a, "root@web-01:~# ");
         a.end(SessionEnd.exited(0));
 
         SessionRecording b = fixture.recorder().open(new SessionStart("db-1", "bob", "postgres", "db-01", "direct",
                 "10.1.1.2", SessionKind.SHELL, "xterm", 80, 24, t.plusSeconds(60), null));
-        out(b, "psql (PostgreSQL) 17.2 ready\r\n");
+        show(b, "psql (PostgreSQL) 17.2 ready\r\n");
         b.end(SessionEnd.exited(0));
 
         SessionRecording c = fixture.recorder().open(new SessionStart("db-2", "alice", "postgres", "db-01", "direct",
@@ -114,15 +115,5 @@ class SessionSearchIT {
         assertThatThrownBy(() -> search.search(SessionQuery.all().withPage(5, "yesterday")))
                 .hasMessageContaining("cursor");
         assertThatThrownBy(() -> SessionQuery.all().withStatus("deleted")).hasMessageContaining("status");
-    }
-
-    private static void out(SessionRecording r, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        r.output(b, 0, b.length);
-    }
-
-    private static void in(SessionRecording r, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        r.input(b, 0, b.length);
     }
 }

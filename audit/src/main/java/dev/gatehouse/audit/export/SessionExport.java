@@ -1,0 +1,164 @@
+package dev.gatehouse.audit.export;
+
+import dev.gatehouse.audit.blob.BlobStore;
+import dev.gatehouse.audit.chain.AuditKey;
+import dev.gatehouse.audit.events.AuditEvent;
+import dev.gatehouse.audit.events.AuditEventQuery;
+import dev.gatehouse.audit.events.AuditSink;
+import dev.gatehouse.audit.events.CanonicalJson;
+import dev.gatehouse.audit.events.PostgresAuditStore;
+import dev.gatehouse.audit.events.StoredAuditEvent;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * A session's recording as asciicast or plain-text transcript, and its events as JSON lines, each with a signed
+ * {@link Manifest}. Every view or export is itself recorded as an audit event (who looked at which recording).
+ */
+public final class SessionExport {
+
+    /** What can be exported. */
+    public enum Format {
+        ASCIICAST("application/x-asciicast", "cast"),
+        TRANSCRIPT("text/plain; charset=utf-8", "txt"),
+        EVENTS("application/x-ndjson", "jsonl");
+
+        private final String contentType;
+        private final String extension;
+
+        Format(String contentType, String extension) {
+            this.contentType = contentType;
+            this.extension = extension;
+        }
+    }
+
+    /** An exported file and its signed manifest. */
+    public record Exported(byte[] content, String manifest, String contentType, String fileName) {
+    }
+
+    private final PostgresAuditStore store;
+    private final BlobStore blobs;
+    private final AuditKey key;
+    private final AuditSink accessLog;
+
+    /** {@code accessLog} receives the {@code recording.viewed} / {@code recording.exported} events. */
+    public SessionExport(PostgresAuditStore store, BlobStore blobs, AuditKey key, AuditSink accessLog) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.blobs = Objects.requireNonNull(blobs, "blobs");
+        this.key = Objects.requireNonNull(key, "key");
+        this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+    }
+
+    /** The recording for playback (the console, {@code GET /sessions/{id}/recording}); logged as a view. */
+    public byte[] view(String sessionId, String actor, String sourceAddress) {
+        byte[] cast = asciicast(sessionId, chunkEvents(sessionId));
+        accessLog.record(AuditEvent.builder("recording.viewed").actor(actor).sourceAddress(sourceAddress)
+                .target(sessionId).sessionId(sessionId).detail("bytes", cast.length).build());
+        return cast;
+    }
+
+    /** Exports one session in a format, with its manifest; logged as an export. */
+    public Exported export(String sessionId, Format format, String actor, String sourceAddress) {
+        List<StoredAuditEvent> events = sessionEvents(sessionId);
+        if (events.isEmpty()) {
+            throw new NoSuchElementException("no session " + sessionId);
+        }
+        List<StoredAuditEvent> chunks = events.stream()
+                .filter(e -> e.event().type().equals("recording.chunk")).toList();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("format", format.name().toLowerCase(Locale.ROOT));
+        fields.put("sessionId", sessionId);
+        fields.put("exportedAt", Instant.now().toString());
+        fields.put("exportedBy", actor);
+        StoredAuditEvent last = events.getLast();
+        fields.put("chainEventId", last.id());
+        fields.put("chainHash", last.hashHex());
+        byte[] content = switch (format) {
+            case ASCIICAST -> {
+                List<Map<String, Object>> list = new ArrayList<>();
+                for (StoredAuditEvent c : chunks) {
+                    list.add(Map.of("index", c.event().details().get("index"),
+                            "bytes", c.event().details().get("bytes"), "sha256", c.event().details().get("sha256")));
+                }
+                fields.put("chunks", list);
+                yield asciicast(sessionId, chunks);
+            }
+            case TRANSCRIPT -> Transcript.of(asciicast(sessionId, chunks)).getBytes(StandardCharsets.UTF_8);
+            case EVENTS -> jsonLines(events);
+        };
+        String manifest = Manifest.sign(key, fields, content);
+        accessLog.record(AuditEvent.builder("recording.exported").actor(actor).sourceAddress(sourceAddress)
+                .target(sessionId).sessionId(sessionId).detail("format", fields.get("format"))
+                .detail("bytes", content.length).build());
+        return new Exported(content, manifest, format.contentType,
+                sessionId + "." + format.extension);
+    }
+
+    /** One JSON object per line, the form the SIEM sinks use too. */
+    public static byte[] jsonLines(List<StoredAuditEvent> events) {
+        StringBuilder out = new StringBuilder();
+        for (StoredAuditEvent e : events) {
+            out.append(CanonicalJson.write(jsonObject(e))).append('\n');
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The JSON object of a stored event (ECS-like flat names). */
+    public static Map<String, Object> jsonObject(StoredAuditEvent s) {
+        AuditEvent e = s.event();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("type", e.type());
+        m.put("time", e.time().toString());
+        m.put("actor", e.actor());
+        m.put("sourceAddress", e.sourceAddress());
+        m.put("target", e.target());
+        m.put("outcome", e.outcome());
+        m.put("sessionId", e.sessionId());
+        m.put("sessionSeq", s.sessionSeq());
+        m.put("details", e.details());
+        m.put("hash", s.hashHex());
+        return m;
+    }
+
+    private List<StoredAuditEvent> chunkEvents(String sessionId) {
+        List<StoredAuditEvent> chunks = sessionEvents(sessionId).stream()
+                .filter(e -> e.event().type().equals("recording.chunk")).toList();
+        if (chunks.isEmpty()) {
+            throw new NoSuchElementException("no recording for session " + sessionId);
+        }
+        return chunks;
+    }
+
+    private List<StoredAuditEvent> sessionEvents(String sessionId) {
+        List<StoredAuditEvent> all = new ArrayList<>();
+        Long after = null;
+        while (true) {
+            List<StoredAuditEvent> page = store.search(AuditEventQuery.builder().sessionId(sessionId)
+                    .limit(AuditEventQuery.MAX_LIMIT).afterId(after).build());
+            all.addAll(page);
+            if (page.size() < AuditEventQuery.MAX_LIMIT) {
+                return all;
+            }
+            after = page.getLast().id();
+        }
+    }
+
+    private byte[] asciicast(String sessionId, List<StoredAuditEvent> chunks) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (StoredAuditEvent c : chunks) {
+            String chunkKey = String.valueOf(c.event().details().get("key"));
+            out.writeBytes(blobs.get(chunkKey).orElseThrow(() -> new NoSuchElementException(
+                    "chunk " + c.event().details().get("index") + " of session " + sessionId + " is missing")));
+        }
+        return out.toByteArray();
+    }
+}
