@@ -30,7 +30,7 @@ public final class MasterKeyFile {
         String configured = settings.secrets().masterKey();
         if (configured != null) {
             log.info("Master key: from gatehouse.secrets.master-key");
-            return decode(configured, "gatehouse.secrets.master-key");
+            return decode(configured, MasterKey.SETTING);
         }
         Path file = settings.dataDir().resolve(FILE_NAME).toAbsolutePath();
         try {
@@ -64,7 +64,8 @@ public final class MasterKeyFile {
         try {
             key = MasterKey.parse(base64);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("the master key in " + source + " is unusable: " + e.getMessage(), e);
+            throw new InvalidSettingException(source, "the base64 encoding of exactly 32 bytes, e.g. from"
+                    + " 'openssl rand -base64 32'", "not a usable master key");
         }
         log.info("Master key: loaded from {}", source);
         return key;

@@ -1,6 +1,7 @@
 package dev.gatehouse.controlplane.tokens;
 
 import dev.gatehouse.controlplane.config.GatehouseSettings;
+import dev.gatehouse.controlplane.config.InvalidSettingException;
 import dev.gatehouse.controlplane.security.ApiScope;
 import dev.gatehouse.controlplane.security.OpaqueTokens;
 import java.time.Clock;
@@ -28,6 +29,10 @@ public final class BootstrapToken {
         String configured = settings.bootstrapToken();
         boolean exists = store.findByName(NAME).isPresent();
         if (configured != null) {
+            if (configured.length() < 16 || configured.length() > 512 || !configured.matches("[\\x21-\\x7e]+")) {
+                throw new InvalidSettingException("gatehouse.bootstrap-token",
+                        "16 to 512 printable ASCII characters without spaces", "unusable as a bearer token");
+            }
             String hash = OpaqueTokens.hash(configured);
             if (!exists) {
                 store.insert(token(clock), hash);

@@ -1,0 +1,128 @@
+package dev.gatehouse.controlplane.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.controlplane.GatehouseApplication;
+import dev.gatehouse.testkit.TestDatabase;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+/** Settings bind from the documented environment variables, and a bad one stops start-up naming it. */
+@ExtendWith(OutputCaptureExtension.class)
+class SettingsTest {
+
+    @Test
+    void environmentVariablesBindToSettings() {
+        StandardEnvironment environment = environment(Map.of(
+                "GATEHOUSE_DATA_DIR", "/var/lib/gatehouse",
+                "GATEHOUSE_SSH_PORT", "2022",
+                "GATEHOUSE_HTTP_PORT", "9090",
+                "GATEHOUSE_TUNNEL_PORT", "5443",
+                "GATEHOUSE_BOOTSTRAP_TOKEN", "0123456789abcdef-token",
+                "GATEHOUSE_DATABASE_URL", "jdbc:postgresql://db:5432/gatehouse",
+                "GATEHOUSE_DATABASE_USERNAME", "gh",
+                "GATEHOUSE_DATABASE_PASSWORD", "secret"));
+
+        GatehouseSettings settings = Binder.get(environment).bind("gatehouse", GatehouseSettings.class).get();
+
+        assertThat(settings.dataDir()).isEqualTo(Path.of("/var/lib/gatehouse"));
+        assertThat(settings.ssh().port()).isEqualTo(2022);
+        assertThat(settings.http().port()).isEqualTo(9090);
+        assertThat(settings.tunnel().port()).isEqualTo(5443);
+        assertThat(settings.bootstrapToken()).isEqualTo("0123456789abcdef-token");
+        assertThat(settings.database().url()).isEqualTo("jdbc:postgresql://db:5432/gatehouse");
+        assertThat(settings.database().username()).isEqualTo("gh");
+        assertThat(settings.database().password()).isEqualTo("secret");
+        assertThat(environment.resolvePlaceholders("${gatehouse.http.port:8080}")).as("drives server.port").isEqualTo("9090");
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        GatehouseSettings settings = Binder.get(environment(Map.of("GATEHOUSE_SSH_PORT", "2222")))
+                .bindOrCreate("gatehouse", GatehouseSettings.class);
+
+        assertThat(settings.role()).isEqualTo(GatehouseSettings.Role.ALL_IN_ONE);
+        assertThat(settings.dataDir().normalize()).isEqualTo(Path.of("data"));
+        assertThat(settings.http().port()).isEqualTo(8080);
+        assertThat(settings.tunnel().port()).isEqualTo(4443);
+        assertThat(settings.database().external()).isFalse();
+        assertThat(settings.recording().failMode()).isEqualTo(GatehouseSettings.Recording.FailMode.CLOSED);
+        assertThat(settings.api().maxBodyBytes()).isEqualTo(1048576);
+    }
+
+    @Test
+    void secretsNeverAppearInTheSettingsText() {
+        StandardEnvironment environment = environment(Map.of("GATEHOUSE_BOOTSTRAP_TOKEN", "0123456789abcdef-token",
+                "GATEHOUSE_DATABASE_PASSWORD", "hunter2-password",
+                "GATEHOUSE_SECRETS_MASTER_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+
+        String text = Binder.get(environment).bind("gatehouse", GatehouseSettings.class).get().toString();
+
+        assertThat(text).doesNotContain("0123456789abcdef-token").doesNotContain("hunter2").doesNotContain("AAAAAAAA");
+    }
+
+    @Test
+    void unknownRoleStopsStartupNamingSettingAndAcceptedValues(@TempDir Path dataDir, CapturedOutput output) {
+        assertThatThrownBy(() -> start(dataDir, "--gatehouse.role=superuser")).isInstanceOf(Exception.class);
+
+        assertThat(output.getAll()).contains("gatehouse.role").contains("superuser")
+                .contains("ALL_IN_ONE").contains("CONTROL_PLANE").contains("BASTION");
+    }
+
+    @Test
+    void portOutOfRangeStopsStartupNamingTheSetting(@TempDir Path dataDir, CapturedOutput output) {
+        assertThatThrownBy(() -> start(dataDir, "--gatehouse.ssh.port=70000")).isInstanceOf(Exception.class);
+
+        assertThat(output.getAll()).contains("gatehouse.ssh.port").contains("70000").contains("65535");
+    }
+
+    @Test
+    void malformedMasterKeyStopsStartupWithoutEchoingIt(@TempDir Path dataDir, CapturedOutput output) {
+        assertThatThrownBy(() -> start(dataDir, "--gatehouse.secrets.master-key=not-a-key-but-a-secret"))
+                .isInstanceOf(Exception.class);
+
+        assertThat(output.getAll()).contains("gatehouse.secrets.master-key").contains("32 bytes")
+                .doesNotContain("not-a-key-but-a-secret");
+    }
+
+    @Test
+    void shortBootstrapTokenStopsStartupWithoutEchoingIt(@TempDir Path dataDir, CapturedOutput output) {
+        TestDatabase database = TestDatabase.create();
+        assertThatThrownBy(() -> start(dataDir, "--gatehouse.bootstrap-token=tiny-secret",
+                "--gatehouse.database.url=" + database.jdbcUrl(), "--gatehouse.database.username=" + database.username(),
+                "--gatehouse.database.password=" + (database.password() == null ? "" : database.password())))
+                .isInstanceOf(Exception.class);
+
+        assertThat(output.getAll()).contains("gatehouse.bootstrap-token").contains("16 to 512")
+                .doesNotContain("tiny-secret");
+    }
+
+    private static void start(Path dataDir, String... arguments) {
+        String[] all = new String[arguments.length + 2];
+        all[0] = "--gatehouse.data-dir=" + dataDir;
+        all[1] = "--server.port=0";
+        System.arraycopy(arguments, 0, all, 2, arguments.length);
+        new SpringApplicationBuilder(GatehouseApplication.class).web(WebApplicationType.NONE).run(all).close();
+    }
+
+    private static StandardEnvironment environment(Map<String, String> variables) {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.copyOf(variables)));
+        ConfigurationPropertySources.attach(environment);
+        return environment;
+    }
+}

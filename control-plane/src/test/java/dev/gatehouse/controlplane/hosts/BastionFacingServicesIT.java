@@ -1,0 +1,110 @@
+package dev.gatehouse.controlplane.hosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.controlplane.GatehouseTestApplication;
+import dev.gatehouse.controlplane.jointokens.JoinTokens;
+import dev.gatehouse.controlplane.keys.KeyOwners;
+import dev.gatehouse.controlplane.policy.PolicyEngine;
+import dev.gatehouse.pki.ssh.SshPublicKey;
+import dev.gatehouse.testkit.SshKeys;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** What the bastion calls in-process, against data made through the API: key owners, policy, host keys, join tokens. */
+class BastionFacingServicesIT extends GatehouseTestApplication {
+
+    @Autowired
+    HostKeyPinning pinning;
+    @Autowired
+    KeyOwners owners;
+    @Autowired
+    PolicyEngine policy;
+    @Autowired
+    JoinTokens joinTokens;
+
+    @TempDir
+    Path keys;
+
+    @Test
+    void firstHostKeyIsLearnedThenEnforced() {
+        String host = unique("pinned");
+        api.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"10.1.1.1:22\"}");
+        PublicKey first = key();
+        PublicKey other = key();
+
+        assertThat(pinning.verify(host, first).outcome()).isEqualTo(HostKeyPinning.Outcome.LEARNED);
+        assertThat(pinning.verify(host, first).outcome()).isEqualTo(HostKeyPinning.Outcome.MATCHED);
+        HostKeyPinning.Verdict mismatch = pinning.verify(host, other);
+        assertThat(mismatch.outcome()).isEqualTo(HostKeyPinning.Outcome.MISMATCHED);
+        assertThat(mismatch.trusted()).isFalse();
+        assertThat(api.get("/api/v1/hosts/" + host, ADMIN).body()).contains("\"hostKeySource\":\"learned\"");
+        assertThat(api.get("/api/v1/audit/events?type=host.host-key-mismatch&target=host:" + host, ADMIN).body())
+                .contains("\"outcome\":\"denied\"");
+        assertThat(pinning.verify(unique("unknown"), first).outcome()).isEqualTo(HostKeyPinning.Outcome.UNKNOWN_HOST);
+    }
+
+    @Test
+    void adminPinnedKeyIsEnforcedFromTheStartAndUnpinningAllowsRelearning() {
+        String host = unique("admin-pinned");
+        String line = SshKeys.ed25519(keys).publicKeyLine();
+        api.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"10.1.1.2:22\",\"hostKey\":\"" + line + "\"}");
+
+        assertThat(pinning.verify(host, key()).outcome()).isEqualTo(HostKeyPinning.Outcome.MISMATCHED);
+        assertThat(pinning.verify(host, SshPublicKey.parse(line).key()).outcome()).isEqualTo(HostKeyPinning.Outcome.MATCHED);
+
+        api.delete("/api/v1/hosts/" + host + "/host-key", ADMIN);
+        assertThat(pinning.verify(host, key()).outcome()).isEqualTo(HostKeyPinning.Outcome.LEARNED);
+    }
+
+    @Test
+    void keyOwnerAndPolicyAnswerForAPersonMadeThroughTheApi() {
+        String suffix = unique("p");
+        api.post("/api/v1/roles", ADMIN, "{\"name\":\"r-" + suffix + "\",\"logins\":[\"root\"],\"hostLabels\":{\"team\":\""
+                + suffix + "\"}}");
+        api.post("/api/v1/users", ADMIN, "{\"username\":\"u-" + suffix + "\",\"roles\":[\"r-" + suffix + "\"]}");
+        api.post("/api/v1/hosts", ADMIN, "{\"name\":\"h-" + suffix + "\",\"address\":\"10.1.1.3:22\",\"labels\":{\"team\":\""
+                + suffix + "\"}}");
+        String line = SshKeys.ed25519(keys).publicKeyLine();
+        api.post("/api/v1/users/u-" + suffix + "/keys", ADMIN, "{\"publicKey\":\"" + line + "\"}");
+
+        assertThat(owners.ownerOf(SshPublicKey.parse(line).key())).get().extracting(u -> u.username())
+                .isEqualTo("u-" + suffix);
+        assertThat(owners.ownerOf(key())).isEmpty();
+        assertThat(policy.mayLogin("u-" + suffix, "root", "h-" + suffix).allowed()).isTrue();
+        assertThat(policy.reachableHosts("u-" + suffix)).extracting(h -> h.host()).containsExactly("h-" + suffix);
+
+        api.put("/api/v1/users/u-" + suffix, ADMIN, "{\"roles\":[\"r-" + suffix + "\"],\"disabled\":true}");
+        assertThat(policy.mayLogin("u-" + suffix, "root", "h-" + suffix).reason()).contains("disabled");
+    }
+
+    @Test
+    void joinTokenWorksOnceForItsNetwork() {
+        String network = unique("agents");
+        api.post("/api/v1/networks", ADMIN, "{\"name\":\"" + network + "\"}");
+        String token = api.post("/api/v1/join-tokens", ADMIN, "{\"network\":\"" + network + "\",\"ttlSeconds\":600}")
+                .json().get("token").asString();
+
+        assertThat(joinTokens.redeem(token, "agent-1", "127.0.0.1")).contains(network);
+        assertThat(joinTokens.redeem(token, "agent-2", "127.0.0.1")).isEmpty();
+        assertThat(joinTokens.redeem("gh_join_forged", "agent-3", "127.0.0.1")).isEmpty();
+    }
+
+    @Test
+    void revokedJoinTokenIsRefused() {
+        String network = unique("revoked");
+        api.post("/api/v1/networks", ADMIN, "{\"name\":\"" + network + "\"}");
+        var created = api.post("/api/v1/join-tokens", ADMIN, "{\"network\":\"" + network + "\",\"ttlSeconds\":600}").json();
+
+        api.delete("/api/v1/join-tokens/" + created.get("id").asString(), ADMIN);
+
+        assertThat(joinTokens.redeem(created.get("token").asString(), "agent-1", "127.0.0.1")).isEmpty();
+    }
+
+    private PublicKey key() {
+        return SshPublicKey.parse(SshKeys.ed25519(keys).publicKeyLine()).key();
+    }
+}

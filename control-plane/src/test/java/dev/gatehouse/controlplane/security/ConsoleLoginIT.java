@@ -1,0 +1,116 @@
+package dev.gatehouse.controlplane.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.controlplane.GatehouseTestApplication;
+import java.net.CookieManager;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The console's password login: session cookie flags, CSRF on cookie-authenticated changes, logout, refusals. */
+class ConsoleLoginIT extends GatehouseTestApplication {
+
+    private static final String PASSWORD = "correct horse battery staple";
+
+    private CookieManager cookies;
+    private HttpClient browser;
+    private String username;
+
+    @BeforeEach
+    void person() {
+        cookies = new CookieManager();
+        browser = HttpClient.newBuilder().cookieHandler(cookies).build();
+        username = unique("console");
+        assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"" + username
+                + "\",\"roles\":[],\"apiScope\":\"admin\",\"password\":\"" + PASSWORD + "\"}").status()).isEqualTo(201);
+    }
+
+    @Test
+    void loginSetsHttpOnlySameSiteSessionCookieThatAuthenticatesReads() throws Exception {
+        HttpResponse<String> login = call("POST", "/api/v1/session", "{\"username\":\"" + username
+                + "\",\"password\":\"" + PASSWORD + "\"}", null);
+
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.body()).contains("\"username\":\"" + username + "\"").contains("\"scope\":\"admin\"");
+        String setCookie = login.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("GATEHOUSE_SESSION=")).findFirst().orElseThrow();
+        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict");
+        assertThat(call("GET", "/api/v1/users", null, null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/v1/session", null, null).body()).contains("\"via\":\"password\"");
+    }
+
+    @Test
+    void cookieAuthenticatedChangeNeedsTheCsrfToken() throws Exception {
+        login();
+        String network = unique("csrf");
+        String body = "{\"name\":\"" + network + "\"}";
+
+        HttpResponse<String> withoutToken = call("POST", "/api/v1/networks", body, null);
+        assertThat(withoutToken.statusCode()).isEqualTo(403);
+        assertThat(withoutToken.body()).contains("CSRF");
+        assertThat(api.get("/api/v1/networks/" + network, ADMIN).status()).isEqualTo(404);
+
+        call("GET", "/api/v1/session", null, null);
+        HttpResponse<String> withToken = call("POST", "/api/v1/networks", body, csrfToken());
+        assertThat(withToken.statusCode()).as(withToken.body()).isEqualTo(201);
+    }
+
+    @Test
+    void logoutEndsTheSession() throws Exception {
+        login();
+        call("GET", "/api/v1/session", null, null);
+
+        assertThat(call("DELETE", "/api/v1/session", null, csrfToken()).statusCode()).isEqualTo(204);
+
+        assertThat(call("GET", "/api/v1/users", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void wrongPasswordUnknownUserAndDisabledUserAreRefusedAndAudited() throws Exception {
+        HttpResponse<String> wrong = call("POST", "/api/v1/session",
+                "{\"username\":\"" + username + "\",\"password\":\"not the password\"}", null);
+        HttpResponse<String> unknown = call("POST", "/api/v1/session",
+                "{\"username\":\"nobody-" + username + "\",\"password\":\"" + PASSWORD + "\"}", null);
+        api.put("/api/v1/users/" + username, ADMIN, "{\"roles\":[],\"apiScope\":\"admin\",\"disabled\":true}");
+        HttpResponse<String> disabled = call("POST", "/api/v1/session",
+                "{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD + "\"}", null);
+
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("wrong username or password");
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(unknown.body()).contains("wrong username or password");
+        assertThat(disabled.statusCode()).isEqualTo(401);
+        assertThat(disabled.body()).contains("disabled");
+        ApiClient.Reply events = api.get("/api/v1/audit/events?type=console.login&actor=" + username, ADMIN);
+        assertThat(events.json().get("events").size()).isEqualTo(2);
+        assertThat(events.body()).contains("\"outcome\":\"denied\"").doesNotContain("not the password");
+    }
+
+    private void login() throws Exception {
+        assertThat(call("POST", "/api/v1/session", "{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD
+                + "\"}", null).statusCode()).isEqualTo(200);
+    }
+
+    private String csrfToken() {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
+                .map(HttpCookie::getValue).reduce((a, b) -> b).orElseThrow();
+    }
+
+    private HttpResponse<String> call(String method, String path, String json, String csrf) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.base() + path)).method(method,
+                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (csrf != null) {
+            request.header("X-XSRF-TOKEN", csrf);
+        }
+        return browser.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
