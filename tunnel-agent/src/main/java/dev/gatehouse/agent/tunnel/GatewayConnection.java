@@ -2,6 +2,7 @@ package dev.gatehouse.agent.tunnel;
 
 import dev.gatehouse.tunnel.protocol.LinkLiveness;
 import dev.gatehouse.tunnel.protocol.TunnelCodecs;
+import dev.gatehouse.tunnel.stream.LinkAcks;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -170,6 +171,7 @@ final class GatewayConnection {
             AgentSettings settings = runtime.settings();
             ctx.pipeline().addLast(LinkLiveness.idleDetector(settings.pingInterval(), settings.linkTimeout()),
                     TunnelCodecs.agent(),
+                    new LinkAcks(),
                     new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                         @Override
                         protected void initChannel(Http2StreamChannel ch) {

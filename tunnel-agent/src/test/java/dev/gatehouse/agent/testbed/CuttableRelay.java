@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CuttableRelay implements AutoCloseable {
 
     private final ServerSocket server;
-    private final int upstreamPort;
+    private volatile int upstreamPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -65,6 +65,11 @@ public final class CuttableRelay implements AutoCloseable {
             reset(from);
             reset(to);
         }
+    }
+
+    /** Points the relay at the gateway once the gateway's port is known. */
+    public void upstream(int port) {
+        this.upstreamPort = port;
     }
 
     public int port() {

@@ -3,6 +3,7 @@ package dev.gatehouse.tunnel.gateway;
 import dev.gatehouse.tunnel.protocol.AgentIdentity;
 import dev.gatehouse.tunnel.protocol.LinkLiveness;
 import dev.gatehouse.tunnel.protocol.TunnelCodecs;
+import dev.gatehouse.tunnel.stream.LinkAcks;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -92,6 +93,7 @@ final class ConnectionSwitch extends ApplicationProtocolNegotiationHandler {
         AgentLink link = new AgentLink(ctx.channel(), identity);
         ctx.pipeline().addLast(LinkLiveness.idleDetector(config.pingInterval(), config.linkTimeout()),
                 TunnelCodecs.gateway(),
+                new LinkAcks(),
                 new Http2MultiplexHandler(new RefuseAgentStreams()),
                 LinkLiveness.of(config.linkTimeout(), link.toString()),
                 new LinkEvents(link));

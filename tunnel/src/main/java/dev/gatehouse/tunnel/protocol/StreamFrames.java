@@ -13,6 +13,9 @@ import java.nio.charset.StandardCharsets;
  * FIN   0x03 | offset u64            (no more data after offset)
  * ABORT 0x04 | length u16 | UTF-8 reason
  * </pre>
+ * ACKs normally travel outside DATA, in an HTTP/2 extension frame of type {@link #ACK_FRAME_TYPE} carrying the
+ * u64: extension frames are not flow-controlled, so an acknowledgement is never stuck behind data the peer cannot
+ * take yet (which would deadlock both directions once the replay buffer fills). Inside DATA an ACK is still accepted.
  */
 public final class StreamFrames {
 
@@ -20,6 +23,9 @@ public final class StreamFrames {
     public static final byte ACK = 2;
     public static final byte FIN = 3;
     public static final byte ABORT = 4;
+
+    /** HTTP/2 extension frame type for out-of-band ACKs; peers that do not know it must ignore it (RFC 9113 5.5). */
+    public static final byte ACK_FRAME_TYPE = (byte) 0xf1;
 
     public static final int DATA_HEADER_LENGTH = 13;
     /** Largest DATA payload accepted; senders cut larger writes into chunks of {@link #MAX_CHUNK}. */

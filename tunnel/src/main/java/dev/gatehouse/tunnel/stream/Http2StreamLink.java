@@ -8,7 +8,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import dev.gatehouse.tunnel.protocol.StreamFrames;
+import io.netty.handler.codec.http2.DefaultHttp2UnknownFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Flags;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +26,8 @@ public final class Http2StreamLink extends ChannelInboundHandlerAdapter implemen
     private final ResumableStream stream;
     private final StreamFrameReader reader;
     private final String peer;
+    private final LinkAcks acks;
+    private final int http2StreamId;
     private boolean broken;
 
     public Http2StreamLink(Channel channel, ResumableStream stream, String peer) {
@@ -29,6 +35,13 @@ public final class Http2StreamLink extends ChannelInboundHandlerAdapter implemen
         this.stream = stream;
         this.reader = new StreamFrameReader(channel.alloc());
         this.peer = peer;
+        LinkAcks acks = channel.parent().pipeline().get(LinkAcks.class);
+        if (acks == null) {
+            throw new IllegalStateException("the link's pipeline lacks a LinkAcks handler");
+        }
+        this.acks = acks;
+        this.http2StreamId = ((Http2StreamChannel) channel).stream().id();
+        acks.register(http2StreamId, this);
     }
 
     @Override
@@ -63,6 +76,7 @@ public final class Http2StreamLink extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        acks.unregister(http2StreamId, this);
         reader.release();
         stream.detached(this);
     }
@@ -86,6 +100,32 @@ public final class Http2StreamLink extends ChannelInboundHandlerAdapter implemen
     @Override
     public void flush() {
         channel.flush();
+    }
+
+    @Override
+    public void sendAck(long received) {
+        ByteBuf offset = channel.alloc().buffer(8).writeLong(received);
+        channel.writeAndFlush(new DefaultHttp2UnknownFrame(StreamFrames.ACK_FRAME_TYPE, new Http2Flags(), offset));
+    }
+
+    /** An out-of-band ACK from the peer, routed here by {@link LinkAcks}. */
+    void ackReceived(ByteBuf payload) {
+        if (broken) {
+            return;
+        }
+        try {
+            if (payload.readableBytes() != 8) {
+                throw new MalformedFrameException("ACK frame of " + payload.readableBytes() + " bytes, expected 8");
+            }
+            long offset = payload.readLong();
+            if (offset < 0) {
+                throw new MalformedFrameException("negative ACK offset " + offset);
+            }
+            stream.ack(offset);
+        } catch (MalformedFrameException e) {
+            broken = true;
+            stream.protocolError(this, e);
+        }
     }
 
     @Override

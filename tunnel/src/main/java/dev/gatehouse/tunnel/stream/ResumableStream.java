@@ -189,9 +189,9 @@ public final class ResumableStream implements StreamFrameReader.Frames {
             if (outboundFinished && !finAcknowledged) {
                 newLink.write(StreamFrames.fin(newLink.alloc(), replay.end()));
             }
-            newLink.write(StreamFrames.ack(newLink.alloc(), received));
-            acknowledgedToPeer = received;
             newLink.flush();
+            newLink.sendAck(received);
+            acknowledgedToPeer = received;
             newLink.setReading(!inboundPaused);
             updateSourcePause();
             completeIfDone();
@@ -230,9 +230,8 @@ public final class ResumableStream implements StreamFrameReader.Frames {
     /** End of a read batch on the carrier: acknowledges what arrived. */
     public synchronized void readComplete(StreamLink source) {
         if (source == link && received > acknowledgedToPeer) {
-            link.write(StreamFrames.ack(link.alloc(), received));
+            link.sendAck(received);
             acknowledgedToPeer = received;
-            link.flush();
         }
         sink.flush();
     }
@@ -338,7 +337,7 @@ public final class ResumableStream implements StreamFrameReader.Frames {
         if (!terminated && inboundFinished && outboundFinished && finAcknowledged) {
             if (link != null) {
                 // The peer may still wait for our ACK of its FIN before it completes too.
-                link.write(StreamFrames.ack(link.alloc(), received));
+                link.sendAck(received);
                 acknowledgedToPeer = received;
                 link.end();
             }

@@ -13,6 +13,9 @@ public interface StreamLink {
 
     void flush();
 
+    /** Acknowledges {@code received} bytes at once, outside flow control. */
+    void sendAck(long received);
+
     /** False while the HTTP/2 stream's flow-control window is exhausted. */
     boolean isWritable();
 
