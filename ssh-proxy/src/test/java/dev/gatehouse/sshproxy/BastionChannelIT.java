@@ -89,6 +89,13 @@ class BastionChannelIT extends AgainstOneTarget {
 
         assertThat(result.out()).contains("READY 24 80").contains("RESIZED 50 132");
         assertThat(gw.events.await(e -> e.equals("resize 132x50"))).isTrue();
+        var tape = gw.recorder.sessions().stream()
+                .filter(t -> t.start().command() != null && t.start().command().contains("RESIZED")).findFirst()
+                .orElseThrow();
+        assertThat(tape.start().term()).isNotBlank();
+        assertThat(tape.start().cols()).isEqualTo(80);
+        assertThat(tape.resizes()).anyMatch(size -> size[0] == 132 && size[1] == 50);
+        assertThat(tape.outputText()).contains("READY 24 80");
     }
 
     @Test

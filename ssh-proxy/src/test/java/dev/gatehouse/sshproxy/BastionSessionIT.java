@@ -16,6 +16,13 @@ class BastionSessionIT extends AgainstOneTarget {
         assertThat(result.exitCode()).as(result.stderr()).isEqualTo(7);
         assertThat(result.out()).isEqualTo("hello from root\n");
         assertThat(gw.events.await(e -> e.startsWith("exec echo hello"))).isTrue();
+        var tape = gw.recorder.sessions().stream()
+                .filter(t -> "echo hello from $(whoami); exit 7".equals(t.start().command())).findFirst().orElseThrow();
+        assertThat(tape.start().user()).isEqualTo("alice");
+        assertThat(tape.start().login()).isEqualTo("root");
+        assertThat(tape.start().host()).isEqualTo("web-01");
+        assertThat(tape.commands()).containsExactly("echo hello from $(whoami); exit 7");
+        assertThat(tape.end()).hasValueSatisfying(end -> assertThat(end.exitStatus()).isEqualTo(7));
     }
 
     @Test
@@ -42,6 +49,9 @@ class BastionSessionIT extends AgainstOneTarget {
         assertThat(result.exitCode()).isEqualTo(255);
         assertThat(result.stderr()).contains("no such host web-99");
         assertThat(gw.events.await(e -> e.equals("denied login root@web-99: no such host web-99"))).isTrue();
+        assertThat(gw.events.await(e -> gw.auditEvents.stream().anyMatch(a -> a.type().equals("ssh.login.denied")
+                && a.outcome().equals("denied") && "no such host web-99".equals(a.details().get("reason")))))
+                .isTrue();
     }
 
     @Test

@@ -2,36 +2,42 @@ package dev.gatehouse.sshproxy.events;
 
 /**
  * What happens on the bastion, as events: the audit adapter and metrics listen here, so the data path carries no
- * audit calls. Called from I/O and relay threads: implementations return quickly and never block on storage.
+ * audit calls. Called from I/O and relay threads: implementations return quickly and never block on storage. Calls
+ * for one activity come in order, from one thread at a time.
  */
 public interface BastionListener {
+
+    /** Whether new sessions can be recorded now; with fail-mode {@code closed} the bastion refuses them otherwise. */
+    default boolean accepting() {
+        return true;
+    }
 
     /** A refused authentication, login, forward or request; {@code session} is null before a session exists. */
     default void denied(SessionInfo session, Denial denial) {
     }
 
+    /** The bastion logged in to the target for this session. */
     default void sessionStarted(SessionInfo session) {
     }
 
-    /** An exec request ({@code ssh host cmd}, {@code scp -t}, rsync's server side). */
-    default void commandStarted(SessionInfo session, String command) {
+    default void activityStarted(Activity activity) {
     }
 
-    default void shellStarted(SessionInfo session, String term, int columns, int rows) {
+    /** What the user saw (pty output, or exec stdout); {@code data} is only valid during the call. */
+    default void output(Activity activity, byte[] data, int offset, int length) {
     }
 
-    /** Terminal output of a pty channel, in order; {@code data} is only valid during the call. */
-    default void output(SessionInfo session, byte[] data, int offset, int length) {
+    default void resized(Activity activity, int columns, int rows) {
     }
 
-    default void resized(SessionInfo session, int columns, int rows) {
+    default void sftp(Activity activity, SftpEvent event) {
     }
 
-    /** A channel's program ended: exit status, or the signal that killed it (the other is null). */
-    default void commandEnded(SessionInfo session, Integer exitStatus, String exitSignal) {
+    default void flow(Activity activity, FlowRecord flow) {
     }
 
-    default void flow(SessionInfo session, FlowRecord flow) {
+    /** The channel ended: exit status, or the signal that killed the program (the other is null), and why. */
+    default void activityEnded(Activity activity, Integer exitStatus, String exitSignal, String reason) {
     }
 
     default void sessionEnded(SessionInfo session, String reason) {

@@ -25,6 +25,16 @@ public final class GuardedListener implements BastionListener {
     }
 
     @Override
+    public boolean accepting() {
+        try {
+            return delegate.accepting();
+        } catch (RuntimeException e) {
+            LOG.warn("session listener failed on accepting", e);
+            return false;
+        }
+    }
+
+    @Override
     public void denied(SessionInfo session, Denial denial) {
         call("denied", l -> l.denied(session, denial));
     }
@@ -35,33 +45,33 @@ public final class GuardedListener implements BastionListener {
     }
 
     @Override
-    public void commandStarted(SessionInfo session, String command) {
-        call("commandStarted", l -> l.commandStarted(session, command));
+    public void activityStarted(Activity activity) {
+        call("activityStarted", l -> l.activityStarted(activity));
     }
 
     @Override
-    public void shellStarted(SessionInfo session, String term, int columns, int rows) {
-        call("shellStarted", l -> l.shellStarted(session, term, columns, rows));
+    public void output(Activity activity, byte[] data, int offset, int length) {
+        call("output", l -> l.output(activity, data, offset, length));
     }
 
     @Override
-    public void output(SessionInfo session, byte[] data, int offset, int length) {
-        call("output", l -> l.output(session, data, offset, length));
+    public void resized(Activity activity, int columns, int rows) {
+        call("resized", l -> l.resized(activity, columns, rows));
     }
 
     @Override
-    public void resized(SessionInfo session, int columns, int rows) {
-        call("resized", l -> l.resized(session, columns, rows));
+    public void sftp(Activity activity, SftpEvent event) {
+        call("sftp", l -> l.sftp(activity, event));
     }
 
     @Override
-    public void commandEnded(SessionInfo session, Integer exitStatus, String exitSignal) {
-        call("commandEnded", l -> l.commandEnded(session, exitStatus, exitSignal));
+    public void flow(Activity activity, FlowRecord flow) {
+        call("flow", l -> l.flow(activity, flow));
     }
 
     @Override
-    public void flow(SessionInfo session, FlowRecord flow) {
-        call("flow", l -> l.flow(session, flow));
+    public void activityEnded(Activity activity, Integer exitStatus, String exitSignal, String reason) {
+        call("activityEnded", l -> l.activityEnded(activity, exitStatus, exitSignal, reason));
     }
 
     @Override

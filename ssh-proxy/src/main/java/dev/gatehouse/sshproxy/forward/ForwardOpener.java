@@ -9,6 +9,7 @@ import dev.gatehouse.sshproxy.access.Target;
 import dev.gatehouse.sshproxy.dial.DialedConnection;
 import dev.gatehouse.sshproxy.dial.DirectDialer;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
+import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.FlowRecord;
@@ -23,8 +24,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.session.Session;
@@ -46,7 +50,9 @@ public final class ForwardOpener implements ChannelFactory {
     private final Duration timeout;
     private final Map<ForwardChannel, OpenFlow> flows = new ConcurrentHashMap<>();
 
-    private record OpenFlow(SessionInfo session, ForwardRoute route, Instant start) {
+    private static final AttributeKey<ForwardOnlySession> FORWARD_ONLY = new AttributeKey<>();
+
+    private record OpenFlow(Activity activity, ForwardRoute route, String originator, Instant start) {
     }
 
     public ForwardOpener(AccessDecider decider, TargetDialer dialer, JumpRegistry jumps,
@@ -97,11 +103,29 @@ public final class ForwardOpener implements ChannelFactory {
         }
         ForwardRoute route = ((Decision.Allowed<ForwardRoute>) decision).value();
         DialedConnection connection = dialer.dial(route.network(), route.address(), timeout);
-        SessionInfo info = carrier != null && carrier.info() != null ? carrier.info()
-                : new SessionInfo(session.getSessionId() == null ? "-" : hex(session.getSessionId()), user.username(),
-                        "-", "-", source, Instant.now());
-        flows.put(channel, new OpenFlow(info, route, Instant.now()));
+        Activity activity = carrier != null && carrier.info() != null
+                ? carrier.startActivity(Activity.Kind.FORWARD, "forward " + destination, null, 0, 0)
+                : forwardOnly(session, user, source, destination);
+        flows.put(channel, new OpenFlow(activity, route, originator, Instant.now()));
         return connection;
+    }
+
+    /** A connection that only forwards (no target login) still gets a session id, and one activity per flow. */
+    private Activity forwardOnly(ServerSession session, GatewayUser user, String source, HostAndPort destination) {
+        ForwardOnlySession holder = session.computeAttributeIfAbsent(FORWARD_ONLY, k -> new ForwardOnlySession(
+                new SessionInfo(UUID.randomUUID().toString(), user.username(), "-", "-", Target.DIRECT_NETWORK, source,
+                        Instant.now())));
+        int n = holder.flows.incrementAndGet();
+        Activity activity = new Activity(n == 1 ? holder.info.sessionId() : holder.info.sessionId() + "." + n,
+                holder.info, Activity.Kind.FORWARD, "forward " + destination, null, 0, 0, Instant.now());
+        listener.activityStarted(activity);
+        return activity;
+    }
+
+    private record ForwardOnlySession(SessionInfo info, AtomicInteger flows) {
+        ForwardOnlySession(SessionInfo info) {
+            this(info, new AtomicInteger());
+        }
     }
 
     private DialedConnection jumpTo(JumpRegistry.Jump jump) throws IOException {
@@ -124,16 +148,10 @@ public final class ForwardOpener implements ChannelFactory {
     void closed(ForwardChannel channel, long bytesToDestination, long bytesFromDestination) {
         OpenFlow flow = flows.remove(channel);
         if (flow != null) {
-            listener.flow(flow.session(), new FlowRecord(flow.route().address().toString(), flow.route().network(),
-                    bytesToDestination, bytesFromDestination, Duration.between(flow.start(), Instant.now())));
+            listener.flow(flow.activity(), new FlowRecord(flow.route().address().toString(), flow.route().network(),
+                    flow.originator(), bytesToDestination, bytesFromDestination,
+                    Duration.between(flow.start(), Instant.now())));
+            listener.activityEnded(flow.activity(), null, null, "closed");
         }
-    }
-
-    private static String hex(byte[] id) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < Math.min(8, id.length); i++) {
-            text.append(String.format("%02x", id[i]));
-        }
-        return text.toString();
     }
 }

@@ -17,10 +17,14 @@ import java.util.Set;
  * @param allowedEnv environment variables passed on to targets; a trailing {@code *} matches a prefix
  * @param idleTimeout a session without traffic for this long is closed (with a message)
  * @param maxSessionsPerUser concurrent target sessions one person may hold
+ * @param failMode what to do with new sessions while recording is unavailable
  */
 public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory, List<String> hostNames,
                             Duration connectTimeout, Set<String> allowedEnv, Duration idleTimeout,
-                            int maxSessionsPerUser) {
+                            int maxSessionsPerUser, FailMode failMode) {
+
+    /** {@code gatehouse.recording.fail-mode}: refuse new sessions when they cannot be recorded, or let them in. */
+    public enum FailMode { CLOSED, OPEN }
 
     public BastionConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -29,6 +33,7 @@ public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory,
         allowedEnv = Set.copyOf(allowedEnv);
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(failMode, "gatehouse.recording.fail-mode must be closed or open");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("gatehouse.ssh.port must be within 0..65535, was " + port);
         }
@@ -49,17 +54,22 @@ public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory,
     /** Defaults: connect timeout 4 s (users hear about a dead target within 5 s), LANG and LC_* passed on. */
     public static BastionConfig defaults(Path hostKeyDirectory, int port, List<String> hostNames) {
         return new BastionConfig("0.0.0.0", port, hostKeyDirectory, hostNames, Duration.ofSeconds(4),
-                Set.of("LANG", "LC_*"), Duration.ofMinutes(30), 20);
+                Set.of("LANG", "LC_*"), Duration.ofMinutes(30), 20, FailMode.CLOSED);
     }
 
     public BastionConfig withBindAddress(String address) {
         return new BastionConfig(address, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv, idleTimeout,
-                maxSessionsPerUser);
+                maxSessionsPerUser, failMode);
     }
 
     public BastionConfig withLimits(Duration idle, int maxSessions) {
         return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv, idle,
-                maxSessions);
+                maxSessions, failMode);
+    }
+
+    public BastionConfig withFailMode(FailMode mode) {
+        return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv,
+                idleTimeout, maxSessionsPerUser, mode);
     }
 
     /** Whether an environment variable the client sent may be passed on to the target. */

@@ -9,6 +9,8 @@ import dev.gatehouse.sshproxy.forward.ExplainedOpenFailures;
 import dev.gatehouse.sshproxy.forward.ForwardOpener;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
 import dev.gatehouse.sshproxy.session.SessionKeys;
+import dev.gatehouse.sshproxy.sftp.SftpAudit;
+import dev.gatehouse.sshproxy.sftp.TargetFileSystems;
 import dev.gatehouse.sshproxy.session.SessionCommands;
 import dev.gatehouse.sshproxy.session.TargetSessions;
 import dev.gatehouse.sshproxy.upstream.UpstreamConnector;
@@ -30,6 +32,7 @@ import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
  * The SSH bastion: stock OpenSSH clients in, certificate-authenticated SSH out to targets. Start it, read
@@ -54,7 +57,8 @@ public final class BastionServer implements Closeable {
         BastionListener guarded = new GuardedListener(Objects.requireNonNull(listener, "listener"));
         this.hostKey = new BastionHostKey(config.hostKeyDirectory(), issuer, config.hostNames());
         this.connector = new UpstreamConnector(issuer, decider, config.connectTimeout());
-        this.sessions = new TargetSessions(decider, connector, guarded, config.maxSessionsPerUser());
+        this.sessions = new TargetSessions(decider, connector, guarded, config.maxSessionsPerUser(),
+                config.failMode() == BastionConfig.FailMode.CLOSED);
         this.server = SshServer.setUpDefaultServer();
         server.setHost(config.bindAddress());
         server.setPort(config.port());
@@ -69,6 +73,10 @@ public final class BastionServer implements Closeable {
         SessionCommands commands = new SessionCommands(sessions, decider, config, this::port);
         server.setShellFactory(commands::shell);
         server.setCommandFactory(commands::exec);
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+        sftp.addSftpEventListener(new SftpAudit(guarded));
+        server.setSubsystemFactories(List.of(sftp));
+        server.setFileSystemFactory(new TargetFileSystems(sessions));
         server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         server.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, new ExplainedOpenFailures()));
         server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE,

@@ -1,7 +1,7 @@
 package dev.gatehouse.sshproxy.session;
 
 import dev.gatehouse.sshproxy.events.BastionListener;
-import dev.gatehouse.sshproxy.events.SessionInfo;
+import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.server.BastionConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,21 +60,17 @@ final class RelayCommand extends BastionCommand {
             refuse(e.getMessage(), pty);
             return;
         }
-        SessionInfo info = connection.info();
         BastionListener listener = sessions.listener();
         try {
             upstream = openUpstream(target, env, pty);
         } catch (IOException e) {
             LOG.debug("opening the target channel failed", e);
-            refuse("cannot open a channel on " + info.targetName() + ": " + e.getMessage(), pty);
+            refuse("cannot open a channel on " + connection.info().targetName() + ": " + e.getMessage(), pty);
             return;
         }
-        if (commandLine != null) {
-            listener.commandStarted(info, commandLine);
-        } else {
-            listener.shellStarted(info, env.getEnv().getOrDefault(Environment.ENV_TERM, ""),
-                    number(env, Environment.ENV_COLUMNS), number(env, Environment.ENV_LINES));
-        }
+        Activity info = connection.startActivity(commandLine == null ? Activity.Kind.SHELL : Activity.Kind.EXEC,
+                commandLine, pty ? env.getEnv().get(Environment.ENV_TERM) : null,
+                pty ? number(env, Environment.ENV_COLUMNS) : 0, pty ? number(env, Environment.ENV_LINES) : 0);
         env.addSignalListener((ch, signal) -> forwardSignal(env, signal, info));
         Thread stdin = Thread.ofVirtual().start(() -> pumpInput());
         Thread stderr = Thread.ofVirtual().start(() -> copy(upstream.getInvertedErr(), err, null, null));
@@ -84,7 +80,7 @@ final class RelayCommand extends BastionCommand {
         stdin.interrupt();
         Integer status = upstream.getExitStatus();
         String signal = upstream.getExitSignal();
-        listener.commandEnded(info, status, signal);
+        listener.activityEnded(info, status, signal, signal != null ? "signal" : "exit");
         finish(channel, status, signal);
     }
 
@@ -111,7 +107,7 @@ final class RelayCommand extends BastionCommand {
         return channel;
     }
 
-    private void forwardSignal(Environment env, Signal signal, SessionInfo info) {
+    private void forwardSignal(Environment env, Signal signal, Activity info) {
         PtyCapableChannelSession channel = upstream;
         if (channel == null || !channel.isOpen()) {
             return;
@@ -146,7 +142,7 @@ final class RelayCommand extends BastionCommand {
         }
     }
 
-    private static void copy(InputStream from, OutputStream to, BastionListener recorder, SessionInfo info) {
+    private static void copy(InputStream from, OutputStream to, BastionListener recorder, Activity info) {
         byte[] buffer = new byte[CHUNK];
         try {
             int n;

@@ -3,12 +3,14 @@ package dev.gatehouse.sshproxy.session;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.Target;
+import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.SessionInfo;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.server.session.ServerSession;
 
@@ -23,6 +25,7 @@ public final class TargetConnection {
     private final GatewayUser user;
     private final Route.ToTarget route;
     private final String sessionId = UUID.randomUUID().toString();
+    private final AtomicInteger activities = new AtomicInteger();
     private ClientSession upstream;
     private SessionInfo info;
     private Target target;
@@ -53,6 +56,9 @@ public final class TargetConnection {
             throw refuse(request, denied.reason());
         }
         target = ((Decision.Allowed<Target>) decision).value();
+        if (!sessions.listener().accepting() && sessions.failClosed()) {
+            throw refuse(request, "recording is unavailable, so new sessions are refused; try again later");
+        }
         String limit = sessions.admit(this);
         if (limit != null) {
             throw refuse(request, limit);
@@ -63,7 +69,8 @@ public final class TargetConnection {
             sessions.release(this);
             throw refuse(request, e.getMessage());
         }
-        info = new SessionInfo(sessionId, user.username(), route.login(), target.name(), source(), Instant.now());
+        info = new SessionInfo(sessionId, user.username(), route.login(), target.name(), target.network(), source(),
+                Instant.now());
         upstream.addCloseFutureListener(f -> downstream.close(false));
         sessions.started(this);
         return upstream;
@@ -73,6 +80,15 @@ public final class TargetConnection {
         refusal = reason;
         sessions.listener().denied(null, new Denial(user.username(), source(), request, reason));
         return new AccessRefusedException(reason);
+    }
+
+    /** Starts recording one channel of this (logged-in) session. */
+    public Activity startActivity(Activity.Kind kind, String command, String term, int columns, int rows) {
+        int n = activities.incrementAndGet();
+        Activity activity = new Activity(n == 1 ? sessionId : sessionId + "." + n, info(), kind, command, term, columns,
+                rows, Instant.now());
+        sessions.listener().activityStarted(activity);
+        return activity;
     }
 
     public String sessionId() {

@@ -20,15 +20,17 @@ public final class TargetSessions {
     private final UpstreamConnector connector;
     private final BastionListener listener;
     private final int maxSessionsPerUser;
+    private final boolean failClosed;
     private final Map<String, TargetConnection> live = new ConcurrentHashMap<>();
     private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
 
     public TargetSessions(AccessDecider decider, UpstreamConnector connector, BastionListener listener,
-                          int maxSessionsPerUser) {
+                          int maxSessionsPerUser, boolean failClosed) {
         this.decider = Objects.requireNonNull(decider, "decider");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.maxSessionsPerUser = maxSessionsPerUser;
+        this.failClosed = failClosed;
     }
 
     /** The target connection behind {@code session}, or empty when it asked for the menu. */
@@ -98,6 +100,10 @@ public final class TargetSessions {
     void started(TargetConnection connection) {
         live.put(connection.sessionId(), connection);
         listener.sessionStarted(connection.info());
+    }
+
+    boolean failClosed() {
+        return failClosed;
     }
 
     AccessDecider decider() {

@@ -1,0 +1,68 @@
+package dev.gatehouse.sshproxy.events;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Several listeners as one (audit and metrics, say), called in order; accepting only when all accept. */
+public final class ListenerChain implements BastionListener {
+
+    private final List<BastionListener> listeners;
+
+    public ListenerChain(List<BastionListener> listeners) {
+        this.listeners = List.copyOf(listeners);
+    }
+
+    private void each(Consumer<BastionListener> call) {
+        listeners.forEach(call);
+    }
+
+    @Override
+    public boolean accepting() {
+        return listeners.stream().allMatch(BastionListener::accepting);
+    }
+
+    @Override
+    public void denied(SessionInfo session, Denial denial) {
+        each(l -> l.denied(session, denial));
+    }
+
+    @Override
+    public void sessionStarted(SessionInfo session) {
+        each(l -> l.sessionStarted(session));
+    }
+
+    @Override
+    public void activityStarted(Activity activity) {
+        each(l -> l.activityStarted(activity));
+    }
+
+    @Override
+    public void output(Activity activity, byte[] data, int offset, int length) {
+        each(l -> l.output(activity, data, offset, length));
+    }
+
+    @Override
+    public void resized(Activity activity, int columns, int rows) {
+        each(l -> l.resized(activity, columns, rows));
+    }
+
+    @Override
+    public void sftp(Activity activity, SftpEvent event) {
+        each(l -> l.sftp(activity, event));
+    }
+
+    @Override
+    public void flow(Activity activity, FlowRecord flow) {
+        each(l -> l.flow(activity, flow));
+    }
+
+    @Override
+    public void activityEnded(Activity activity, Integer exitStatus, String exitSignal, String reason) {
+        each(l -> l.activityEnded(activity, exitStatus, exitSignal, reason));
+    }
+
+    @Override
+    public void sessionEnded(SessionInfo session, String reason) {
+        each(l -> l.sessionEnded(session, reason));
+    }
+}

@@ -1,0 +1,128 @@
+package dev.gatehouse.sshproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.sshproxy.events.SftpEvent;
+import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
+import dev.gatehouse.sshproxy.fixture.SshRun.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** sftp, scp (both modes) and rsync through the bastion, with the SFTP operations audited. */
+class BastionFileTransferIT extends AgainstOneTarget {
+
+    @Test
+    void sftpPutGetRenameRemoveAreRelayedAndAuditedWithTheFilesHash() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("sftp"));
+        byte[] content = randomBytes(3 * 1024 * 1024 + 17);
+        Files.write(work.resolve("local.bin"), content);
+        String hash = sha256(content);
+        Path batch = work.resolve("batch");
+        Files.writeString(batch, String.join("\n",
+                "cd " + work,
+                "lcd " + work,
+                "put local.bin up.bin",
+                "get up.bin down.bin",
+                "rename up.bin moved.bin",
+                "mkdir newdir",
+                "rm moved.bin",
+                "rmdir newdir",
+                ""));
+
+        Result result = gw.alice.run(null, List.of("sftp", "-F", gw.alice.config().toString(), "-b", batch.toString(),
+                "-J", "alice@127.0.0.1:" + gw.bastion.port(), "root@web-01"));
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(sha256(Files.readAllBytes(work.resolve("down.bin")))).isEqualTo(hash);
+        assertThat(work.resolve("moved.bin")).doesNotExist();
+        assertThat(work.resolve("newdir")).doesNotExist();
+        String up = work.resolve("up.bin").toString();
+        assertThat(gw.events.sftp).contains(
+                new SftpEvent("write", up, null, content.length, hash, null),
+                new SftpEvent("read", up, null, content.length, hash, null),
+                new SftpEvent("rename", up, work.resolve("moved.bin").toString(), 0, null, null),
+                new SftpEvent("mkdir", work.resolve("newdir").toString(), null, 0, null, null),
+                new SftpEvent("remove", work.resolve("moved.bin").toString(), null, 0, null, null),
+                new SftpEvent("rmdir", work.resolve("newdir").toString(), null, 0, null, null));
+        assertThat(gw.recorder.sessions()).anyMatch(tape -> tape.sftpOperations().stream()
+                .anyMatch(op -> op.op().equals("write") && hash.equals(op.sha256())));
+    }
+
+    @Test
+    void sftpRefusalOfTheTargetIsReportedAndTheSessionGoesOn() throws Exception {
+        Path batch = dir.resolve("bad-batch");
+        Files.writeString(batch, "-get /nonexistent/" + "x".repeat(300) + " /tmp/never\npwd\n");
+
+        Result result = gw.alice.run(null, List.of("sftp", "-F", gw.alice.config().toString(), "-b", batch.toString(),
+                "-P", String.valueOf(gw.bastion.port()), "root@web-01@127.0.0.1"));
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.out()).contains("Remote working directory: /root");
+        assertThat(result.stderr()).containsIgnoringCase("not found");
+    }
+
+    @Test
+    void scpInBothModesCopiesByteExact() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("scp"));
+        byte[] content = randomBytes(2 * 1024 * 1024 + 5);
+        Files.write(work.resolve("a.bin"), content);
+        List<String> base = List.of("-F", gw.alice.config().toString(), "-P", String.valueOf(gw.bastion.port()),
+                "-o", "User=root@web-01");
+
+        Result legacyUp = gw.alice.run(null, concat("scp", "-O", base, work.resolve("a.bin").toString(),
+                "127.0.0.1:" + work.resolve("b.bin")));
+        Result sftpDown = gw.alice.run(null, concat("scp", "-s", base, "127.0.0.1:" + work.resolve("b.bin"),
+                work.resolve("c.bin").toString()));
+        Result legacyDown = gw.alice.run(null, concat("scp", "-O", base, "127.0.0.1:" + work.resolve("c.bin"),
+                work.resolve("d.bin").toString()));
+
+        assertThat(legacyUp.exitCode()).as(legacyUp.stderr()).isZero();
+        assertThat(sftpDown.exitCode()).as(sftpDown.stderr()).isZero();
+        assertThat(legacyDown.exitCode()).as(legacyDown.stderr()).isZero();
+        assertThat(sha256(Files.readAllBytes(work.resolve("d.bin")))).isEqualTo(sha256(content));
+        assertThat(gw.events.await(e -> e.startsWith("exec scp -t"))).isTrue();
+        assertThat(gw.events.await(e -> e.startsWith("exec scp -f"))).isTrue();
+        assertThat(gw.events.await(e -> e.equals("sftp read " + work.resolve("b.bin")))).isTrue();
+    }
+
+    @Test
+    void rsyncOverProxyJumpSynchronisesATree() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("rsync-src/sub"));
+        Files.write(source.resolve("one.bin"), randomBytes(300_000));
+        Files.writeString(source.getParent().resolve("two.txt"), "two\n");
+        Path target = dir.resolve("rsync-dst");
+
+        Result result = gw.alice.run(null, List.of("rsync", "-a", "-e",
+                "ssh -F " + gw.alice.config() + " -J alice@127.0.0.1:" + gw.bastion.port(),
+                source.getParent() + "/", "root@web-01:" + target + "/"));
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(Files.readAllBytes(target.resolve("sub/one.bin")))
+                .isEqualTo(Files.readAllBytes(source.resolve("one.bin")));
+        assertThat(target.resolve("two.txt")).hasContent("two");
+        assertThat(gw.events.await(e -> e.startsWith("exec rsync --server"))).isTrue();
+    }
+
+    private static List<String> concat(String tool, String mode, List<String> base, String from, String to) {
+        List<String> command = new java.util.ArrayList<>(List.of(tool, mode));
+        command.addAll(base);
+        command.add(from);
+        command.add(to);
+        return command;
+    }
+
+    private static byte[] randomBytes(int size) {
+        byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        return data;
+    }
+
+    private static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+}
