@@ -38,6 +38,9 @@ final class ConnectionSwitch extends ApplicationProtocolNegotiationHandler {
         void up(AgentLink link);
 
         void down(AgentLink link);
+
+        /** A connection was refused (TLS, identity, revocation); for metrics and tests. */
+        void refused();
     }
 
     private final TunnelListenerConfig config;
@@ -66,12 +69,14 @@ final class ConnectionSwitch extends ApplicationProtocolNegotiationHandler {
                 identity = AgentIdentity.fromCertificate(certificate.get());
             } catch (IllegalArgumentException e) {
                 log.warn("connection from {} refused: {}", remote, e.getMessage());
+                links.refused();
                 ctx.close();
                 return;
             }
             Optional<String> refusal = registry.refusal(identity, certificate.get().getSerialNumber());
             if (refusal.isPresent()) {
                 log.warn("connection from {} refused: {}", remote, refusal.get());
+                links.refused();
                 ctx.close();
                 return;
             }
@@ -79,6 +84,7 @@ final class ConnectionSwitch extends ApplicationProtocolNegotiationHandler {
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             if (identity == null) {
                 log.warn("tunnel from {} refused: no agent certificate presented", remote);
+                links.refused();
                 ctx.close();
                 return;
             }
@@ -105,6 +111,7 @@ final class ConnectionSwitch extends ApplicationProtocolNegotiationHandler {
     @Override
     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
         log.warn("TLS handshake from {} refused: {}", ctx.channel().remoteAddress(), rootMessage(cause));
+        links.refused();
         ctx.close();
     }
 

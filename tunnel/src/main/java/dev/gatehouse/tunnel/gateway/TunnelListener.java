@@ -49,6 +49,7 @@ public final class TunnelListener implements AutoCloseable {
     private final Map<AgentIdentity, AgentLink> links = new ConcurrentHashMap<>();
     private final GatewayStreams streams = new GatewayStreams();
     private final StreamDialer dialer;
+    private final java.util.concurrent.atomic.AtomicLong refusedConnections = new java.util.concurrent.atomic.AtomicLong();
     private volatile List<GatewayNode> announced = List.of();
     private volatile Channel server;
     private volatile GatewayNode self;
@@ -78,6 +79,11 @@ public final class TunnelListener implements AutoCloseable {
             @Override
             public void down(AgentLink link) {
                 linkDown(link);
+            }
+
+            @Override
+            public void refused() {
+                refusedConnections.incrementAndGet();
             }
         };
         server = new ServerBootstrap()
@@ -165,6 +171,11 @@ public final class TunnelListener implements AutoCloseable {
         return links.values().stream()
                 .filter(link -> link.identity().network().equals(network) && link.healthy())
                 .map(link -> link.identity().agentId()).sorted().toList();
+    }
+
+    /** Connections refused since start: failed TLS handshakes, unknown or revoked agent identities. */
+    public long refusedConnections() {
+        return refusedConnections.get();
     }
 
     /** Number of streams open (or waiting to resume) on this node. */

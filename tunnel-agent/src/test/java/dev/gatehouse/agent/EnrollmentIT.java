@@ -1,0 +1,175 @@
+package dev.gatehouse.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.agent.enroll.AgentState;
+import dev.gatehouse.agent.enroll.Enroller;
+import dev.gatehouse.agent.testbed.TcpTarget;
+import dev.gatehouse.agent.testbed.TestPki;
+import dev.gatehouse.agent.testbed.Testbed;
+import dev.gatehouse.agent.tunnel.AgentCredentials;
+import dev.gatehouse.agent.tunnel.TunnelAgent;
+import dev.gatehouse.tunnel.gateway.TunnelListener;
+import dev.gatehouse.tunnel.gateway.TunnelStream;
+import dev.gatehouse.tunnel.protocol.AgentIdentity;
+import dev.gatehouse.tunnel.protocol.PemText;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Join and renewal through the gateway's tunnel port, and agent certificates the gateway must refuse. */
+class EnrollmentIT {
+
+    private static Testbed bed;
+    private static TunnelListener gateway;
+    private static String address;
+    private static TcpTarget echo;
+    private static TunnelAgent steady;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        bed = new Testbed();
+        echo = TcpTarget.echo();
+        bed.closeLater(echo);
+        gateway = bed.gateway("node-a", null);
+        address = Testbed.address(gateway.start());
+        steady = bed.agent("steady", "lab", address, Testbed.agentSettings("127.0.0.1:" + echo.port()));
+        Testbed.await("the steady agent is connected", () -> gateway.healthyAgents("lab").contains("steady"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        bed.close();
+    }
+
+    @Test
+    void joinWithTokenThenStateIsOwnerOnlyAndAgentServesDials() throws Exception {
+        bed.enrollment.issueToken("token-join-1", "lab", Duration.ofMinutes(10));
+        Path tokenFile = Files.writeString(dir.resolve("token"), "token-join-1\n");
+        Path caFile = Files.writeString(dir.resolve("gateway-ca.pem"),
+                PemText.certificates(List.of(bed.gatewayCa.certificate())));
+        Path state = dir.resolve("state");
+
+        int exit = AgentCommand.execute("join", "--gateway", address, "--network", "lab", "--name", "edge-1",
+                "--token-file", tokenFile.toString(), "--gateway-ca", caFile.toString(), "--state-dir", state.toString());
+
+        assertThat(exit).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
+        for (String file : List.of(AgentState.KEY, AgentState.CERTIFICATE, AgentState.GATEWAY_CA, AgentState.ENROLLMENT)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(file))))
+                    .as(file).isEqualTo("rw-------");
+        }
+        AgentCredentials credentials = new AgentState(state).credentials();
+        assertThat(AgentIdentity.fromCertificate(credentials.chain().getFirst()))
+                .isEqualTo(new AgentIdentity("lab", "edge-1"));
+
+        try (TunnelAgent joined = new TunnelAgent(address, Testbed.agentSettings("127.0.0.1:" + echo.port()),
+                credentials, "test")) {
+            joined.start();
+            Testbed.await("the joined agent is connected", () -> gateway.healthyAgents("lab").contains("edge-1"));
+            assertEcho(steady);
+        }
+    }
+
+    @Test
+    void joinWithReusedTokenThenRefused() throws Exception {
+        bed.enrollment.issueToken("token-once", "lab", Duration.ofMinutes(10));
+        enroller().join("token-once", "lab", "first");
+        assertThatThrownBy(() -> enroller().join("token-once", "lab", "second"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("refused by the gateway (403): join token already used");
+    }
+
+    @Test
+    void joinWithExpiredTokenThenRefused() {
+        bed.enrollment.issueToken("token-old", "lab", Duration.ofSeconds(-1));
+        assertThatThrownBy(() -> enroller().join("token-old", "lab", "late"))
+                .hasMessageContaining("join token expired");
+    }
+
+    @Test
+    void joinWithTokenOfAnotherNetworkThenRefused() {
+        bed.enrollment.issueToken("token-lab", "lab", Duration.ofMinutes(10));
+        assertThatThrownBy(() -> enroller().join("token-lab", "finance", "sneaky"))
+                .hasMessageContaining("join token is for another network");
+    }
+
+    @Test
+    void joinWithBadNameThenRefusedWithReason() {
+        assertThatThrownBy(() -> enroller().join("whatever", "lab", "Bad Name!"))
+                .hasMessageContaining("(400)").hasMessageContaining("agent name 'Bad Name!' is invalid");
+    }
+
+    @Test
+    void renewWithValidCertificateThenFreshKeyAndSameIdentity() throws Exception {
+        TestPki.Issued current = bed.agentCa.agent("renewing", "lab");
+        Enroller.Issued renewed = enroller().renew(current.keys().getPrivate(), List.of(current.certificate()));
+        X509Like leaf = new X509Like(renewed.chain().getFirst());
+        assertThat(leaf.identity()).isEqualTo(new AgentIdentity("lab", "renewing"));
+        assertThat(renewed.chain().getFirst().getSerialNumber()).isNotEqualTo(current.certificate().getSerialNumber());
+        assertThat(renewed.chain().getFirst().getPublicKey()).isNotEqualTo(current.certificate().getPublicKey());
+    }
+
+    @Test
+    void agentCertificateFromAnotherCaThenRefusedAndOthersContinue() throws Exception {
+        TestPki rogueCa = TestPki.create("rogue CA");
+        assertRefused(rogueCa.agent("rogue", "lab"), "rogue");
+    }
+
+    @Test
+    void expiredAgentCertificateThenRefusedAndOthersContinue() throws Exception {
+        assertRefused(bed.agentCa.agent("expired", "lab", Instant.now().minus(Duration.ofHours(2)),
+                Instant.now().minus(Duration.ofHours(1))), "expired");
+    }
+
+    @Test
+    void revokedAgentCertificateThenRefusedAndOthersContinue() throws Exception {
+        TestPki.Issued issued = bed.agentCa.agent("revoked", "lab");
+        bed.agents.revoke(issued.certificate().getSerialNumber());
+        assertRefused(issued, "revoked");
+    }
+
+    private void assertRefused(TestPki.Issued issued, String name) throws Exception {
+        long refusedBefore = gateway.refusedConnections();
+        try (TunnelAgent agent = new TunnelAgent(address, Testbed.agentSettings("127.0.0.1:" + echo.port()),
+                new AgentCredentials(issued.keys().getPrivate(), List.of(issued.certificate()),
+                        List.of(bed.gatewayCa.certificate())), "test")) {
+            agent.start();
+            Testbed.await("the gateway refused " + name, () -> gateway.refusedConnections() > refusedBefore);
+            assertThat(gateway.healthyAgents("lab")).doesNotContain(name);
+            assertEcho(steady);
+        }
+    }
+
+    private static void assertEcho(TunnelAgent expectedUp) throws Exception {
+        try (TunnelStream stream = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS)) {
+            stream.output().write("alive".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(stream.input().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("alive");
+        }
+        assertThat(expectedUp.connectedGateways()).containsExactly(address);
+    }
+
+    private static Enroller enroller() {
+        return new Enroller(address, List.of(bed.gatewayCa.certificate()));
+    }
+
+    private record X509Like(java.security.cert.X509Certificate certificate) {
+        AgentIdentity identity() {
+            return AgentIdentity.fromCertificate(certificate);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.gatehouse.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.agent.testbed.TcpTarget;
+import dev.gatehouse.agent.testbed.Testbed;
+import dev.gatehouse.agent.tunnel.TunnelAgent;
+import dev.gatehouse.tunnel.gateway.TunnelListener;
+import dev.gatehouse.tunnel.gateway.TunnelStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Two agents serve one network: load spreads by stream count, and losing one moves new dials to the other. */
+class TwoAgentsIT {
+
+    @Test
+    void killOneAgentThenNewDialsSucceedAtOnceThroughTheOther() throws Exception {
+        try (Testbed bed = new Testbed(); TcpTarget echo = TcpTarget.echo()) {
+            TunnelListener gateway = bed.gateway("node-a", null);
+            String address = Testbed.address(gateway.start());
+            var settings = Testbed.agentSettings("127.0.0.1:" + echo.port());
+            Map<String, TunnelAgent> agents = Map.of(
+                    "agent-1", bed.agent("agent-1", "lab", address, settings),
+                    "agent-2", bed.agent("agent-2", "lab", address, settings));
+            Testbed.await("both agents are connected", () -> gateway.healthyAgents("lab").size() == 2);
+
+            List<TunnelStream> first = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                first.add(gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS));
+            }
+            Map<String, Long> perAgent = first.stream()
+                    .collect(Collectors.groupingBy(TunnelStream::agentId, Collectors.counting()));
+            assertThat(perAgent).as("fewest-streams choice spreads the load").isEqualTo(
+                    Map.of("agent-1", 2L, "agent-2", 2L));
+
+            String victim = first.getFirst().agentId();
+            String survivor = victim.equals("agent-1") ? "agent-2" : "agent-1";
+            agents.get(victim).close();
+
+            // No waiting for the gateway to notice: a dial that lands on the dead link is retried on the other.
+            Set<String> carriers = new java.util.HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                try (TunnelStream stream = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS)) {
+                    carriers.add(stream.agentId());
+                    stream.output().write(("ping " + i).getBytes(StandardCharsets.US_ASCII));
+                    assertThat(new String(stream.input().readNBytes(6), StandardCharsets.US_ASCII))
+                            .isEqualTo("ping " + i);
+                }
+            }
+            assertThat(carriers).containsExactly(survivor);
+
+            TunnelStream onSurvivor = first.stream().filter(s -> s.agentId().equals(survivor)).findFirst()
+                    .orElseThrow();
+            onSurvivor.output().write("still here".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(onSurvivor.input().readNBytes(10), StandardCharsets.US_ASCII))
+                    .isEqualTo("still here");
+            assertThat(gateway.healthyAgents("lab")).containsExactly(survivor);
+        }
+    }
+
+    @Test
+    void twoGatewayNodesThenAgentLinksToBothFromOneAddress() throws Exception {
+        try (Testbed bed = new Testbed(); TcpTarget echo = TcpTarget.echo()) {
+            TunnelListener nodeA = bed.gateway("node-a", null);
+            TunnelListener nodeB = bed.gateway("node-b", null);
+            String addressA = Testbed.address(nodeA.start());
+            String addressB = Testbed.address(nodeB.start());
+            TunnelAgent agent = bed.agent("agent-1", "lab", addressA, Testbed.agentSettings("127.0.0.1:" + echo.port()));
+            Testbed.await("the agent links to both nodes", () -> nodeA.healthyAgents("lab").size() == 1
+                    && nodeB.healthyAgents("lab").size() == 1);
+            assertThat(agent.connectedGateways()).containsExactlyInAnyOrder(addressA, addressB);
+            try (TunnelStream stream = nodeB.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS)) {
+                stream.output().write("via b".getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(stream.input().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("via b");
+            }
+
+            nodeB.close();
+            Testbed.await("the agent notices node-b left", () -> agent.knownGateways().equals(List.of(addressA)));
+            assertThat(nodeA.healthyAgents("lab")).containsExactly("agent-1");
+        }
+    }
+}
