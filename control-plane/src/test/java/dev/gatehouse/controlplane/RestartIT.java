@@ -1,0 +1,74 @@
+package dev.gatehouse.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The all-in-one on its embedded PostgreSQL (for real: no database URL given): the first start prints a generated
+ * admin token once; after a stop and a start on the same data directory, everything made is still there, the token
+ * still works, the CAs are the same, and no new token is printed.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class RestartIT {
+
+    private static final Pattern PRINTED_TOKEN = Pattern.compile("shown this once[^\\n]*\\n\\s+(gh_api_\\S+)");
+
+    @Test
+    void restartOnTheSameDataDirectoryKeepsEverything(@TempDir Path dataDir, CapturedOutput output) throws Exception {
+        String token;
+        String userCa;
+        try (ConfigurableApplicationContext first = start(dataDir)) {
+            Matcher printed = PRINTED_TOKEN.matcher(output.getOut());
+            assertThat(printed.find()).as("the first start prints the admin token").isTrue();
+            token = printed.group(1);
+            ApiClient api = new ApiClient(port(first));
+            assertThat(api.post("/api/v1/roles", token, "{\"name\":\"ops\",\"logins\":[\"root\"],\"hostLabels\":{\"*\":\"*\"}}")
+                    .status()).isEqualTo(201);
+            assertThat(api.post("/api/v1/users", token, "{\"username\":\"alice\",\"roles\":[\"ops\"]}").status()).isEqualTo(201);
+            assertThat(api.post("/api/v1/hosts", token, "{\"name\":\"web-01\",\"address\":\"10.0.0.5:22\"}").status()).isEqualTo(201);
+            userCa = api.get("/api/v1/ca/ssh-user", token).body();
+        }
+        assertThat(Files.exists(dataDir.resolve("postgres"))).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("master.key"))))
+                .isEqualTo("rw-------");
+        assertThat(Files.readString(dataDir.resolve("logs/gatehouse.log"))).doesNotContain(token)
+                .contains("\"message\":\"Certificate authority 'ssh-user': created\"");
+        int printedBefore = countTokensPrinted(output.getOut());
+
+        try (ConfigurableApplicationContext second = start(dataDir)) {
+            ApiClient api = new ApiClient(port(second));
+            assertThat(api.get("/api/v1/users/alice", token).body()).contains("\"roles\":[\"ops\"]");
+            assertThat(api.get("/api/v1/hosts/web-01", token).body()).contains("10.0.0.5:22");
+            assertThat(api.get("/api/v1/roles/ops", token).status()).isEqualTo(200);
+            assertThat(api.get("/api/v1/ca/ssh-user", token).body()).isEqualTo(userCa);
+            assertThat(api.get("/api/v1/audit/events?type=user.created", token).body()).contains("user:alice");
+        }
+        assertThat(countTokensPrinted(output.getOut())).as("no second token printed").isEqualTo(printedBefore);
+    }
+
+    private static int countTokensPrinted(String out) {
+        return (int) PRINTED_TOKEN.matcher(out).results().count();
+    }
+
+    private static ConfigurableApplicationContext start(Path dataDir) {
+        return new SpringApplicationBuilder(GatehouseApplication.class)
+                .run("--gatehouse.data-dir=" + dataDir, "--server.port=0");
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+}
