@@ -147,6 +147,13 @@ public final class Http2StreamLink extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
+    public void endWith(ByteBuf lastFrame) {
+        // A peer that never ends its side would otherwise keep the half-closed stream open.
+        channel.writeAndFlush(new DefaultHttp2DataFrame(lastFrame, true))
+                .addListener(written -> channel.close());
+    }
+
+    @Override
     public void close() {
         channel.close();
     }

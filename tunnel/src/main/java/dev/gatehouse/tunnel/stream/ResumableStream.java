@@ -139,8 +139,7 @@ public final class ResumableStream implements StreamFrameReader.Frames {
                 return;
             }
             if (link != null) {
-                link.write(StreamFrames.abort(reason));
-                link.end();
+                link.endWith(StreamFrames.abort(reason));
             }
             terminate(reason);
         }

@@ -25,6 +25,9 @@ public interface StreamLink {
     /** Ends the HTTP/2 stream cleanly once the logical stream is complete. */
     void end();
 
+    /** Sends a last frame with END_STREAM, then resets the HTTP/2 stream once it is on the wire (abort). */
+    void endWith(ByteBuf lastFrame);
+
     /** Drops this carrier (superseded or broken); the logical stream lives on. */
     void close();
 

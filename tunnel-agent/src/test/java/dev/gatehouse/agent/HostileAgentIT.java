@@ -1,0 +1,94 @@
+package dev.gatehouse.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.agent.testbed.HostileAgent;
+import dev.gatehouse.agent.testbed.TcpTarget;
+import dev.gatehouse.agent.testbed.Testbed;
+import dev.gatehouse.tunnel.gateway.TunnelDialException;
+import dev.gatehouse.tunnel.gateway.TunnelListener;
+import dev.gatehouse.tunnel.gateway.TunnelStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Agents with valid certificates that answer with malformed headers and frames: the gateway stays up. */
+class HostileAgentIT {
+
+    private static Testbed bed;
+    private static TunnelListener gateway;
+    private static String address;
+    private static TcpTarget echo;
+    private static TunnelStream longLived;
+
+    @BeforeAll
+    static void start() throws Exception {
+        bed = new Testbed();
+        echo = TcpTarget.echo();
+        bed.closeLater(echo);
+        gateway = bed.gateway("node-a", null);
+        address = Testbed.address(gateway.start());
+        bed.agent("good", "lab", address, Testbed.agentSettings("127.0.0.1:" + echo.port()));
+        HostileAgent evil = new HostileAgent(bed, "evil", "evil", address, false);
+        bed.closeLater(evil);
+        Testbed.await("both agents are connected", () -> gateway.healthyAgents("lab").contains("good")
+                && gateway.healthyAgents("evil").contains("evil"));
+        longLived = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        bed.close();
+    }
+
+    @Test
+    void malformedResponseHeadersThenDialFailsWithReason() {
+        assertThatThrownBy(() -> gateway.open("evil", "bad-status.test", 1).get(30, TimeUnit.SECONDS))
+                .cause().isInstanceOf(TunnelDialException.class).hasMessageContaining("status abc");
+        assertThatThrownBy(() -> gateway.open("evil", "huge-error.test", 1).get(30, TimeUnit.SECONDS))
+                .cause().isInstanceOf(TunnelDialException.class)
+                .hasMessageContaining("refused by agent evil: xxxx")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(500));
+        assertOthersContinue();
+    }
+
+    @Test
+    void malformedFramesThenOnlyThatStreamBreaksWithReason() throws Exception {
+        for (String host : new String[] {"garbage.test", "gap.test", "ack-beyond.test"}) {
+            TunnelStream stream = gateway.open("evil", host, 1).get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> stream.input().read())
+                    .as(host).isInstanceOf(IOException.class).hasMessageContaining("malformed frame");
+        }
+        try (TunnelStream fine = gateway.open("evil", "echo.test", 1).get(30, TimeUnit.SECONDS)) {
+            fine.output().write("framed".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(fine.input().readNBytes(6), StandardCharsets.US_ASCII)).isEqualTo("framed");
+        }
+        assertOthersContinue();
+    }
+
+    @Test
+    void bytesThatAreNotHttp2ThenLinkClosedAndGatewayStaysUp() throws Exception {
+        try (HostileAgent raw = new HostileAgent(bed, "raw", "evil", address, true)) {
+            Testbed.await("the gateway closed the raw link", () -> !raw.isOpen());
+        }
+        assertThat(gateway.healthyAgents("evil")).doesNotContain("raw");
+        assertOthersContinue();
+    }
+
+    private static void assertOthersContinue() {
+        try {
+            longLived.output().write("ok".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(longLived.input().readNBytes(2), StandardCharsets.US_ASCII)).isEqualTo("ok");
+            try (TunnelStream fresh = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS)) {
+                fresh.output().write("new".getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(fresh.input().readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("new");
+            }
+        } catch (Exception e) {
+            throw new AssertionError("the well-behaved agent's streams were disturbed", e);
+        }
+    }
+}
