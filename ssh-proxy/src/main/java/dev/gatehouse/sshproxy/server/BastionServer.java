@@ -8,6 +8,8 @@ import dev.gatehouse.sshproxy.events.GuardedListener;
 import dev.gatehouse.sshproxy.forward.ExplainedOpenFailures;
 import dev.gatehouse.sshproxy.forward.ForwardOpener;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
+import dev.gatehouse.sshproxy.forward.RefusingForwardingFilter;
+import dev.gatehouse.sshproxy.session.GatewayChannelSession;
 import dev.gatehouse.sshproxy.session.SessionKeys;
 import dev.gatehouse.sshproxy.sftp.SftpAudit;
 import dev.gatehouse.sshproxy.sftp.TargetFileSystems;
@@ -25,11 +27,11 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionDisconnectHandler;
+import org.apache.sshd.common.session.helpers.TimeoutIndicator;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.channel.ChannelSessionFactory;
-import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
@@ -40,6 +42,9 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * passed in.
  */
 public final class BastionServer implements Closeable {
+
+    /** Channels one incoming connection may hold open at once. */
+    public static final int MAX_CHANNELS_PER_CONNECTION = 32;
 
     private final BastionConfig config;
     private final SshServer server;
@@ -77,9 +82,9 @@ public final class BastionServer implements Closeable {
         sftp.addSftpEventListener(new SftpAudit(guarded));
         server.setSubsystemFactories(List.of(sftp));
         server.setFileSystemFactory(new TargetFileSystems(sessions));
-        server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+        server.setForwardingFilter(new RefusingForwardingFilter(guarded));
         server.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, new ExplainedOpenFailures()));
-        server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE,
+        server.setChannelFactories(List.of(GatewayChannelSession.factory(guarded),
                 new ForwardOpener(decider, dialer, jumps, this::loopbackAddress, guarded, config.connectTimeout())));
         server.addSessionListener(new SessionListener() {
             @Override
@@ -92,9 +97,23 @@ public final class BastionServer implements Closeable {
                 sessions.closed((ServerSession) session, "connection closed");
             }
         });
+        server.setSessionDisconnectHandler(new SessionDisconnectHandler() {
+            @Override
+            public boolean handleTimeoutDisconnectReason(Session session, TimeoutIndicator timeout) {
+                // MINA's own text for this is misleading; say what happened, then close.
+                String limit = TimeoutIndicator.toDisplayDurationValue(timeout.getThresholdValue());
+                TargetSessions.disconnect((ServerSession) session,
+                        timeout.getStatus() == TimeoutIndicator.TimeoutStatus.IdleTimeout
+                                ? "gatehouse: session closed after being idle for " + limit
+                                : "gatehouse: authentication did not complete within " + limit);
+                return true;
+            }
+        });
         CoreModuleProperties.TCP_NODELAY.set(server, true);
         CoreModuleProperties.IDLE_TIMEOUT.set(server, config.idleTimeout());
         CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(60));
+        // A client multiplexing a few channels is normal; hundreds on one connection is not.
+        CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, MAX_CHANNELS_PER_CONNECTION);
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "Gatehouse");
     }
 
@@ -146,6 +165,7 @@ public final class BastionServer implements Closeable {
         try {
             server.stop(true);
         } finally {
+            sessions.shutdown();
             connector.close();
         }
     }

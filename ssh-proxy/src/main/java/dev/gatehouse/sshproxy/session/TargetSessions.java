@@ -6,10 +6,15 @@ import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
 import dev.gatehouse.sshproxy.upstream.UpstreamConnector;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.server.session.ServerSession;
 
@@ -23,6 +28,9 @@ public final class TargetSessions {
     private final boolean failClosed;
     private final Map<String, TargetConnection> live = new ConcurrentHashMap<>();
     private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledFuture<?>> deadlines = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("gatehouse-session-limits").factory());
 
     public TargetSessions(AccessDecider decider, UpstreamConnector connector, BastionListener listener,
                           int maxSessionsPerUser, boolean failClosed) {
@@ -64,7 +72,7 @@ public final class TargetSessions {
         return true;
     }
 
-    static void disconnect(ServerSession session, String message) {
+    public static void disconnect(ServerSession session, String message) {
         try {
             session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, message);
         } catch (IOException e) {
@@ -95,11 +103,30 @@ public final class TargetSessions {
     void release(TargetConnection connection) {
         perUser.computeIfPresent(connection.user().username(), (k, count) -> count <= 1 ? null : count - 1);
         live.remove(connection.sessionId());
+        ScheduledFuture<?> deadline = deadlines.remove(connection.sessionId());
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
     }
 
     void started(TargetConnection connection) {
         live.put(connection.sessionId(), connection);
+        Duration length = connection.target().maxSessionLength();
+        deadlines.put(connection.sessionId(), clock.schedule(() -> terminate(connection.sessionId(),
+                "maximum session length of " + describe(length) + " reached; the session is closed"),
+                length.toMillis(), TimeUnit.MILLISECONDS));
         listener.sessionStarted(connection.info());
+    }
+
+    private static String describe(Duration length) {
+        return length.toHours() >= 1 && length.toMinutesPart() == 0 ? length.toHours() + " h"
+                : length.toMinutes() >= 1 && length.toSecondsPart() == 0 ? length.toMinutes() + " min"
+                : length.toSeconds() + " s";
+    }
+
+    /** Stops the session-length clock (at bastion shutdown). */
+    public void shutdown() {
+        clock.shutdownNow();
     }
 
     boolean failClosed() {

@@ -1,0 +1,101 @@
+package dev.gatehouse.sshproxy.session;
+
+import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.sshproxy.events.BastionListener;
+import dev.gatehouse.sshproxy.events.Denial;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.channel.PtyMode;
+import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.server.channel.ChannelSession;
+
+/**
+ * MINA's session channel with the gateway's limits on what a client may ask for: agent and X11 forwarding are refused
+ * (and reported), pty sizes and environment variables are bounded, so hostile requests get a clear "no" before
+ * anything reaches a target.
+ */
+public final class GatewayChannelSession extends ChannelSession {
+
+    static final int MAX_TERMINAL_SIDE = 4096;
+    static final int MAX_ENV_VALUE = 1024;
+    static final int MAX_ENV_VARIABLES = 64;
+
+    private final BastionListener listener;
+    private int envCount;
+
+    private GatewayChannelSession(BastionListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** The {@code session} channel factory that creates these. */
+    public static ChannelFactory factory(BastionListener listener) {
+        return new ChannelFactory() {
+            @Override
+            public String getName() {
+                return "session";
+            }
+
+            @Override
+            public Channel createChannel(Session session) {
+                return new GatewayChannelSession(listener);
+            }
+        };
+    }
+
+    @Override
+    protected RequestHandler.Result handleAgentForwardingParsed(String requestType) {
+        deny("agent forwarding", "agent forwarding is not allowed through this gateway");
+        return RequestHandler.Result.ReplyFailure;
+    }
+
+    @Override
+    protected RequestHandler.Result handleX11ForwardingParsed(String requestType,
+            org.apache.sshd.server.session.ServerSession session, boolean singleConnection, String authProtocol,
+            String authCookie, int screenId) {
+        deny("x11 forwarding", "X11 forwarding is not allowed through this gateway");
+        return RequestHandler.Result.ReplyFailure;
+    }
+
+    @Override
+    protected RequestHandler.Result handlePtyReqParsed(String term, int columns, int rows, int width, int height,
+                                                       Map<PtyMode, Integer> modes) throws IOException {
+        if (columns < 0 || rows < 0 || columns > MAX_TERMINAL_SIDE || rows > MAX_TERMINAL_SIDE
+                || term == null || term.length() > 64) {
+            deny("pty " + Integer.toUnsignedString(columns) + "x" + Integer.toUnsignedString(rows),
+                    "terminal size or type out of range (at most " + MAX_TERMINAL_SIDE + "x" + MAX_TERMINAL_SIDE
+                            + ", type up to 64 characters)");
+            return RequestHandler.Result.ReplyFailure;
+        }
+        return super.handlePtyReqParsed(term, columns, rows, width, height, modes);
+    }
+
+    @Override
+    protected RequestHandler.Result handleWindowChangeParsed(int columns, int rows, int width, int height)
+            throws IOException {
+        if (columns < 0 || rows < 0 || columns > MAX_TERMINAL_SIDE || rows > MAX_TERMINAL_SIDE) {
+            return RequestHandler.Result.ReplyFailure;
+        }
+        return super.handleWindowChangeParsed(columns, rows, width, height);
+    }
+
+    @Override
+    protected RequestHandler.Result handleEnvParsed(String name, String value) throws IOException {
+        if (++envCount > MAX_ENV_VARIABLES || name.length() > 64 || value.length() > MAX_ENV_VALUE) {
+            deny("env " + (name.length() > 64 ? name.substring(0, 64) + "..." : name),
+                    "environment variable refused (at most " + MAX_ENV_VARIABLES + " variables, values up to "
+                            + MAX_ENV_VALUE + " characters)");
+            return RequestHandler.Result.ReplyFailure;
+        }
+        return super.handleEnvParsed(name, value);
+    }
+
+    private void deny(String request, String reason) {
+        GatewayUser user = getSession().getAttribute(SessionKeys.USER);
+        listener.denied(null, new Denial(user == null ? getSession().getUsername() : user.username(),
+                String.valueOf(getSession().getClientAddress()), request, reason));
+    }
+}
