@@ -37,6 +37,8 @@ public abstract class GatehouseTestApplication {
         registry.add("gatehouse.bootstrap-token", () -> ADMIN);
         registry.add("gatehouse.data-dir", DATA_DIR::toString);
         registry.add("gatehouse.api.max-body-bytes", () -> "65536");
+        registry.add("gatehouse.ssh.port", () -> "0");
+        registry.add("gatehouse.ssh.bind-address", () -> "127.0.0.1");
     }
 
     @BeforeEach

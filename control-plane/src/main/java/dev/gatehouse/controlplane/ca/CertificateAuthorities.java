@@ -11,8 +11,11 @@ import dev.gatehouse.pki.ssh.UserCertificateRequest;
 import dev.gatehouse.pki.x509.Pem;
 import dev.gatehouse.pki.x509.X509CertificateAuthority;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +42,12 @@ public final class CertificateAuthorities {
     static final String SSH_USER = "ssh-user";
     static final String SSH_HOST = "ssh-host";
     static final String X509 = "x509";
+    static final String AUDIT = "audit-signing";
 
     private final SshCertificateAuthority userCa;
     private final SshCertificateAuthority hostCa;
     private final X509CertificateAuthority x509Ca;
+    private final KeyPair auditKey;
 
     public CertificateAuthorities(CaStore store, MasterKey masterKey) {
         SecretSealer sealer = new SecretSealer(Objects.requireNonNull(masterKey, "masterKey"));
@@ -55,6 +60,21 @@ public final class CertificateAuthorities {
         this.x509Ca = loadOrCreate(store, sealer, X509,
                 () -> X509CertificateAuthority.generate("Gatehouse internal CA"), X509CertificateAuthority::keyPair,
                 ca -> Pem.encode(ca.certificate()), (keys, pem) -> X509CertificateAuthority.of(keys, Pem.certificate(pem)));
+        this.auditKey = loadOrCreate(store, sealer, AUDIT, CertificateAuthorities::generateEd25519, Function.identity(),
+                keys -> Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()), (keys, publicKey) -> keys);
+    }
+
+    private static KeyPair generateEd25519() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK cannot generate Ed25519 keys", e);
+        }
+    }
+
+    /** The Ed25519 key that signs the audit chain's checkpoints and export manifests. */
+    public KeyPair auditSigningKey() {
+        return auditKey;
     }
 
     private interface Restore<T> {
@@ -128,6 +148,11 @@ public final class CertificateAuthorities {
 
     /** Signs {@code hostKey} as target {@code hostName}: what the bastion presents in ProxyJump mode. */
     public IssuedCertificate issueHostCertificate(PublicKey hostKey, String hostName, Duration validity) {
-        return hostCa.issueHost(new HostCertificateRequest(hostKey, List.of(hostName), validity));
+        return issueHostCertificate(hostKey, List.of(hostName), validity);
+    }
+
+    /** Signs {@code hostKey} for every name in {@code principals}: the bastion's own names, or a target's. */
+    public IssuedCertificate issueHostCertificate(PublicKey hostKey, List<String> principals, Duration validity) {
+        return hostCa.issueHost(new HostCertificateRequest(hostKey, principals, validity));
     }
 }

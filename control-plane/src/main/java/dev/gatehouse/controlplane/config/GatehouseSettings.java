@@ -8,6 +8,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -42,7 +44,17 @@ public record GatehouseSettings(
         CLI
     }
 
-    public record Ssh(@Min(1) @Max(65535) @DefaultValue("2222") int port) {}
+    /**
+     * The bastion's listener. {@code port} 0 picks a free port (tests). {@code hostNames} are the names clients use for
+     * the gateway, the principals of its host certificate; empty means localhost, 127.0.0.1 and this machine's name.
+     * {@code idleTimeout} closes a silent session; {@code maxSessionsPerUser} bounds one person's concurrent sessions.
+     */
+    public record Ssh(
+            @Min(0) @Max(65535) @DefaultValue("2222") int port,
+            @NotBlank @DefaultValue("0.0.0.0") String bindAddress,
+            @NotNull @DefaultValue List<@NotBlank String> hostNames,
+            @NotNull @DefaultValue("30m") Duration idleTimeout,
+            @Min(1) @Max(10000) @DefaultValue("20") int maxSessionsPerUser) {}
 
     public record Http(@Min(0) @Max(65535) @DefaultValue("8080") int port) {}
 
@@ -94,8 +106,12 @@ public record GatehouseSettings(
     /** The scopes an OIDC group may map to. */
     public enum ApiScopeName { ADMIN, AUDITOR }
 
-    /** {@code closed}: a session whose recording cannot be written is refused or ended; {@code open}: it goes on. */
-    public record Recording(@NotNull @DefaultValue("closed") FailMode failMode) {
+    /**
+     * {@code failMode} {@code closed}: a session whose recording cannot be written is refused or ended; {@code open}:
+     * it goes on. {@code output} false keeps terminal and exec output out of recordings (sessions, commands, file
+     * transfers and flows are still recorded): for hosts whose output must not be stored, and the benchmark.
+     */
+    public record Recording(@NotNull @DefaultValue("closed") FailMode failMode, @DefaultValue("true") boolean output) {
         public enum FailMode { CLOSED, OPEN }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.Fixture;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
+import dev.gatehouse.testkit.SshKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -42,6 +43,7 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
             new Endpoint("PUT", "/api/v1/users/{user}", "{\"roles\":[],\"disabled\":true}", 200),
             new Endpoint("DELETE", "/api/v1/users/{user}", null, 204),
             new Endpoint("GET", "/api/v1/users/{user}/keys", null, 200),
+            new Endpoint("POST", "/api/v1/users/{user}/keys", "{\"publicKey\":\"{newKey}\"}", 201),
             new Endpoint("GET", "/api/v1/users/{user}/keys/{key}", null, 200),
             new Endpoint("DELETE", "/api/v1/users/{user}/keys/{key}", null, 204),
             new Endpoint("GET", "/api/v1/roles", null, 200),
@@ -73,6 +75,11 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
             new Endpoint("GET", "/api/v1/ca/ssh-host", null, 200),
             new Endpoint("GET", "/api/v1/ca/x509", null, 200),
             new Endpoint("GET", "/api/v1/audit/events", null, 200),
+            new Endpoint("GET", "/api/v1/sessions", null, 200),
+            new Endpoint("GET", "/api/v1/sessions/no-such-session-{suffix}", null, 404),
+            new Endpoint("GET", "/api/v1/sessions/no-such-session-{suffix}/events", null, 404),
+            new Endpoint("GET", "/api/v1/sessions/no-such-session-{suffix}/recording", null, 404),
+            new Endpoint("POST", "/api/v1/sessions/no-such-session-{suffix}/terminate", "{\"reason\":\"test\"}", 404),
             new Endpoint("GET", "/api/v1/session", null, 200),
             new Endpoint("GET", "/actuator/prometheus", null, 200));
 
@@ -101,7 +108,7 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
         Fixture fixture = endpoint.isRead() ? shared : Fixture.create(api, ADMIN);
         String path = fixture.fill(endpoint.path());
         String body = endpoint.body() == null ? null
-                : fixture.fill(endpoint.body()).replace("{hostKey}", HOST_KEY);
+                : fixture.fill(endpoint.body()).replace("{hostKey}", HOST_KEY).replace("{newKey}", freshKey());
         String token = switch (caller) {
             case "anonymous" -> null;
             case "auditor" -> auditorToken;
@@ -138,6 +145,15 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
                 api.get("/api/v1/join-tokens", ADMIN).body(),
                 api.get("/api/v1/users", ADMIN).body().length() + " " + api.get("/api/v1/roles", ADMIN).body().length()
                         + " " + api.get("/api/v1/hosts", ADMIN).body().length());
+    }
+
+    /** A key no user holds yet (keys belong to one user only). */
+    private static String freshKey() {
+        try {
+            return SshKeys.ed25519(java.nio.file.Files.createTempDirectory("gatehouse-authz-key-")).publicKeyLine();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static final String HOST_KEY =

@@ -1,0 +1,65 @@
+package dev.gatehouse.controlplane.bastion;
+
+import dev.gatehouse.audit.events.AuditSink;
+import dev.gatehouse.audit.recording.SessionRecorder;
+import dev.gatehouse.controlplane.ca.CertificateAuthorities;
+import dev.gatehouse.controlplane.config.GatehouseSettings;
+import dev.gatehouse.controlplane.hosts.HostKeyPinning;
+import dev.gatehouse.controlplane.hosts.HostStore;
+import dev.gatehouse.controlplane.keys.KeyOwners;
+import dev.gatehouse.controlplane.policy.PolicyEngine;
+import dev.gatehouse.sshproxy.audit.RecorderListener;
+import dev.gatehouse.sshproxy.dial.DirectDialer;
+import dev.gatehouse.sshproxy.server.BastionConfig;
+import dev.gatehouse.sshproxy.server.BastionServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/** The bastion inside the all-in-one: MINA SSHD on {@code gatehouse.ssh.port}, asking this control plane in-process. */
+@Configuration(proxyBeanMethods = false)
+@Conditional(RunsBastion.class)
+class BastionConfiguration {
+
+    @Bean(destroyMethod = "close")
+    RecorderListener bastionRecorderListener(SessionRecorder recorder, AuditSink auditSink) {
+        return new RecorderListener(recorder, auditSink);
+    }
+
+    @Bean
+    BastionService bastion(GatehouseSettings settings, KeyOwners keyOwners, PolicyEngine policy, HostStore hosts,
+            HostKeyPinning pinning, CertificateAuthorities authorities, RecorderListener listener) throws IOException {
+        GatehouseSettings.Ssh ssh = settings.ssh();
+        BastionConfig config = BastionConfig.defaults(settings.dataDir().resolve("ssh"), ssh.port(), hostNames(ssh))
+                .withBindAddress(ssh.bindAddress())
+                .withLimits(ssh.idleTimeout(), ssh.maxSessionsPerUser())
+                .withFailMode(settings.recording().failMode() == GatehouseSettings.Recording.FailMode.OPEN
+                        ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED);
+        BastionServer server = new BastionServer(config,
+                new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning),
+                new ControlPlaneCertificateIssuer(authorities), new DirectDialer(), listener);
+        return new BastionService(server);
+    }
+
+    /** The configured names, or the names a client on this machine or the LAN would use. */
+    static List<String> hostNames(GatehouseSettings.Ssh ssh) {
+        if (!ssh.hostNames().isEmpty()) {
+            return ssh.hostNames();
+        }
+        Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
+        try {
+            InetAddress local = InetAddress.getLocalHost();
+            names.add(local.getHostName());
+            names.add(local.getCanonicalHostName());
+        } catch (UnknownHostException e) {
+            // No resolvable own name: the loopback names above still work.
+        }
+        return List.copyOf(names);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.gatehouse.controlplane.bastion;
+
+import dev.gatehouse.sshproxy.server.BastionServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The running bastion as the rest of the control plane sees it: started with the application context (after the
+ * database and CAs exist), stopped before it, and the way {@code POST /sessions/{id}/terminate} reaches a session.
+ */
+public final class BastionService implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(BastionService.class);
+
+    private final BastionServer server;
+    private volatile boolean running;
+
+    BastionService(BastionServer server) {
+        this.server = Objects.requireNonNull(server, "server");
+    }
+
+    @Override
+    public void start() {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the SSH bastion on port " + server.port() + ": " + e.getMessage()
+                    + " (is gatehouse.ssh.port / GATEHOUSE_SSH_PORT free?)", e);
+        }
+        running = true;
+        log.info("SSH bastion listening on port {}", server.port());
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        try {
+            server.close();
+        } catch (IOException e) {
+            log.warn("SSH bastion did not close cleanly: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** The port bound (differs from the setting when it was 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /** Ends a live session within a second, telling the user {@code reason}; false when no such session is live. */
+    public boolean terminate(String sessionId, String reason) {
+        return server.terminate(sessionId, reason);
+    }
+}

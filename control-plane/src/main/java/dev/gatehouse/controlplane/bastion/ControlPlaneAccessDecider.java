@@ -1,0 +1,127 @@
+package dev.gatehouse.controlplane.bastion;
+
+import dev.gatehouse.controlplane.hosts.Host;
+import dev.gatehouse.controlplane.hosts.HostKeyPinning;
+import dev.gatehouse.controlplane.hosts.HostStore;
+import dev.gatehouse.controlplane.keys.KeyOwners;
+import dev.gatehouse.controlplane.policy.AccessDecision;
+import dev.gatehouse.controlplane.policy.PolicyEngine;
+import dev.gatehouse.controlplane.users.User;
+import dev.gatehouse.pki.ssh.InvalidSshKeyException;
+import dev.gatehouse.pki.ssh.SshPublicKey;
+import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.Decision;
+import dev.gatehouse.sshproxy.access.ForwardRoute;
+import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.sshproxy.access.HostAndPort;
+import dev.gatehouse.sshproxy.access.Reachable;
+import dev.gatehouse.sshproxy.access.Target;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bastion's questions answered in-process by the control plane (the all-in-one): straight from PostgreSQL through
+ * the policy engine, with no cache, so a revoked key or a disabled user stops the next session at once.
+ */
+final class ControlPlaneAccessDecider implements AccessDecider {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlPlaneAccessDecider.class);
+
+    /** A role that sets no maximum session length still gets one: a forgotten session must end some day. */
+    static final Duration DEFAULT_MAX_SESSION = Duration.ofHours(12);
+
+    private final KeyOwners keyOwners;
+    private final PolicyEngine policy;
+    private final HostStore hosts;
+    private final HostKeyPinning pinning;
+
+    ControlPlaneAccessDecider(KeyOwners keyOwners, PolicyEngine policy, HostStore hosts, HostKeyPinning pinning) {
+        this.keyOwners = Objects.requireNonNull(keyOwners, "keyOwners");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.hosts = Objects.requireNonNull(hosts, "hosts");
+        this.pinning = Objects.requireNonNull(pinning, "pinning");
+    }
+
+    @Override
+    public Decision<GatewayUser> authenticate(PublicKey key) {
+        Optional<User> owner = keyOwners.ownerOf(key);
+        if (owner.isEmpty()) {
+            return Decision.deny("unknown key");
+        }
+        if (owner.get().disabled()) {
+            return Decision.deny("user '" + owner.get().username() + "' is disabled");
+        }
+        return Decision.allow(new GatewayUser(owner.get().username()));
+    }
+
+    @Override
+    public Decision<Target> authorizeLogin(GatewayUser user, String login, String hostName) {
+        Optional<Host> host = hosts.find(hostName);
+        if (host.isEmpty()) {
+            return Decision.deny("no such host " + hostName);
+        }
+        AccessDecision decision = policy.mayLogin(user.username(), login, hostName);
+        if (!decision.allowed()) {
+            return Decision.deny(decision.reason());
+        }
+        Duration maxSession = decision.maxSessionSeconds() > 0
+                ? Duration.ofSeconds(decision.maxSessionSeconds()) : DEFAULT_MAX_SESSION;
+        return Decision.allow(new Target(hostName, HostAndPort.parse(host.get().address()), host.get().network(),
+                pinnedKey(host.get()), maxSession));
+    }
+
+    @Override
+    public Decision<ForwardRoute> authorizeForward(GatewayUser user, Optional<Target> via, HostAndPort destination) {
+        // A forward inside a target session is dialled in that target's network; a bare -L/-W names either an
+        // inventory host (dialled in its network, at its address with the requested port) or a destination a role
+        // grants in the direct network.
+        String network = via.map(Target::network).orElse(null);
+        HostAndPort dialled = destination;
+        if (network == null) {
+            Optional<Host> named = hosts.find(destination.host());
+            if (named.isPresent()) {
+                network = named.get().network();
+                dialled = new HostAndPort(HostAndPort.parse(named.get().address()).host(), destination.port());
+            } else {
+                network = Target.DIRECT_NETWORK;
+            }
+        }
+        AccessDecision decision = policy.mayForward(user.username(), network, destination.host(), destination.port());
+        if (!decision.allowed()) {
+            return Decision.deny(decision.reason());
+        }
+        return Decision.allow(new ForwardRoute(network, dialled));
+    }
+
+    @Override
+    public List<Reachable> reachable(GatewayUser user) {
+        return policy.reachableHosts(user.username()).stream()
+                .map(host -> new Reachable(host.host(), host.logins()))
+                .toList();
+    }
+
+    @Override
+    public void learnHostKey(String targetName, PublicKey hostKey) {
+        HostKeyPinning.Verdict verdict = pinning.verify(targetName, hostKey);
+        if (!verdict.trusted()) {
+            log.warn("host key of {} not learned: {}", targetName, verdict.outcome());
+        }
+    }
+
+    private static Optional<PublicKey> pinnedKey(Host host) {
+        if (host.hostKey() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SshPublicKey.parse(host.hostKey()).key());
+        } catch (InvalidSshKeyException e) {
+            // Stored keys were validated on the way in; an unreadable one must not silently turn into "learn anew".
+            throw new IllegalStateException("pinned host key of " + host.name() + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.gatehouse.controlplane.recordings;
+
+import dev.gatehouse.audit.blob.BlobStore;
+import dev.gatehouse.audit.blob.FileBlobStore;
+import dev.gatehouse.audit.chain.AuditKey;
+import dev.gatehouse.audit.chain.ChainCheckpointer;
+import dev.gatehouse.audit.events.PostgresAuditStore;
+import dev.gatehouse.audit.recording.AsyncSessionRecorder;
+import dev.gatehouse.audit.recording.PostgresEvidenceStore;
+import dev.gatehouse.audit.recording.RecorderSettings;
+import dev.gatehouse.audit.recording.SessionRecorder;
+import dev.gatehouse.audit.spool.EvidenceSpool;
+import dev.gatehouse.controlplane.ca.CertificateAuthorities;
+import dev.gatehouse.controlplane.config.GatehouseSettings;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+
+/**
+ * The audit module's evidence pipeline on this node: recordings go through a bounded in-memory queue and a disk spool
+ * under {@code <data-dir>/spool} into PostgreSQL (metadata, events, hash chain) and the blob store
+ * ({@code <data-dir>/recordings}); the global chain head is signed every few seconds with the audit key.
+ */
+@Configuration(proxyBeanMethods = false)
+class RecordingConfiguration {
+
+    /** How often the chain head is signed: a crash loses at most this much unsigned history. */
+    static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
+    /** Evidence held in memory before the spool writes it to disk. */
+    static final long SPOOL_MEMORY_BYTES = 64L << 20;
+
+    @Bean
+    BlobStore recordingBlobStore(GatehouseSettings settings) {
+        return new FileBlobStore(settings.dataDir().resolve("recordings"));
+    }
+
+    @Bean
+    AuditKey auditKey(CertificateAuthorities authorities) {
+        return AuditKey.of(authorities.auditSigningKey());
+    }
+
+    @Bean(destroyMethod = "close")
+    EvidenceSpool evidenceSpool(GatehouseSettings settings, PostgresAuditStore events, BlobStore blobs) {
+        return new EvidenceSpool(settings.dataDir().resolve("spool"), new PostgresEvidenceStore(events, blobs),
+                SPOOL_MEMORY_BYTES);
+    }
+
+    @Bean(destroyMethod = "close")
+    AsyncSessionRecorder asyncSessionRecorder(GatehouseSettings settings, AuditKey key, EvidenceSpool spool) {
+        return new AsyncSessionRecorder(RecorderSettings.defaults(NodeId.of(settings.dataDir())), key, spool);
+    }
+
+    @Bean
+    @Primary
+    SessionRecorder sessionRecorder(GatehouseSettings settings, AsyncSessionRecorder recorder) {
+        return settings.recording().output() ? recorder : new WithoutOutput(recorder);
+    }
+
+    @Bean(destroyMethod = "close")
+    ChainCheckpointer chainCheckpointer(DataSource dataSource, AuditKey key) {
+        return new ChainCheckpointer(dataSource, key).start(CHECKPOINT_INTERVAL);
+    }
+}

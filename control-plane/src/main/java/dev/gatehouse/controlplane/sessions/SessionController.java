@@ -1,0 +1,165 @@
+package dev.gatehouse.controlplane.sessions;
+
+import dev.gatehouse.audit.events.AuditEventQuery;
+import dev.gatehouse.audit.events.PostgresAuditStore;
+import dev.gatehouse.audit.events.StoredAuditEvent;
+import dev.gatehouse.audit.search.CommandHit;
+import dev.gatehouse.audit.search.SessionQuery;
+import dev.gatehouse.audit.search.SessionSearch;
+import dev.gatehouse.audit.search.SessionSummary;
+import dev.gatehouse.controlplane.api.ApiException;
+import dev.gatehouse.controlplane.audit.AuditRecord;
+import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.RequestOrigin;
+import dev.gatehouse.controlplane.bastion.BastionService;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /api/v1/sessions}: what the bastion recorded. Search by person, host, login, time, status and text over
+ * commands and output; one session with its commands; its asciicast recording (each view is an audit event); its
+ * events; and terminate, which ends a live session within a second with a message to the user.
+ */
+@RestController
+@RequestMapping("/api/v1/sessions")
+final class SessionController {
+
+    static final String SESSION_ID = "[A-Za-z0-9._:-]{1,128}";
+
+    private final SessionSearch search;
+    private final PostgresAuditStore events;
+    private final RecordingReader recordings;
+    private final AuditTrail trail;
+    private final ObjectProvider<BastionService> bastion;
+
+    SessionController(SessionSearch search, PostgresAuditStore events, RecordingReader recordings, AuditTrail trail,
+            ObjectProvider<BastionService> bastion) {
+        this.search = Objects.requireNonNull(search, "search");
+        this.events = Objects.requireNonNull(events, "events");
+        this.recordings = Objects.requireNonNull(recordings, "recordings");
+        this.trail = Objects.requireNonNull(trail, "trail");
+        this.bastion = Objects.requireNonNull(bastion, "bastion");
+    }
+
+    record SessionPage(List<SessionSummary> sessions, String nextCursor) {}
+
+    record SessionDetail(SessionSummary session, List<CommandHit> commands) {}
+
+    record TerminateRequest(
+            @Size(max = 500, message = "must be at most 500 characters")
+            @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String reason) {}
+
+    @GetMapping
+    SessionPage list(@RequestParam(required = false) String user, @RequestParam(required = false) String host,
+            @RequestParam(required = false) String login, @RequestParam(required = false) String q,
+            @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            @RequestParam(required = false) String status, @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) String cursor) {
+        if (limit < 1 || limit > SessionQuery.MAX_LIMIT) {
+            throw ApiException.invalid("limit", "must be 1 to " + SessionQuery.MAX_LIMIT);
+        }
+        if (status != null && !status.matches("running|ended|interrupted")) {
+            throw ApiException.invalid("status", "must be running, ended or interrupted");
+        }
+        if (q != null && q.length() > 500) {
+            throw ApiException.invalid("q", "must be at most 500 characters");
+        }
+        if (cursor != null && !cursor.matches("[0-9TZ:.+-]{10,40}\\|" + SESSION_ID)) {
+            throw ApiException.invalid("cursor", "must be the nextCursor of a previous page");
+        }
+        Instant fromTime = instant("from", from);
+        Instant toTime = instant("to", to);
+        if (fromTime != null && toTime != null && toTime.isBefore(fromTime)) {
+            throw ApiException.invalid("to", "is before 'from'");
+        }
+        List<SessionSummary> page = search.search(
+                new SessionQuery(user, host, login, fromTime, toTime, status, q, limit, cursor));
+        return new SessionPage(page, page.size() == limit ? page.getLast().cursor() : null);
+    }
+
+    @GetMapping("/{id}")
+    SessionDetail get(@PathVariable String id) {
+        SessionSummary session = find(id);
+        return new SessionDetail(session, search.commands(session.sessionId()));
+    }
+
+    @GetMapping("/{id}/events")
+    List<StoredEventView> events(@PathVariable String id) {
+        SessionSummary session = find(id);
+        return events.search(AuditEventQuery.builder().sessionId(session.sessionId()).limit(AuditEventQuery.MAX_LIMIT)
+                .build()).stream().map(StoredEventView::of).toList();
+    }
+
+    /** The session's terminal recording as asciicast v2 (newline-delimited JSON), any asciinema player plays it. */
+    @GetMapping(value = "/{id}/recording", produces = "application/x-asciicast")
+    ResponseEntity<byte[]> recording(@PathVariable String id) {
+        SessionSummary session = find(id);
+        byte[] cast = recordings.asciicast(session.sessionId())
+                .orElseThrow(() -> ApiException.notFound("session '" + id + "' has no terminal recording"));
+        trail.record(new AuditRecord("recording.viewed", RequestOrigin.actor(), "session:" + session.sessionId(),
+                null, Map.of("format", "asciicast", "bytes", cast.length), RequestOrigin.sourceAddress(), "success", null));
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-asciicast")).body(cast);
+    }
+
+    @PostMapping("/{id}/terminate")
+    Map<String, Object> terminate(@PathVariable String id, @Valid @RequestBody(required = false) TerminateRequest request) {
+        SessionSummary session = find(id);
+        String reason = request == null || request.reason() == null || request.reason().isBlank()
+                ? "terminated by an administrator" : request.reason();
+        // A recording's id is its gateway session's id, with ".N" for later channels of that session.
+        String gatewaySession = session.sessionId().replaceFirst("\\.\\d+$", "");
+        boolean ended = Optional.ofNullable(bastion.getIfAvailable())
+                .map(b -> b.terminate(gatewaySession, reason)).orElse(false);
+        if (!ended) {
+            throw ApiException.conflict("session '" + id + "' is not live on this gateway (status " + session.status() + ")");
+        }
+        trail.record(new AuditRecord("session.terminated", RequestOrigin.actor(), "session:" + session.sessionId(),
+                null, Map.of("reason", reason), RequestOrigin.sourceAddress(), "success", null));
+        return Map.of("sessionId", session.sessionId(), "terminated", true, "reason", reason);
+    }
+
+    private SessionSummary find(String id) {
+        if (!id.matches(SESSION_ID)) {
+            throw ApiException.invalid("id", "is not a session id");
+        }
+        return search.session(id).orElseThrow(() -> ApiException.notFound("no session '" + id + "'"));
+    }
+
+    private static Instant instant(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+        }
+    }
+
+    /** One event of a session as the API shows it. */
+    record StoredEventView(long id, String type, Instant time, String actor, String target, String outcome,
+            Map<String, Object> details) {
+
+        static StoredEventView of(StoredAuditEvent stored) {
+            var e = stored.event();
+            return new StoredEventView(stored.id(), e.type(), e.time(), e.actor(), e.target(), e.outcome(), e.details());
+        }
+    }
+}

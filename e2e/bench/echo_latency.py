@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Keystroke echo latency: types one character at a time into an interactive ssh session (a real pty on both ends)
+and times until the remote terminal's echo comes back. Prints one latency in microseconds per line.
+
+usage: echo_latency.py SAMPLES -- ssh-command...
+"""
+import os
+import pty
+import select
+import sys
+import time
+
+
+def read_until(fd, needle, deadline):
+    seen = b""
+    while needle not in seen:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no %r within the deadline; got %r" % (needle, seen[-200:]))
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                raise EOFError("ssh ended; last output %r" % seen[-200:])
+            seen += chunk
+    return seen
+
+
+def main():
+    samples = int(sys.argv[1])
+    command = sys.argv[sys.argv.index("--") + 1:]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(command[0], command)
+    # A prompt-free remote: the remote pty echoes each typed byte at once (non-canonical mode); cat swallows input.
+    os.write(fd, b"stty -icanon echo; echo READY; exec cat > /dev/null\n")
+    read_until(fd, b"READY\r\n", time.monotonic() + 30)
+    time.sleep(0.3)
+    while select.select([fd], [], [], 0.2)[0]:
+        os.read(fd, 4096)
+    letters = b"abcdefghijklmnopqrstuvwxyz"
+    for i in range(samples):
+        ch = letters[i % len(letters):i % len(letters) + 1]
+        start = time.perf_counter_ns()
+        os.write(fd, ch)
+        read_until(fd, ch, time.monotonic() + 10)
+        elapsed = time.perf_counter_ns() - start
+        print(elapsed // 1000, flush=True)
+        time.sleep(0.01)
+    os.write(fd, b"\x04")
+    try:
+        os.kill(pid, 15)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+
+
+if __name__ == "__main__":
+    main()
