@@ -2,7 +2,9 @@ package dev.gatehouse.sshproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
+import dev.gatehouse.sshproxy.fixture.GatewayUnderTest;
 import dev.gatehouse.sshproxy.fixture.SshRun.Result;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,30 @@ class BastionSessionIT extends AgainstOneTarget {
     }
 
     @Test
+    void targetInAnAgentNetworkIsReachedThroughTheDialer() throws Exception {
+        gw.decider.host("lab-01", new HostAndPort("127.0.0.1", gw.target.port()), GatewayUnderTest.LAB_NETWORK)
+                .grant("alice", "lab-01", "root");
+
+        Result viaLogin = gw.alice.ssh(gw.direct("root", "lab-01", "echo from-lab"));
+        Result viaJump = gw.alice.ssh(gw.jump("root", "lab-01", "echo from-lab"));
+
+        assertThat(viaLogin.exitCode()).as(viaLogin.stderr()).isZero();
+        assertThat(viaLogin.out()).isEqualTo("from-lab\n");
+        assertThat(viaJump.out()).isEqualTo("from-lab\n");
+    }
+
+    @Test
+    void targetInANetworkThisGatewayCannotReachIsReportedUnreachable() throws Exception {
+        gw.decider.host("far-01", new HostAndPort("127.0.0.1", gw.target.port()), "elsewhere")
+                .grant("alice", "far-01", "root");
+
+        Result result = gw.alice.ssh(gw.direct("root", "far-01", "true"));
+
+        assertThat(result.exitCode()).isEqualTo(255);
+        assertThat(result.stderr()).contains("host far-01 unreachable: network 'elsewhere' is not reachable");
+    }
+
+    @Test
     void proxyJumpReachesTheTargetWithoutAHostKeyPrompt() throws Exception {
         Result result = gw.alice.ssh(gw.jump("root", "web-01", "echo jumped; exit 3"));
 
@@ -38,8 +64,8 @@ class BastionSessionIT extends AgainstOneTarget {
         Result result = gw.alice.ssh("-p", String.valueOf(gw.bastion.port()), "alice@127.0.0.1");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        assertThat(result.out()).contains("web-01").contains("as root")
-                .contains("ssh -J alice@127.0.0.1:" + gw.bastion.port() + " root@web-01");
+        assertThat(result.out()).contains("alice, you may log in to:").containsPattern("\\n  web-01 +as root\\n")
+                .contains("Connect with: ssh -J alice@127.0.0.1:" + gw.bastion.port() + " root@");
     }
 
     @Test

@@ -94,6 +94,14 @@ public final class RecorderListener implements BastionListener, AutoCloseable {
     }
 
     @Override
+    public void input(Activity activity, byte[] data, int offset, int length) {
+        SessionRecording recording = recordings.get(activity.id());
+        if (recording != null) {
+            recording.input(data, offset, length);
+        }
+    }
+
+    @Override
     public void resized(Activity activity, int columns, int rows) {
         SessionRecording recording = recordings.get(activity.id());
         if (recording != null) {

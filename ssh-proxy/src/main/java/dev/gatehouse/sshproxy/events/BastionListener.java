@@ -27,6 +27,10 @@ public interface BastionListener {
     default void output(Activity activity, byte[] data, int offset, int length) {
     }
 
+    /** What the user typed on a pty (used to find shell command lines); only valid during the call. */
+    default void input(Activity activity, byte[] data, int offset, int length) {
+    }
+
     default void resized(Activity activity, int columns, int rows) {
     }
 

@@ -55,6 +55,11 @@ public final class GuardedListener implements BastionListener {
     }
 
     @Override
+    public void input(Activity activity, byte[] data, int offset, int length) {
+        call("input", l -> l.input(activity, data, offset, length));
+    }
+
+    @Override
     public void resized(Activity activity, int columns, int rows) {
         call("resized", l -> l.resized(activity, columns, rows));
     }

@@ -42,6 +42,11 @@ public final class ListenerChain implements BastionListener {
     }
 
     @Override
+    public void input(Activity activity, byte[] data, int offset, int length) {
+        each(l -> l.input(activity, data, offset, length));
+    }
+
+    @Override
     public void resized(Activity activity, int columns, int rows) {
         each(l -> l.resized(activity, columns, rows));
     }

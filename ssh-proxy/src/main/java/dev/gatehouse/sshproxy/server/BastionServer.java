@@ -61,7 +61,7 @@ public final class BastionServer implements Closeable {
         Objects.requireNonNull(dialer, "dialer");
         BastionListener guarded = new GuardedListener(Objects.requireNonNull(listener, "listener"));
         this.hostKey = new BastionHostKey(config.hostKeyDirectory(), issuer, config.hostNames());
-        this.connector = new UpstreamConnector(issuer, decider, config.connectTimeout());
+        this.connector = new UpstreamConnector(issuer, decider, dialer, config.connectTimeout());
         this.sessions = new TargetSessions(decider, connector, guarded, config.maxSessionsPerUser(),
                 config.failMode() == BastionConfig.FailMode.CLOSED);
         this.server = SshServer.setUpDefaultServer();

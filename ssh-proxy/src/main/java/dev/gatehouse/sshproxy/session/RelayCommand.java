@@ -72,7 +72,7 @@ final class RelayCommand extends BastionCommand {
                 commandLine, pty ? env.getEnv().get(Environment.ENV_TERM) : null,
                 pty ? number(env, Environment.ENV_COLUMNS) : 0, pty ? number(env, Environment.ENV_LINES) : 0);
         env.addSignalListener((ch, signal) -> forwardSignal(env, signal, info));
-        Thread stdin = Thread.ofVirtual().start(() -> pumpInput());
+        Thread stdin = Thread.ofVirtual().start(() -> pumpInput(pty ? listener : null, info));
         Thread stderr = Thread.ofVirtual().start(() -> copy(upstream.getInvertedErr(), err, null, null));
         copy(upstream.getInvertedOut(), out, pty ? listener : null, info);
         join(stderr);
@@ -126,7 +126,7 @@ final class RelayCommand extends BastionCommand {
         }
     }
 
-    private void pumpInput() {
+    private void pumpInput(BastionListener recorder, Activity info) {
         OutputStream target = upstream.getInvertedIn();
         byte[] buffer = new byte[CHUNK];
         try {
@@ -134,6 +134,9 @@ final class RelayCommand extends BastionCommand {
             while ((n = in.read(buffer)) >= 0) {
                 target.write(buffer, 0, n);
                 target.flush();
+                if (recorder != null) {
+                    recorder.input(info, buffer, 0, n);
+                }
             }
         } catch (IOException e) {
             LOG.trace("client input ended", e);

@@ -4,6 +4,9 @@ import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.CertificateIssuer;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.Target;
+import dev.gatehouse.sshproxy.dial.DialedConnection;
+import dev.gatehouse.sshproxy.dial.LoopbackBridge;
+import dev.gatehouse.sshproxy.dial.TargetDialer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -40,12 +43,15 @@ public final class UpstreamConnector implements Closeable {
     private final CertificateIssuer issuer;
     private final AccessDecider decider;
     private final Duration connectTimeout;
+    private final TargetDialer dialer;
     private final SshClient client;
 
-    public UpstreamConnector(CertificateIssuer issuer, AccessDecider decider, Duration connectTimeout) {
+    public UpstreamConnector(CertificateIssuer issuer, AccessDecider decider, TargetDialer dialer,
+                             Duration connectTimeout) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.decider = Objects.requireNonNull(decider, "decider");
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        this.dialer = Objects.requireNonNull(dialer, "dialer");
         this.client = SshClient.setUpDefaultClient();
         // The bastion's own ~/.ssh must never influence how targets are reached.
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
@@ -62,18 +68,13 @@ public final class UpstreamConnector implements Closeable {
 
     /** Connects and logs in as {@code login}; the exception message says what went wrong in the user's words. */
     public ClientSession connect(GatewayUser user, String login, Target target, String sessionId) throws IOException {
-        if (!Target.DIRECT_NETWORK.equals(target.network())) {
-            throw new UpstreamRefusedException("host " + target.name() + " unreachable: network '" + target.network()
-                    + "' is not connected to this gateway", null);
-        }
         HostKeyCheck check = new HostKeyCheck(target);
         // One deadline for TCP connect, key exchange and login: a target that accepts but never answers is as
         // unreachable to the user as one that refuses.
         long deadline = System.nanoTime() + connectTimeout.toNanos();
         ClientSession session;
         try {
-            ConnectFuture future = client.connect(login, target.address().host(), target.address().port(),
-                    AttributeRepository.ofKeyValuePair(HOST_KEY_CHECK, check), null);
+            ConnectFuture future = connectWithin(login, target, check, deadline);
             if (!future.await(remaining(deadline))) {
                 future.cancel();
                 throw unreachable(target, "no answer from " + target.address() + " within "
@@ -112,6 +113,34 @@ public final class UpstreamConnector implements Closeable {
             }
             throw new UpstreamRefusedException("login as " + login + " on " + target.name() + " failed: "
                     + describe(e), e);
+        }
+    }
+
+    /** Direct targets are dialled by MINA itself; others through the dialer and a loopback bridge. */
+    private ConnectFuture connectWithin(String login, Target target, HostKeyCheck check, long deadline)
+            throws IOException {
+        AttributeRepository context = AttributeRepository.ofKeyValuePair(HOST_KEY_CHECK, check);
+        if (Target.DIRECT_NETWORK.equals(target.network())) {
+            return client.connect(login, target.address().host(), target.address().port(), context, null);
+        }
+        DialedConnection stream = dialer.dial(target.network(), target.address(), remaining(deadline));
+        LoopbackBridge bridge = LoopbackBridge.open(stream, remaining(deadline));
+        ConnectFuture future = client.connect(login, "127.0.0.1", bridge.port(), context, null);
+        future.addListener(f -> {
+            if (f.getSession() != null) {
+                f.getSession().addCloseFutureListener(closed -> closeQuietly(bridge));
+            } else {
+                closeQuietly(bridge);
+            }
+        });
+        return future;
+    }
+
+    private static void closeQuietly(LoopbackBridge bridge) {
+        try {
+            bridge.close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 
