@@ -63,6 +63,11 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
         return running && spool.accepting();
     }
 
+    /** Frames waiting for the worker: a gauge for metrics and benchmarks. */
+    public int queued() {
+        return queue.size();
+    }
+
     boolean offer(QueuedRecording r, Frame f) {
         int size = f.size();
         if (queuedBytes.addAndGet(size) > settings.queueBytes()) {

@@ -193,8 +193,9 @@ final class SessionTape {
 
     private void link(AuditEvent e) {
         seq++;
-        byte[] hash = ChainHash.link(prev, CanonicalJson.event(e));
-        out.accept(new Evidence.Event(new LinkedEvent(e, new SessionLink(seq, prev, hash))));
+        byte[] canonical = CanonicalJson.event(e);
+        byte[] hash = ChainHash.link(prev, canonical);
+        out.accept(new Evidence.Event(new LinkedEvent(e, new SessionLink(seq, prev, hash), canonical)));
         prev = hash;
     }
 
