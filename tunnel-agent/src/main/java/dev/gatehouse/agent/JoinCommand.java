@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** One-time enrollment: key pair made here, CSR sent, certificate stored owner-only in the state directory. */
-@Command(name = "join", description = "Join an agent network with a one-time token.")
+@Command(name = "join", mixinStandardHelpOptions = true, description = "Join an agent network with a one-time token.")
 final class JoinCommand implements Callable<Integer> {
 
     @Option(names = "--gateway", required = true, description = "gateway tunnel address host:port (e.g. gw.example.com:4443)")

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Keeps the tunnels open until stopped (SIGTERM drains and exits). */
-@Command(name = "run", description = "Keep tunnels open to every gateway node.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Keep tunnels open to every gateway node.")
 final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--config", defaultValue = "/etc/gatehouse-agent/agent.conf", description = "agent configuration (default: ${DEFAULT-VALUE})")

@@ -3,6 +3,7 @@ package dev.gatehouse.agent.tunnel;
 import dev.gatehouse.tunnel.stream.ResumableStream;
 import dev.gatehouse.tunnel.stream.StreamSink;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -92,8 +93,9 @@ final class TargetBridge extends ChannelInboundHandlerAdapter implements StreamS
     @Override
     public void peerFinished() {
         gatewayFinished = true;
-        target.flush();
-        ((SocketChannel) target).shutdownOutput();
+        // Netty's shutdownOutput() fails writes still queued; shut down once everything before it is written.
+        target.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                .addListener(written -> ((SocketChannel) target).shutdownOutput());
     }
 
     @Override

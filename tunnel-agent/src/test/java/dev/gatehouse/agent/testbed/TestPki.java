@@ -1,7 +1,6 @@
 package dev.gatehouse.agent.testbed;
 
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
@@ -71,11 +70,11 @@ public final class TestPki {
         return certificate;
     }
 
-    /** A gateway certificate for localhost and 127.0.0.1. */
-    public Issued server() {
+    /** A gateway certificate for localhost, 127.0.0.1 and the extra IP addresses given. */
+    public Issued server(String... extraAddresses) {
         KeyPair pair = newKeyPair();
         return new Issued(pair, issue(pair.getPublic(), "gateway", Instant.now().minusSeconds(60),
-                Instant.now().plus(Duration.ofDays(1)), true));
+                Instant.now().plus(Duration.ofDays(1)), true, extraAddresses));
     }
 
     /** An agent certificate ({@code CN=agent@network}) valid between the given instants. */
@@ -106,7 +105,7 @@ public final class TestPki {
     }
 
     private X509Certificate issue(PublicKey key, String commonName, Instant notBefore, Instant notAfter,
-            boolean server) {
+            boolean server, String... extraAddresses) {
         try {
             var builder = new JcaX509v3CertificateBuilder(certificate, BigInteger.valueOf(SERIALS.incrementAndGet()),
                     Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + commonName), key)
@@ -115,10 +114,14 @@ public final class TestPki {
                     .addExtension(Extension.extendedKeyUsage, false,
                             new ExtendedKeyUsage(server ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
             if (server) {
-                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.dNSName, "localhost"),
-                        new GeneralName(GeneralName.iPAddress,
-                                new org.bouncycastle.asn1.DEROctetString(InetAddress.getByName("127.0.0.1").getAddress()))}));
+                java.util.List<GeneralName> names = new java.util.ArrayList<>();
+                names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+                names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+                for (String address : extraAddresses) {
+                    names.add(new GeneralName(GeneralName.iPAddress, address));
+                }
+                builder.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(names.toArray(GeneralName[]::new)));
             }
             return sign(builder, keys);
         } catch (Exception e) {

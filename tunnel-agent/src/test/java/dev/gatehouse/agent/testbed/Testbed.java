@@ -27,9 +27,14 @@ public final class Testbed implements AutoCloseable {
 
     /** A gateway node with short liveness timings for tests; {@code advertised} null means its own port. */
     public TunnelListener gateway(String nodeId, String advertised) throws Exception {
-        TestPki.Issued server = gatewayCa.server();
-        TunnelListenerConfig config = TunnelListenerConfig.defaults(nodeId, "127.0.0.1", 0,
-                        advertised == null ? "127.0.0.1" : advertised, server.keys().getPrivate(),
+        return gateway(nodeId, "127.0.0.1", advertised);
+    }
+
+    /** A gateway node bound to {@code bindHost} (its certificate also names that address). */
+    public TunnelListener gateway(String nodeId, String bindHost, String advertised) throws Exception {
+        TestPki.Issued server = gatewayCa.server(bindHost);
+        TunnelListenerConfig config = TunnelListenerConfig.defaults(nodeId, bindHost, 0,
+                        advertised == null ? bindHost : advertised, server.keys().getPrivate(),
                         List.of(server.certificate(), gatewayCa.certificate()), List.of(agentCa.certificate()))
                 .withLiveness(Duration.ofSeconds(1), Duration.ofSeconds(6))
                 .withTimings(Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2));
