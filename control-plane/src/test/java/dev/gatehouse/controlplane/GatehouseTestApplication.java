@@ -15,7 +15,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * The gateway on a random port against a real PostgreSQL (testkit's {@link TestDatabase}, passed the way
  * {@code GATEHOUSE_DATABASE_URL} would be), with a known bootstrap admin token. Every subclass shares one context.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// The log file is set here, not through the data directory, because logging starts before dynamic properties apply.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "logging.file.name=target/it-logs/gatehouse.log")
 public abstract class GatehouseTestApplication {
 
     /** The bootstrap admin token every API test uses. */

@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane.api;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -59,6 +60,17 @@ final class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(ProblemResponses.problem(HttpStatus.BAD_REQUEST, detail, errors));
     }
 
+    /** A path or query parameter of the wrong type, e.g. {@code limit=ten} or an id that is not a UUID. */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String field = e.getPropertyName() == null ? "parameter" : e.getPropertyName();
+        ApiException.FieldProblem problem = new ApiException.FieldProblem(field,
+                "wrong type: expected " + describe(e.getRequiredType()));
+        return ResponseEntity.badRequest().body(ProblemResponses.problem(HttpStatus.BAD_REQUEST,
+                problem.field() + ": " + problem.message(), List.of(problem)));
+    }
+
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
@@ -101,6 +113,9 @@ final class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
             return "an integer";
+        }
+        if (type == java.util.UUID.class) {
+            return "a UUID";
         }
         if (type == boolean.class || type == Boolean.class) {
             return "true or false";

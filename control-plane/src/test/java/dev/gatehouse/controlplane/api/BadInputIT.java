@@ -101,7 +101,8 @@ class BadInputIT extends GatehouseTestApplication {
         c.add(new Case("delete role in use", "DELETE", "/api/v1/roles/{role}", null, 409, null, "still granted"));
         c.add(new Case("rename through PUT", "PUT", "/api/v1/hosts/{host}", "{\"name\":\"other\",\"address\":\"a:1\"}", 400, "name", "renamed"));
         c.add(new Case("unknown user", "GET", "/api/v1/users/nobody-here", null, 404, null, "no user"));
-        c.add(new Case("malformed id", "DELETE", "/api/v1/api-tokens/not-a-uuid", null, 400, null, null));
+        c.add(new Case("malformed id", "DELETE", "/api/v1/api-tokens/not-a-uuid", null, 400, "id", "a UUID"));
+        c.add(new Case("limit not a number", "GET", "/api/v1/audit/events?limit=ten", null, 400, "limit", "an integer"));
         return c.stream();
     }
 
