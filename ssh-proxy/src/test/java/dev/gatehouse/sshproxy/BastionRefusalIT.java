@@ -73,7 +73,7 @@ class BastionRefusalIT extends AgainstOneTarget {
 
     @Test
     void keyRevokedBetweenTwoSessionsIsRefusedTheSecondTime() throws Exception {
-        SshRun bob = SshRun.create(dir.resolve("bob"), "ecdsa", gw.ca.knownHostsLine());
+        SshRun bob = SshRun.create(dir.resolve("bob"), gw.ca.knownHostsLine());
         gw.decider.user("bob", bob.key().publicKey()).grant("bob", "web-01", "root");
 
         Result first = bob.ssh(gw.direct("root", "web-01", "echo first"));
