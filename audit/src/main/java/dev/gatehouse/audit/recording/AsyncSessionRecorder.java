@@ -35,6 +35,8 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
     private final EvidenceSpool spool;
     private final ArrayBlockingQueue<Queued> queue;
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** Frames accepted (queued or backlogged) and not yet handed to the spool. */
+    private final AtomicLong inFlight = new AtomicLong();
     private final ConcurrentLinkedQueue<QueuedRecording> backlogged = new ConcurrentLinkedQueue<>();
     private final Map<QueuedRecording, SessionTape> tapes = new HashMap<>();
     private final Thread worker;
@@ -74,7 +76,9 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
             queuedBytes.addAndGet(-size);
             return false;
         }
+        inFlight.incrementAndGet();
         if (!queue.offer(new Queued(r, f))) {
+            inFlight.decrementAndGet();
             queuedBytes.addAndGet(-size);
             return false;
         }
@@ -85,9 +89,29 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
         backlogged.add(r);
     }
 
+    void backlogAdded() {
+        inFlight.incrementAndGet();
+    }
+
+    /**
+     * Waits until every frame accepted so far has been turned into evidence and stored (for tests and orderly
+     * shutdown); false if that did not happen within the timeout.
+     */
+    public boolean awaitStored(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return spool.awaitDrained(java.time.Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+    }
+
     private void work() {
         List<Evidence> out = new ArrayList<>();
         List<Queued> batch = new ArrayList<>();
+        long[] handled = new long[1];
         long lastTick = System.nanoTime();
         while (running || !queue.isEmpty() || !backlogged.isEmpty()) {
             try {
@@ -101,8 +125,9 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
                     apply(q.recording(), q.frame(), out);
                     q.recording().processed++;
                 }
+                handled[0] += batch.size();
                 batch.clear();
-                drainBacklogs(out);
+                handled[0] += drainBacklogs(out);
                 long now = System.nanoTime();
                 if (now - lastTick >= TICK_NANOS) {
                     lastTick = now;
@@ -118,6 +143,8 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
                     spool.submit(List.copyOf(out));
                     out.clear();
                 }
+                inFlight.addAndGet(-handled[0]);
+                handled[0] = 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -126,15 +153,18 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
                 LOG.error("audit recorder worker: {}", e.toString(), e);
                 batch.clear();
                 out.clear();
+                inFlight.addAndGet(-handled[0]);
+                handled[0] = 0;
             }
         }
     }
 
-    private void drainBacklogs(List<Evidence> out) {
+    private int drainBacklogs(List<Evidence> out) {
+        int handled = 0;
         for (int n = backlogged.size(); n > 0; n--) {
             QueuedRecording r = backlogged.poll();
             if (r == null) {
-                return;
+                return handled;
             }
             Frame[] frames = r.takeBacklog();
             if (frames == null) {
@@ -146,7 +176,9 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
             for (Frame f : frames) {
                 apply(r, f, out);
             }
+            handled += frames.length;
         }
+        return handled;
     }
 
     private void apply(QueuedRecording r, Frame f, List<Evidence> out) {

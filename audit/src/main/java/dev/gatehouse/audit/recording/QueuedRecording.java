@@ -145,6 +145,7 @@ final class QueuedRecording implements SessionRecording {
                 recorder.backlogged(this);
             }
             backlog.add(f);
+            recorder.backlogAdded();
         }
     }
 

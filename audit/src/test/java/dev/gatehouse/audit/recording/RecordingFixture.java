@@ -38,9 +38,7 @@ public final class RecordingFixture implements AutoCloseable {
     }
 
     public void awaitStored() throws InterruptedException {
-        // The worker hands evidence to the spool within a tick; then the spool must drain.
-        Thread.sleep(300);
-        if (!spool.awaitDrained(Duration.ofSeconds(60))) {
+        if (!recorder.awaitStored(Duration.ofSeconds(60))) {
             throw new AssertionError("evidence not stored within 60 s: " + spool.lastError());
         }
     }

@@ -75,8 +75,7 @@ class DatabaseOutageIT {
                 Thread.sleep(20);
             }
             r.end(SessionEnd.exited(0));
-            Thread.sleep(500);
-            assertThat(spool.awaitDrained(Duration.ofSeconds(90))).as("spool drained: %s", spool.lastError()).isTrue();
+            assertThat(recorder.awaitStored(Duration.ofSeconds(90))).as("stored: %s", spool.lastError()).isTrue();
         }
 
         ByteArrayOutputStream cast = new ByteArrayOutputStream();
@@ -113,8 +112,12 @@ class DatabaseOutageIT {
         SessionRecording r = crashed.open(SessionStart.shell("crash-1", "bob", "root", "db-01", 80, 24));
         byte[] b = "before the crash\r\n".getBytes(StandardCharsets.UTF_8);
         r.output(b, 0, b.length);
-        Thread.sleep(800); // a seal interval passes: the output is sealed and stored
-        assertThat(first.awaitDrained(Duration.ofSeconds(30))).isTrue();
+        // Seal intervals pass: the output is sealed and stored while the session runs.
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (blobs.get("sessions/crash-1/00000000.cast").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(crashed.awaitStored(Duration.ofSeconds(30))).isTrue();
         // The process dies here: no end(), no close(). A new recorder with the same node id starts.
         EvidenceSpool second = new EvidenceSpool(dir.resolve("spool-2"), new PostgresEvidenceStore(store, blobs),
                 1 << 20);
