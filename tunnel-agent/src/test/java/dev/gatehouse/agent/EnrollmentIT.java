@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.agent.enroll.AgentState;
+import dev.gatehouse.agent.enroll.CertificateRenewer;
 import dev.gatehouse.agent.enroll.Enroller;
 import dev.gatehouse.agent.testbed.TcpTarget;
 import dev.gatehouse.agent.testbed.TestPki;
@@ -122,6 +123,43 @@ class EnrollmentIT {
         assertThat(leaf.identity()).isEqualTo(new AgentIdentity("lab", "renewing"));
         assertThat(renewed.chain().getFirst().getSerialNumber()).isNotEqualTo(current.certificate().getSerialNumber());
         assertThat(renewed.chain().getFirst().getPublicKey()).isNotEqualTo(current.certificate().getPublicKey());
+    }
+
+    @Test
+    void shortLivedCertificateThenRenewedBeforeExpiryAndLinksKeepComingBack() throws Exception {
+        bed.enrollment.certificateValidity(Duration.ofSeconds(6));
+        try {
+            bed.enrollment.issueToken("token-short", "lab", Duration.ofMinutes(10));
+            Enroller.Issued joined = enroller().join("token-short", "lab", "short");
+            AgentState state = new AgentState(dir.resolve("short"));
+            state.save(new AgentState.Enrollment(address, "lab", "short"), joined.keys().getPrivate(),
+                    joined.chain(), List.of(bed.gatewayCa.certificate()));
+            java.math.BigInteger firstSerial = joined.chain().getFirst().getSerialNumber();
+            Instant firstExpiry = joined.chain().getFirst().getNotAfter().toInstant();
+            try (TunnelAgent agent = new TunnelAgent(address, Testbed.agentSettings("127.0.0.1:" + echo.port()),
+                    state.credentials(), "test");
+                    CertificateRenewer renewer = new CertificateRenewer(state, agent, java.time.Clock.systemUTC())) {
+                agent.start();
+                renewer.start();
+                Testbed.await("the certificate was renewed", () -> !serial(state).equals(firstSerial));
+                Testbed.await("the first certificate expired", () -> Instant.now().isAfter(firstExpiry.plusSeconds(1)));
+                agent.dropLinks();
+                Testbed.await("the agent reconnected with a renewed certificate",
+                        () -> gateway.healthyAgents("lab").contains("short"));
+                assertThat(new AgentState(dir.resolve("short")).credentials().chain().getFirst().getNotAfter()
+                        .toInstant()).isAfter(firstExpiry);
+            }
+        } finally {
+            bed.enrollment.certificateValidity(Duration.ofHours(1));
+        }
+    }
+
+    private static java.math.BigInteger serial(AgentState state) {
+        try {
+            return state.credentials().chain().getFirst().getSerialNumber();
+        } catch (IOException e) {
+            return java.math.BigInteger.ZERO;
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.gatehouse.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.gatehouse.agent.testbed.AgentProcess;
 import dev.gatehouse.agent.testbed.Testbed;
 import dev.gatehouse.tunnel.gateway.TunnelListener;
 import dev.gatehouse.tunnel.gateway.TunnelStream;
@@ -96,14 +97,8 @@ class NetworkNamespaceIT {
     }
 
     private static String[] agentCommand(String ns, String... args) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Path jar = Path.of("target", "gatehouse-agent.jar").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns, java));
-        if (Files.exists(jar)) {
-            command.addAll(List.of("-jar", jar.toString()));
-        } else {
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentCommand.class.getName()));
-        }
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        command.addAll(AgentProcess.javaCommand());
         command.addAll(List.of(args));
         return command.toArray(String[]::new);
     }

@@ -2,6 +2,7 @@ package dev.gatehouse.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.agent.testbed.AgentProcess;
 import dev.gatehouse.agent.testbed.TcpTarget;
 import dev.gatehouse.agent.testbed.Testbed;
 import dev.gatehouse.agent.tunnel.TunnelAgent;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /** Two agents serve one network: load spreads by stream count, and losing one moves new dials to the other. */
 class TwoAgentsIT {
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
 
     @Test
     void killOneAgentThenNewDialsSucceedAtOnceThroughTheOther() throws Exception {
@@ -62,6 +66,61 @@ class TwoAgentsIT {
                     .isEqualTo("still here");
             assertThat(gateway.healthyAgents("lab")).containsExactly(survivor);
         }
+    }
+
+    @Test
+    void agentProcessKilledMidSessionThenNewDialsSucceedAtOnceThroughTheOther() throws Exception {
+        try (Testbed bed = new Testbed(); TcpTarget echo = TcpTarget.echo()) {
+            TunnelListener gateway = bed.gateway("node-a", null);
+            String address = Testbed.address(gateway.start());
+            String allow = "127.0.0.1:" + echo.port();
+            AgentProcess first = AgentProcess.start(bed, "agent-1", "lab", address, allow, dir);
+            AgentProcess second = AgentProcess.start(bed, "agent-2", "lab", address, allow, dir);
+            bed.closeLater(first);
+            bed.closeLater(second);
+            Testbed.await("both agent processes are connected", () -> gateway.healthyAgents("lab").size() == 2);
+            TunnelStream a = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS);
+            TunnelStream b = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS);
+            TunnelStream onFirst = a.agentId().equals("agent-1") ? a : b;
+            TunnelStream onSecond = onFirst == a ? b : a;
+            assertThat(onSecond.agentId()).isEqualTo("agent-2");
+
+            first.kill();
+            for (int i = 0; i < 3; i++) {
+                try (TunnelStream stream = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS)) {
+                    assertThat(stream.agentId()).isEqualTo("agent-2");
+                    assertEcho(stream, "new " + i);
+                }
+            }
+            assertEcho(onSecond, "unaffected");
+            assertThat(gateway.healthyAgents("lab")).containsExactly("agent-2");
+        }
+    }
+
+    @Test
+    void agentProcessFrozenThenDialMovesToTheOtherBeforeTheLinkTimesOut() throws Exception {
+        try (Testbed bed = new Testbed(); TcpTarget echo = TcpTarget.echo()) {
+            TunnelListener gateway = bed.gateway("node-a", null);
+            String address = Testbed.address(gateway.start());
+            String allow = "127.0.0.1:" + echo.port();
+            AgentProcess frozen = AgentProcess.start(bed, "agent-1", "lab", address, allow, dir);
+            AgentProcess alive = AgentProcess.start(bed, "agent-2", "lab", address, allow, dir);
+            bed.closeLater(frozen);
+            bed.closeLater(alive);
+            Testbed.await("both agent processes are connected", () -> gateway.healthyAgents("lab").size() == 2);
+
+            frozen.freeze();
+            // agent-1 sorts first at equal load, so this dial goes to the frozen one first.
+            try (TunnelStream stream = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS)) {
+                assertThat(stream.agentId()).isEqualTo("agent-2");
+                assertEcho(stream, "moved");
+            }
+        }
+    }
+
+    private static void assertEcho(TunnelStream stream, String text) throws Exception {
+        stream.output().write(text.getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(stream.input().readNBytes(text.length()), StandardCharsets.US_ASCII)).isEqualTo(text);
     }
 
     @Test

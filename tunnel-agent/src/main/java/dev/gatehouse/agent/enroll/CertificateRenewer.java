@@ -40,18 +40,28 @@ public final class CertificateRenewer implements AutoCloseable {
         schedule(state.credentials().chain().getFirst());
     }
 
-    /** When to renew {@code certificate}: at two thirds of its lifetime. */
-    public static Instant renewalTime(X509Certificate certificate) {
+    /**
+     * When to renew {@code certificate}: at two thirds of its lifetime; if that is already past (a restart late in
+     * its life, or a CA that back-dates notBefore), half-way through what is left, at most a minute from now, so
+     * that a just-issued certificate never triggers back-to-back renewals.
+     */
+    public static Instant renewalTime(X509Certificate certificate, Instant now) {
         Instant from = certificate.getNotBefore().toInstant();
         Instant to = certificate.getNotAfter().toInstant();
-        return from.plus(Duration.between(from, to).multipliedBy(2).dividedBy(3));
+        Instant twoThirds = from.plus(Duration.between(from, to).multipliedBy(2).dividedBy(3));
+        if (twoThirds.isAfter(now)) {
+            return twoThirds;
+        }
+        Duration half = Duration.between(now, to).dividedBy(2);
+        return now.plus(half.isNegative() ? Duration.ZERO : half.compareTo(Duration.ofMinutes(1)) > 0
+                ? Duration.ofMinutes(1) : half);
     }
 
     private void schedule(X509Certificate certificate) {
-        Duration wait = Duration.between(clock.instant(), renewalTime(certificate));
-        log.info("agent certificate valid until {}; renewal at {}", certificate.getNotAfter().toInstant(),
-                renewalTime(certificate));
-        timer.schedule(this::renew, Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
+        Instant now = clock.instant();
+        Instant at = renewalTime(certificate, now);
+        log.info("agent certificate valid until {}; renewal at {}", certificate.getNotAfter().toInstant(), at);
+        timer.schedule(this::renew, Math.max(0, Duration.between(now, at).toMillis()), TimeUnit.MILLISECONDS);
     }
 
     private void renew() {

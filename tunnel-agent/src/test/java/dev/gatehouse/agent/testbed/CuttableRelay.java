@@ -21,6 +21,7 @@ public final class CuttableRelay implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicInteger accepted = new AtomicInteger();
+    private volatile boolean frozen;
 
     public CuttableRelay(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -58,13 +59,23 @@ public final class CuttableRelay implements AutoCloseable {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             for (int n; (n = in.read(buffer)) >= 0; ) {
+                while (frozen && !to.isClosed()) {
+                    Thread.sleep(20);
+                }
                 out.write(buffer, 0, n);
             }
             to.shutdownOutput();
         } catch (IOException e) {
             reset(from);
             reset(to);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops forwarding while keeping every connection open: a peer that vanished without FIN or RST. */
+    public void freeze() {
+        frozen = true;
     }
 
     /** Points the relay at the gateway once the gateway's port is known. */

@@ -136,8 +136,9 @@ final class StreamDialer {
             if (future.isSuccess()) {
                 RequestExchange.send((Http2StreamChannel) future.getNow(), headers, null);
             } else {
+                Throwable cause = future.cause();
                 failed.accept(new TunnelDialException("cannot open a stream on " + link + ": "
-                        + future.cause().getMessage(), true));
+                        + (cause.getMessage() == null ? "link closed" : cause.getMessage()), true));
             }
         });
     }

@@ -142,15 +142,33 @@ public final class TunnelListener implements AutoCloseable {
     }
 
     private void tryDial(List<AgentLink> candidates, int index, String target, CompletableFuture<TunnelStream> out) {
-        dialer.dial(candidates.get(index), target).whenComplete((stream, error) -> {
+        AgentLink link = candidates.get(index);
+        boolean hasNext = index + 1 < candidates.size();
+        java.util.concurrent.atomic.AtomicBoolean movedOn = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<TunnelStream> attempt = dialer.dial(link, target);
+        if (hasNext) {
+            // An agent whose link died silently (no FIN, no RST) looks alive until the link timeout; do not
+            // make the user wait for that: after a short while the next agent gets the same dial.
+            long patience = Math.min(5_000, config.dialTimeout().toMillis() / 3);
+            group.schedule(() -> {
+                if (!attempt.isDone() && !out.isDone() && movedOn.compareAndSet(false, true)) {
+                    log.info("{} did not answer a dial to {} within {} ms; trying the next agent", link, target,
+                            patience);
+                    tryDial(candidates, index + 1, target, out);
+                }
+            }, patience, TimeUnit.MILLISECONDS);
+        }
+        attempt.whenComplete((stream, error) -> {
             if (error == null) {
                 if (!out.complete(stream)) {
                     stream.close();
                 }
-            } else if (error instanceof TunnelDialException dial && dial.linkLost() && index + 1 < candidates.size()) {
-                log.info("{}; trying the next agent", dial.getMessage());
-                tryDial(candidates, index + 1, target, out);
-            } else {
+            } else if (error instanceof TunnelDialException dial && dial.linkLost() && hasNext) {
+                if (movedOn.compareAndSet(false, true)) {
+                    log.info("{}; trying the next agent", dial.getMessage());
+                    tryDial(candidates, index + 1, target, out);
+                }
+            } else if (!movedOn.get()) {
                 out.completeExceptionally(error);
             }
         });
