@@ -90,6 +90,28 @@ public final class PostgresAuditStore implements AuditSink {
         return events.isEmpty() ? 0 : insert(c, events);
     }
 
+    /**
+     * Appends an event to the end of its session's chain as stored (for events written after the recorder is gone:
+     * interruption, retention tombstones), on the caller's transaction.
+     */
+    public void appendToSession(Connection c, AuditEvent e) throws SQLException {
+        long seq = 0;
+        byte[] prev = ChainHash.GENESIS;
+        try (PreparedStatement ps = c.prepareStatement("SELECT session_seq, session_hash FROM audit_events"
+                + " WHERE session_id = ? AND session_seq IS NOT NULL ORDER BY session_seq DESC LIMIT 1")) {
+            ps.setString(1, Objects.requireNonNull(e.sessionId(), "sessionId"));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    seq = rs.getLong(1);
+                    prev = rs.getBytes(2);
+                }
+            }
+        }
+        byte[] canonical = CanonicalJson.event(e);
+        insert(c, List.of(new LinkedEvent(e, new SessionLink(seq + 1, prev, ChainHash.link(prev, canonical)),
+                canonical)));
+    }
+
     private static int insert(Connection c, List<LinkedEvent> events) throws SQLException {
         long seq;
         byte[] prev;

@@ -1,10 +1,7 @@
 package dev.gatehouse.audit.recording;
 
 import dev.gatehouse.audit.blob.BlobStore;
-import dev.gatehouse.audit.chain.ChainHash;
-import dev.gatehouse.audit.chain.SessionLink;
 import dev.gatehouse.audit.events.AuditEvent;
-import dev.gatehouse.audit.events.CanonicalJson;
 import dev.gatehouse.audit.events.AuditStoreException;
 import dev.gatehouse.audit.events.LinkedEvent;
 import dev.gatehouse.audit.events.PostgresAuditStore;
@@ -138,24 +135,10 @@ public final class PostgresEvidenceStore implements EvidenceStore {
             }
         }
         for (String[] s : running) {
-            long seq = 0;
-            byte[] prev = ChainHash.GENESIS;
-            try (PreparedStatement ps = c.prepareStatement("SELECT session_seq, session_hash FROM audit_events"
-                    + " WHERE session_id = ? AND session_seq IS NOT NULL ORDER BY session_seq DESC LIMIT 1")) {
-                ps.setString(1, s[0]);
-                try (var rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        seq = rs.getLong(1);
-                        prev = rs.getBytes(2);
-                    }
-                }
-            }
-            AuditEvent e = AuditEvent.builder("session.interrupted").actor(s[1]).sessionId(s[0])
+            events.appendToSession(c, AuditEvent.builder("session.interrupted").actor(s[1]).sessionId(s[0])
                     .target(s[2] == null ? null : (s[3] == null ? "" : s[3] + "@") + s[2]).failure()
                     .detail("recorder", recorderId).detail("reason", "recorder stopped without ending the session")
-                    .build();
-            byte[] hash = ChainHash.link(prev, CanonicalJson.event(e));
-            events.append(c, List.of(new LinkedEvent(e, new SessionLink(seq + 1, prev, hash))));
+                    .build());
             try (PreparedStatement ps = c.prepareStatement("UPDATE audit_sessions SET status = 'interrupted',"
                     + " end_reason = 'interrupted', ended_at = now() WHERE session_id = ? AND status = 'running'")) {
                 ps.setString(1, s[0]);

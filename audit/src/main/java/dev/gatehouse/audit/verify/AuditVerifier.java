@@ -4,6 +4,7 @@ import dev.gatehouse.audit.blob.BlobStore;
 import dev.gatehouse.audit.chain.AuditKey;
 import dev.gatehouse.audit.chain.ChainHash;
 import dev.gatehouse.audit.chain.Checkpoints;
+import dev.gatehouse.audit.chain.Tombstones;
 import dev.gatehouse.audit.events.AuditStoreException;
 import dev.gatehouse.audit.events.CanonicalJson;
 import dev.gatehouse.audit.events.PostgresAuditStore;
@@ -53,7 +54,11 @@ public final class AuditVerifier {
     private record ChunkClaim(String sessionId, int index, String sha256, String key, long eventId) {
     }
 
-    public VerificationReport verify() {
+    /** "session/index:sha256" of chunks a valid signed tombstone says were deleted by retention. */
+    private final java.util.Set<String> tombstoned = new java.util.HashSet<>();
+
+    public synchronized VerificationReport verify() {
+        tombstoned.clear();
         List<BrokenLink> broken = new ArrayList<>();
         Map<String, SessionState> sessions = new HashMap<>();
         Map<Long, byte[]> hashAt = new HashMap<>();
@@ -93,8 +98,8 @@ public final class AuditVerifier {
         }
         int chunksChecked = checkChunks(chunks, broken);
         long[] checkpoints = checkGlobalCheckpoints(hashAt, lastId, broken);
-        return new VerificationReport(checked, sessions.size(), chunksChecked, (int) checkpoints[0],
-                lastId - checkpoints[1], List.copyOf(broken));
+        return new VerificationReport(checked, sessions.size(), chunksChecked, deletedByRetention,
+                (int) checkpoints[0], lastId - checkpoints[1], List.copyOf(broken));
     }
 
     private static void sessionLink(StoredRow row, byte[] canonical, Map<String, SessionState> sessions,
@@ -142,14 +147,36 @@ public final class AuditVerifier {
                     problems.add("checkpoint hash differs from the session chain it signs");
                 }
             }
+            case "recording.deleted" -> tombstone(row, details, problems);
             default -> {
                 // other events carry no further evidence
             }
         }
     }
 
+    private void tombstone(StoredRow row, Map<String, Object> details, List<String> problems) {
+        List<String> hashes = new ArrayList<>();
+        if (details.get("chunks") instanceof List<?> chunks) {
+            for (Object o : chunks) {
+                if (o instanceof Map<?, ?> c) {
+                    hashes.add(c.get("index") + ":" + c.get("sha256"));
+                }
+            }
+        }
+        byte[] signature = decode(details.get("signature"));
+        if (!key.id().equals(details.get("keyId")) || signature == null || !key.verify(
+                Tombstones.statement(row.sessionId(), hashes, String.valueOf(details.get("deletedAt"))), signature)) {
+            problems.add("retention tombstone signature is invalid");
+            return;
+        }
+        hashes.forEach(h -> tombstoned.add(row.sessionId() + "/" + h));
+    }
+
     /** Checks each claimed chunk's bytes, and that each session's chunks run 0..n-1 without a gap. */
+    private int deletedByRetention;
+
     private int checkChunks(List<ChunkClaim> claims, List<BrokenLink> broken) {
+        deletedByRetention = 0;
         Map<String, Integer> nextIndex = new HashMap<>();
         for (ChunkClaim c : claims) {
             int expected = nextIndex.getOrDefault(c.sessionId(), 0);
@@ -165,7 +192,9 @@ public final class AuditVerifier {
                 broken.add(BrokenLink.chunk(c.sessionId(), c.index(), "unreadable: " + e.getMessage()));
                 continue;
             }
-            if (content.isEmpty()) {
+            if (content.isEmpty() && tombstoned.contains(c.sessionId() + "/" + c.index() + ":" + c.sha256())) {
+                deletedByRetention++;
+            } else if (content.isEmpty()) {
                 broken.add(BrokenLink.chunk(c.sessionId(), c.index(), "missing from the blob store (" + c.key() + ")"));
             } else if (!HEX.formatHex(ChainHash.sha256(content.get(), 0, content.get().length)).equals(c.sha256())) {
                 broken.add(BrokenLink.chunk(c.sessionId(), c.index(), "content does not match the hash recorded in"

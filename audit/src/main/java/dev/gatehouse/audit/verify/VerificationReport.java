@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * The outcome of {@link AuditVerifier#verify()}: what was checked, and every broken link found. Events after the
- * last signed checkpoint are hash-linked but not yet signed ({@code unsignedTail}).
+ * last signed checkpoint are hash-linked but not yet signed ({@code unsignedTail}); chunks removed by retention
+ * under a valid signed tombstone are counted, not broken ({@code chunksDeletedByRetention}).
  */
 public record VerificationReport(long eventsChecked, int sessionsChecked, int chunksChecked,
-        int checkpointsChecked, long unsignedTail, List<BrokenLink> broken) {
+        int chunksDeletedByRetention, int checkpointsChecked, long unsignedTail, List<BrokenLink> broken) {
 
     public boolean ok() {
         return broken.isEmpty();
