@@ -34,6 +34,9 @@ final class FirstStart {
 
     @EventListener
     void ready(ApplicationReadyEvent event) {
+        if (settings.role() == GatehouseSettings.Role.CLI) {
+            return;
+        }
         int port = event.getApplicationContext() instanceof WebServerApplicationContext web && web.getWebServer() != null
                 ? web.getWebServer().getPort() : settings.http().port();
         StartupReport.print(System.out, settings, port, database.description(), generatedToken);

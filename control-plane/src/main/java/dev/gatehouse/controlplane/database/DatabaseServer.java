@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,15 @@ public final class DatabaseServer implements AutoCloseable {
             return new DatabaseServer(null, pool, "external PostgreSQL " + withoutQuery(database.url()));
         }
         Path dataDirectory = settings.dataDir().resolve("postgres").toAbsolutePath();
+        if (settings.role() == GatehouseSettings.Role.CLI) {
+            // A command run beside a live gateway joins its embedded server instead of fighting over the data directory.
+            OptionalInt running = RunningPostgres.port(dataDirectory);
+            if (running.isPresent()) {
+                String url = "jdbc:postgresql://127.0.0.1:" + running.getAsInt() + "/postgres";
+                return new DatabaseServer(null, pool(url, "postgres", null),
+                        "the running gateway's embedded PostgreSQL on 127.0.0.1:" + running.getAsInt());
+            }
+        }
         try {
             Files.createDirectories(dataDirectory);
             EmbeddedPostgres embedded = EmbeddedPostgres.builder()

@@ -10,8 +10,10 @@ import dev.gatehouse.audit.recording.PostgresEvidenceStore;
 import dev.gatehouse.audit.recording.RecorderSettings;
 import dev.gatehouse.audit.recording.SessionRecorder;
 import dev.gatehouse.audit.spool.EvidenceSpool;
+import dev.gatehouse.audit.verify.AuditVerifier;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
+import dev.gatehouse.controlplane.evidence.AuditVerifyCommand;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
@@ -56,6 +58,16 @@ class RecordingConfiguration {
     @Primary
     SessionRecorder sessionRecorder(GatehouseSettings settings, AsyncSessionRecorder recorder) {
         return settings.recording().output() ? recorder : new WithoutOutput(recorder);
+    }
+
+    @Bean
+    AuditVerifier auditVerifier(PostgresAuditStore events, BlobStore blobs, AuditKey key) {
+        return new AuditVerifier(events, blobs, key);
+    }
+
+    @Bean
+    AuditVerifyCommand auditVerifyCommand(AuditVerifier verifier) {
+        return new AuditVerifyCommand(verifier);
     }
 
     @Bean(destroyMethod = "close")

@@ -75,6 +75,7 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
             new Endpoint("GET", "/api/v1/ca/ssh-host", null, 200),
             new Endpoint("GET", "/api/v1/ca/x509", null, 200),
             new Endpoint("GET", "/api/v1/audit/events", null, 200),
+            new Endpoint("GET", "/api/v1/audit/verify", null, 200),
             new Endpoint("GET", "/api/v1/sessions", null, 200),
             new Endpoint("GET", "/api/v1/sessions/no-such-session-{suffix}", null, 404),
             new Endpoint("GET", "/api/v1/sessions/no-such-session-{suffix}/events", null, 404),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
+import dev.gatehouse.controlplane.evidence.AuditVerifyCommand;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
@@ -31,6 +32,9 @@ class AllInOneSshIT extends GatehouseTestApplication {
 
     @Autowired
     BastionService bastion;
+
+    @Autowired
+    AuditVerifyCommand verifyCommand;
 
     private OpenSshServer target;
     private Path work;
@@ -174,6 +178,22 @@ class AllInOneSshIT extends GatehouseTestApplication {
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    @Test
+    void verifyAfterRecordedSessionsFindsEveryLinkIntactFromTheApiAndTheCommandLine() throws Exception {
+        ssh("-tt", "-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1", "echo evidence");
+        ApiClient.Reply reply = new ApiClient(port).get("/api/v1/audit/verify", ADMIN);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().get("ok").asBoolean()).as(reply.body()).isTrue();
+        assertThat(reply.json().get("report").get("eventsChecked").asLong()).isPositive();
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int status = verifyCommand.run(List.of("audit", "verify"), new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("audit verify: OK");
+        assertThat(status).isZero();
+        assertThat(verifyCommand.run(List.of("audit", "frobnicate"), new java.io.PrintStream(out, true, StandardCharsets.UTF_8)))
+                .isEqualTo(2);
     }
 
     private static <T> T eventually(java.util.function.Supplier<T> probe) throws InterruptedException {
