@@ -25,6 +25,11 @@ class BastionSessionIT extends AgainstOneTarget {
         assertThat(tape.start().host()).isEqualTo("web-01");
         assertThat(tape.commands()).containsExactly("echo hello from $(whoami); exit 7");
         assertThat(tape.end()).hasValueSatisfying(end -> assertThat(end.exitStatus()).isEqualTo(7));
+        assertThat(gw.events.await(e -> gw.auditEvents.stream().anyMatch(a -> a.type().equals("ssh.auth")
+                && a.actor().equals("alice") && String.valueOf(a.details().get("key")).startsWith("SHA256:"))))
+                .isTrue();
+        assertThat(gw.events.await(e -> gw.auditEvents.stream().anyMatch(a -> a.type().equals("ssh.login")
+                && "root@web-01".equals(a.target())))).isTrue();
     }
 
     @Test

@@ -63,6 +63,16 @@ public final class RecorderListener implements BastionListener, AutoCloseable {
     }
 
     @Override
+    public void authenticated(String username, String source, String keyFingerprint) {
+        write(AuditEvent.builder("ssh.auth")
+                .actor(username)
+                .sourceAddress(source)
+                .detail("method", "publickey")
+                .detail("key", keyFingerprint)
+                .build());
+    }
+
+    @Override
     public void sessionStarted(SessionInfo session) {
         write(AuditEvent.builder("ssh.login")
                 .actor(session.username())

@@ -16,6 +16,10 @@ public interface BastionListener {
     default void denied(SessionInfo session, Denial denial) {
     }
 
+    /** {@code username} proved possession of a key the control plane knows. */
+    default void authenticated(String username, String source, String keyFingerprint) {
+    }
+
     /** The bastion logged in to the target for this session. */
     default void sessionStarted(SessionInfo session) {
     }

@@ -40,6 +40,11 @@ public final class GuardedListener implements BastionListener {
     }
 
     @Override
+    public void authenticated(String username, String source, String keyFingerprint) {
+        call("authenticated", l -> l.authenticated(username, source, keyFingerprint));
+    }
+
+    @Override
     public void sessionStarted(SessionInfo session) {
         call("sessionStarted", l -> l.sessionStarted(session));
     }

@@ -27,6 +27,11 @@ public final class ListenerChain implements BastionListener {
     }
 
     @Override
+    public void authenticated(String username, String source, String keyFingerprint) {
+        each(l -> l.authenticated(username, source, keyFingerprint));
+    }
+
+    @Override
     public void sessionStarted(SessionInfo session) {
         each(l -> l.sessionStarted(session));
     }

@@ -2,6 +2,7 @@ package dev.gatehouse.sshproxy.server;
 
 import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.CertificateIssuer;
+import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.GuardedListener;
@@ -93,6 +94,17 @@ public final class BastionServer implements Closeable {
             }
 
             @Override
+            public void sessionEvent(Session session, Event event) {
+                GatewayUser user = session.getAttribute(SessionKeys.USER);
+                if (event == Event.Authenticated && user != null) {
+                    JumpRegistry.Jump jump = session.getAttribute(SessionKeys.JUMP);
+                    guarded.authenticated(user.username(), jump != null ? jump.source()
+                            : String.valueOf(session.getRemoteAddress()),
+                            session.getAttribute(GatewayAuthenticator.KEY_FINGERPRINT));
+                }
+            }
+
+            @Override
             public void sessionClosed(Session session) {
                 sessions.closed((ServerSession) session, "connection closed");
             }
@@ -112,6 +124,7 @@ public final class BastionServer implements Closeable {
         CoreModuleProperties.TCP_NODELAY.set(server, true);
         CoreModuleProperties.IDLE_TIMEOUT.set(server, config.idleTimeout());
         CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(60));
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, 6);
         // A client multiplexing a few channels is normal; hundreds on one connection is not.
         CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, MAX_CHANNELS_PER_CONNECTION);
         CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "Gatehouse");

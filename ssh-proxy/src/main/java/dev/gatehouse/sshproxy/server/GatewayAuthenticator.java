@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.PublicKey;
 import java.util.Objects;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 
@@ -19,6 +21,9 @@ import org.apache.sshd.server.session.ServerSession;
  * present a key of the same person as the outer one. Failures are rate-limited and reported.
  */
 final class GatewayAuthenticator implements PublickeyAuthenticator {
+
+    /** The fingerprint of the key that authenticated (reported once the signature is verified). */
+    static final AttributeKey<String> KEY_FINGERPRINT = new AttributeKey<>();
 
     private final AccessDecider decider;
     private final BastionListener listener;
@@ -53,6 +58,7 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
             return false;
         }
         session.setAttribute(SessionKeys.USER, user);
+        session.setAttribute(KEY_FINGERPRINT, KeyUtils.getFingerPrint(key));
         return true;
     }
 
