@@ -26,7 +26,7 @@ public interface SessionRecording {
 
     void flow(ForwardFlow flow);
 
-    /** Any other event of this session; its sessionId is set to this session's if missing. */
+    /** Any other event of this session; its sessionId is set to this session's. */
     void event(AuditEvent event);
 
     /** Ends the recording; later calls are ignored. */

@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What the bastion knows when a session opens. {@code command} is the exec command line (null for shells);
+ * What the bastion knows when a session opens. {@code sessionId} must be unique (a UUID): a reused id cannot start a
+ * second chain and its evidence would be refused as already stored. {@code command} is the exec command line (null for shells);
  * {@code term}, {@code cols}, {@code rows} describe the pty (null/0 without one).
  */
 public record SessionStart(String sessionId, String user, String login, String host, String network,

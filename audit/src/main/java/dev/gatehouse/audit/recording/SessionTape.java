@@ -91,8 +91,9 @@ final class SessionTape {
                 link(event("session.resized").detail("cols", r.cols()).detail("rows", r.rows()).build());
             }
             case Frame.Command c -> command(c.line(), f.nanos(), "bastion");
-            case Frame.Event e -> link(e.event().sessionId() == null
-                    ? rebind(e.event()) : e.event());
+            // An event handed to this recording belongs to this session's chain, whatever id it carried.
+            case Frame.Event e -> link(start.sessionId().equals(e.event().sessionId())
+                    ? e.event() : rebind(e.event()));
             case Frame.Omitted o -> {
                 String label = "gatehouse: " + o.bytes() + " bytes of output not recorded (" + o.reason() + ")";
                 cast.marker(t, label, chunk);
