@@ -4,6 +4,7 @@ import dev.gatehouse.controlplane.config.GatehouseSettings;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
@@ -17,7 +18,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 class DatabaseConfiguration {
 
+    // The master key first: a bad one then stops start-up before an embedded PostgreSQL is started for nothing.
     @Bean(destroyMethod = "close")
+    @DependsOn("masterKey")
     DatabaseServer databaseServer(GatehouseSettings settings) {
         return DatabaseServer.start(settings);
     }
