@@ -76,15 +76,19 @@ class LoopbackTunnelIT {
         byte[] chunk = new byte[256 * 1024];
         Random random = new Random(11);
         long total = 0;
+        random.nextBytes(chunk);
+        long started = System.nanoTime();
         try (TunnelStream stream = open("localhost", sha.port())) {
-            for (int i = 0; i < 64; i++) {
-                random.nextBytes(chunk);
+            for (int i = 0; i < 256; i++) {
+                chunk[i] ^= 1; // every chunk differs, without paying for random bytes inside the timing
                 digest.update(chunk);
                 stream.output().write(chunk);
                 total += chunk.length;
             }
             stream.shutdownOutput();
             String answer = new String(readAll(stream.input()), StandardCharsets.US_ASCII).trim();
+            System.out.printf("upload through the tunnel: %d MiB in %.2f s (includes SHA-256 on both ends)%n",
+                    total >> 20, (System.nanoTime() - started) / 1e9);
             assertThat(answer).isEqualTo(HexFormat.of().formatHex(digest.digest()) + " " + total);
         }
     }

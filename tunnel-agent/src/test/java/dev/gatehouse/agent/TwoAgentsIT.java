@@ -72,13 +72,7 @@ class TwoAgentsIT {
     void agentProcessKilledMidSessionThenNewDialsSucceedAtOnceThroughTheOther() throws Exception {
         try (Testbed bed = new Testbed(); TcpTarget echo = TcpTarget.echo()) {
             TunnelListener gateway = bed.gateway("node-a", null);
-            String address = Testbed.address(gateway.start());
-            String allow = "127.0.0.1:" + echo.port();
-            AgentProcess first = AgentProcess.start(bed, "agent-1", "lab", address, allow, dir);
-            AgentProcess second = AgentProcess.start(bed, "agent-2", "lab", address, allow, dir);
-            bed.closeLater(first);
-            bed.closeLater(second);
-            Testbed.await("both agent processes are connected", () -> gateway.healthyAgents("lab").size() == 2);
+            AgentProcess first = startTwoAgentProcesses(bed, gateway, echo).getFirst();
             TunnelStream a = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS);
             TunnelStream b = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS);
             TunnelStream onFirst = a.agentId().equals("agent-1") ? a : b;
@@ -101,13 +95,7 @@ class TwoAgentsIT {
     void agentProcessFrozenThenDialMovesToTheOtherBeforeTheLinkTimesOut() throws Exception {
         try (Testbed bed = new Testbed(); TcpTarget echo = TcpTarget.echo()) {
             TunnelListener gateway = bed.gateway("node-a", null);
-            String address = Testbed.address(gateway.start());
-            String allow = "127.0.0.1:" + echo.port();
-            AgentProcess frozen = AgentProcess.start(bed, "agent-1", "lab", address, allow, dir);
-            AgentProcess alive = AgentProcess.start(bed, "agent-2", "lab", address, allow, dir);
-            bed.closeLater(frozen);
-            bed.closeLater(alive);
-            Testbed.await("both agent processes are connected", () -> gateway.healthyAgents("lab").size() == 2);
+            AgentProcess frozen = startTwoAgentProcesses(bed, gateway, echo).getFirst();
 
             frozen.freeze();
             // agent-1 sorts first at equal load, so this dial goes to the frozen one first.
@@ -116,6 +104,23 @@ class TwoAgentsIT {
                 assertEcho(stream, "moved");
             }
         }
+    }
+
+    /** Starts the jar twice (agent-1, agent-2) against {@code gateway}; prints how long until both serve. */
+    private List<AgentProcess> startTwoAgentProcesses(Testbed bed, TunnelListener gateway, TcpTarget echo)
+            throws Exception {
+        String address = Testbed.address(gateway.start());
+        String allow = "127.0.0.1:" + echo.port();
+        long started = System.nanoTime();
+        List<AgentProcess> agents = new ArrayList<>();
+        for (String name : List.of("agent-1", "agent-2")) {
+            AgentProcess agent = AgentProcess.start(bed, name, "lab", address, allow, dir);
+            bed.closeLater(agent);
+            agents.add(agent);
+        }
+        Testbed.await("both agent processes are connected", () -> gateway.healthyAgents("lab").size() == 2);
+        System.out.printf("two agent JVMs started and linked in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        return agents;
     }
 
     private static void assertEcho(TunnelStream stream, String text) throws Exception {
@@ -139,7 +144,17 @@ class TwoAgentsIT {
                 assertThat(new String(stream.input().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("via b");
             }
 
-            nodeB.close();
+            // Draining node-b: it refuses new dials, but a stream already open finishes normally.
+            TunnelStream draining = nodeB.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS);
+            var closing = java.util.concurrent.CompletableFuture.runAsync(nodeB::close);
+            Testbed.await("node-b refuses new dials", () -> nodeB.open("lab", "127.0.0.1", echo.port())
+                    .handle((ok, error) -> error != null && error.getMessage().contains("is shutting down")).join());
+            assertEcho(draining, "during drain");
+            draining.shutdownOutput();
+            assertThat(draining.input().readAllBytes()).isEmpty();
+            assertThat(draining.ended().get(30, TimeUnit.SECONDS)).as("finished, not cut by the drain").isNull();
+            closing.get(60, TimeUnit.SECONDS);
+
             Testbed.await("the agent notices node-b left", () -> agent.knownGateways().equals(List.of(addressA)));
             assertThat(nodeA.healthyAgents("lab")).containsExactly("agent-1");
         }

@@ -136,6 +136,14 @@ final class GatewayConnection {
         }
     }
 
+    /**
+     * The node left the list: no more reconnects, but the link stays until the node closes it, so that streams
+     * still running on a draining node finish (a dead node's link times out by itself).
+     */
+    void stopReconnecting() {
+        retired = true;
+    }
+
     /** Closes the link abruptly; it will reconnect (tests, and a renewed certificate). */
     void drop() {
         Channel current = channel;

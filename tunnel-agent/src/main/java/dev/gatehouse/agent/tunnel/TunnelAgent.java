@@ -101,8 +101,8 @@ public final class TunnelAgent implements AgentRuntime, AutoCloseable {
                     boolean aliasOfListed = !listed && connection.nodeId() != null
                             && nodes.containsKey(connection.nodeId());
                     if (!listed && !aliasOfListed) {
-                        log.info("gateway node {} left; closing its link", connection.address());
-                        connection.retire();
+                        log.info("gateway node {} left; no reconnects to it", connection.address());
+                        connection.stopReconnecting();
                         connections.remove(connection.address(), connection);
                     }
                 }

@@ -37,7 +37,7 @@ public final class Testbed implements AutoCloseable {
                         advertised == null ? bindHost : advertised, server.keys().getPrivate(),
                         List.of(server.certificate(), gatewayCa.certificate()), List.of(agentCa.certificate()))
                 .withLiveness(Duration.ofSeconds(1), Duration.ofSeconds(6))
-                .withTimings(Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2));
+                .withTimings(Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(20));
         TunnelListener listener = new TunnelListener(config, enrollment, agents, nodes);
         toClose.push(listener);
         return listener;

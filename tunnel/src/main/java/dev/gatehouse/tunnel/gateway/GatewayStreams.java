@@ -31,6 +31,11 @@ final class GatewayStreams {
         return of(agent).stream().filter(t -> !t.stream().isAttached()).toList();
     }
 
+    /** Streams currently carried by a live link (detached ones cannot finish during a drain). */
+    int attached() {
+        return (int) streams.values().stream().filter(t -> t.stream().isAttached()).count();
+    }
+
     int size() {
         return streams.size();
     }

@@ -52,6 +52,7 @@ public final class TunnelListener implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong refusedConnections = new java.util.concurrent.atomic.AtomicLong();
     private volatile List<GatewayNode> announced = List.of();
     private volatile Channel server;
+    private volatile boolean draining;
     private volatile GatewayNode self;
     private ScheduledFuture<?> heartbeat;
 
@@ -121,6 +122,10 @@ public final class TunnelListener implements AutoCloseable {
             target = checkTarget(host, port);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new TunnelDialException(e.getMessage(), false));
+        }
+        if (draining) {
+            return CompletableFuture.failedFuture(new TunnelDialException("gateway node " + config.nodeId()
+                    + " is shutting down; dial through another node", false));
         }
         List<AgentLink> candidates = links.values().stream()
                 .filter(link -> link.identity().network().equals(network) && link.healthy())
@@ -277,6 +282,8 @@ public final class TunnelListener implements AutoCloseable {
         if (bound == null) {
             return;
         }
+        draining = true;
+        log.info("tunnel listener of node {} draining: {} streams open", config.nodeId(), streams.size());
         bound.close().awaitUninterruptibly();
         if (heartbeat != null) {
             heartbeat.cancel(false);
@@ -289,7 +296,7 @@ public final class TunnelListener implements AutoCloseable {
         links.values().forEach(link -> link.channel()
                 .writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)));
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
-        while (streams.size() > 0 && System.nanoTime() < deadline) {
+        while (streams.attached() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
