@@ -8,16 +8,21 @@ import dev.gatehouse.audit.events.PostgresAuditStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Recorder output into its two homes: chunks into the blob store first, then everything else into PostgreSQL in one
  * transaction. A chunk is thus always stored before the event that vouches for it.
  */
 public final class PostgresEvidenceStore implements EvidenceStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresEvidenceStore.class);
 
     private final PostgresAuditStore events;
     private final BlobStore blobs;
@@ -93,6 +98,9 @@ public final class PostgresEvidenceStore implements EvidenceStore {
     }
 
     private static void chunk(Connection c, Evidence.Chunk ch) throws SQLException {
+        // Search text is an index, not evidence: if PostgreSQL refuses it (tsvector limits on odd output), the chunk
+        // is still stored rather than blocking the spool behind a batch that can never succeed.
+        Savepoint before = c.setSavepoint();
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO audit_session_text (session_id, chunk_index, body)
                 VALUES (?, ?, to_tsvector('simple', ?)) ON CONFLICT DO NOTHING""")) {
@@ -100,6 +108,10 @@ public final class PostgresEvidenceStore implements EvidenceStore {
             ps.setInt(2, ch.index());
             ps.setString(3, ch.text());
             ps.executeUpdate();
+            c.releaseSavepoint(before);
+        } catch (SQLException e) {
+            c.rollback(before);
+            LOG.warn("session {} chunk {}: output not searchable ({})", ch.sessionId(), ch.index(), e.getMessage());
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE audit_sessions SET chunks = GREATEST(chunks, ?) WHERE session_id = ?")) {

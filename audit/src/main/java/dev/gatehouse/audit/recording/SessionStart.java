@@ -17,10 +17,22 @@ public record SessionStart(String sessionId, String user, String login, String h
             throw new IllegalArgumentException("sessionId must be 1..128 of [A-Za-z0-9._:-], was: " + sessionId);
         }
         Objects.requireNonNull(user, "user");
+        // What the client sent may contain NUL, which PostgreSQL text cannot store.
+        user = noNul(user);
+        login = noNul(login);
+        host = noNul(host);
+        network = noNul(network);
+        sourceAddress = noNul(sourceAddress);
+        term = noNul(term);
+        command = noNul(command);
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(startedAt, "startedAt");
         cols = Math.max(0, cols);
         rows = Math.max(0, rows);
+    }
+
+    private static String noNul(String s) {
+        return s == null ? null : s.replace('\0', '\uFFFD');
     }
 
     /** A shell session with a pty, started now: the common case, handy in tests. */

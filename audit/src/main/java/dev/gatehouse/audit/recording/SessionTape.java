@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  */
 final class SessionTape {
 
-    private static final int MAX_SEARCH_TEXT = 1 << 20;
+    /** Output text kept per chunk for full-text search (tsvector values must stay under 1 MB). */
+    private static final int MAX_SEARCH_TEXT = 256 << 10;
 
     private final SessionStart start;
     private final long startNanos;
@@ -75,7 +76,11 @@ final class SessionTape {
                 outputBytes += o.data().length;
                 String text = cast.output(t, o.data(), chunk);
                 if (chunkText.length() < MAX_SEARCH_TEXT) {
+                    // PostgreSQL text cannot hold NUL, which raw binary output is full of.
                     chunkText.append(text, 0, Math.min(text.length(), MAX_SEARCH_TEXT - chunkText.length()));
+                    for (int i = chunkText.indexOf("\0"); i >= 0; i = chunkText.indexOf("\0", i)) {
+                        chunkText.setCharAt(i, ' ');
+                    }
                 }
                 commands.output(text, f.nanos());
                 foundCommands();

@@ -86,4 +86,21 @@ class SessionRecorderIT {
         assertThat(events.toString()).doesNotContain("hunter2");
         assertThat(pipeline.cast("s-2")).doesNotContain("hunter2");
     }
+
+    @Test
+    void rawBinaryOutputWithNulBytesAndInvalidUtf8IsRecordedAndTheSessionStillEnds() throws Exception {
+        SessionRecording r = pipeline.recorder().open(new SessionStart("s-bin", "eve\0", "root", "web-01", "direct",
+                null, SessionKind.EXEC, null, 0, 0, java.time.Instant.now(), "cat /bin/ls\0"));
+        byte[] binary = new byte[70_000];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) (i * 31);
+        }
+        r.output(binary, 0, binary.length);
+        show(r, "after the binary\n");
+        r.end(SessionEnd.exited(0));
+        pipeline.awaitStored();
+        assertThat(pipeline.cast("s-bin")).contains("after the binary").contains("\\u0000");
+        assertThat(pipeline.events().search(AuditEventQuery.builder().sessionId("s-bin").type("session.ended")
+                .build())).hasSize(1);
+    }
 }
