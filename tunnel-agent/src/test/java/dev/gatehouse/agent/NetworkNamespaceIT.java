@@ -77,7 +77,8 @@ class NetworkNamespaceIT {
                     token.toString(), "--gateway-ca", ca.toString(), "--state-dir", state.toString()))))
                     .as("join exit code; log: %s", read(dir.resolve("join.log"))).isZero();
             processes.add(start(dir.resolve("agent.log"), agentCommand(ns, "run", "--config", config.toString())));
-            Testbed.await("the namespaced agent is connected", () -> gateway.healthyAgents("private").contains("inside"));
+            Testbed.await("the namespaced agent is connected", Duration.ofMinutes(2),
+                    () -> gateway.healthyAgents("private").contains("inside"));
 
             assertThat(directlyReachable(privateIp, 7777)).as("the gateway host has no route to the service").isFalse();
             try (TunnelStream stream = gateway.open("private", privateIp, 7777).get(30, TimeUnit.SECONDS)) {

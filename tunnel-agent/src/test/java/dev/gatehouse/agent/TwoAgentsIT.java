@@ -118,7 +118,8 @@ class TwoAgentsIT {
             bed.closeLater(agent);
             agents.add(agent);
         }
-        Testbed.await("both agent processes are connected", () -> gateway.healthyAgents("lab").size() == 2);
+        Testbed.await("both agent processes are connected", java.time.Duration.ofMinutes(2),
+                () -> gateway.healthyAgents("lab").size() == 2);
         System.out.printf("two agent JVMs started and linked in %d ms%n", (System.nanoTime() - started) / 1_000_000);
         return agents;
     }

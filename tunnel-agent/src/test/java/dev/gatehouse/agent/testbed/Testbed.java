@@ -65,7 +65,12 @@ public final class Testbed implements AutoCloseable {
 
     /** Waits (generously: the machine is shared) until {@code condition} holds. */
     public static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        await(what, Duration.ofSeconds(30), condition);
+    }
+
+    /** As {@link #await(String, BooleanSupplier)}, for slow steps such as starting agent JVMs on a busy machine. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting until " + what);
