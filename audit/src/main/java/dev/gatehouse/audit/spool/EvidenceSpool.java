@@ -29,6 +29,7 @@ public final class EvidenceSpool implements AutoCloseable {
 
     private final EvidenceStore store;
     private final Journal journal;
+    private final Journal deadLetter;
     private final long memoryBudget;
     private final ArrayDeque<Evidence> memory = new ArrayDeque<>();
     private long memoryBytes;
@@ -43,6 +44,7 @@ public final class EvidenceSpool implements AutoCloseable {
         this.store = Objects.requireNonNull(store, "store");
         this.memoryBudget = memoryBudgetBytes;
         this.journal = new Journal(Objects.requireNonNull(directory, "directory"));
+        this.deadLetter = new Journal(directory, "dead-letter");
         this.onDisk = journal.hasUndelivered();
         if (onDisk) {
             LOG.info("audit spool: delivering evidence left in {} by an earlier run", directory);
@@ -175,6 +177,19 @@ public final class EvidenceSpool implements AutoCloseable {
                     notifyAll();
                 }
             } catch (RuntimeException e) {
+                if (Failures.permanent(e) && isolate(batch)) {
+                    synchronized (this) {
+                        if (fromDisk) {
+                            journal.delivered(endPosition);
+                        } else if (generation == spills) {
+                            for (int i = 0; i < batch.size(); i++) {
+                                memoryBytes -= Journal.estimate(memory.removeFirst());
+                            }
+                        }
+                        notifyAll();
+                    }
+                    continue;
+                }
                 if (!failing) {
                     LOG.warn("audit store unavailable, spooling to disk: {}", e.getMessage());
                 }
@@ -189,6 +204,28 @@ public final class EvidenceSpool implements AutoCloseable {
                 backoff = Math.min(5000, backoff * 2);
             }
         }
+    }
+
+    /**
+     * A batch the store refuses for a reason retrying cannot fix (bad data, a conflicting blob) would block every
+     * later item forever. Store its items one by one; any refused for such a reason goes to {@code dead-letter.log}
+     * (same format as the journal) with an error in the log, and delivery moves on. Returns false if a transient
+     * failure interrupted this, so the batch is retried as a whole.
+     */
+    private boolean isolate(List<Evidence> batch) {
+        for (Evidence item : batch) {
+            try {
+                store.store(List.of(item));
+            } catch (RuntimeException e) {
+                if (!Failures.permanent(e)) {
+                    return false;
+                }
+                LOG.error("audit evidence refused by the store and set aside in {}: {} ({})", deadLetter.path(),
+                        item.getClass().getSimpleName() + " of session " + item.sessionId(), e.getMessage());
+                deadLetter.append(List.of(item));
+            }
+        }
+        return true;
     }
 
     private void spill() {

@@ -47,9 +47,13 @@ final class Journal {
     private volatile boolean broken;
 
     Journal(Path dir) {
+        this(dir, "journal");
+    }
+
+    Journal(Path dir, String name) {
         this.dir = dir;
-        this.log = dir.resolve("journal.log");
-        this.pos = dir.resolve("journal.pos");
+        this.log = dir.resolve(name + ".log");
+        this.pos = dir.resolve(name + ".pos");
         try {
             Files.createDirectories(dir);
             channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -67,6 +71,10 @@ final class Journal {
         } catch (IOException e) {
             return true;
         }
+    }
+
+    Path path() {
+        return log;
     }
 
     boolean broken() {
