@@ -63,7 +63,8 @@ public final class TargetSessions {
 
     /** Ends a live session within a second, telling the user why. False when no such session is live. */
     public boolean terminate(String sessionId, String reason) {
-        TargetConnection connection = live.get(sessionId);
+        // Claimed atomically: a second terminate (or the max-length timer racing an admin) finds nothing to end.
+        TargetConnection connection = live.remove(sessionId);
         if (connection == null) {
             return false;
         }
