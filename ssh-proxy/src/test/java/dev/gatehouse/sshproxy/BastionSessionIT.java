@@ -6,6 +6,10 @@ import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
 import dev.gatehouse.sshproxy.fixture.GatewayUnderTest;
 import dev.gatehouse.sshproxy.fixture.SshRun.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The three ways to pick a target, exit codes and denials, driven by the real OpenSSH client against a real sshd. */
@@ -71,6 +75,21 @@ class BastionSessionIT extends AgainstOneTarget {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.out()).contains("alice, you may log in to:").containsPattern("\\n  web-01 +as root\\n")
                 .contains("Connect with: ssh -J alice@127.0.0.1:" + gw.bastion.port() + " root@");
+    }
+
+    @Test
+    void onATerminalTheMenuOffersAChoiceAndConnectsToIt() throws Exception {
+        Path script = dir.resolve("pty-answer.py");
+        Files.copy(BastionSessionIT.class.getResourceAsStream("/pty-answer.py"), script,
+                StandardCopyOption.REPLACE_EXISTING);
+
+        Result result = gw.alice.run(null, List.of("python3", script.toString(), "root@web-01",
+                "echo MENU-$((6*7)); exit 5", "ssh", "-F", gw.alice.config().toString(), "-t", "-p",
+                String.valueOf(gw.bastion.port()), "alice@127.0.0.1"));
+
+        assertThat(result.out()).contains("Choose a number").contains("MENU-42");
+        assertThat(result.exitCode()).as(result.out()).isEqualTo(5);
+        assertThat(gw.events.await(e -> e.startsWith("shell "))).isTrue();
     }
 
     @Test

@@ -141,6 +141,11 @@ public final class BastionServer implements Closeable {
         return server.getPort();
     }
 
+    /** The settings this bastion runs with. */
+    public BastionConfig config() {
+        return config;
+    }
+
     /** The live gateway sessions (for the console and for {@link #terminate}). */
     public TargetSessions sessions() {
         return sessions;

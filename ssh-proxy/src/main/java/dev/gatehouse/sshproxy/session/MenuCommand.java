@@ -3,24 +3,39 @@ package dev.gatehouse.sshproxy.session;
 import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.Reachable;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
 
-/** What {@code ssh -p 2222 alice@gw} shows: the hosts and logins this person may use, and how to reach them. */
+/**
+ * What {@code ssh -p 2222 alice@gw} shows: the hosts and logins this person may use, and how to reach them. On a
+ * terminal it also offers a choice and, once made, carries on as a session to the chosen login and host.
+ */
 final class MenuCommand extends BastionCommand {
+
+    private static final int MAX_ANSWER = 16;
 
     private final AccessDecider decider;
     private final String gatewayName;
     private final int port;
+    private final MenuChoice choice;
+    private volatile BastionCommand chosen;
 
-    MenuCommand(AccessDecider decider, String gatewayName, int port) {
+    /** Turns a chosen login and host into the command that relays to it. */
+    interface MenuChoice {
+        BastionCommand connect(ChannelSession channel, Route.ToTarget route);
+    }
+
+    MenuCommand(AccessDecider decider, String gatewayName, int port, MenuChoice choice) {
         this.decider = Objects.requireNonNull(decider, "decider");
         this.gatewayName = Objects.requireNonNull(gatewayName, "gatewayName");
         this.port = port;
+        this.choice = Objects.requireNonNull(choice, "choice");
     }
 
     @Override
@@ -29,14 +44,80 @@ final class MenuCommand extends BastionCommand {
         GatewayUser user = channel.getSession().getAttribute(SessionKeys.USER);
         Thread.ofVirtual().start(() -> {
             try {
-                out.write(render(user, decider.reachable(user), terminal ? "\r\n" : "\n")
-                        .getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                exit.onExit(0);
+                List<Reachable> reachable = decider.reachable(user);
+                String newline = terminal ? "\r\n" : "\n";
+                write(render(user, reachable, newline));
+                List<Route.ToTarget> options = options(reachable);
+                if (!terminal || options.isEmpty()) {
+                    exit.onExit(0);
+                    return;
+                }
+                for (int i = 0; i < options.size(); i++) {
+                    write("  " + (i + 1) + ") " + options.get(i).login() + "@" + options.get(i).host() + newline);
+                }
+                write("Choose a number (q to quit): ");
+                Route.ToTarget picked = pick(options, readAnswer());
+                write(newline);
+                if (picked == null) {
+                    exit.onExit(0);
+                    return;
+                }
+                BastionCommand relay = choice.connect(channel, picked);
+                relay.setInputStream(in);
+                relay.setOutputStream(out);
+                relay.setErrorStream(err);
+                relay.setExitCallback(exit);
+                chosen = relay;
+                relay.start(channel, env);
             } catch (IOException e) {
                 exit.onExit(255, "client went away");
             }
         });
+    }
+
+    private static List<Route.ToTarget> options(List<Reachable> reachable) {
+        List<Route.ToTarget> options = new ArrayList<>();
+        reachable.forEach(r -> r.logins().forEach(login -> options.add(new Route.ToTarget(login, r.host()))));
+        return options;
+    }
+
+    private static Route.ToTarget pick(List<Route.ToTarget> options, String answer) {
+        try {
+            int index = Integer.parseInt(answer.trim());
+            return index >= 1 && index <= options.size() ? options.get(index - 1) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Reads one short line from a raw-mode terminal, echoing it (the client's terminal does not). */
+    private String readAnswer() throws IOException {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\r' || b == '\n') {
+                break;
+            }
+            if ((b == 0x7f || b == 0x08) && answer.size() > 0) {
+                byte[] kept = answer.toByteArray();
+                answer.reset();
+                answer.write(kept, 0, kept.length - 1);
+                write("\b \b");
+            } else if (b == 0x03 || b == 0x04) {
+                return "";
+            } else if (b >= '0' && b <= '9' || b == 'q') {
+                if (answer.size() < MAX_ANSWER) {
+                    answer.write(b);
+                    write(String.valueOf((char) b));
+                }
+            }
+        }
+        return answer.toString(StandardCharsets.US_ASCII);
+    }
+
+    private void write(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     String render(GatewayUser user, List<Reachable> reachable, String newline) {
@@ -61,7 +142,10 @@ final class MenuCommand extends BastionCommand {
     }
 
     @Override
-    public void destroy(ChannelSession channel) {
-        // nothing held
+    public void destroy(ChannelSession channel) throws Exception {
+        BastionCommand relay = chosen;
+        if (relay != null) {
+            relay.destroy(channel);
+        }
     }
 }

@@ -32,7 +32,10 @@ public final class SessionCommands {
 
     private Command create(ChannelSession channel, String commandLine) {
         if (sessions.connectionFor(channel.getSession()) == null) {
-            return new MenuCommand(decider, config.hostNames().get(0), port.getAsInt());
+            return new MenuCommand(decider, config.hostNames().get(0), port.getAsInt(), (ch, route) -> {
+                sessions.choose(ch.getSession(), route);
+                return new RelayCommand(sessions, config, null);
+            });
         }
         return new RelayCommand(sessions, config, commandLine);
     }

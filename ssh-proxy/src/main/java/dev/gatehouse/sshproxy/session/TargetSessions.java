@@ -53,6 +53,12 @@ public final class TargetSessions {
         });
     }
 
+    /** Makes a menu connection a session to the login and host the person chose. */
+    void choose(ServerSession session, Route.ToTarget route) {
+        session.setAttribute(SessionKeys.TARGET,
+                new TargetConnection(this, session, session.getAttribute(SessionKeys.USER), route));
+    }
+
     /** Called when an incoming connection ends. */
     public void closed(ServerSession session, String reason) {
         TargetConnection connection = session.getAttribute(SessionKeys.TARGET);
