@@ -165,29 +165,10 @@ public final class EvidenceSpool implements AutoCloseable {
                 }
                 failing = false;
                 backoff = 50;
-                synchronized (this) {
-                    if (fromDisk) {
-                        journal.delivered(endPosition);
-                    } else if (generation == spills) {
-                        // (after a spill these items are in the journal too; delivering them again is harmless)
-                        for (int i = 0; i < batch.size(); i++) {
-                            memoryBytes -= Journal.estimate(memory.removeFirst());
-                        }
-                    }
-                    notifyAll();
-                }
+                delivered(fromDisk, endPosition, generation, batch.size());
             } catch (RuntimeException e) {
                 if (Failures.permanent(e) && isolate(batch)) {
-                    synchronized (this) {
-                        if (fromDisk) {
-                            journal.delivered(endPosition);
-                        } else if (generation == spills) {
-                            for (int i = 0; i < batch.size(); i++) {
-                                memoryBytes -= Journal.estimate(memory.removeFirst());
-                            }
-                        }
-                        notifyAll();
-                    }
+                    delivered(fromDisk, endPosition, generation, batch.size());
                     continue;
                 }
                 if (!failing) {
@@ -204,6 +185,19 @@ public final class EvidenceSpool implements AutoCloseable {
                 backoff = Math.min(5000, backoff * 2);
             }
         }
+    }
+
+    /** Forgets a stored batch: advances the journal's position, or drops it from memory. */
+    private synchronized void delivered(boolean fromDisk, long endPosition, long generation, int items) {
+        if (fromDisk) {
+            journal.delivered(endPosition);
+        } else if (generation == spills) {
+            // (after a spill these items are in the journal too; delivering them again is harmless)
+            for (int i = 0; i < items; i++) {
+                memoryBytes -= Journal.estimate(memory.removeFirst());
+            }
+        }
+        notifyAll();
     }
 
     /**
