@@ -76,10 +76,10 @@ class BastionChannelIT extends AgainstOneTarget {
 
     @Test
     void aProgramOnATerminalSeesTheClientsResize() throws Exception {
-        Path script = dir.resolve("pty-resize.py");
-        Files.copy(BastionChannelIT.class.getResourceAsStream("/pty-resize.py"), script,
+        Path script = dir.resolve("pty-drive.py");
+        Files.copy(BastionChannelIT.class.getResourceAsStream("/pty-drive.py"), script,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        List<String> command = new ArrayList<>(List.of("python3", script.toString(), "ssh", "-F",
+        List<String> command = new ArrayList<>(List.of("python3", script.toString(), "resize", "ssh", "-F",
                 gw.alice.config().toString(), "-t"));
         command.addAll(List.of(gw.direct("root", "web-01",
                 "trap 'echo RESIZED $(stty size); exit 0' WINCH; echo READY $(stty size); "

@@ -79,11 +79,11 @@ class BastionSessionIT extends AgainstOneTarget {
 
     @Test
     void onATerminalTheMenuOffersAChoiceAndConnectsToIt() throws Exception {
-        Path script = dir.resolve("pty-answer.py");
-        Files.copy(BastionSessionIT.class.getResourceAsStream("/pty-answer.py"), script,
+        Path script = dir.resolve("pty-drive.py");
+        Files.copy(BastionSessionIT.class.getResourceAsStream("/pty-drive.py"), script,
                 StandardCopyOption.REPLACE_EXISTING);
 
-        Result result = gw.alice.run(null, List.of("python3", script.toString(), "root@web-01",
+        Result result = gw.alice.run(null, List.of("python3", script.toString(), "choose", "root@web-01",
                 "echo MENU-$((6*7)); exit 5", "ssh", "-F", gw.alice.config().toString(), "-t", "-p",
                 String.valueOf(gw.bastion.port()), "alice@127.0.0.1"));
 
