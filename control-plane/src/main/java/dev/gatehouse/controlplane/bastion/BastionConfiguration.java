@@ -7,9 +7,11 @@ import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.hosts.HostKeyPinning;
 import dev.gatehouse.controlplane.hosts.HostStore;
 import dev.gatehouse.controlplane.keys.KeyOwners;
+import dev.gatehouse.controlplane.live.LiveTerminals;
 import dev.gatehouse.controlplane.policy.PolicyEngine;
 import dev.gatehouse.sshproxy.audit.RecorderListener;
 import dev.gatehouse.sshproxy.dial.DirectDialer;
+import dev.gatehouse.sshproxy.events.ListenerChain;
 import dev.gatehouse.sshproxy.server.BastionConfig;
 import dev.gatehouse.sshproxy.server.BastionServer;
 import java.io.IOException;
@@ -34,7 +36,8 @@ class BastionConfiguration {
 
     @Bean
     BastionService bastion(GatehouseSettings settings, KeyOwners keyOwners, PolicyEngine policy, HostStore hosts,
-            HostKeyPinning pinning, CertificateAuthorities authorities, RecorderListener listener) throws IOException {
+            HostKeyPinning pinning, CertificateAuthorities authorities, RecorderListener listener, LiveTerminals live)
+            throws IOException {
         GatehouseSettings.Ssh ssh = settings.ssh();
         BastionConfig config = BastionConfig.defaults(settings.dataDir().resolve("ssh"), ssh.port(), hostNames(ssh))
                 .withBindAddress(ssh.bindAddress())
@@ -43,7 +46,8 @@ class BastionConfiguration {
                         ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED);
         BastionServer server = new BastionServer(config,
                 new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning),
-                new ControlPlaneCertificateIssuer(authorities), new DirectDialer(), listener);
+                new ControlPlaneCertificateIssuer(authorities), new DirectDialer(),
+                new ListenerChain(List.of(listener, live)));
         return new BastionService(server);
     }
 

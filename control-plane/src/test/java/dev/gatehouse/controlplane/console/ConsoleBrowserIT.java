@@ -1,0 +1,125 @@
+package dev.gatehouse.controlplane.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.controlplane.GatehouseTestApplication;
+import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.testkit.OpenSshServer;
+import dev.gatehouse.testkit.SshKeyFiles;
+import dev.gatehouse.testkit.SshKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The console in real headless Chromium against this gateway, with sessions made by the real {@code ssh} through the
+ * in-process bastion to a real {@code sshd}. The browser steps live in {@code web-console}'s
+ * {@code e2e/console.e2e.mjs} (playwright-core); this class provides the gateway, the target and the people, runs
+ * the script and fails with its output when any step fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleBrowserIT extends GatehouseTestApplication {
+
+    private static final Path FRONTEND = Path.of("..", "web-console", "src", "main", "frontend").toAbsolutePath().normalize();
+    private static final Path CHROMIUM = Path.of(System.getProperty("gatehouse.chromium", "/usr/bin/chromium"));
+
+    @Autowired
+    BastionService bastion;
+
+    private OpenSshServer target;
+    private Path work;
+    private final Map<String, String> env = new java.util.LinkedHashMap<>();
+
+    @BeforeAll
+    void gatewayTargetAndPeople() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM), "ConsoleBrowserIT skipped: no Chromium at " + CHROMIUM
+                + " (Debian: apt-get install chromium; ./gatehouse test installs it)");
+        assumeTrue(Files.isDirectory(FRONTEND.resolve("node_modules/playwright-core")),
+                "ConsoleBrowserIT skipped: " + FRONTEND + "/node_modules is missing (the web-console build runs npm ci)");
+        ApiClient admin = new ApiClient(port);
+        work = Files.createTempDirectory("gatehouse-console-");
+        target = OpenSshServer.builder().trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start();
+        String login = target.loginUser();
+        String person = unique("alice");
+        String host = unique("web");
+        String role = unique("ops");
+        SshKeyFiles key = SshKeys.ed25519(work);
+        expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"" + login
+                + "\"],\"hostLabels\":{\"team\":\"" + role + "\"}}"), 201);
+        expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\"]}"), 201);
+        expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
+                "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
+        expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"127.0.0.1:" + target.port()
+                + "\",\"labels\":{\"team\":\"" + role + "\",\"env\":\"demo\"},\"network\":\"direct\"}"), 201);
+        String securityAdmin = unique("sec-admin");
+        String auditor = unique("sec-auditor");
+        String password = "console-" + Long.toString(System.nanoTime(), 36);
+        for (String[] user : List.of(new String[] {securityAdmin, "admin"}, new String[] {auditor, "auditor"})) {
+            expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + user[0] + "\",\"roles\":[],\"apiScope\":\""
+                    + user[1] + "\",\"password\":\"" + password + "\"}"), 201);
+        }
+
+        Path knownHosts = work.resolve("known_hosts");
+        Files.writeString(knownHosts, admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip() + "\n");
+        Path config = work.resolve("ssh_config");
+        Files.writeString(config, String.join("\n", "Host *", "  IdentityFile " + key.privateKey(),
+                "  IdentitiesOnly yes", "  IdentityAgent none", "  UserKnownHostsFile " + knownHosts,
+                "  GlobalKnownHostsFile /dev/null", "  StrictHostKeyChecking yes", "  BatchMode yes",
+                "  ConnectTimeout 15", "  LogLevel ERROR", ""));
+
+        env.put("GATEHOUSE_URL", "http://127.0.0.1:" + port);
+        env.put("E2E_SSH_CONFIG", config.toString());
+        env.put("E2E_SSH_PORT", String.valueOf(bastion.port()));
+        env.put("E2E_SSH_DEST", login + "@" + host + "@127.0.0.1");
+        env.put("E2E_PERSON", person);
+        env.put("E2E_ADMIN_USER", securityAdmin);
+        env.put("E2E_ADMIN_PASSWORD", password);
+        env.put("E2E_AUDITOR_USER", auditor);
+        env.put("E2E_AUDITOR_PASSWORD", password);
+        env.put("E2E_CHROMIUM", CHROMIUM.toString());
+        env.put("E2E_SCREENSHOTS", FRONTEND.resolve("../../../../docs/screenshots").normalize().toString());
+    }
+
+    @AfterAll
+    void stopTarget() {
+        if (target != null) {
+            target.close();
+        }
+    }
+
+    @Test
+    void securityTeamFindsReplaysWatchesAndTerminatesSessionsInTheBrowser() throws Exception {
+        Path log = work.resolve("e2e.log");
+        ProcessBuilder node = new ProcessBuilder("node", "e2e/console.e2e.mjs").directory(FRONTEND.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        node.environment().putAll(env);
+        Process process = node.start();
+        boolean finished = process.waitFor(4, TimeUnit.MINUTES);
+        if (!finished) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        System.out.println(output);
+        assertThat(finished).as("the browser run finished within 4 minutes:\n" + output).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("[e2e] PASS");
+        String watched = api.get("/api/v1/audit/events?type=session.watched&actor=" + env.get("E2E_AUDITOR_USER"), ADMIN).body();
+        assertThat(watched).as("watching a live session is an audit event").contains("\"outcome\":\"success\"");
+    }
+
+    private static void expect(ApiClient.Reply reply, int status) {
+        if (reply.status() != status) {
+            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
+        }
+    }
+}
