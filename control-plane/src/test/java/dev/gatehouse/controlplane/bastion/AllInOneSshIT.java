@@ -147,6 +147,33 @@ class AllInOneSshIT extends GatehouseTestApplication {
     }
 
     @Test
+    void aCommandTypedInAnInteractiveShellIsFoundBySearchWithItsTimeOffset() throws Exception {
+        String marker = "typed" + Long.toString(System.nanoTime(), 36);
+        List<String> command = List.of("ssh", "-F", config.toString(), "-tt", "-p", String.valueOf(bastion.port()),
+                login + "@" + host + "@127.0.0.1");
+        Process shell = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // Typed like a person: a line, its output, then exit.
+        shell.getOutputStream().write(("echo " + marker + "-shown\n").getBytes(StandardCharsets.UTF_8));
+        shell.getOutputStream().flush();
+        Thread.sleep(1500);
+        shell.getOutputStream().write("exit\n".getBytes(StandardCharsets.UTF_8));
+        shell.getOutputStream().flush();
+        assertThat(shell.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        ApiClient api = new ApiClient(port);
+        JsonNode found = eventually(() -> {
+            JsonNode sessions = api.get("/api/v1/sessions?user=" + person + "&q=" + marker, ADMIN).json().get("sessions");
+            return sessions.size() > 0 && sessions.get(0).get("matches").size() > 0 ? sessions.get(0) : null;
+        });
+        assertThat(found.get("kind").asString()).isEqualTo("shell");
+        JsonNode hit = found.get("matches").get(0);
+        assertThat(hit.get("line").asString()).contains("echo " + marker + "-shown");
+        assertThat(hit.get("offsetMillis").asLong()).isGreaterThanOrEqualTo(0);
+        JsonNode detail = api.get("/api/v1/sessions/" + found.get("sessionId").asString(), ADMIN).json();
+        assertThat(detail.get("commands").toString()).contains("echo " + marker + "-shown");
+    }
+
+    @Test
     void terminateFromTheApiEndsTheLiveSessionWithTheReasonShownToTheUser() throws Exception {
         List<String> command = new ArrayList<>(List.of("ssh", "-F", config.toString(), "-p", String.valueOf(bastion.port()),
                 login + "@" + host + "@127.0.0.1", "sleep 120"));
