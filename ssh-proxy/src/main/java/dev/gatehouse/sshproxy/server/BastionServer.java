@@ -163,7 +163,8 @@ public final class BastionServer implements Closeable {
 
     private void attachJump(ServerSession session) {
         SocketAddress client = session.getClientAddress();
-        if (client instanceof InetSocketAddress inet && inet.getAddress().isLoopbackAddress()) {
+        // Jumps connect from the address the bastion dials itself on (loopback, or the one bound address).
+        if (client instanceof InetSocketAddress inet && inet.getAddress().equals(loopbackAddress().getAddress())) {
             jumps.claim(inet.getPort()).ifPresent(jump -> session.setAttribute(SessionKeys.JUMP, jump));
         }
     }
