@@ -1,6 +1,7 @@
 package dev.gatehouse.controlplane.live;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,11 +12,14 @@ import java.util.Objects;
  */
 final class LiveFeed {
 
-    /** Enough output to redraw a full-screen terminal a few times over. */
-    static final int BACKLOG_BYTES = 64 * 1024;
+    /**
+     * Enough output to redraw a full-screen terminal a few times over, and small because every running session
+     * holds one (the bastion's budget is 256 KB per idle session); allocated on the first output.
+     */
+    static final int BACKLOG_BYTES = 16 * 1024;
 
     private final String id;
-    private final byte[] backlog = new byte[BACKLOG_BYTES];
+    private byte[] backlog;
     private final List<LiveWatcher> watchers = new ArrayList<>();
     private int backlogStart;
     private int backlogLength;
@@ -35,23 +39,34 @@ final class LiveFeed {
     }
 
     synchronized void output(byte[] data, int offset, int length) {
+        remember(data, offset, length);
+        if (!watchers.isEmpty()) {
+            byte[] copy = Arrays.copyOfRange(data, offset, offset + length);
+            watchers.removeIf(w -> !w.output(copy));
+        }
+    }
+
+    /** Appends to the ring of recent output; copies only, as this runs on the bastion's data path. */
+    private void remember(byte[] data, int offset, int length) {
+        if (backlog == null) {
+            backlog = new byte[BACKLOG_BYTES];
+        }
         if (length >= BACKLOG_BYTES) {
             System.arraycopy(data, offset + length - BACKLOG_BYTES, backlog, 0, BACKLOG_BYTES);
             backlogStart = 0;
             backlogLength = BACKLOG_BYTES;
-        } else {
-            for (int i = 0; i < length; i++) {
-                backlog[(backlogStart + backlogLength) % BACKLOG_BYTES] = data[offset + i];
-                if (backlogLength < BACKLOG_BYTES) {
-                    backlogLength++;
-                } else {
-                    backlogStart = (backlogStart + 1) % BACKLOG_BYTES;
-                }
-            }
+            return;
         }
-        if (!watchers.isEmpty()) {
-            byte[] copy = java.util.Arrays.copyOfRange(data, offset, offset + length);
-            watchers.removeIf(w -> !w.output(copy));
+        int write = (backlogStart + backlogLength) % BACKLOG_BYTES;
+        int first = Math.min(length, BACKLOG_BYTES - write);
+        System.arraycopy(data, offset, backlog, write, first);
+        System.arraycopy(data, offset + first, backlog, 0, length - first);
+        int overflow = backlogLength + length - BACKLOG_BYTES;
+        if (overflow > 0) {
+            backlogStart = (backlogStart + overflow) % BACKLOG_BYTES;
+            backlogLength = BACKLOG_BYTES;
+        } else {
+            backlogLength += length;
         }
     }
 
@@ -68,8 +83,10 @@ final class LiveFeed {
             return false;
         }
         byte[] recent = new byte[backlogLength];
-        for (int i = 0; i < backlogLength; i++) {
-            recent[i] = backlog[(backlogStart + i) % BACKLOG_BYTES];
+        if (backlogLength > 0) {
+            int first = Math.min(backlogLength, BACKLOG_BYTES - backlogStart);
+            System.arraycopy(backlog, backlogStart, recent, 0, first);
+            System.arraycopy(backlog, 0, recent, first, backlogLength - first);
         }
         watcher.started(columns, rows);
         if (recent.length > 0) {

@@ -11,7 +11,6 @@ import static org.mockito.Mockito.when;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -49,21 +48,26 @@ class LiveFeedTest {
     }
 
     @Test
-    void backlogKeepsTheNewestOutputOnly() throws Exception {
+    void backlogKeepsTheNewestOutputOnlyAcrossManyWrapArounds() throws Exception {
         LiveFeed feed = new LiveFeed("s1", 80, 24);
-        byte[] old = new byte[LiveFeed.BACKLOG_BYTES];
-        Arrays.fill(old, (byte) 'o');
-        feed.output(old, 0, old.length);
-        for (int i = 0; i < 100; i++) {
-            feed.output(bytes("n"), 0, 1);
+        StringBuilder all = new StringBuilder();
+        int[] sizes = {1, 7, 4093, 100, LiveFeed.BACKLOG_BYTES - 3, 2, LiveFeed.BACKLOG_BYTES + 5, 333};
+        for (int round = 0; round < 5; round++) {
+            for (int size : sizes) {
+                StringBuilder chunk = new StringBuilder();
+                for (int i = 0; i < size; i++) {
+                    chunk.append((char) ('a' + (all.length() + i) % 26));
+                }
+                all.append(chunk);
+                byte[] framed = bytes("<" + chunk + ">");
+                feed.output(framed, 1, size);
+            }
         }
 
         feed.watch(new LiveWatcher(socket));
 
         next();
-        String backlog = binary(next());
-        assertThat(backlog).hasSize(LiveFeed.BACKLOG_BYTES).endsWith("n".repeat(100));
-        assertThat(backlog.charAt(backlog.length() - 101)).isEqualTo('o');
+        assertThat(binary(next())).isEqualTo(all.substring(all.length() - LiveFeed.BACKLOG_BYTES));
     }
 
     @Test
