@@ -41,6 +41,9 @@ public abstract class GatehouseTestApplication {
         registry.add("gatehouse.api.max-body-bytes", () -> "65536");
         registry.add("gatehouse.ssh.port", () -> "0");
         registry.add("gatehouse.ssh.bind-address", () -> "127.0.0.1");
+        registry.add("gatehouse.tunnel.port", () -> "0");
+        registry.add("gatehouse.tunnel.bind-address", () -> "127.0.0.1");
+        registry.add("gatehouse.tunnel.advertised-host", () -> "127.0.0.1");
     }
 
     @BeforeEach

@@ -1,41 +1,50 @@
 package dev.gatehouse.controlplane.agents;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
+import dev.gatehouse.controlplane.api.ApiException;
+import dev.gatehouse.controlplane.audit.AdminChanges;
+import dev.gatehouse.controlplane.audit.AdminChanges.Change;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /api/v1/agents}: enrolled tunnel agents (enrolment arrives with the tunnel issue). */
+/** {@code /api/v1/agents}: enrolled tunnel agents with each gateway node's view of their links; revocation. */
 @RestController
 @RequestMapping("/api/v1/agents")
 final class AgentController {
 
-    private final JdbcClient jdbc;
+    private final AgentStore store;
+    private final AdminChanges changes;
 
-    AgentController(JdbcClient jdbc) {
-        this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
+    AgentController(AgentStore store, AdminChanges changes) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.changes = Objects.requireNonNull(changes, "changes");
     }
 
     @GetMapping
     List<Agent> list() {
-        return jdbc.sql("SELECT id, network, name, cert_serial, last_seen_at, version, created_at FROM agents"
-                + " ORDER BY network, name").query(AgentController::map).list();
+        return store.list();
     }
 
-    private static Agent map(ResultSet rs, int row) throws SQLException {
-        return new Agent(rs.getObject("id", UUID.class), rs.getString("network"), rs.getString("name"),
-                rs.getString("cert_serial"), instant(rs.getTimestamp("last_seen_at")), rs.getString("version"),
-                instant(rs.getTimestamp("created_at")));
+    @GetMapping("/{id}")
+    Agent get(@PathVariable UUID id) {
+        return store.find(id).orElseThrow(() -> ApiException.notFound("no agent " + id));
     }
 
-    private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
+    /** Revokes: the agent's certificate is refused on its next link and renewal; joining again needs a new token. */
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void revoke(@PathVariable UUID id) {
+        Agent before = store.find(id).orElseThrow(() -> ApiException.notFound("no agent " + id));
+        changes.apply("agent.revoked", "agent:" + before.name() + "@" + before.network(), () -> {
+            store.delete(id);
+            return new Change<>(before, null);
+        });
     }
 }

@@ -10,7 +10,7 @@ import dev.gatehouse.controlplane.keys.KeyOwners;
 import dev.gatehouse.controlplane.live.LiveTerminals;
 import dev.gatehouse.controlplane.policy.PolicyEngine;
 import dev.gatehouse.sshproxy.audit.RecorderListener;
-import dev.gatehouse.sshproxy.dial.DirectDialer;
+import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.events.ListenerChain;
 import dev.gatehouse.sshproxy.server.BastionConfig;
 import dev.gatehouse.sshproxy.server.BastionServer;
@@ -36,7 +36,8 @@ class BastionConfiguration {
 
     @Bean
     BastionService bastion(GatehouseSettings settings, KeyOwners keyOwners, PolicyEngine policy, HostStore hosts,
-            HostKeyPinning pinning, CertificateAuthorities authorities, RecorderListener listener, LiveTerminals live)
+            HostKeyPinning pinning, CertificateAuthorities authorities, RecorderListener listener, LiveTerminals live,
+            TargetDialer dialer)
             throws IOException {
         GatehouseSettings.Ssh ssh = settings.ssh();
         BastionConfig config = BastionConfig.defaults(settings.dataDir().resolve("ssh"), ssh.port(), hostNames(ssh))
@@ -46,7 +47,7 @@ class BastionConfiguration {
                         ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED);
         BastionServer server = new BastionServer(config,
                 new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning),
-                new ControlPlaneCertificateIssuer(authorities), new DirectDialer(),
+                new ControlPlaneCertificateIssuer(authorities), dialer,
                 new ListenerChain(List.of(listener, live)));
         return new BastionService(server);
     }

@@ -7,7 +7,7 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /** True when this process's role includes the bastion: the all-in-one (the default). */
-final class RunsBastion implements Condition {
+public final class RunsBastion implements Condition {
 
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {

@@ -58,7 +58,16 @@ public record GatehouseSettings(
 
     public record Http(@Min(0) @Max(65535) @DefaultValue("8080") int port) {}
 
-    public record Tunnel(@Min(1) @Max(65535) @DefaultValue("4443") int port) {}
+    /**
+     * The tunnel listener agents dial. {@code port} 0 picks a free port (tests). {@code advertisedHost} is the name (or
+     * {@code host:port}) agents use for this node; its server certificate names it, with localhost, 127.0.0.1 and this
+     * machine's name. Empty means this machine's name.
+     */
+    public record Tunnel(
+            @Min(0) @Max(65535) @DefaultValue("4443") int port,
+            @NotBlank @DefaultValue("0.0.0.0") String bindAddress,
+            @Pattern(regexp = "|[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?", message = "must be a host name or address, optionally"
+                    + " with :port") @DefaultValue("") String advertisedHost) {}
 
     /** An external PostgreSQL; without {@code url} the embedded one under the data directory is used. */
     public record Database(

@@ -11,11 +11,11 @@ import java.util.UUID;
  * This node's stable id, kept in {@code <data-dir>/node-id}: after a crash the recorder marks only the sessions this
  * node left unfinished as interrupted, never another node's.
  */
-final class NodeId {
+public final class NodeId {
 
     private NodeId() {}
 
-    static String of(Path dataDir) {
+    public static String of(Path dataDir) {
         Path file = dataDir.resolve("node-id");
         try {
             if (Files.exists(file)) {

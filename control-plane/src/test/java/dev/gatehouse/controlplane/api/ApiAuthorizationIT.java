@@ -67,6 +67,8 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
             new Endpoint("GET", "/api/v1/join-tokens", null, 200),
             new Endpoint("DELETE", "/api/v1/join-tokens/{joinToken}", null, 204),
             new Endpoint("GET", "/api/v1/agents", null, 200),
+            new Endpoint("GET", "/api/v1/agents/00000000-0000-0000-0000-000000000000", null, 404),
+            new Endpoint("DELETE", "/api/v1/agents/00000000-0000-0000-0000-000000000000", null, 404),
             new Endpoint("POST", "/api/v1/api-tokens", "{\"name\":\"new-{suffix}\",\"scope\":\"auditor\"}", 201),
             new Endpoint("GET", "/api/v1/api-tokens", null, 200),
             new Endpoint("GET", "/api/v1/api-tokens/{apiToken}", null, 200),

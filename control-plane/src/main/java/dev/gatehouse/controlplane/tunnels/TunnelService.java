@@ -1,0 +1,70 @@
+package dev.gatehouse.controlplane.tunnels;
+
+import dev.gatehouse.tunnel.gateway.TunnelListener;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * This node's tunnel port as a lifecycle: started before the bastion (so its first dials find agents already linked)
+ * and stopped after it, draining (GOAWAY, streams finish) instead of cutting agents off.
+ */
+public final class TunnelService implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TunnelService.class);
+
+    private final TunnelListener listener;
+    private final int configuredPort;
+    private volatile InetSocketAddress bound;
+
+    TunnelService(TunnelListener listener, int configuredPort) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.configuredPort = configuredPort;
+    }
+
+    @Override
+    public void start() {
+        try {
+            bound = listener.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the tunnel listener", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the tunnel listener on port " + configuredPort + ": "
+                    + e.getMessage() + " (is gatehouse.tunnel.port / GATEHOUSE_TUNNEL_PORT free?)", e);
+        }
+        log.info("Tunnel listener for agents on port {}", bound.getPort());
+    }
+
+    @Override
+    public void stop() {
+        InetSocketAddress was = bound;
+        bound = null;
+        if (was != null) {
+            listener.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return bound != null;
+    }
+
+    /** Before the bastion (which has the default phase): up first, down last. */
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE - 1;
+    }
+
+    /** The port bound (differs from the setting when it was 0); -1 while stopped. */
+    public int port() {
+        InetSocketAddress now = bound;
+        return now == null ? -1 : now.getPort();
+    }
+
+    public TunnelListener listener() {
+        return listener;
+    }
+}

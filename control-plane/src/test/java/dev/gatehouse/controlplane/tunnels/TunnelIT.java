@@ -1,0 +1,294 @@
+package dev.gatehouse.controlplane.tunnels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.agent.AgentCommand;
+import dev.gatehouse.agent.config.AgentConfigFile;
+import dev.gatehouse.agent.enroll.AgentState;
+import dev.gatehouse.agent.enroll.Enroller;
+import dev.gatehouse.agent.tunnel.AgentCredentials;
+import dev.gatehouse.agent.tunnel.TunnelAgent;
+import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.controlplane.GatehouseTestApplication;
+import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.testkit.OpenSshServer;
+import dev.gatehouse.testkit.SshKeyFiles;
+import dev.gatehouse.testkit.SshKeys;
+import dev.gatehouse.tunnel.protocol.PemText;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A private network as an admin sets it up: network, join token and hosts through the API, a real agent that joins
+ * through its command line with the CA from {@code GET /ca/x509} and allows only one target, and the real {@code ssh}
+ * reaching a real sshd in that network through the in-process bastion and the agent's tunnel.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TunnelIT extends GatehouseTestApplication {
+
+    @Autowired
+    BastionService bastion;
+
+    @Autowired
+    TunnelService tunnels;
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private ApiClient admin;
+    private OpenSshServer target;
+    private Path work;
+    private Path sshConfig;
+    private String login;
+    private String network;
+    private String role;
+    private String privateHost;
+    private String outsideHost;
+    private TunnelAgent agent;
+
+    @BeforeAll
+    void privateNetworkWithAnAgent() throws Exception {
+        admin = new ApiClient(port);
+        work = Files.createTempDirectory("gatehouse-tunnel-it-");
+        target = OpenSshServer.builder().trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip())
+                .start();
+        cleanup.add(target);
+        login = target.loginUser();
+        network = unique("lab");
+        role = unique("lab-ops");
+        String person = unique("eve");
+        SshKeyFiles key = SshKeys.ed25519(work);
+        expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + network + "\",\"description\":\"lab\"}"), 201);
+        expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"" + login
+                + "\"],\"hostLabels\":{\"team\":\"" + role + "\"}}"), 201);
+        expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\"]}"), 201);
+        expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
+                "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
+        privateHost = host("db", network, target.port());
+        outsideHost = host("other", network, freePort());
+
+        agent = joinAndRun("edge-1", network, target.port());
+
+        Path knownHosts = Files.writeString(work.resolve("known_hosts"),
+                admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip() + "\n");
+        sshConfig = Files.writeString(work.resolve("ssh_config"), String.join("\n", "Host *",
+                "  IdentityFile " + key.privateKey(), "  IdentitiesOnly yes", "  IdentityAgent none",
+                "  UserKnownHostsFile " + knownHosts, "  GlobalKnownHostsFile /dev/null",
+                "  StrictHostKeyChecking yes", "  BatchMode yes", "  ConnectTimeout 20", ""));
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        for (AutoCloseable closeable : cleanup.reversed()) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void sshToAHostInThePrivateNetworkGoesThroughTheAgent() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            Run run = ssh(login + "@" + privateHost + "@127.0.0.1", "echo through-the-tunnel-" + i + "; exit 3");
+            assertThat(run.stdout()).as(run.toString()).isEqualTo("through-the-tunnel-" + i + "\n");
+            assertThat(run.exit()).as(run.toString()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void agentsListShowsTheAgentConnectedWithVersionStreamsAndBytes() throws Exception {
+        Process session = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-p", String.valueOf(bastion.port()),
+                login + "@" + privateHost + "@127.0.0.1", "echo started; sleep 60")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertThat(new String(session.getInputStream().readNBytes(8), StandardCharsets.UTF_8)).isEqualTo("started\n");
+            JsonNode listed = eventually("the agent's open stream is reported", () -> {
+                JsonNode found = agentNamed("edge-1", network);
+                JsonNode link = found == null || found.get("links").isEmpty() ? null : found.get("links").get(0);
+                return link != null && link.get("openStreams").asInt() == 1 && link.get("bytesIn").asLong() > 0
+                        ? found : null;
+            });
+            assertThat(listed.get("connected").asBoolean()).isTrue();
+            assertThat(listed.get("version").asString()).isEqualTo("it-agent-1.0");
+            JsonNode link = listed.get("links").get(0);
+            assertThat(link.get("connected").asBoolean()).isTrue();
+            assertThat(link.get("node").asString()).isEqualTo(tunnels.listener().nodeId());
+            assertThat(link.get("remoteAddress").asString()).contains("127.0.0.1");
+            assertThat(link.get("bytesOut").asLong()).isPositive();
+            assertThat(link.get("lastSeenAt").isNull()).isFalse();
+        } finally {
+            session.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aHostOutsideTheAgentsAllowListIsRefusedWithTheReason() throws Exception {
+        Run run = ssh(login + "@" + outsideHost + "@127.0.0.1", "true");
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.stderr()).contains("allow-list");
+    }
+
+    @Test
+    void aNetworkWithoutAConnectedAgentIsRefusedNamingTheNetwork() throws Exception {
+        String empty = unique("empty");
+        expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + empty + "\",\"description\":\"\"}"), 201);
+        String host = host("lonely", empty, target.port());
+        Run run = ssh(login + "@" + host + "@127.0.0.1", "true");
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.stderr()).contains("no agent of network '" + empty + "' is connected");
+    }
+
+    @Test
+    void joinWithATokenOfAnotherNetworkIsRefusedAndTheTokenStaysUsable() throws Exception {
+        String other = unique("other");
+        expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + other + "\",\"description\":\"\"}"), 201);
+        String token = joinToken(other);
+        assertThatThrownBy(() -> enroller().join(token, network, "sneaky"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("(403)").hasMessageContaining("join token is for another network");
+        assertThat(enroller().join(token, other, "honest").chain().getFirst().getSubjectX500Principal().getName())
+                .isEqualTo("CN=honest@" + other);
+        assertThatThrownBy(() -> enroller().join(token, other, "again"))
+                .hasMessageContaining("join token unknown, already used, revoked or expired");
+        assertThat(admin.get("/api/v1/audit/events?type=agent.join", ADMIN).body())
+                .contains("agent:sneaky@" + network).contains("join token is for another network");
+    }
+
+    @Test
+    void aRevokedAgentIsRefusedOnItsNextLinkAndRenewal() throws Exception {
+        String revokedNetwork = unique("branch");
+        expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + revokedNetwork + "\",\"description\":\"\"}"), 201);
+        String host = host("branch-db", revokedNetwork, target.port());
+        TunnelAgent doomed = joinAndRun("edge-2", revokedNetwork, target.port());
+        Run before = ssh(login + "@" + host + "@127.0.0.1", "echo before");
+        assertThat(before.stdout()).as(before.toString()).isEqualTo("before\n");
+        String id = agentNamed("edge-2", revokedNetwork).get("id").asString();
+
+        ApiClient.Reply revoked = admin.delete("/api/v1/agents/" + id, ADMIN);
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(204);
+        long refusedBefore = tunnels.listener().refusedConnections();
+        doomed.dropLinks();
+
+        await("the gateway refused the revoked agent's next link",
+                () -> tunnels.listener().refusedConnections() > refusedBefore);
+        assertThat(tunnels.listener().healthyAgents(revokedNetwork)).isEmpty();
+        Run run = ssh(login + "@" + host + "@127.0.0.1", "echo after");
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.stderr()).contains("no agent of network '" + revokedNetwork + "' is connected");
+        AgentCredentials credentials = new AgentState(work.resolve("edge-2-state")).credentials();
+        assertThatThrownBy(() -> enroller().renew(credentials.key(), credentials.chain()))
+                .isInstanceOf(IOException.class);
+        assertThat(admin.get("/api/v1/agents/" + id, ADMIN).status()).isEqualTo(404);
+        assertThat(admin.get("/api/v1/audit/events?type=agent.revoked", ADMIN).body())
+                .contains("agent:edge-2@" + revokedNetwork);
+        // The other network's agent is untouched.
+        assertThat(ssh(login + "@" + privateHost + "@127.0.0.1", "echo still-here").stdout()).isEqualTo("still-here\n");
+    }
+
+    /** Joins through the agent's command line, then runs its tunnels with an allow-list of one target port. */
+    private TunnelAgent joinAndRun(String name, String agentNetwork, int allowedPort) throws Exception {
+        Path tokenFile = Files.writeString(work.resolve(name + ".token"), joinToken(agentNetwork) + "\n");
+        Path caFile = Files.writeString(work.resolve("gateway-ca.pem"), admin.get("/api/v1/ca/x509", ADMIN).body());
+        Path state = work.resolve(name + "-state");
+        int exit = AgentCommand.execute("join", "--gateway", gateway(), "--network", agentNetwork, "--name", name,
+                "--token-file", tokenFile.toString(), "--gateway-ca", caFile.toString(), "--state-dir", state.toString());
+        assertThat(exit).as("gatehouse-agent join exit status").isZero();
+        Path conf = Files.writeString(work.resolve(name + ".conf"),
+                "state-dir = " + state + "\nallow = 127.0.0.1:" + allowedPort + "\n");
+        TunnelAgent running = new TunnelAgent(gateway(), AgentConfigFile.load(conf).settings(),
+                new AgentState(state).credentials(), "it-agent-1.0");
+        cleanup.add(running);
+        running.start();
+        await(name + " linked to the gateway", () -> tunnels.listener().healthyAgents(agentNetwork).contains(name));
+        return running;
+    }
+
+    private String joinToken(String tokenNetwork) {
+        ApiClient.Reply reply = admin.post("/api/v1/join-tokens", ADMIN,
+                "{\"network\":\"" + tokenNetwork + "\",\"ttlSeconds\":600}");
+        expect(reply, 201);
+        return reply.json().get("token").asString();
+    }
+
+    private String host(String prefix, String hostNetwork, int hostPort) {
+        String name = unique(prefix);
+        expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + name + "\",\"address\":\"127.0.0.1:" + hostPort
+                + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"" + hostNetwork + "\"}"), 201);
+        return name;
+    }
+
+    private JsonNode agentNamed(String name, String agentNetwork) {
+        for (JsonNode listed : admin.get("/api/v1/agents", ADMIN).json()) {
+            if (listed.get("name").asString().equals(name) && listed.get("network").asString().equals(agentNetwork)) {
+                return listed;
+            }
+        }
+        return null;
+    }
+
+    private Enroller enroller() throws Exception {
+        List<X509Certificate> cas = PemText.parseCertificates(admin.get("/api/v1/ca/x509", ADMIN).body());
+        return new Enroller(gateway(), cas);
+    }
+
+    private String gateway() {
+        return "127.0.0.1:" + tunnels.port();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        eventually(what, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
+    }
+
+    private static <T> T eventually(String what, Supplier<T> probe) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within 30 s: " + what);
+    }
+
+    private record Run(int exit, String stdout, String stderr) {}
+
+    private Run ssh(String destination, String command) throws Exception {
+        List<String> line = List.of("ssh", "-F", sshConfig.toString(), "-p", String.valueOf(bastion.port()),
+                destination, command);
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        Process process = new ProcessBuilder(line).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("ssh did not finish within 60 s: " + line + "\n" + Files.readString(err));
+        }
+        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err));
+    }
+
+    private static void expect(ApiClient.Reply reply, int status) {
+        if (reply.status() != status) {
+            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
+        }
+    }
+}
