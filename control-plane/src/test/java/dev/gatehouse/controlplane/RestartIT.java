@@ -65,7 +65,7 @@ class RestartIT {
 
     private static ConfigurableApplicationContext start(Path dataDir) {
         return new SpringApplicationBuilder(GatehouseApplication.class)
-                .run("--gatehouse.data-dir=" + dataDir, "--server.port=0");
+                .run("--gatehouse.data-dir=" + dataDir, "--server.port=0", "--gatehouse.tunnel.port=0");
     }
 
     private static int port(ConfigurableApplicationContext context) {
