@@ -47,22 +47,24 @@ class TunnelConfiguration {
         GatehouseSettings.Tunnel tunnel = settings.tunnel();
         String nodeId = NodeId.of(settings.dataDir());
         String advertised = tunnel.advertisedHost().isEmpty() ? machineName() : tunnel.advertisedHost();
-        KeyPair key = serverKey();
-        X509Certificate certificate = authorities.x509().issue(key.getPublic(), "gatehouse tunnel " + nodeId,
-                serverNames(advertised), SERVER_CERTIFICATE_VALIDITY, Usage.SERVER);
-        X509Certificate ca = authorities.x509().certificate();
-        TunnelListenerConfig config = TunnelListenerConfig.defaults(nodeId, tunnel.bindAddress(), tunnel.port(),
-                advertised, key.getPrivate(), List.of(certificate, ca), List.of(ca));
-        TunnelListener listener = new TunnelListener(config,
-                new ControlPlaneAgentEnrollment(joinTokens, agents, authorities, trail, transactions,
-                        ControlPlaneAgentEnrollment.CERTIFICATE_VALIDITY),
-                new PostgresAgentRegistry(agents), new PostgresNodeRegistry(jdbc, config.heartbeat()));
-        return new TunnelService(listener, tunnel.port());
+        ControlPlaneAgentEnrollment enrollment = new ControlPlaneAgentEnrollment(joinTokens, agents, authorities, trail,
+                transactions, ControlPlaneAgentEnrollment.CERTIFICATE_VALIDITY);
+        PostgresAgentRegistry registry = new PostgresAgentRegistry(agents);
+        return new TunnelService(() -> {
+            KeyPair key = serverKey();
+            X509Certificate certificate = authorities.x509().issue(key.getPublic(), "gatehouse tunnel " + nodeId,
+                    serverNames(advertised), SERVER_CERTIFICATE_VALIDITY, Usage.SERVER);
+            X509Certificate ca = authorities.x509().certificate();
+            TunnelListenerConfig config = TunnelListenerConfig.defaults(nodeId, tunnel.bindAddress(), tunnel.port(),
+                    advertised, key.getPrivate(), List.of(certificate, ca), List.of(ca));
+            return new TunnelListener(config, enrollment, registry,
+                    new PostgresNodeRegistry(jdbc, config.heartbeat()));
+        }, tunnel.port());
     }
 
     @Bean
     TargetDialer targetDialer(TunnelService tunnels) {
-        return new NetworkRoutingDialer(new DirectDialer(), new TunnelDialer(tunnels.listener()));
+        return new NetworkRoutingDialer(new DirectDialer(), new TunnelDialer(tunnels::listener));
     }
 
     /** The names agents may dial this node by: loopback, this machine's names, and the advertised one. */

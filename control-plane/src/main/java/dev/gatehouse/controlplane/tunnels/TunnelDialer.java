@@ -15,19 +15,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** Dials a target in an agent network as a stream through the tunnel listener (a healthy agent of that network). */
 final class TunnelDialer implements TargetDialer {
 
-    private final TunnelListener listener;
+    private final Supplier<TunnelListener> listener;
 
-    TunnelDialer(TunnelListener listener) {
+    /** {@code listener} gives the running listener, or throws IllegalStateException saying why there is none. */
+    TunnelDialer(Supplier<TunnelListener> listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     @Override
     public DialedConnection dial(String network, HostAndPort address, Duration timeout) throws IOException {
-        CompletableFuture<TunnelStream> opening = listener.open(network, address.host(), address.port());
+        CompletableFuture<TunnelStream> opening;
+        try {
+            opening = listener.get().open(network, address.host(), address.port());
+        } catch (IllegalStateException e) {
+            throw new IOException(address + " in network '" + network + "': " + e.getMessage(), e);
+        }
         TunnelStream stream;
         try {
             stream = opening.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

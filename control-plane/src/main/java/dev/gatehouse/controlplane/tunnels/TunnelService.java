@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane.tunnels;
 import dev.gatehouse.tunnel.gateway.TunnelListener;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -15,18 +16,27 @@ public final class TunnelService implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelService.class);
 
-    private final TunnelListener listener;
+    private final Supplier<TunnelListener> listeners;
     private final int configuredPort;
+    private volatile TunnelListener listener;
     private volatile InetSocketAddress bound;
 
-    TunnelService(TunnelListener listener, int configuredPort) {
-        this.listener = Objects.requireNonNull(listener, "listener");
+    /** {@code listeners} makes a fresh listener for each start: a closed one cannot be started again. */
+    TunnelService(Supplier<TunnelListener> listeners, int configuredPort) {
+        this.listeners = Objects.requireNonNull(listeners, "listeners");
         this.configuredPort = configuredPort;
+        this.listener = listeners.get();
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
+        if (bound != null) {
+            return;
+        }
         try {
+            if (listener == null) {
+                listener = listeners.get();
+            }
             bound = listener.start();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -39,11 +49,12 @@ public final class TunnelService implements SmartLifecycle {
     }
 
     @Override
-    public void stop() {
-        InetSocketAddress was = bound;
+    public synchronized void stop() {
+        TunnelListener was = listener;
         bound = null;
+        listener = null;
         if (was != null) {
-            listener.close();
+            was.close();
         }
     }
 
@@ -64,7 +75,12 @@ public final class TunnelService implements SmartLifecycle {
         return now == null ? -1 : now.getPort();
     }
 
+    /** The running listener; dials while stopped fail saying the tunnel port is not running. */
     public TunnelListener listener() {
-        return listener;
+        TunnelListener now = listener;
+        if (now == null) {
+            throw new IllegalStateException("the tunnel listener of this node is not running");
+        }
+        return now;
     }
 }
