@@ -1,0 +1,131 @@
+package dev.gatehouse.controlplane.tunnels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.gatehouse.agent.AgentCommand;
+import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.controlplane.GatehouseTestApplication;
+import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.testkit.NetworkNamespace;
+import dev.gatehouse.testkit.SshKeyFiles;
+import dev.gatehouse.testkit.SshKeys;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The real shape: a private network the gateway has no route into (a network namespace holding the agent process
+ * and a real sshd), reached by the real {@code ssh} through the in-process bastion and the agent's outbound tunnel.
+ * Needs root and {@code ip netns}; skipped with a message otherwise ({@link TunnelIT} covers the loopback set-up).
+ * The agent reaches the gateway's 127.0.0.1 tunnel port through two socat relays (inside the namespace, and on the
+ * veth address), so it dials the address the server certificate names.
+ */
+class TunnelNamespaceIT extends GatehouseTestApplication {
+
+    @Autowired
+    BastionService bastion;
+
+    @Autowired
+    TunnelService tunnels;
+
+    @Test
+    void hostOnlyInsideTheNamespaceIsReachedBySshThroughTheAgentOnly() throws Exception {
+        assumeThat(NetworkNamespace.available())
+                .as("TunnelNamespaceIT needs root and 'ip netns'; skipped (TunnelIT covers the loopback set-up)")
+                .isTrue();
+        Path dir = Files.createTempDirectory("gatehouse-tunnel-ns-");
+        ApiClient admin = new ApiClient(port);
+        try (NetworkNamespace lab = NetworkNamespace.create()) {
+            String privateIp = lab.privateAddress();
+            int tunnelPort = tunnels.port();
+            int relayPort = 20000 + ThreadLocalRandom.current().nextInt(20000);
+            lab.startOnHost(dir.resolve("relay-host.log"), "socat", "TCP-LISTEN:" + relayPort + ",bind="
+                    + lab.hostAddress() + ",reuseaddr,fork", "TCP:127.0.0.1:" + tunnelPort);
+            lab.start(dir.resolve("relay-ns.log"), "socat", "TCP-LISTEN:" + tunnelPort + ",bind=127.0.0.1,reuseaddr,fork",
+                    "TCP:" + lab.hostAddress() + ":" + relayPort);
+
+            int sshPort = 2222;
+            SshKeyFiles hostKey = SshKeys.ed25519(Files.createDirectories(dir.resolve("hostkey")));
+            Path userCa = Files.writeString(dir.resolve("user_ca.pub"), admin.get("/api/v1/ca/ssh-user", ADMIN).body());
+            Path sshdConfig = Files.writeString(dir.resolve("sshd_config"), String.join("\n",
+                    "Port " + sshPort, "ListenAddress " + privateIp, "HostKey " + hostKey.privateKey(),
+                    "TrustedUserCAKeys " + userCa, "AuthorizedKeysFile none", "PasswordAuthentication no",
+                    "KbdInteractiveAuthentication no", "PidFile " + dir.resolve("sshd.pid"), ""));
+            lab.start(dir.resolve("sshd.log"), "/usr/sbin/sshd", "-D", "-e", "-f", sshdConfig.toString());
+
+            String network = unique("private");
+            String role = unique("ns-ops");
+            String person = unique("nina");
+            SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(dir.resolve("user")));
+            expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + network + "\",\"description\":\"\"}"), 201);
+            expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"root\"],"
+                    + "\"hostLabels\":{\"team\":\"" + role + "\"}}"), 201);
+            expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\"]}"), 201);
+            expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
+                    "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
+            String host = unique("inside");
+            expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"" + privateIp + ":"
+                    + sshPort + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"" + network + "\"}"), 201);
+            ApiClient.Reply token = admin.post("/api/v1/join-tokens", ADMIN,
+                    "{\"network\":\"" + network + "\",\"ttlSeconds\":600}");
+            expect(token, 201);
+            Path tokenFile = Files.writeString(dir.resolve("token"), token.json().get("token").asString());
+            Path ca = Files.writeString(dir.resolve("gateway-ca.pem"), admin.get("/api/v1/ca/x509", ADMIN).body());
+            Path state = dir.resolve("state");
+            Path config = Files.writeString(dir.resolve("agent.conf"),
+                    "state-dir = " + state + "\nallow = " + privateIp + ":" + sshPort + "\n");
+            Process join = lab.start(dir.resolve("join.log"), agentCommand("join", "--gateway",
+                    "127.0.0.1:" + tunnelPort, "--network", network, "--name", "inside", "--token-file",
+                    tokenFile.toString(), "--gateway-ca", ca.toString(), "--state-dir", state.toString()));
+            assertThat(join.waitFor(90, TimeUnit.SECONDS) && join.exitValue() == 0)
+                    .as("agent join; log: %s", NetworkNamespace.read(dir.resolve("join.log"))).isTrue();
+            lab.start(dir.resolve("agent.log"), agentCommand("run", "--config", config.toString()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!tunnels.listener().healthyAgents(network).contains("inside") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(tunnels.listener().healthyAgents(network))
+                    .as("agent log: %s", NetworkNamespace.read(dir.resolve("agent.log"))).contains("inside");
+            assertThat(NetworkNamespace.reachableFromHere(privateIp, sshPort)).as("the gateway has no route to the target")
+                    .isFalse();
+
+            Path knownHosts = Files.writeString(dir.resolve("known_hosts"),
+                    admin.get("/api/v1/ca/ssh-host", ADMIN).body());
+            Process ssh = new ProcessBuilder("ssh", "-i", key.privateKey().toString(), "-o", "IdentitiesOnly=yes",
+                    "-o", "IdentityAgent=none", "-o", "UserKnownHostsFile=" + knownHosts, "-o",
+                    "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
+                    "-p", String.valueOf(bastion.port()), "root@" + host + "@127.0.0.1", "echo inside-the-namespace")
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectError(dir.resolve("ssh.err").toFile()).start();
+            String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(out).as("ssh stderr: %s; sshd: %s", NetworkNamespace.read(dir.resolve("ssh.err")),
+                    NetworkNamespace.read(dir.resolve("sshd.log"))).isEqualTo("inside-the-namespace\n");
+            assertThat(ssh.exitValue()).isZero();
+        }
+    }
+
+    /** The shipped jar when it is built, else this test's class path (the agent is a test dependency). */
+    private static String[] agentCommand(String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path jar = Path.of("..", "tunnel-agent", "target", "gatehouse-agent.jar").toAbsolutePath().normalize();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m"));
+        command.addAll(Files.exists(jar) ? List.of("-jar", jar.toString())
+                : List.of("-cp", System.getProperty("java.class.path"), AgentCommand.class.getName()));
+        command.addAll(List.of(args));
+        return command.toArray(String[]::new);
+    }
+
+    private static void expect(ApiClient.Reply reply, int status) {
+        if (reply.status() != status) {
+            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
+        }
+    }
+}
