@@ -5,6 +5,7 @@
 #   - session setup, `ssh host true` x BENCH_SETUP_RUNS (default 50): p50 and p99, gateway and direct;
 #   - keystroke echo latency x BENCH_ECHO_SAMPLES (default 300): p50 and p99, gateway and direct;
 # then prints the ratios against the targets and writes them, with the machine, to docs/benchmarks/bastion.md.
+# BENCH_GATEWAY_JAVA_OPTS adds JVM options to the gateway (e.g. a JFR recording, to profile it).
 # Run it through the launcher: ./gatehouse bench
 set -euo pipefail
 
@@ -44,7 +45,7 @@ cp "$WORK/id.pub" "$WORK/authorized_keys"
 HTTP_PORT="$(free_port)"; SSH_PORT="$(free_port)"; TUNNEL_PORT="$(free_port)"
 API="http://127.0.0.1:$HTTP_PORT/api/v1"
 start_gateway() { # $1 = true|false: recording
-  GATEHOUSE_DATA_DIR="$WORK/gateway" "$JAVA_HOME/bin/java" -Xms512m -jar "$JAR" --gatehouse.role=all-in-one \
+  GATEHOUSE_DATA_DIR="$WORK/gateway" "$JAVA_HOME/bin/java" -Xms512m ${BENCH_GATEWAY_JAVA_OPTS:-} -jar "$JAR" --gatehouse.role=all-in-one \
     --gatehouse.http.port="$HTTP_PORT" --gatehouse.ssh.port="$SSH_PORT" --gatehouse.tunnel.port="$TUNNEL_PORT" \
     --gatehouse.ssh.bind-address=127.0.0.1 --gatehouse.bootstrap-token="$TOKEN" \
     --gatehouse.recording.output="$1" >"$WORK/gateway-$1.log" 2>&1 &
