@@ -82,6 +82,13 @@ class SettingsTest {
     }
 
     @Test
+    void standaloneBastionRoleStopsStartupSayingItIsNotAvailable(@TempDir Path dataDir, CapturedOutput output) {
+        assertThatThrownBy(() -> start(dataDir, "--gatehouse.role=bastion")).isInstanceOf(Exception.class);
+
+        assertThat(output.getAll()).contains("gatehouse.role").contains("not available in this release");
+    }
+
+    @Test
     void portOutOfRangeStopsStartupNamingTheSetting(@TempDir Path dataDir, CapturedOutput output) {
         assertThatThrownBy(() -> start(dataDir, "--gatehouse.ssh.port=70000")).isInstanceOf(Exception.class);
 
