@@ -45,11 +45,11 @@ class BastionConfiguration {
                 .withLimits(ssh.idleTimeout(), ssh.maxSessionsPerUser())
                 .withFailMode(settings.recording().failMode() == GatehouseSettings.Recording.FailMode.OPEN
                         ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED);
-        BastionServer server = new BastionServer(config,
-                new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning),
-                new ControlPlaneCertificateIssuer(authorities), dialer,
-                new ListenerChain(List.of(listener, live)));
-        return new BastionService(server);
+        ControlPlaneAccessDecider decider = new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning);
+        ControlPlaneCertificateIssuer issuer = new ControlPlaneCertificateIssuer(authorities);
+        ListenerChain listeners = new ListenerChain(List.of(listener, live));
+        // A fresh server on every start: MINA's client cannot be started twice, and Spring restarts contexts it paused.
+        return new BastionService(() -> new BastionServer(config, decider, issuer, dialer, listeners));
     }
 
     /** The configured names, or the names a client on this machine or the LAN would use. */

@@ -16,19 +16,26 @@ public final class BastionService implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(BastionService.class);
 
-    private final BastionServer server;
+    /** Builds a bastion server; called on every start. */
+    interface ServerFactory {
+        BastionServer create() throws IOException;
+    }
+
+    private final ServerFactory factory;
+    private volatile BastionServer server;
     private volatile boolean running;
 
-    BastionService(BastionServer server) {
-        this.server = Objects.requireNonNull(server, "server");
+    BastionService(ServerFactory factory) {
+        this.factory = Objects.requireNonNull(factory, "factory");
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
         try {
+            server = factory.create();
             server.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the SSH bastion on port " + server.port() + ": " + e.getMessage()
+            throw new UncheckedIOException("cannot start the SSH bastion: " + e.getMessage()
                     + " (is gatehouse.ssh.port / GATEHOUSE_SSH_PORT free?)", e);
         }
         running = true;
@@ -36,10 +43,14 @@ public final class BastionService implements SmartLifecycle {
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
+        BastionServer stopping = server;
+        if (stopping == null) {
+            return;
+        }
         try {
-            server.close();
+            stopping.close();
         } catch (IOException e) {
             log.warn("SSH bastion did not close cleanly: {}", e.getMessage());
         }
@@ -52,11 +63,16 @@ public final class BastionService implements SmartLifecycle {
 
     /** The port bound (differs from the setting when it was 0). */
     public int port() {
-        return server.port();
+        BastionServer current = server;
+        if (current == null) {
+            throw new IllegalStateException("the SSH bastion has not been started");
+        }
+        return current.port();
     }
 
     /** Ends a live session within a second, telling the user {@code reason}; false when no such session is live. */
     public boolean terminate(String sessionId, String reason) {
-        return server.terminate(sessionId, reason);
+        BastionServer current = server;
+        return current != null && running && current.terminate(sessionId, reason);
     }
 }

@@ -89,6 +89,16 @@ class AllInOneSshIT extends GatehouseTestApplication {
     }
 
     @Test
+    void theBastionServesAgainAfterItsContextIsStoppedAndStarted() throws Exception {
+        // Spring pauses cached contexts (and their lifecycle beans) and restarts them later; so does an operator.
+        bastion.stop();
+        bastion.start();
+        Run run = ssh("-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1", "echo restarted");
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo("restarted\n");
+    }
+
+    @Test
     void proxyJumpReachesTheTargetWithoutAHostKeyPrompt() throws Exception {
         Run run = ssh("-J", person + "@127.0.0.1:" + bastion.port(), login + "@" + host, "echo jumped");
         assertThat(run.exit()).as(run.stderr()).isZero();
@@ -152,13 +162,25 @@ class AllInOneSshIT extends GatehouseTestApplication {
         List<String> command = List.of("ssh", "-F", config.toString(), "-tt", "-p", String.valueOf(bastion.port()),
                 login + "@" + host + "@127.0.0.1");
         Process shell = new ProcessBuilder(command).redirectErrorStream(true).start();
-        // Typed like a person: a line, its output, then exit.
+        StringBuffer screen = new StringBuffer();
+        Thread.ofVirtual().start(() -> {
+            byte[] buffer = new byte[4096];
+            try (var in = shell.getInputStream()) {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    screen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        // Typed like a person: wait for the prompt, type a line, see its output, then exit.
+        eventually(() -> screen.toString().stripTrailing().matches("(?s).*[#$]") ? screen : null);
         shell.getOutputStream().write(("echo " + marker + "-shown\n").getBytes(StandardCharsets.UTF_8));
         shell.getOutputStream().flush();
-        Thread.sleep(1500);
+        eventually(() -> screen.toString().contains(marker + "-shown\r\n") ? screen : null);
         shell.getOutputStream().write("exit\n".getBytes(StandardCharsets.UTF_8));
         shell.getOutputStream().flush();
-        assertThat(shell.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(shell.waitFor(30, TimeUnit.SECONDS)).as(screen.toString()).isTrue();
 
         ApiClient api = new ApiClient(port);
         JsonNode found = eventually(() -> {
