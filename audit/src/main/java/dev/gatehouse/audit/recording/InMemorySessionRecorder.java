@@ -57,6 +57,10 @@ public final class InMemorySessionRecorder implements SessionRecorder {
 
         Tape(SessionStart start) {
             this.start = start;
+            // Like the real recorder: an exec session's command is its first command.
+            if (start.command() != null) {
+                commands.add(start.command());
+            }
         }
 
         public SessionStart start() {

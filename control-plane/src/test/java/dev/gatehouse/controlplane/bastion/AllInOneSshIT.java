@@ -146,6 +146,10 @@ class AllInOneSshIT extends GatehouseTestApplication {
         });
         String id = sessions.get(0).get("sessionId").asString();
         assertThat(sessions.get(0).get("host").asString()).isEqualTo(host);
+        assertThat(sessions.get(0).get("sourceAddress").asString()).startsWith("127.0.0.1:");
+        JsonNode commands = api.get("/api/v1/sessions/" + sessions.get(0).get("sessionId").asString(), ADMIN).json()
+                .get("commands");
+        assertThat(commands.size()).as("the exec command, once: %s", commands).isEqualTo(1);
 
         ApiClient.Reply recording = api.get("/api/v1/sessions/" + id + "/recording", ADMIN);
         assertThat(recording.status()).isEqualTo(200);

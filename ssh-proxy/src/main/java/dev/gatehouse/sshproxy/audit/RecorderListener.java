@@ -89,10 +89,8 @@ public final class RecorderListener implements BastionListener, AutoCloseable {
         SessionRecording recording = recorder.open(new SessionStart(activity.id(), session.username(), session.login(),
                 session.targetName(), session.network(), session.source(), kind(activity.kind()), activity.term(),
                 activity.columns(), activity.rows(), activity.startedAt(), activity.command()));
+        // The exec command travels in SessionStart, which the recorder stores as the session's first command.
         recordings.put(activity.id(), recording);
-        if (activity.kind() == Activity.Kind.EXEC && activity.command() != null) {
-            recording.command(activity.command());
-        }
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.FlowRecord;
 import dev.gatehouse.sshproxy.events.SessionInfo;
+import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.session.SessionKeys;
 import dev.gatehouse.sshproxy.session.TargetConnection;
 import java.io.IOException;
@@ -81,7 +82,7 @@ public final class ForwardOpener implements ChannelFactory {
         if (user == null) {
             throw new ForwardRefusedException("not authenticated");
         }
-        String source = String.valueOf(session.getClientAddress());
+        String source = SourceAddress.of(session.getClientAddress());
         TargetConnection carrier = session.getAttribute(SessionKeys.TARGET);
         Optional<Target> via = Optional.ofNullable(carrier == null ? null : carrier.target());
         if (port == SSH_PORT && via.isEmpty() && session.getAttribute(SessionKeys.JUMP) == null

@@ -6,16 +6,17 @@ import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.GuardedListener;
+import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.forward.ExplainedOpenFailures;
 import dev.gatehouse.sshproxy.forward.ForwardOpener;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
 import dev.gatehouse.sshproxy.forward.RefusingForwardingFilter;
 import dev.gatehouse.sshproxy.session.GatewayChannelSession;
+import dev.gatehouse.sshproxy.session.SessionCommands;
 import dev.gatehouse.sshproxy.session.SessionKeys;
+import dev.gatehouse.sshproxy.session.TargetSessions;
 import dev.gatehouse.sshproxy.sftp.SftpAudit;
 import dev.gatehouse.sshproxy.sftp.TargetFileSystems;
-import dev.gatehouse.sshproxy.session.SessionCommands;
-import dev.gatehouse.sshproxy.session.TargetSessions;
 import dev.gatehouse.sshproxy.upstream.UpstreamConnector;
 import java.io.Closeable;
 import java.io.IOException;
@@ -99,7 +100,7 @@ public final class BastionServer implements Closeable {
                 if (event == Event.Authenticated && user != null) {
                     JumpRegistry.Jump jump = session.getAttribute(SessionKeys.JUMP);
                     guarded.authenticated(user.username(), jump != null ? jump.source()
-                            : String.valueOf(session.getRemoteAddress()),
+                            : SourceAddress.of(session.getRemoteAddress()),
                             session.getAttribute(GatewayAuthenticator.KEY_FINGERPRINT));
                 }
             }

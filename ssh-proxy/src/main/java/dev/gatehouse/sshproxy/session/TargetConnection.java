@@ -6,6 +6,7 @@ import dev.gatehouse.sshproxy.access.Target;
 import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.SessionInfo;
+import dev.gatehouse.sshproxy.events.SourceAddress;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Objects;
@@ -113,7 +114,7 @@ public final class TargetConnection {
     }
 
     String source() {
-        return String.valueOf(downstream.getClientAddress());
+        return SourceAddress.of(downstream.getClientAddress());
     }
 
     /** Closes the upstream half; called when the incoming connection ends. */
