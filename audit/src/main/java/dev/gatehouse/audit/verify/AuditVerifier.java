@@ -63,7 +63,10 @@ public final class AuditVerifier {
         Map<String, SessionState> sessions = new HashMap<>();
         Map<Long, byte[]> hashAt = new HashMap<>();
         List<ChunkClaim> chunks = new ArrayList<>();
-        Map<Long, byte[]> checkpointWanted = checkpointSeqs();
+        // Read once, before the rows: the checkpointer keeps signing while this runs, and a checkpoint newer than the
+        // rows read would otherwise look like a rewritten or truncated chain.
+        List<Checkpoint> checkpoints = globalCheckpoints();
+        Map<Long, byte[]> checkpointWanted = checkpointSeqs(checkpoints);
         long lastId = 0;
         byte[] prev = ChainHash.GENESIS;
         long checked = 0;
@@ -97,9 +100,9 @@ public final class AuditVerifier {
             }
         }
         int chunksChecked = checkChunks(chunks, broken);
-        long[] checkpoints = checkGlobalCheckpoints(hashAt, lastId, broken);
+        long[] checkpointResult = checkGlobalCheckpoints(checkpoints, hashAt, lastId, broken);
         return new VerificationReport(checked, sessions.size(), chunksChecked, deletedByRetention,
-                (int) checkpoints[0], lastId - checkpoints[1], List.copyOf(broken));
+                (int) checkpointResult[0], lastId - checkpointResult[1], List.copyOf(broken));
     }
 
     private static void sessionLink(StoredRow row, byte[] canonical, Map<String, SessionState> sessions,
@@ -172,9 +175,10 @@ public final class AuditVerifier {
         hashes.forEach(h -> tombstoned.add(row.sessionId() + "/" + h));
     }
 
-    /** Checks each claimed chunk's bytes, and that each session's chunks run 0..n-1 without a gap. */
+    /** Chunks of the current run found deleted under a valid tombstone (verify() is synchronized). */
     private int deletedByRetention;
 
+    /** Checks each claimed chunk's bytes, and that each session's chunks run 0..n-1 without a gap. */
     private int checkChunks(List<ChunkClaim> claims, List<BrokenLink> broken) {
         deletedByRetention = 0;
         Map<String, Integer> nextIndex = new HashMap<>();
@@ -204,9 +208,9 @@ public final class AuditVerifier {
         return claims.size();
     }
 
-    private Map<Long, byte[]> checkpointSeqs() {
+    private static Map<Long, byte[]> checkpointSeqs(List<Checkpoint> checkpoints) {
         Map<Long, byte[]> seqs = new HashMap<>();
-        for (Checkpoint c : globalCheckpoints()) {
+        for (Checkpoint c : checkpoints) {
             seqs.put(c.seq(), c.hash());
         }
         return seqs;
@@ -216,10 +220,11 @@ public final class AuditVerifier {
     }
 
     /** Returns {checked, highest valid seq}. */
-    private long[] checkGlobalCheckpoints(Map<Long, byte[]> hashAt, long lastId, List<BrokenLink> broken) {
+    private long[] checkGlobalCheckpoints(List<Checkpoint> checkpoints, Map<Long, byte[]> hashAt, long lastId,
+            List<BrokenLink> broken) {
         int checked = 0;
         long signedUpTo = 0;
-        for (Checkpoint c : globalCheckpoints()) {
+        for (Checkpoint c : checkpoints) {
             checked++;
             String statement = Checkpoints.globalStatement(c.seq(), HEX.formatHex(c.hash()),
                     c.time().toInstant().truncatedTo(ChronoUnit.MICROS).toString());

@@ -4,8 +4,8 @@ import dev.gatehouse.audit.events.AuditEventQuery;
 import dev.gatehouse.audit.events.PostgresAuditStore;
 import dev.gatehouse.audit.events.StoredAuditEvent;
 import dev.gatehouse.controlplane.api.ApiException;
+import dev.gatehouse.controlplane.api.TimeParameter;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,8 +50,8 @@ final class AuditEventController {
         if (limit < 1 || limit > AuditEventQuery.MAX_LIMIT) {
             throw ApiException.invalid("limit", "must be 1 to " + AuditEventQuery.MAX_LIMIT);
         }
-        Instant fromTime = instant("from", from);
-        Instant toTime = instant("to", to);
+        Instant fromTime = TimeParameter.parse("from", from);
+        Instant toTime = TimeParameter.parse("to", to);
         if (fromTime != null && toTime != null && toTime.isBefore(fromTime)) {
             throw ApiException.invalid("to", "is before 'from'");
         }
@@ -60,17 +60,6 @@ final class AuditEventController {
         List<EventView> events = store.search(query).stream().map(EventView::of).toList();
         String next = events.size() == limit ? Long.toString(events.getLast().id()) : null;
         return new EventPage(events, next);
-    }
-
-    private static Instant instant(String field, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
-        }
     }
 
     private static Long cursor(String value) {

@@ -8,6 +8,7 @@ import dev.gatehouse.audit.search.SessionQuery;
 import dev.gatehouse.audit.search.SessionSearch;
 import dev.gatehouse.audit.search.SessionSummary;
 import dev.gatehouse.controlplane.api.ApiException;
+import dev.gatehouse.controlplane.api.TimeParameter;
 import dev.gatehouse.controlplane.audit.AuditRecord;
 import dev.gatehouse.controlplane.audit.AuditTrail;
 import dev.gatehouse.controlplane.audit.RequestOrigin;
@@ -16,7 +17,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,8 +84,8 @@ final class SessionController {
         if (cursor != null && !cursor.matches("[0-9TZ:.+-]{10,40}\\|" + SESSION_ID)) {
             throw ApiException.invalid("cursor", "must be the nextCursor of a previous page");
         }
-        Instant fromTime = instant("from", from);
-        Instant toTime = instant("to", to);
+        Instant fromTime = TimeParameter.parse("from", from);
+        Instant toTime = TimeParameter.parse("to", to);
         if (fromTime != null && toTime != null && toTime.isBefore(fromTime)) {
             throw ApiException.invalid("to", "is before 'from'");
         }
@@ -140,17 +140,6 @@ final class SessionController {
             throw ApiException.invalid("id", "is not a session id");
         }
         return search.session(id).orElseThrow(() -> ApiException.notFound("no session '" + id + "'"));
-    }
-
-    private static Instant instant(String field, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
-        }
     }
 
     /** One event of a session as the API shows it. */
