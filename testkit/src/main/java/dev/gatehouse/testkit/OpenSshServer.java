@@ -43,6 +43,19 @@ public final class OpenSshServer implements AutoCloseable {
         this.logFile = logFile;
     }
 
+    /**
+     * Creates {@code /run/sshd}, which Debian's sshd needs at start and which a machine without systemd lacks
+     * right after {@code apt-get install openssh-server}; for tests that start {@code sshd} themselves.
+     */
+    public static void createPrivilegeSeparationDirectory() {
+        try {
+            Files.createDirectories(Path.of("/run/sshd"));
+        } catch (IOException e) {
+            throw new IllegalStateException("sshd needs its privilege separation directory /run/sshd and it cannot"
+                    + " be created: " + e.getMessage(), e);
+        }
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -106,6 +119,8 @@ public final class OpenSshServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sessions.forEach(ProcessHandle::destroyForcibly);
+        // A connection child forked just before the stop may still be writing its log line into the directory.
+        sessions.forEach(session -> session.onExit().completeOnTimeout(session, 10, TimeUnit.SECONDS).join());
     }
 
     /** Configuration of the server to start; every method may be called in any order. */
@@ -117,8 +132,15 @@ public final class OpenSshServer implements AutoCloseable {
         private SshKeyFiles hostKey;
         private String hostCertificate;
         private String logLevel = "VERBOSE";
+        private boolean sftp = true;
 
         private Builder() {
+        }
+
+        /** Leaves the {@code sftp} subsystem out, as on a target that does not offer it. */
+        public Builder withoutSftp() {
+            this.sftp = false;
+            return this;
         }
 
         /** CA public key lines for {@code TrustedUserCAKeys}: certificates they sign log in. */
@@ -219,8 +241,10 @@ public final class OpenSshServer implements AutoCloseable {
                     "UseDNS no",
                     "AllowTcpForwarding yes",
                     "MaxStartups 200",
-                    "MaxSessions 100",
-                    "Subsystem sftp internal-sftp"));
+                    "MaxSessions 100"));
+            if (sftp) {
+                lines.add("Subsystem sftp internal-sftp");
+            }
             if (hostCertificate != null) {
                 Path certificate = key.writeCertificate(hostCertificate);
                 lines.add("HostCertificate " + certificate);
@@ -272,15 +296,6 @@ public final class OpenSshServer implements AutoCloseable {
             server.stop();
             throw new IllegalStateException("sshd did not accept connections on port " + port + " within "
                     + START_TIMEOUT + ":\n" + log);
-        }
-
-        private static void createPrivilegeSeparationDirectory() {
-            try {
-                Files.createDirectories(Path.of("/run/sshd"));
-            } catch (IOException e) {
-                throw new IllegalStateException("sshd needs its privilege separation directory /run/sshd and it cannot"
-                        + " be created: " + e.getMessage(), e);
-            }
         }
 
         private static int freePort() throws IOException {

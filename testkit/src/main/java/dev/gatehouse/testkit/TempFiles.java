@@ -21,10 +21,25 @@ final class TempFiles {
         }
     }
 
+    /**
+     * Deletes {@code root} and everything below it. A process that was just stopped may still create a file while
+     * the tree is walked (an sshd connection child appending its last log line), so the walk is repeated a few times.
+     */
     static void deleteRecursively(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
+        for (int attempt = 0; attempt < 5 && root != null && Files.exists(root); attempt++) {
+            if (attempt > 0) {
+                try {
+                    Thread.sleep(100L * attempt);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            deleteTree(root);
         }
+    }
+
+    private static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> {
                 try {
