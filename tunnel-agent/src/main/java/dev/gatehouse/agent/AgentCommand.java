@@ -1,5 +1,8 @@
 package dev.gatehouse.agent;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,10 +20,25 @@ public final class AgentCommand {
     public static int execute(String... args) {
         return new CommandLine(new AgentCommand())
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-                    commandLine.getErr().println("gatehouse-agent: " + e.getMessage());
+                    commandLine.getErr().println("gatehouse-agent: " + describe(e));
                     return 1;
                 })
                 .execute(args);
+    }
+
+    /** What went wrong, in one line: file problems name the file and the reason (the JDK's message is just the path). */
+    static String describe(Exception e) {
+        if (e instanceof NoSuchFileException missing) {
+            return "no such file: " + missing.getFile();
+        }
+        if (e instanceof AccessDeniedException denied) {
+            return "permission denied: " + denied.getFile() + " (the agent runs as " + System.getProperty("user.name")
+                    + ")";
+        }
+        if (e instanceof FileSystemException file) {
+            return file.getFile() + ": " + (file.getReason() != null ? file.getReason() : e.getClass().getSimpleName());
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     static String version() {

@@ -27,8 +27,9 @@ final class JoinCommand implements Callable<Integer> {
     @Option(names = "--name", description = "this agent's name (default: the host name)")
     String name;
 
-    @Option(names = "--token-file", description = "file holding the one-time join token (default: env GATEHOUSE_JOIN_TOKEN)")
-    Path tokenFile;
+    @Option(names = "--token-file", description = "file holding the one-time join token, '-' for standard input"
+            + " (default: env GATEHOUSE_JOIN_TOKEN)")
+    String tokenFile;
 
     @Option(names = "--gateway-ca", required = true, description = "PEM file with the CA that signed the gateway's tunnel certificate")
     Path gatewayCa;
@@ -38,8 +39,9 @@ final class JoinCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String token = tokenFile != null ? Files.readString(tokenFile, StandardCharsets.UTF_8).trim()
-                : System.getenv("GATEHOUSE_JOIN_TOKEN");
+        String token = tokenFile == null ? System.getenv("GATEHOUSE_JOIN_TOKEN")
+                : "-".equals(tokenFile) ? new String(System.in.readNBytes(4096), StandardCharsets.UTF_8).trim()
+                : Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).trim();
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("no join token: pass --token-file or set GATEHOUSE_JOIN_TOKEN"
                     + " (never on the command line, where other users can read it)");

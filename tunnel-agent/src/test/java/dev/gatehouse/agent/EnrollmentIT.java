@@ -15,9 +15,12 @@ import dev.gatehouse.tunnel.gateway.TunnelListener;
 import dev.gatehouse.tunnel.gateway.TunnelStream;
 import dev.gatehouse.tunnel.protocol.AgentIdentity;
 import dev.gatehouse.tunnel.protocol.PemText;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -84,6 +87,36 @@ class EnrollmentIT {
             Testbed.await("the joined agent is connected", () -> gateway.healthyAgents("lab").contains("edge-1"));
             assertEcho(steady);
         }
+    }
+
+    @Test
+    void joinWithTokenOnStandardInputThenJoined() throws Exception {
+        bed.enrollment.issueToken("token-stdin", "lab", Duration.ofMinutes(10));
+        Path caFile = Files.writeString(dir.resolve("gateway-ca.pem"),
+                PemText.certificates(List.of(bed.gatewayCa.certificate())));
+        Path state = dir.resolve("state");
+        InputStream stdin = System.in;
+        int exit;
+        try {
+            System.setIn(new ByteArrayInputStream("token-stdin\n".getBytes(StandardCharsets.UTF_8)));
+            exit = AgentCommand.execute("join", "--gateway", address, "--network", "lab", "--name", "edge-stdin",
+                    "--token-file", "-", "--gateway-ca", caFile.toString(), "--state-dir", state.toString());
+        } finally {
+            System.setIn(stdin);
+        }
+
+        assertThat(exit).isZero();
+        assertThat(AgentIdentity.fromCertificate(new AgentState(state).credentials().chain().getFirst()))
+                .isEqualTo(new AgentIdentity("lab", "edge-stdin"));
+    }
+
+    @Test
+    void joinWithMissingTokenFileThenTheFileIsNamed() {
+        Path missing = dir.resolve("no-such-token");
+        assertThat(AgentCommand.describe(new NoSuchFileException(missing.toString())))
+                .isEqualTo("no such file: " + missing);
+        assertThat(AgentCommand.execute("join", "--gateway", address, "--network", "lab", "--token-file",
+                missing.toString(), "--gateway-ca", missing.toString())).isEqualTo(1);
     }
 
     @Test
@@ -179,6 +212,49 @@ class EnrollmentIT {
         TestPki.Issued issued = bed.agentCa.agent("revoked", "lab");
         bed.agents.revoke(issued.certificate().getSerialNumber());
         assertRefused(issued, "revoked");
+    }
+
+    @Test
+    void revokedAgentThenItsAttemptsSlowDownWithBackoff() throws Exception {
+        TestPki.Issued issued = bed.agentCa.agent("persistent", "lab");
+        bed.agents.revoke(issued.certificate().getSerialNumber());
+        long before = gateway.refusedConnections();
+        try (TunnelAgent agent = new TunnelAgent(address, Testbed.agentSettings("127.0.0.1:" + echo.port())
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(30)), credentials(issued), "test")) {
+            agent.start();
+            Testbed.await("the gateway refused the revoked agent", () -> gateway.refusedConnections() > before);
+            long first = gateway.refusedConnections();
+            Thread.sleep(6_000);
+            // Growing delays (0.1-0.2 s, 0.2-0.4, 0.4-0.8, 0.8-1.6, 1.6-3.2, 3.2-6.4 s) allow at most 6 more attempts
+            // in 6 s; a backoff reset by each completed TLS handshake would allow dozens.
+            assertThat(gateway.refusedConnections() - first).isBetween(2L, 6L);
+        }
+    }
+
+    @Test
+    void agentRevokedWhileLinkedThenItsLinkAndStreamsEndWithTheReason() throws Exception {
+        TestPki.Issued issued = bed.agentCa.agent("doomed", "vault");
+        try (TunnelAgent agent = new TunnelAgent(address, Testbed.agentSettings("127.0.0.1:" + echo.port()),
+                credentials(issued), "test")) {
+            agent.start();
+            Testbed.await("the agent is connected", () -> gateway.healthyAgents("vault").contains("doomed"));
+            TunnelStream stream = gateway.open("vault", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS);
+            stream.output().write("x".getBytes(StandardCharsets.US_ASCII));
+            assertThat(stream.input().read()).isEqualTo('x');
+
+            bed.agents.revoke(issued.certificate().getSerialNumber());
+
+            assertThatThrownBy(() -> stream.input().read()).isInstanceOf(IOException.class)
+                    .hasMessageContaining("no longer admitted").hasMessageContaining("revoked");
+            Testbed.await("the link is gone", () -> gateway.healthyAgents("vault").isEmpty()
+                    && agent.connectedGateways().isEmpty());
+            assertEcho(steady);
+        }
+    }
+
+    private AgentCredentials credentials(TestPki.Issued issued) {
+        return new AgentCredentials(issued.keys().getPrivate(), List.of(issued.certificate()),
+                List.of(bed.gatewayCa.certificate()));
     }
 
     private void assertRefused(TestPki.Issued issued, String name) throws Exception {

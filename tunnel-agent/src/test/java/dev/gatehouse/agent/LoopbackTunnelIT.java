@@ -9,15 +9,21 @@ import dev.gatehouse.agent.tunnel.TunnelAgent;
 import dev.gatehouse.tunnel.gateway.TunnelDialException;
 import dev.gatehouse.tunnel.gateway.TunnelListener;
 import dev.gatehouse.tunnel.gateway.TunnelStream;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +34,7 @@ class LoopbackTunnelIT {
 
     private static Testbed bed;
     private static TunnelListener gateway;
+    private static String gatewayAddress;
     private static TunnelAgent agent;
     private static TcpTarget echo;
     private static TcpTarget sha;
@@ -44,7 +51,8 @@ class LoopbackTunnelIT {
         bed.closeLater(forbidden);
         gateway = bed.gateway("node-a", null);
         InetSocketAddress bound = gateway.start();
-        agent = bed.agent("agent-1", "lab", Testbed.address(bound),
+        gatewayAddress = Testbed.address(bound);
+        agent = bed.agent("agent-1", "lab", gatewayAddress,
                 Testbed.agentSettings("127.0.0.1:" + echo.port(), "127.0.0.0/8:" + sha.port()));
         Testbed.await("the agent is connected", () -> gateway.healthyAgents("lab").contains("agent-1"));
     }
@@ -127,6 +135,29 @@ class LoopbackTunnelIT {
         // 127.0.0.0/8 is allowed only for the sha port; allow-list refusal must not mask a real connect error.
         assertThatThrownBy(() -> gateway.open("lab", "127.0.0.1", closedPort).get(30, TimeUnit.SECONDS))
                 .cause().hasMessageContaining("not in the agent's allow-list");
+    }
+
+    @Test
+    void agentsSharingThreadsThenClosingOneLeavesTheOtherServing() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            var settings = Testbed.agentSettings("127.0.0.1:" + echo.port());
+            TunnelAgent first = bed.agent("shared-1", "shared", gatewayAddress, settings, group, blocking);
+            bed.agent("shared-2", "shared", gatewayAddress, settings, group, blocking);
+            Testbed.await("both agents are connected", () -> gateway.healthyAgents("shared").size() == 2);
+
+            first.close();
+            Testbed.await("the closed agent is gone", () -> gateway.healthyAgents("shared").equals(List.of("shared-2")));
+            assertThat(group.isShuttingDown()).isFalse();
+            try (TunnelStream stream = gateway.open("shared", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS)) {
+                stream.output().write("still here".getBytes(StandardCharsets.US_ASCII));
+                assertThat(readExactly(stream.input(), 10)).isEqualTo("still here");
+            }
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            blocking.shutdownNow();
+        }
     }
 
     static TunnelStream open(String host, int port) throws Exception {

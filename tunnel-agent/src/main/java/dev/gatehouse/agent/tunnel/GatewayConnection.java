@@ -2,6 +2,7 @@ package dev.gatehouse.agent.tunnel;
 
 import dev.gatehouse.tunnel.protocol.LinkLiveness;
 import dev.gatehouse.tunnel.protocol.TunnelCodecs;
+import dev.gatehouse.tunnel.protocol.TunnelHeaders;
 import dev.gatehouse.tunnel.stream.LinkAcks;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -14,6 +15,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -21,9 +23,12 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +60,10 @@ final class GatewayConnection {
     private volatile Channel channel;
     private volatile boolean retired;
     private volatile boolean up;
+    /** This attempt's link got the gateway's hello, i.e. the gateway admitted the agent. */
+    private volatile boolean admitted;
+    /** This attempt's refusal was already logged with its reason. */
+    private volatile boolean refusalLogged;
     private volatile String nodeId;
 
     GatewayConnection(String address, AgentRuntime runtime, EventLoopGroup group, Supplier<SslContext> tls,
@@ -87,6 +96,8 @@ final class GatewayConnection {
             return;
         }
         AgentSettings settings = runtime.settings();
+        admitted = false;
+        refusalLogged = false;
         ChannelFuture connecting = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -109,13 +120,30 @@ final class GatewayConnection {
                 done.channel().closeFuture().addListener(closed -> {
                     if (up) {
                         up = false;
-                        log.warn("link to gateway {} lost", address);
+                        if (admitted) {
+                            log.warn("link to gateway {} lost", address);
+                        } else {
+                            // A TLS alert is reported after the close: look once the event loop has handled it.
+                            logUnexplainedClose(done.channel());
+                        }
                         events.down(this);
                     }
                     scheduleReconnect();
                 });
             }
         });
+    }
+
+    private void logUnexplainedClose(Channel closed) {
+        try {
+            closed.eventLoop().execute(() -> {
+                if (!refusalLogged) {
+                    log.warn("gateway {} closed the connection before admitting this agent", address);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // The agent is stopping: nothing to explain.
+        }
     }
 
     private void scheduleReconnect() {
@@ -156,6 +184,13 @@ final class GatewayConnection {
         if (!announcingNode.isEmpty()) {
             nodeId = announcingNode;
         }
+        // The gateway admitted this agent and said hello: the link is healthy, so failures start over from the
+        // initial delay. Not earlier: TLS alone succeeds for a revoked agent too.
+        backoff.reset();
+        if (!admitted) {
+            admitted = true;
+            log.info("link to gateway {} up (node {})", address, announcingNode);
+        }
         events.nodesAnnounced(this, nodes);
     }
 
@@ -189,9 +224,10 @@ final class GatewayConnection {
                     LinkLiveness.of(settings.linkTimeout(), "gateway " + address),
                     new LinkEvents());
             ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(TunnelCodecs.CONNECTION_WINDOW_INCREMENT));
-            backoff.reset();
+            // The backoff is not reset here: a gateway that refuses this agent's certificate completes TLS and then
+            // closes. Only the gateway's hello (its node list) shows the link is admitted; see nodesAnnounced.
             up = true;
-            log.info("link to gateway {} up", address);
+            log.debug("connected to gateway {}; waiting for it to admit this agent", address);
             events.up(GatewayConnection.this);
         }
 
@@ -201,7 +237,10 @@ final class GatewayConnection {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            log.warn("TLS handshake with gateway {} failed: {}", address, root.getMessage());
+            String why = String.valueOf(root.getMessage());
+            log.warn("TLS handshake with gateway {} failed: {}{}", address, why, why.contains("alert")
+                    ? " (the gateway refused this agent's certificate: expired, or not from its agent CA)" : "");
+            refusalLogged = true;
             ctx.close();
         }
     }
@@ -209,15 +248,34 @@ final class GatewayConnection {
     private final class LinkEvents extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Http2GoAwayFrame) {
-                log.info("gateway {} is draining (GOAWAY)", address);
+            if (msg instanceof Http2GoAwayFrame goAway) {
+                if (goAway.errorCode() == Http2Error.NO_ERROR.code()) {
+                    log.info("gateway {} is draining (GOAWAY)", address);
+                } else {
+                    // The gateway refused or revoked this agent; the debug data says why.
+                    log.warn("gateway {} refused this agent: {}", address,
+                            TunnelHeaders.printable(goAway.content().toString(StandardCharsets.UTF_8)));
+                    refusalLogged = true;
+                }
             }
             ReferenceCountUtil.release(msg);
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.warn("link to gateway {}: {}; closing it", address, cause.getMessage());
+            Throwable tls = cause;
+            while (tls != null && !(tls instanceof SSLHandshakeException)) {
+                tls = tls.getCause();
+            }
+            if (tls != null && !admitted) {
+                // TLS 1.3: the agent finishes its side of the handshake before the gateway checks its certificate,
+                // so a refused certificate arrives here as an alert on a link that looked up.
+                log.warn("gateway {} refused this agent's certificate: {} (expired, or not from the gateway's"
+                        + " agent CA; see the gateway's log)", address, tls.getMessage());
+                refusalLogged = true;
+            } else {
+                log.warn("link to gateway {}: {}; closing it", address, cause.getMessage());
+            }
             ctx.close();
         }
     }

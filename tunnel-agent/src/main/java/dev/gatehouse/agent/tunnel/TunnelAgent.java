@@ -28,18 +28,39 @@ public final class TunnelAgent implements AgentRuntime, AutoCloseable {
     private final String bootstrapAddress;
     private final AgentSettings settings;
     private final String version;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-    private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+    private final EventLoopGroup group;
+    private final ExecutorService blocking;
+    private final boolean ownsThreads;
     private final Map<String, ResumableStream> streams = new ConcurrentHashMap<>();
     private final Map<String, GatewayConnection> connections = new ConcurrentHashMap<>();
     private final AtomicLong refusals = new AtomicLong();
     private volatile SslContext tls;
 
+    /** An agent on an event loop group and executor of its own, both stopped by {@link #close()}. */
     public TunnelAgent(String bootstrapAddress, AgentSettings settings, AgentCredentials credentials, String version)
             throws SSLException {
+        this(bootstrapAddress, settings, credentials, version,
+                new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()), Executors.newVirtualThreadPerTaskExecutor(),
+                true);
+    }
+
+    /**
+     * An agent on an event loop group and executor it shares with others (many agents in one JVM, as the tunnel
+     * benchmark's swarm runs them); {@link #close()} leaves both running: their owner stops them.
+     */
+    public TunnelAgent(String bootstrapAddress, AgentSettings settings, AgentCredentials credentials, String version,
+            EventLoopGroup group, ExecutorService blocking) throws SSLException {
+        this(bootstrapAddress, settings, credentials, version, group, blocking, false);
+    }
+
+    private TunnelAgent(String bootstrapAddress, AgentSettings settings, AgentCredentials credentials, String version,
+            EventLoopGroup group, ExecutorService blocking, boolean ownsThreads) throws SSLException {
         this.bootstrapAddress = Objects.requireNonNull(bootstrapAddress, "bootstrapAddress");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.version = Objects.requireNonNull(version, "version");
+        this.group = Objects.requireNonNull(group, "group");
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
+        this.ownsThreads = ownsThreads;
         this.tls = credentials.tls();
     }
 
@@ -179,8 +200,10 @@ public final class TunnelAgent implements AgentRuntime, AutoCloseable {
         connections.values().forEach(GatewayConnection::retire);
         connections.clear();
         streams.values().forEach(stream -> stream.cancel("agent stopped"));
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-        blocking.shutdownNow();
+        if (ownsThreads) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            blocking.shutdownNow();
+        }
         log.info("agent stopped");
     }
 }

@@ -53,7 +53,8 @@ public final class TestEnrollment implements AgentEnrollment {
     }
 
     @Override
-    public List<X509Certificate> renew(AgentIdentity agent, byte[] csr) throws EnrollmentException {
+    public List<X509Certificate> renew(AgentIdentity agent, java.math.BigInteger presentedSerial, byte[] csr)
+            throws EnrollmentException {
         return sign(csr, agent);
     }
 

@@ -8,11 +8,13 @@ import dev.gatehouse.tunnel.gateway.InMemoryAgentRegistry;
 import dev.gatehouse.tunnel.gateway.InMemoryNodeRegistry;
 import dev.gatehouse.tunnel.gateway.TunnelListener;
 import dev.gatehouse.tunnel.gateway.TunnelListenerConfig;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 
 /** Gateway nodes and agents in one JVM over real TLS on 127.0.0.1, with test PKI and in-memory registries. */
@@ -51,9 +53,22 @@ public final class Testbed implements AutoCloseable {
 
     /** An agent with a certificate from the agent CA, started against {@code gateway}. */
     public TunnelAgent agent(String name, String network, String gateway, AgentSettings settings) throws Exception {
+        return started(new TunnelAgent(gateway, settings, credentials(name, network), "test"));
+    }
+
+    /** As {@link #agent(String, String, String, AgentSettings)}, on an event loop group and executor the caller owns. */
+    public TunnelAgent agent(String name, String network, String gateway, AgentSettings settings,
+            EventLoopGroup group, ExecutorService blocking) throws Exception {
+        return started(new TunnelAgent(gateway, settings, credentials(name, network), "test", group, blocking));
+    }
+
+    private AgentCredentials credentials(String name, String network) throws Exception {
         TestPki.Issued issued = agentCa.agent(name, network);
-        TunnelAgent agent = new TunnelAgent(gateway, settings, new AgentCredentials(issued.keys().getPrivate(),
-                List.of(issued.certificate()), List.of(gatewayCa.certificate())), "test");
+        return new AgentCredentials(issued.keys().getPrivate(), List.of(issued.certificate()),
+                List.of(gatewayCa.certificate()));
+    }
+
+    private TunnelAgent started(TunnelAgent agent) {
         toClose.push(agent);
         agent.start();
         return agent;

@@ -1,6 +1,7 @@
 package dev.gatehouse.tunnel.gateway;
 
 import dev.gatehouse.tunnel.protocol.AgentIdentity;
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -14,6 +15,11 @@ public interface AgentEnrollment {
     /** Consumes the one-time token (it must be unexpired, unused and for {@code request.network()}) and signs. */
     List<X509Certificate> join(JoinRequest request) throws EnrollmentException;
 
-    /** Signs a fresh CSR for an agent that proved its current, still valid certificate. */
-    List<X509Certificate> renew(AgentIdentity agent, byte[] csr) throws EnrollmentException;
+    /**
+     * Signs a fresh CSR for an agent that proved a valid, admitted certificate (serial {@code presentedSerial}). The
+     * presented certificate must stay admitted until it expires: if the answer is lost, the agent still holds only
+     * that one and must be able to renew again.
+     */
+    List<X509Certificate> renew(AgentIdentity agent, BigInteger presentedSerial, byte[] csr)
+            throws EnrollmentException;
 }

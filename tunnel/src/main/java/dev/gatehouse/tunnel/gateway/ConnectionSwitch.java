@@ -4,13 +4,17 @@ import dev.gatehouse.tunnel.protocol.AgentIdentity;
 import dev.gatehouse.tunnel.protocol.LinkLiveness;
 import dev.gatehouse.tunnel.protocol.TunnelCodecs;
 import dev.gatehouse.tunnel.stream.LinkAcks;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2PingFrame;
@@ -18,6 +22,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -35,12 +40,13 @@ final class ConnectionSwitch extends ApplicationProtocolNegotiationHandler {
     private static final Logger log = LoggerFactory.getLogger(ConnectionSwitch.class);
 
     interface Links {
-        void up(AgentLink link);
+        /** A tunnel is set up; the listener admits it (asking the registry off the event loop) or refuses it. */
+        void connected(AgentLink link);
 
         void down(AgentLink link);
 
-        /** A connection was refused (TLS, identity, revocation); for metrics and tests. */
-        void refused();
+        /** A connection was refused before it became a link; for metrics and tests. */
+        void refused(TunnelMetrics.Refusal reason);
     }
 
     private final TunnelListenerConfig config;
@@ -62,41 +68,40 @@ final class ConnectionSwitch extends ApplicationProtocolNegotiationHandler {
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
         Optional<X509Certificate> certificate = peerCertificate(ctx);
-        String remote = String.valueOf(ctx.channel().remoteAddress());
-        AgentIdentity identity = null;
+        String remote = PeerAddress.of(ctx.channel().remoteAddress());
+        AgentCertificate presented = null;
         if (certificate.isPresent()) {
             try {
-                identity = AgentIdentity.fromCertificate(certificate.get());
+                presented = new AgentCertificate(AgentIdentity.fromCertificate(certificate.get()),
+                        certificate.get().getSerialNumber());
             } catch (IllegalArgumentException e) {
                 log.warn("connection from {} refused: {}", remote, e.getMessage());
-                links.refused();
-                ctx.close();
-                return;
-            }
-            Optional<String> refusal = registry.refusal(identity, certificate.get().getSerialNumber());
-            if (refusal.isPresent()) {
-                log.warn("connection from {} refused: {}", remote, refusal.get());
-                links.refused();
+                links.refused(TunnelMetrics.Refusal.IDENTITY);
                 ctx.close();
                 return;
             }
         }
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            if (identity == null) {
+            if (presented == null) {
                 log.warn("tunnel from {} refused: no agent certificate presented", remote);
-                links.refused();
-                ctx.close();
+                links.refused(TunnelMetrics.Refusal.NO_CERTIFICATE);
+                // An agent whose certificate TLS did not accept (an unknown CA) arrives here without one: tell it.
+                ctx.pipeline().addLast(TunnelCodecs.gateway());
+                ctx.channel().writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.INADEQUATE_SECURITY,
+                                Unpooled.copiedBuffer("no trusted agent certificate presented (is it from this"
+                                        + " gateway's agent CA?)", StandardCharsets.UTF_8)))
+                        .addListener(ChannelFutureListener.CLOSE);
                 return;
             }
-            startTunnel(ctx, identity);
+            startTunnel(ctx, presented);
         } else {
             ctx.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192), new HttpObjectAggregator(16 * 1024),
-                    new EnrollmentHandler(enrollment, identity, blocking));
+                    new EnrollmentHandler(enrollment, registry, presented, blocking));
         }
     }
 
-    private void startTunnel(ChannelHandlerContext ctx, AgentIdentity identity) {
-        AgentLink link = new AgentLink(ctx.channel(), identity);
+    private void startTunnel(ChannelHandlerContext ctx, AgentCertificate presented) {
+        AgentLink link = new AgentLink(ctx.channel(), presented.agent(), presented.serial());
         ctx.pipeline().addLast(LinkLiveness.idleDetector(config.pingInterval(), config.linkTimeout()),
                 TunnelCodecs.gateway(),
                 new LinkAcks(),
@@ -104,15 +109,29 @@ final class ConnectionSwitch extends ApplicationProtocolNegotiationHandler {
                 LinkLiveness.of(config.linkTimeout(), link.toString()),
                 new LinkEvents(link));
         ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(TunnelCodecs.CONNECTION_WINDOW_INCREMENT));
-        log.info("{} connected (tunnel)", link);
-        links.up(link);
+        log.debug("{} connected (tunnel); checking that it is admitted", link);
+        links.connected(link);
     }
 
     @Override
     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("TLS handshake from {} refused: {}", ctx.channel().remoteAddress(), rootMessage(cause));
-        links.refused();
+        String why = rootMessage(cause);
+        log.warn("TLS handshake from {} refused: {}", PeerAddress.of(ctx.channel().remoteAddress()), why);
+        links.refused(classify(why));
         ctx.close();
+    }
+
+    /** The JDK's words for an expired or an untrusted client certificate, as far as the message tells. */
+    static TunnelMetrics.Refusal classify(String handshakeFailure) {
+        if (handshakeFailure.contains("NotAfter") || handshakeFailure.contains("validity check failed")
+                || handshakeFailure.contains("expired")) {
+            return TunnelMetrics.Refusal.EXPIRED;
+        }
+        if (handshakeFailure.contains("certification path") || handshakeFailure.contains("PKIX path building")
+                || handshakeFailure.contains("No trusted certificate")) {
+            return TunnelMetrics.Refusal.UNTRUSTED;
+        }
+        return TunnelMetrics.Refusal.TLS;
     }
 
     private static String rootMessage(Throwable cause) {
@@ -138,7 +157,7 @@ final class ConnectionSwitch extends ApplicationProtocolNegotiationHandler {
     private static final class RefuseAgentStreams extends ChannelInitializer<Channel> {
         @Override
         protected void initChannel(Channel ch) {
-            log.warn("agent tried to open stream on {}; refused", ch.parent().remoteAddress());
+            log.warn("agent tried to open stream on {}; refused", PeerAddress.of(ch.parent().remoteAddress()));
             ch.close();
         }
     }
@@ -165,7 +184,9 @@ final class ConnectionSwitch extends ApplicationProtocolNegotiationHandler {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            log.info("{} disconnected", link);
+            if (link.wasAdmitted()) {
+                log.info("{} disconnected", link);
+            }
             links.down(link);
         }
 

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +32,18 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger log = LoggerFactory.getLogger(EnrollmentHandler.class);
 
     private final AgentEnrollment enrollment;
-    private final AgentIdentity presented;
+    private final AgentRegistry registry;
+    private final AgentCertificate presented;
     private final Executor blocking;
 
-    /** {@code presented} is the verified client certificate's identity, or null when the agent showed none. */
-    EnrollmentHandler(AgentEnrollment enrollment, AgentIdentity presented, Executor blocking) {
+    /**
+     * {@code presented} is the verified client certificate, or null when the agent showed none; a presented
+     * certificate must still be admitted by {@code registry} (not revoked) for any request.
+     */
+    EnrollmentHandler(AgentEnrollment enrollment, AgentRegistry registry, AgentCertificate presented,
+            Executor blocking) {
         this.enrollment = enrollment;
+        this.registry = registry;
         this.presented = presented;
         this.blocking = blocking;
     }
@@ -57,7 +64,7 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
             respond(ctx, HttpResponseStatus.BAD_REQUEST, "request body: " + e.getMessage());
             return;
         }
-        String remote = String.valueOf(ctx.channel().remoteAddress());
+        String remote = PeerAddress.of(ctx.channel().remoteAddress());
         if (TunnelHeaders.PATH_JOIN.equals(path)) {
             String token = request.headers().get(TunnelHeaders.JOIN_TOKEN);
             String network = request.headers().get(TunnelHeaders.JOIN_NETWORK);
@@ -80,7 +87,8 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
                 respond(ctx, HttpResponseStatus.UNAUTHORIZED, "renewal needs the agent's current certificate");
                 return;
             }
-            run(ctx, "renewal of " + presented + " from " + remote, () -> enrollment.renew(presented, csr));
+            run(ctx, "renewal of " + presented.agent() + " from " + remote,
+                    () -> enrollment.renew(presented.agent(), presented.serial(), csr));
         }
     }
 
@@ -91,6 +99,12 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
     private void run(ChannelHandlerContext ctx, String what, Issue issue) {
         blocking.execute(() -> {
             try {
+                if (presented != null) {
+                    Optional<String> refusal = registry.refusal(presented.agent(), presented.serial());
+                    if (refusal.isPresent()) {
+                        throw new EnrollmentException(refusal.get());
+                    }
+                }
                 List<X509Certificate> chain = issue.call();
                 log.info("{}: certificate {} issued, valid until {}", what,
                         chain.getFirst().getSerialNumber().toString(16), chain.getFirst().getNotAfter().toInstant());
@@ -118,7 +132,7 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("enrollment connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        log.warn("enrollment connection from {}: {}", PeerAddress.of(ctx.channel().remoteAddress()), cause.toString());
         ctx.close();
     }
 }

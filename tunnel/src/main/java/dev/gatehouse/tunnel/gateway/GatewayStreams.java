@@ -5,6 +5,7 @@ import dev.gatehouse.tunnel.stream.ResumableStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /** The streams this node has open, by id, with the agent that carries each. */
 final class GatewayStreams {
@@ -13,10 +14,30 @@ final class GatewayStreams {
     }
 
     private final Map<String, Tracked> streams = new ConcurrentHashMap<>();
+    private final LongAdder endedIn = new LongAdder();
+    private final LongAdder endedOut = new LongAdder();
 
     void add(Tracked tracked) {
         streams.put(tracked.stream().id(), tracked);
-        tracked.stream().ended().whenComplete((reason, error) -> streams.remove(tracked.stream().id()));
+        tracked.stream().ended().whenComplete((reason, error) -> {
+            // Under the lock the totals read: a stream counts exactly once, so they never step back.
+            synchronized (this) {
+                if (streams.remove(tracked.stream().id()) != null) {
+                    endedIn.add(tracked.stream().bytesIn());
+                    endedOut.add(tracked.stream().bytesOut());
+                }
+            }
+        });
+    }
+
+    /** Bytes received from agents on every stream since start, ended ones included. */
+    synchronized long bytesIn() {
+        return endedIn.sum() + streams.values().stream().mapToLong(t -> t.stream().bytesIn()).sum();
+    }
+
+    /** Bytes sent to agents on every stream since start, ended ones included. */
+    synchronized long bytesOut() {
+        return endedOut.sum() + streams.values().stream().mapToLong(t -> t.stream().bytesOut()).sum();
     }
 
     int count(AgentIdentity agent) {
@@ -38,6 +59,10 @@ final class GatewayStreams {
 
     int size() {
         return streams.size();
+    }
+
+    void cancel(AgentIdentity agent, String reason) {
+        of(agent).forEach(t -> t.stream().cancel(reason));
     }
 
     void cancelAll(String reason) {

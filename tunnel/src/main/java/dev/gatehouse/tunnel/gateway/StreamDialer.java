@@ -47,7 +47,7 @@ final class StreamDialer {
                     result.completeExceptionally(new TunnelDialException("dial " + target + " in network " + network
                             + " refused by agent " + link.identity().agentId() + ": "
                             + (error.isEmpty() ? "status " + TunnelHeaders.printable(response.status()) : error),
-                            false));
+                            false, true));
                     ctx.close();
                     return;
                 }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,8 +27,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,30 +42,47 @@ import org.slf4j.LoggerFactory;
 public final class TunnelListener implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelListener.class);
+    /** An unchanged link is written again this often, so its "last seen" in the registry stays within a minute. */
+    static final Duration REFRESH = Duration.ofSeconds(60);
 
     private final TunnelListenerConfig config;
     private final AgentEnrollment enrollment;
     private final AgentRegistry agents;
     private final NodeRegistry nodes;
+    private final TunnelMetrics metrics;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+    private final RegistryLanes lanes;
+    private final ScheduledExecutorService heartbeats;
     private final Map<AgentIdentity, AgentLink> links = new ConcurrentHashMap<>();
     private final GatewayStreams streams = new GatewayStreams();
     private final StreamDialer dialer;
-    private final java.util.concurrent.atomic.AtomicLong refusedConnections = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong refusedConnections = new AtomicLong();
     private volatile List<GatewayNode> announced = List.of();
     private volatile Channel server;
     private volatile boolean draining;
     private volatile GatewayNode self;
-    private ScheduledFuture<?> heartbeat;
 
     public TunnelListener(TunnelListenerConfig config, AgentEnrollment enrollment, AgentRegistry agents,
             NodeRegistry nodes) {
+        this(config, enrollment, agents, nodes, TunnelMetrics.NONE);
+    }
+
+    /** As above, reporting links, refusals and dials to {@code metrics}. */
+    public TunnelListener(TunnelListenerConfig config, AgentEnrollment enrollment, AgentRegistry agents,
+            NodeRegistry nodes, TunnelMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.agents = Objects.requireNonNull(agents, "agents");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.dialer = new StreamDialer(config, streams, group);
+        this.lanes = new RegistryLanes(config.nodeId(), 4);
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "tunnel-heartbeat-" + config.nodeId());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Binds the port, registers this node and starts heartbeats; returns the bound address. */
@@ -73,8 +93,8 @@ public final class TunnelListener implements AutoCloseable {
         SslContext tls = TunnelTls.gateway(config.key(), config.chain(), config.agentCas());
         ConnectionSwitch.Links events = new ConnectionSwitch.Links() {
             @Override
-            public void up(AgentLink link) {
-                linkUp(link);
+            public void connected(AgentLink link) {
+                admit(link);
             }
 
             @Override
@@ -83,8 +103,9 @@ public final class TunnelListener implements AutoCloseable {
             }
 
             @Override
-            public void refused() {
+            public void refused(TunnelMetrics.Refusal reason) {
                 refusedConnections.incrementAndGet();
+                metrics.linkRefused(reason);
             }
         };
         server = new ServerBootstrap()
@@ -105,8 +126,9 @@ public final class TunnelListener implements AutoCloseable {
         self = new GatewayNode(config.nodeId(), advertised.matches(".*:[0-9]+") && !advertised.endsWith("]")
                 ? advertised : advertised + ":" + bound.getPort());
         nodes.heartbeat(self);
+        currentNodes();
         long every = config.heartbeat().toMillis();
-        heartbeat = group.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
+        heartbeats.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
         log.info("tunnel listener of node {} on {} (advertised as {})", config.nodeId(), bound, self.tunnelAddress());
         return bound;
     }
@@ -121,9 +143,11 @@ public final class TunnelListener implements AutoCloseable {
             AgentIdentity.requireName("network", network);
             target = checkTarget(host, port);
         } catch (IllegalArgumentException e) {
+            metrics.dialed(TunnelMetrics.DialOutcome.FAILED);
             return CompletableFuture.failedFuture(new TunnelDialException(e.getMessage(), false));
         }
         if (draining) {
+            metrics.dialed(TunnelMetrics.DialOutcome.FAILED);
             return CompletableFuture.failedFuture(new TunnelDialException("gateway node " + config.nodeId()
                     + " is shutting down; dial through another node", false));
         }
@@ -133,6 +157,7 @@ public final class TunnelListener implements AutoCloseable {
                         .thenComparing(link -> link.identity().agentId()))
                 .toList();
         if (candidates.isEmpty()) {
+            metrics.dialed(TunnelMetrics.DialOutcome.NO_AGENT);
             return CompletableFuture.failedFuture(new TunnelDialException("no agent of network '" + network
                     + "' is connected to gateway node " + config.nodeId(), false));
         }
@@ -143,7 +168,18 @@ public final class TunnelListener implements AutoCloseable {
                         error instanceof java.util.concurrent.TimeoutException
                                 ? new TunnelDialException("dial " + target + " in network " + network
                                         + ": no answer within " + config.dialTimeout().toSeconds() + " s", false)
-                                : error));
+                                : error))
+                .whenComplete((stream, error) -> metrics.dialed(outcome(error)));
+    }
+
+    private static TunnelMetrics.DialOutcome outcome(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause == null) {
+            return TunnelMetrics.DialOutcome.OK;
+        }
+        return cause instanceof TunnelDialException dial && dial.refusedByAgent()
+                ? TunnelMetrics.DialOutcome.REFUSED_BY_AGENT : TunnelMetrics.DialOutcome.FAILED;
     }
 
     private void tryDial(List<AgentLink> candidates, int index, String target, CompletableFuture<TunnelStream> out) {
@@ -206,20 +242,81 @@ public final class TunnelListener implements AutoCloseable {
         return streams.size();
     }
 
+    /** Agents with at least one healthy link to this node. */
+    public int connectedAgents() {
+        return (int) links.values().stream().filter(AgentLink::healthy).map(AgentLink::identity).distinct().count();
+    }
+
+    /** Agent links this node holds (admitted, not yet closed). */
+    public int links() {
+        return links.size();
+    }
+
+    /** Bytes received from agents through streams of this node since it started. */
+    public long bytesIn() {
+        return streams.bytesIn();
+    }
+
+    /** Bytes sent to agents through streams of this node since it started. */
+    public long bytesOut() {
+        return streams.bytesOut();
+    }
+
+    /**
+     * Ends {@code agent}'s links to this node at once (after a revocation): its streams are cancelled with
+     * {@code reason}, which the user of each stream sees, and the agent is told the reason in a GOAWAY.
+     * Returns the number of links closed.
+     */
+    public int cut(AgentIdentity agent, String reason) {
+        AgentLink link = links.get(agent);
+        streams.cancel(agent, reason);
+        if (link == null) {
+            return 0;
+        }
+        log.warn("{}: link closed: {}", link, reason);
+        link.refuse(reason);
+        return 1;
+    }
+
     public String nodeId() {
         return config.nodeId();
     }
 
+    /** Asks the registry (off the event loop) whether the agent may link, then brings the link up or refuses it. */
+    private void admit(AgentLink link) {
+        AgentCertificate certificate = link.certificate();
+        lanes.run(link.identity(), () -> {
+            Optional<String> refusal = agents.refusal(certificate.agent(), certificate.serial());
+            link.channel().eventLoop().execute(() -> {
+                if (!link.channel().isActive()) {
+                    return;
+                }
+                if (refusal.isPresent()) {
+                    log.warn("tunnel from {} refused: {}", link.remote(), refusal.get());
+                    refusedConnections.incrementAndGet();
+                    metrics.linkRefused(TunnelMetrics.Refusal.NOT_ADMITTED);
+                    link.refuse(refusal.get());
+                } else {
+                    linkUp(link);
+                }
+            });
+        });
+    }
+
     private void linkUp(AgentLink link) {
+        log.info("{} connected (tunnel)", link);
+        link.admitted();
+        metrics.linkAccepted();
         AgentLink previous = links.put(link.identity(), link);
         if (previous != null && previous != link) {
             // The agent came back while its old link still looked alive (e.g. NAT rebinding): the new one wins.
             log.info("{} replaces its older link from {}", link, previous.remote());
             previous.channel().close();
         }
-        dialer.announceNodes(link, currentNodes(), version -> {
+        // The list the last heartbeat read (no registry call on the event loop); a change reaches agents next beat.
+        dialer.announceNodes(link, announced, version -> {
             link.ready(version);
-            report(link, true);
+            report(link);
             for (GatewayStreams.Tracked tracked : streams.detached(link.identity())) {
                 dialer.resume(link, tracked);
             }
@@ -227,8 +324,9 @@ public final class TunnelListener implements AutoCloseable {
     }
 
     private void linkDown(AgentLink link) {
-        links.remove(link.identity(), link);
-        report(link, false);
+        if (links.remove(link.identity(), link)) {
+            report(link);
+        }
     }
 
     private List<GatewayNode> currentNodes() {
@@ -240,32 +338,73 @@ public final class TunnelListener implements AutoCloseable {
         return announced;
     }
 
+    /** On its own thread: the registries may block, and a slow database must not stall the event loops. */
     private void beat() {
         try {
             nodes.heartbeat(self);
             List<GatewayNode> before = announced;
             List<GatewayNode> now = currentNodes();
+            cutRefusedLinks();
             for (AgentLink link : links.values()) {
                 if (!now.equals(before) && link.healthy()) {
                     dialer.announceNodes(link, now, version -> { });
                 }
-                report(link, link.channel().isActive());
+                reportIfChanged(link);
             }
         } catch (RuntimeException e) {
             log.warn("tunnel heartbeat of node {} failed: {}", config.nodeId(), e.toString());
         }
     }
 
-    private void report(AgentLink link, boolean connected) {
-        List<GatewayStreams.Tracked> own = streams.of(link.identity());
-        long in = own.stream().mapToLong(t -> t.stream().bytesIn()).sum();
-        long out = own.stream().mapToLong(t -> t.stream().bytesOut()).sum();
-        try {
-            agents.report(new AgentStatus(link.identity(), config.nodeId(), connected, link.version(), link.remote(),
-                    own.size(), in, out, connected ? Instant.now() : link.lastSeen()));
-        } catch (RuntimeException e) {
-            log.warn("agent status of {} not recorded: {}", link.identity(), e.toString());
+    /** Links whose certificate the registry no longer admits (revoked, possibly through another node) are cut. */
+    private void cutRefusedLinks() {
+        List<AgentLink> live = List.copyOf(links.values());
+        if (live.isEmpty()) {
+            return;
         }
+        Map<AgentCertificate, String> refused = agents.refusals(live.stream().map(AgentLink::certificate).toList());
+        for (AgentLink link : live) {
+            String reason = refused.get(link.certificate());
+            if (reason != null && links.get(link.identity()) == link) {
+                cut(link.identity(), "agent " + link.identity() + " is no longer admitted: " + reason);
+            }
+        }
+    }
+
+    /**
+     * Records the agent's link state as it is when the write runs (in order per agent, off the event loop); a link
+     * replaced by a newer one leaves the reporting to that one.
+     */
+    private void report(AgentLink link) {
+        report(link, false);
+    }
+
+    /**
+     * The heartbeat's report: written only when the link's state changed, or every {@link #REFRESH}; an idle link
+     * costs the database nothing in between (the node's own heartbeat shows that its links are current).
+     */
+    private void reportIfChanged(AgentLink link) {
+        report(link, true);
+    }
+
+    private void report(AgentLink link, boolean onlyIfChanged) {
+        lanes.run(link.identity(), () -> {
+            AgentLink current = links.get(link.identity());
+            if (current != null && current != link) {
+                return;
+            }
+            boolean connected = current == link && link.channel().isActive();
+            List<GatewayStreams.Tracked> own = streams.of(link.identity());
+            long in = own.stream().mapToLong(t -> t.stream().bytesIn()).sum();
+            long out = own.stream().mapToLong(t -> t.stream().bytesOut()).sum();
+            AgentStatus status = new AgentStatus(link.identity(), config.nodeId(), connected, link.version(),
+                    link.remote(), own.size(), in, out, connected ? Instant.now() : link.lastSeen());
+            if (onlyIfChanged && !link.reportDue(status, REFRESH)) {
+                return;
+            }
+            agents.report(status);
+            link.reported(status);
+        });
     }
 
     /**
@@ -285,9 +424,7 @@ public final class TunnelListener implements AutoCloseable {
         draining = true;
         log.info("tunnel listener of node {} draining: {} streams open", config.nodeId(), streams.size());
         bound.close().awaitUninterruptibly();
-        if (heartbeat != null) {
-            heartbeat.cancel(false);
-        }
+        heartbeats.shutdownNow();
         try {
             nodes.leave(config.nodeId());
         } catch (RuntimeException e) {
@@ -307,6 +444,7 @@ public final class TunnelListener implements AutoCloseable {
         streams.cancelAll("gateway node " + config.nodeId() + " shut down");
         links.values().forEach(link -> link.channel().close());
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        lanes.close();
         blocking.shutdownNow();
         log.info("tunnel listener of node {} stopped", config.nodeId());
     }

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * sends, acknowledges what it receives, keeps what the peer has not acknowledged, and after a re-attach resends
  * from the offset the peer reports. A FIN counts as one byte so that it is acknowledged like data.
  *
- * <p>Thread-safe: the link, the local side and the grace timer run on different threads. Callbacks into the
- * {@link StreamSink} and the {@link StreamLink} happen under the lock and must not block.
+ * <p>Thread-safe: the link, the local side and the grace timer run on different threads. The lock guards the byte
+ * accounting; callbacks into the {@link StreamSink} and the {@link StreamLink} happen under it and must not block
+ * (a link only queues frames, its event loop writes them).
  */
 public final class ResumableStream implements StreamFrameReader.Frames {
 
@@ -40,7 +41,8 @@ public final class ResumableStream implements StreamFrameReader.Frames {
     private boolean outboundFinished;
     private boolean finAcknowledged;
     private boolean inboundPaused;
-    private boolean sourcePaused;
+    /** Volatile so that a link's writability event can tell without the lock whether it changes anything. */
+    private volatile boolean sourcePaused;
     private boolean terminated;
     private long detachEpoch;
     private long bytesIn;
@@ -220,9 +222,19 @@ public final class ResumableStream implements StreamFrameReader.Frames {
         }
     }
 
-    public synchronized void linkWritabilityChanged(StreamLink source) {
-        if (source == link) {
-            updateSourcePause();
+    /**
+     * The link's writability flipped. Only a flip that disagrees with the source's state takes the lock: writable
+     * while the source runs, or unwritable while it is paused, changes nothing. {@link #updateSourcePause()}
+     * re-reads writability after it pauses, so a flip that looked before the pause was published is not lost.
+     */
+    public void linkWritabilityChanged(StreamLink source) {
+        if (source.isWritable() != sourcePaused) {
+            return;
+        }
+        synchronized (this) {
+            if (source == link) {
+                updateSourcePause();
+            }
         }
     }
 
@@ -324,12 +336,21 @@ public final class ResumableStream implements StreamFrameReader.Frames {
     // ---- internals
 
     private void updateSourcePause() {
-        boolean pause = !terminated
-                && (replay.size() >= maxUnacknowledged || (link != null && !link.isWritable()));
-        if (pause != sourcePaused) {
-            sourcePaused = pause;
-            sink.sourcePaused(pause);
+        boolean pause = shouldPauseSource();
+        if (pause == sourcePaused) {
+            return;
         }
+        sourcePaused = pause;
+        if (pause && !shouldPauseSource()) {
+            // The link became writable after we looked, and its event may have seen the source still running.
+            sourcePaused = false;
+            return;
+        }
+        sink.sourcePaused(pause);
+    }
+
+    private boolean shouldPauseSource() {
+        return !terminated && (replay.size() >= maxUnacknowledged || (link != null && !link.isWritable()));
     }
 
     private void completeIfDone() {
