@@ -2,9 +2,11 @@ package dev.gatehouse.sshproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.events.SftpEvent;
 import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
 import dev.gatehouse.sshproxy.fixture.SshRun.Result;
+import dev.gatehouse.testkit.OpenSshServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -64,6 +66,23 @@ class BastionFileTransferIT extends AgainstOneTarget {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.out()).contains("Remote working directory: /root");
         assertThat(result.stderr()).containsIgnoringCase("not found");
+    }
+
+    @Test
+    void targetWithoutSftpIsReportedByNameAndTheGatewayGoesOn() throws Exception {
+        try (OpenSshServer plain = OpenSshServer.builder().trustedUserCaKeys(gw.ca.userCaLine()).withoutSftp().start()) {
+            gw.decider.host("no-sftp", new HostAndPort("127.0.0.1", plain.port())).grant("alice", "no-sftp", "root");
+            Path batch = Files.writeString(dir.resolve("pwd-batch"), "pwd\n");
+
+            Result refused = gw.alice.run(null, List.of("sftp", "-F", gw.alice.config().toString(), "-b",
+                    batch.toString(), "-P", String.valueOf(gw.bastion.port()), "root@no-sftp@127.0.0.1"));
+
+            assertThat(refused.exitCode()).isNotZero();
+            assertThat(refused.stderr()).contains("gatehouse: host no-sftp does not offer sftp");
+            Result after = gw.alice.run(null, List.of("sftp", "-F", gw.alice.config().toString(), "-b",
+                    batch.toString(), "-P", String.valueOf(gw.bastion.port()), "root@web-01@127.0.0.1"));
+            assertThat(after.exitCode()).as(after.stderr()).isZero();
+        }
     }
 
     @Test

@@ -71,7 +71,8 @@ class BastionLimitsIT {
 
             assertThat(result.exitCode()).isEqualTo(255);
             assertThat(result.out()).doesNotContain("not-reached");
-            assertThat(result.stderr()).contains("maximum session length of 2 s reached");
+            assertThat(result.stderr()).contains("gatehouse: this session ends in 1 s (maximum session length of 2 s)")
+                    .contains("maximum session length of 2 s reached");
         }
     }
 

@@ -17,6 +17,7 @@ public final class LoopbackBridge implements Closeable {
 
     private final ServerSocket listener;
     private final DialedConnection far;
+    private volatile String failure;
 
     private LoopbackBridge(ServerSocket listener, DialedConnection far) {
         this.listener = listener;
@@ -34,6 +35,11 @@ public final class LoopbackBridge implements Closeable {
 
     public int port() {
         return listener.getLocalPort();
+    }
+
+    /** Why reading the dialled stream failed (for example "agent ... was revoked"), or null while it has not. */
+    public String failure() {
+        return failure;
     }
 
     private void acceptOne() {
@@ -54,7 +60,7 @@ public final class LoopbackBridge implements Closeable {
         byte[] buffer = new byte[32 * 1024];
         try {
             int n;
-            while ((n = from.read(buffer)) >= 0) {
+            while ((n = read(from, buffer, towardsFar)) >= 0) {
                 to.write(buffer, 0, n);
                 to.flush();
             }
@@ -63,6 +69,17 @@ public final class LoopbackBridge implements Closeable {
             }
         } catch (IOException e) {
             closeFar();
+        }
+    }
+
+    private int read(InputStream from, byte[] buffer, boolean near) throws IOException {
+        try {
+            return from.read(buffer);
+        } catch (IOException e) {
+            if (!near) {
+                failure = e.getMessage();
+            }
+            throw e;
         }
     }
 

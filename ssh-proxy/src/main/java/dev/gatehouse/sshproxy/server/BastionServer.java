@@ -17,6 +17,7 @@ import dev.gatehouse.sshproxy.session.SessionKeys;
 import dev.gatehouse.sshproxy.session.TargetSessions;
 import dev.gatehouse.sshproxy.sftp.SftpAudit;
 import dev.gatehouse.sshproxy.sftp.TargetFileSystems;
+import dev.gatehouse.sshproxy.sftp.TargetSftpSubsystemFactory;
 import dev.gatehouse.sshproxy.upstream.UpstreamConnector;
 import java.io.Closeable;
 import java.io.IOException;
@@ -80,7 +81,7 @@ public final class BastionServer implements Closeable {
         SessionCommands commands = new SessionCommands(sessions, decider, config, this::port);
         server.setShellFactory(commands::shell);
         server.setCommandFactory(commands::exec);
-        SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+        SftpSubsystemFactory sftp = new TargetSftpSubsystemFactory();
         sftp.addSftpEventListener(new SftpAudit(guarded));
         server.setSubsystemFactories(List.of(sftp));
         server.setFileSystemFactory(new TargetFileSystems(sessions));

@@ -35,14 +35,23 @@ abstract class BastionCommand implements Command {
         this.exit = exit;
     }
 
-    /** Prints a gateway message on stderr (with CR LF when a terminal is attached) and ends with status 255. */
-    protected final void refuse(String message, boolean terminal) {
+    /**
+     * Prints a gateway message on stderr, ended by CR LF when a terminal is attached; {@code midSession} starts it on
+     * a line of its own there, below whatever the target printed last.
+     */
+    protected final void tell(String message, boolean terminal, boolean midSession) {
+        String line = (terminal && midSession ? "\r\n" : "") + "gatehouse: " + message + (terminal ? "\r\n" : "\n");
         try {
-            err.write(("gatehouse: " + message + (terminal ? "\r\n" : "\n")).getBytes(StandardCharsets.UTF_8));
+            err.write(line.getBytes(StandardCharsets.UTF_8));
             err.flush();
         } catch (IOException ignored) {
             // the client is gone: nothing left to tell
         }
+    }
+
+    /** Tells the user why, then ends with status 255. */
+    protected final void refuse(String message, boolean terminal) {
+        tell(message, terminal, false);
         exit.onExit(255, message);
     }
 }

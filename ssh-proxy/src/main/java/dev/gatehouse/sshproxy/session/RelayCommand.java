@@ -72,15 +72,24 @@ final class RelayCommand extends BastionCommand {
                 commandLine, pty ? env.getEnv().get(Environment.ENV_TERM) : null,
                 pty ? number(env, Environment.ENV_COLUMNS) : 0, pty ? number(env, Environment.ENV_LINES) : 0);
         env.addSignalListener((ch, signal) -> forwardSignal(env, signal, info));
+        // Gateway notices go between whole writes of the target's own stderr.
+        Runnable noTerminal = connection.addTerminal(message -> tell(message, pty, true));
         Thread stdin = Thread.ofVirtual().start(() -> pumpInput(pty ? listener : null, info));
         Thread stderr = Thread.ofVirtual().start(() -> copy(upstream.getInvertedErr(), err, null, null));
         copy(upstream.getInvertedOut(), out, pty ? listener : null, info);
         join(stderr);
         upstream.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), CLOSE_WAIT);
         stdin.interrupt();
+        noTerminal.run();
         Integer status = upstream.getExitStatus();
         String signal = upstream.getExitSignal();
         listener.activityEnded(info, status, signal, signal != null ? "signal" : "exit");
+        String lost = status == null && signal == null ? sessions.connector().lostReason(target) : null;
+        if (lost != null) {
+            // The tunnel to the target broke for a reason the gateway knows (the agent was revoked, say): say so.
+            refuse("connection to " + connection.info().targetName() + " lost: " + lost, pty);
+            return;
+        }
         finish(channel, status, signal);
     }
 

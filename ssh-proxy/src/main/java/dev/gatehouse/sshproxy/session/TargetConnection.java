@@ -11,8 +11,12 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.server.session.ServerSession;
 
 /**
@@ -27,6 +31,7 @@ public final class TargetConnection {
     private final Route.ToTarget route;
     private final String sessionId = UUID.randomUUID().toString();
     private final AtomicInteger activities = new AtomicInteger();
+    private final List<Consumer<String>> terminals = new CopyOnWriteArrayList<>();
     private ClientSession upstream;
     private SessionInfo info;
     private Target target;
@@ -72,9 +77,31 @@ public final class TargetConnection {
         }
         info = new SessionInfo(sessionId, user.username(), route.login(), target.name(), target.network(), source(),
                 Instant.now());
-        upstream.addCloseFutureListener(f -> downstream.close(false));
+        upstream.addCloseFutureListener(f -> closeDownstream());
         sessions.started(this);
         return upstream;
+    }
+
+    /**
+     * The target's side ended. When its tunnel broke for a reason the gateway knows (say, the agent was revoked), the
+     * client is disconnected with that reason, which OpenSSH prints; otherwise the session closes quietly.
+     */
+    private void closeDownstream() {
+        ClientSession ended;
+        synchronized (this) {
+            ended = upstream;
+        }
+        String lost = ended == null ? null : sessions.connector().lostReason(ended);
+        if (lost == null) {
+            downstream.close(false);
+            return;
+        }
+        try {
+            downstream.disconnect(SshConstants.SSH2_DISCONNECT_CONNECTION_LOST,
+                    "connection to " + route.host() + " lost: " + lost);
+        } catch (IOException e) {
+            downstream.close(true);
+        }
     }
 
     private AccessRefusedException refuse(String request, String reason) {
@@ -90,6 +117,17 @@ public final class TargetConnection {
                 rows, Instant.now());
         sessions.listener().activityStarted(activity);
         return activity;
+    }
+
+    /** Registers where gateway notices reach the person (a relayed channel's stderr) until the returned handle runs. */
+    Runnable addTerminal(Consumer<String> terminal) {
+        terminals.add(terminal);
+        return () -> terminals.remove(terminal);
+    }
+
+    /** Tells the person something on every open channel, between the target's own output (e.g. the session is about to end). */
+    void notice(String message) {
+        terminals.forEach(terminal -> terminal.accept(message));
     }
 
     public String sessionId() {

@@ -21,6 +21,8 @@ import org.apache.sshd.server.session.ServerSession;
 /** The live gateway sessions: created per incoming connection, counted per person, terminable by id. */
 public final class TargetSessions {
 
+    private static final Duration WARNING = Duration.ofMinutes(5);
+
     private final AccessDecider decider;
     private final UpstreamConnector connector;
     private final BastionListener listener;
@@ -28,7 +30,8 @@ public final class TargetSessions {
     private final boolean failClosed;
     private final Map<String, TargetConnection> live = new ConcurrentHashMap<>();
     private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
-    private final Map<String, ScheduledFuture<?>> deadlines = new ConcurrentHashMap<>();
+    /** Per live session: the warning before its maximum length, then the end. */
+    private final Map<String, List<ScheduledFuture<?>>> deadlines = new ConcurrentHashMap<>();
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("gatehouse-session-limits").factory());
 
@@ -110,19 +113,30 @@ public final class TargetSessions {
     void release(TargetConnection connection) {
         perUser.computeIfPresent(connection.user().username(), (k, count) -> count <= 1 ? null : count - 1);
         live.remove(connection.sessionId());
-        ScheduledFuture<?> deadline = deadlines.remove(connection.sessionId());
-        if (deadline != null) {
-            deadline.cancel(false);
+        List<ScheduledFuture<?>> timers = deadlines.remove(connection.sessionId());
+        if (timers != null) {
+            timers.forEach(timer -> timer.cancel(false));
         }
     }
 
     void started(TargetConnection connection) {
         live.put(connection.sessionId(), connection);
         Duration length = connection.target().maxSessionLength();
-        deadlines.put(connection.sessionId(), clock.schedule(() -> terminate(connection.sessionId(),
-                "maximum session length of " + describe(length) + " reached; the session is closed"),
-                length.toMillis(), TimeUnit.MILLISECONDS));
+        Duration notice = warningBefore(length);
+        deadlines.put(connection.sessionId(), List.of(
+                clock.schedule(() -> connection.notice("this session ends in " + describe(notice) + " (maximum session"
+                        + " length of " + describe(length) + "); save your work"),
+                        length.minus(notice).toMillis(), TimeUnit.MILLISECONDS),
+                clock.schedule(() -> terminate(connection.sessionId(),
+                        "maximum session length of " + describe(length) + " reached; the session is closed"),
+                        length.toMillis(), TimeUnit.MILLISECONDS)));
         listener.sessionStarted(connection.info());
+    }
+
+    /** How long before the maximum length the person is warned: 5 minutes, or half of a shorter session. */
+    static Duration warningBefore(Duration length) {
+        Duration half = length.dividedBy(2);
+        return half.compareTo(WARNING) < 0 ? half : WARNING;
     }
 
     private static String describe(Duration length) {

@@ -5,6 +5,7 @@ import dev.gatehouse.sshproxy.session.AccessRefusedException;
 import dev.gatehouse.sshproxy.session.TargetConnection;
 import dev.gatehouse.sshproxy.session.TargetSessions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -46,9 +47,22 @@ public final class TargetFileSystems implements FileSystemFactory {
             throw new AccessRefusedException("sftp needs a target: connect as login@host@gateway or with -J");
         }
         ClientSession upstream = connection.open();
-        SftpFileSystem fs = SftpClientFactory.instance().createSftpFileSystem(upstream);
+        SftpFileSystem fs;
+        try {
+            fs = SftpClientFactory.instance().createSftpFileSystem(upstream);
+            fs.getDefaultDir(); // the SFTP client starts lazily: make a refused subsystem fail here, not in MINA
+        } catch (IOException | UncheckedIOException e) {
+            // MINA reports a refused subsystem as an unchecked exception, which would end the whole connection
+            throw new AccessRefusedException("host " + connection.target().name() + " does not offer sftp ("
+                    + describe(e) + ")");
+        }
         session.setAttribute(FILE_SYSTEM, fs);
         session.setAttribute(ACTIVITY, connection.startActivity(Activity.Kind.SFTP, null, null, 0, 0));
         return fs;
+    }
+
+    private static String describe(Exception e) {
+        Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 }

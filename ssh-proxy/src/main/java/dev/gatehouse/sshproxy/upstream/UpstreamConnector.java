@@ -16,8 +16,11 @@ import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
@@ -41,11 +44,14 @@ public final class UpstreamConnector implements Closeable {
 
     private static final AttributeKey<HostKeyCheck> HOST_KEY_CHECK = new AttributeKey<>();
 
+
     private final CertificateIssuer issuer;
     private final AccessDecider decider;
     private final Duration connectTimeout;
     private final TargetDialer dialer;
     private final SshClient client;
+    /** Bridged sessions (agent networks) to their bridge; weak keys, so closed sessions drop out. */
+    private final Map<ClientSession, LoopbackBridge> bridges = Collections.synchronizedMap(new WeakHashMap<>());
 
     public UpstreamConnector(CertificateIssuer issuer, AccessDecider decider, TargetDialer dialer,
                              Duration connectTimeout) {
@@ -132,12 +138,22 @@ public final class UpstreamConnector implements Closeable {
         ConnectFuture future = client.connect(login, "127.0.0.1", bridge.port(), context, null);
         future.addListener(f -> {
             if (f.getSession() != null) {
+                bridges.put(f.getSession(), bridge);
                 f.getSession().addCloseFutureListener(closed -> closeQuietly(bridge));
             } else {
                 closeQuietly(bridge);
             }
         });
         return future;
+    }
+
+    /**
+     * Why the tunnel stream under {@code session} broke (the reason the gateway gave), or null; still answers once
+     * the session is closed (MINA clears session attributes on close, hence the map).
+     */
+    public String lostReason(ClientSession session) {
+        LoopbackBridge bridge = bridges.get(session);
+        return bridge == null ? null : bridge.failure();
     }
 
     private static void closeQuietly(LoopbackBridge bridge) {
