@@ -6,6 +6,7 @@ import dev.gatehouse.controlplane.audit.AdminChanges.Change;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,10 +22,12 @@ final class AgentController {
 
     private final AgentStore store;
     private final AdminChanges changes;
+    private final ApplicationEventPublisher events;
 
-    AgentController(AgentStore store, AdminChanges changes) {
+    AgentController(AgentStore store, AdminChanges changes, ApplicationEventPublisher events) {
         this.store = Objects.requireNonNull(store, "store");
         this.changes = Objects.requireNonNull(changes, "changes");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     @GetMapping
@@ -37,7 +40,10 @@ final class AgentController {
         return store.find(id).orElseThrow(() -> ApiException.notFound("no agent " + id));
     }
 
-    /** Revokes: the agent's certificate is refused on its next link and renewal; joining again needs a new token. */
+    /**
+     * Revokes: the agent's live links end (on this node at once, on the others within a heartbeat), its streams are
+     * cancelled saying so, and its certificates are refused from now on; joining again needs a new token.
+     */
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void revoke(@PathVariable UUID id) {
@@ -46,5 +52,6 @@ final class AgentController {
             store.delete(id);
             return new Change<>(before, null);
         });
+        events.publishEvent(new AgentRevoked(before.network(), before.name()));
     }
 }

@@ -6,11 +6,15 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -34,21 +38,47 @@ public final class AgentStore {
     /** Records the certificate just issued to {@code name} in {@code network}: a new agent, or a re-join. */
     public UUID enrolled(String network, String name, String certSerial) {
         return jdbc.sql("INSERT INTO agents (id, network, name, cert_serial) VALUES (?, ?, ?, ?)"
-                        + " ON CONFLICT (network, name) DO UPDATE SET cert_serial = EXCLUDED.cert_serial"
-                        + " RETURNING id")
+                        + " ON CONFLICT (network, name) DO UPDATE SET cert_serial = EXCLUDED.cert_serial,"
+                        + " previous_serial = NULL RETURNING id")
                 .params(UUID.randomUUID(), network, name, certSerial).query(UUID.class).single();
     }
 
-    /** The serial of the certificate {@code name} in {@code network} may use, or empty when it is not enrolled. */
-    public Optional<String> currentSerial(String network, String name) {
-        return jdbc.sql("SELECT cert_serial FROM agents WHERE network = ? AND name = ?").params(network, name)
-                .query(String.class).optional();
+    /**
+     * The serials {@code name} in {@code network} may present: the last issued and the one the last renewal was
+     * authenticated with; empty when the agent is not enrolled (never, or revoked).
+     */
+    public Optional<AdmittedSerials> admittedSerials(String network, String name) {
+        return jdbc.sql("SELECT cert_serial, previous_serial FROM agents WHERE network = ? AND name = ?")
+                .params(network, name)
+                .query((rs, row) -> new AdmittedSerials(rs.getString("cert_serial"), rs.getString("previous_serial")))
+                .optional();
     }
 
-    /** Replaces the serial after a renewal; false when the agent was revoked meanwhile. */
-    public boolean renewed(String network, String name, String certSerial) {
-        return jdbc.sql("UPDATE agents SET cert_serial = ? WHERE network = ? AND name = ?")
-                .params(certSerial, network, name).update() == 1;
+    /** Of these agents ({@code network/name}), the ones still enrolled. */
+    public Set<String> enrolledAmong(Collection<String> networkSlashNames) {
+        if (networkSlashNames.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("SELECT network || '/' || name FROM agents WHERE network || '/' || name = ANY(?)")
+                .param(networkSlashNames.toArray(String[]::new)).query(String.class).list());
+    }
+
+    /**
+     * Records a renewal authenticated with {@code presentedSerial}: {@code newSerial} becomes current, and the
+     * presented one stays admitted (until it expires) in case the answer never reaches the agent. False when the
+     * agent was revoked meanwhile or the presented serial is no longer admitted.
+     */
+    public boolean renewed(String network, String name, String presentedSerial, String newSerial) {
+        return jdbc.sql("UPDATE agents SET previous_serial = ?, cert_serial = ? WHERE network = ? AND name = ?"
+                        + " AND ? IN (cert_serial, previous_serial)")
+                .params(presentedSerial, newSerial, network, name, presentedSerial).update() == 1;
+    }
+
+    /** The certificate serials an enrolled agent may present. */
+    public record AdmittedSerials(String current, String previous) {
+        public boolean admits(String serial) {
+            return serial.equals(current) || serial.equals(previous);
+        }
     }
 
     /** Stores what {@code node} reports about its link to the agent; nothing when the agent is not enrolled. */
@@ -85,12 +115,17 @@ public final class AgentStore {
     private List<Agent> query(String where, Object... params) {
         Map<UUID, Agent> agents = new LinkedHashMap<>();
         Map<UUID, List<AgentLinkStatus>> links = new LinkedHashMap<>();
-        jdbc.sql("SELECT " + COLUMNS + ", l.node_id, l.connected AND l.updated_at > now() - make_interval(secs => ?)"
-                        + " AS live, l.remote_address, l.version AS link_version, l.open_streams, l.bytes_in,"
-                        + " l.bytes_out, l.last_seen_at AS link_seen FROM agents a"
-                        + " LEFT JOIN agent_links l ON l.agent_id = a.id" + where
+        // A node writes a link's row when it changes (or once a minute); while the node itself heartbeats, its rows
+        // are current, so an idle link stays live (and "seen" at the node's last heartbeat) without being rewritten.
+        jdbc.sql("SELECT " + COLUMNS + ", l.node_id, l.connected AND (l.updated_at > now() - make_interval(secs => ?)"
+                        + " OR n.last_heartbeat > now() - make_interval(secs => ?)) AS live, l.remote_address,"
+                        + " l.version AS link_version, l.open_streams, l.bytes_in, l.bytes_out,"
+                        + " CASE WHEN l.connected AND n.last_heartbeat > l.last_seen_at THEN n.last_heartbeat"
+                        + " ELSE l.last_seen_at END AS link_seen FROM agents a"
+                        + " LEFT JOIN agent_links l ON l.agent_id = a.id"
+                        + " LEFT JOIN gateway_nodes n ON n.id = l.node_id" + where
                         + " ORDER BY a.network, a.name, l.node_id")
-                .params(concat(STALE_LINK.toSeconds(), params))
+                .params(concat(new Object[] {STALE_LINK.toSeconds(), STALE_LINK.toSeconds()}, params))
                 .query((ResultSet rs) -> {
                     UUID id = rs.getObject("id", UUID.class);
                     agents.computeIfAbsent(id, key -> agent(rs));
@@ -104,15 +139,16 @@ public final class AgentStore {
                 });
         return agents.values().stream().map(a -> {
             List<AgentLinkStatus> own = links.get(a.id());
-            return new Agent(a.id(), a.network(), a.name(), a.certSerial(), a.lastSeenAt(), a.version(), a.createdAt(),
+            Instant seen = own.stream().map(AgentLinkStatus::lastSeenAt).filter(Objects::nonNull)
+                    .reduce(a.lastSeenAt(), (x, y) -> x == null || y.isAfter(x) ? y : x);
+            return new Agent(a.id(), a.network(), a.name(), a.certSerial(), seen, a.version(), a.createdAt(),
                     own.stream().anyMatch(AgentLinkStatus::connected), own);
         }).toList();
     }
 
-    private static Object[] concat(Object first, Object[] rest) {
-        Object[] all = new Object[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
+    private static Object[] concat(Object[] first, Object[] rest) {
+        Object[] all = Arrays.copyOf(first, first.length + rest.length);
+        System.arraycopy(rest, 0, all, first.length, rest.length);
         return all;
     }
 

@@ -56,6 +56,9 @@ public final class DatabaseServer implements AutoCloseable {
             EmbeddedPostgres embedded = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
+                    // Stopped by the context, after the tunnel listener and the recorder have drained into it; the
+                    // library's own JVM hook would stop it in parallel with the context's shutdown, under their feet.
+                    .setRegisterShutdownHook(false)
                     .start();
             HikariDataSource pool = pool(embedded.getJdbcUrl("postgres", "postgres"), "postgres", null);
             String description = "embedded PostgreSQL on 127.0.0.1:" + embedded.getPort() + ", data in " + dataDirectory;

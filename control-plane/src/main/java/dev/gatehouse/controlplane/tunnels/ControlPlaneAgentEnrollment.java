@@ -10,6 +10,7 @@ import dev.gatehouse.tunnel.gateway.AgentEnrollment;
 import dev.gatehouse.tunnel.gateway.EnrollmentException;
 import dev.gatehouse.tunnel.gateway.JoinRequest;
 import dev.gatehouse.tunnel.protocol.AgentIdentity;
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -71,17 +72,29 @@ final class ControlPlaneAgentEnrollment implements AgentEnrollment {
     }
 
     @Override
-    public List<X509Certificate> renew(AgentIdentity agent, byte[] csr) throws EnrollmentException {
+    public List<X509Certificate> renew(AgentIdentity agent, BigInteger presentedSerial, byte[] csr)
+            throws EnrollmentException {
+        String presented = presentedSerial.toString(16);
         try {
             return transactions.execute(status -> {
-                if (agents.currentSerial(agent.network(), agent.agentId()).isEmpty()) {
+                Optional<AgentStore.AdmittedSerials> admitted = agents.admittedSerials(agent.network(),
+                        agent.agentId());
+                if (admitted.isEmpty()) {
                     throw new Refused("agent " + agent + " is not enrolled (revoked or deleted); join again with a"
                             + " new token");
                 }
+                if (!admitted.get().admits(presented)) {
+                    throw new Refused("certificate " + presented + " of agent " + agent + " is no longer admitted"
+                            + " (replaced by later renewals or a new join)");
+                }
                 List<X509Certificate> chain = sign(csr, agent);
                 String serial = serial(chain);
-                agents.renewed(agent.network(), agent.agentId(), serial);
-                record("agent.renewed", agent, Map.of("certSerial", serial), "success", null);
+                // The presented certificate stays admitted: if this answer is lost, the agent renews with it again.
+                if (!agents.renewed(agent.network(), agent.agentId(), presented, serial)) {
+                    throw new Refused("agent " + agent + " was revoked or re-enrolled during the renewal");
+                }
+                record("agent.renewed", agent, Map.of("certSerial", serial, "renewedWith", presented), "success",
+                        null);
                 return chain;
             });
         } catch (Refused e) {

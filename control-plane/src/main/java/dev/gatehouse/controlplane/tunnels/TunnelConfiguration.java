@@ -12,6 +12,7 @@ import dev.gatehouse.sshproxy.dial.DirectDialer;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.tunnel.gateway.TunnelListener;
 import dev.gatehouse.tunnel.gateway.TunnelListenerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
@@ -43,14 +44,16 @@ class TunnelConfiguration {
 
     @Bean
     TunnelService tunnelService(GatehouseSettings settings, CertificateAuthorities authorities, JoinTokens joinTokens,
-            AgentStore agents, AuditTrail trail, TransactionTemplate transactions, JdbcClient jdbc) {
+            AgentStore agents, AuditTrail trail, TransactionTemplate transactions, JdbcClient jdbc,
+            MeterRegistry meterRegistry) {
         GatehouseSettings.Tunnel tunnel = settings.tunnel();
         String nodeId = NodeId.of(settings.dataDir());
         String advertised = tunnel.advertisedHost().isEmpty() ? machineName() : tunnel.advertisedHost();
         ControlPlaneAgentEnrollment enrollment = new ControlPlaneAgentEnrollment(joinTokens, agents, authorities, trail,
                 transactions, ControlPlaneAgentEnrollment.CERTIFICATE_VALIDITY);
         PostgresAgentRegistry registry = new PostgresAgentRegistry(agents);
-        return new TunnelService(() -> {
+        TunnelMeters meters = new TunnelMeters(meterRegistry, nodeId);
+        TunnelService service = new TunnelService(() -> {
             KeyPair key = serverKey();
             X509Certificate certificate = authorities.x509().issue(key.getPublic(), "gatehouse tunnel " + nodeId,
                     serverNames(advertised), SERVER_CERTIFICATE_VALIDITY, Usage.SERVER);
@@ -58,8 +61,10 @@ class TunnelConfiguration {
             TunnelListenerConfig config = TunnelListenerConfig.defaults(nodeId, tunnel.bindAddress(), tunnel.port(),
                     advertised, key.getPrivate(), List.of(certificate, ca), List.of(ca));
             return new TunnelListener(config, enrollment, registry,
-                    new PostgresNodeRegistry(jdbc, config.heartbeat()));
+                    new PostgresNodeRegistry(jdbc, config.heartbeat()), meters);
         }, tunnel.port());
+        meters.bind(meterRegistry, service, nodeId);
+        return service;
     }
 
     @Bean

@@ -1,12 +1,15 @@
 package dev.gatehouse.controlplane.tunnels;
 
+import dev.gatehouse.controlplane.agents.AgentRevoked;
 import dev.gatehouse.tunnel.gateway.TunnelListener;
+import dev.gatehouse.tunnel.protocol.AgentIdentity;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 
 /**
  * This node's tunnel port as a lifecycle: started before the bastion (so its first dials find agents already linked)
@@ -73,6 +76,21 @@ public final class TunnelService implements SmartLifecycle {
     public int port() {
         InetSocketAddress now = bound;
         return now == null ? -1 : now.getPort();
+    }
+
+    /** Cuts a revoked agent's links to this node and cancels its streams, naming the revocation. */
+    @EventListener
+    public void agentRevoked(AgentRevoked revoked) {
+        TunnelListener now = listener;
+        if (now != null) {
+            AgentIdentity agent = new AgentIdentity(revoked.network(), revoked.name());
+            now.cut(agent, "agent " + agent + " was revoked by an administrator");
+        }
+    }
+
+    /** The running listener, or null while stopped (for metrics). */
+    TunnelListener runningListener() {
+        return bound == null ? null : listener;
     }
 
     /** The running listener; dials while stopped fail saying the tunnel port is not running. */

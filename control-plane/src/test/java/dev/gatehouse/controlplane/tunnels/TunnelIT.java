@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -48,6 +49,9 @@ class TunnelIT extends GatehouseTestApplication {
 
     @Autowired
     TunnelService tunnels;
+
+    @Autowired
+    JdbcClient jdbc;
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private ApiClient admin;
@@ -126,12 +130,33 @@ class TunnelIT extends GatehouseTestApplication {
             JsonNode link = listed.get("links").get(0);
             assertThat(link.get("connected").asBoolean()).isTrue();
             assertThat(link.get("node").asString()).isEqualTo(tunnels.listener().nodeId());
-            assertThat(link.get("remoteAddress").asString()).contains("127.0.0.1");
+            assertThat(link.get("remoteAddress").asString()).startsWith("127.0.0.1:");
             assertThat(link.get("bytesOut").asLong()).isPositive();
             assertThat(link.get("lastSeenAt").isNull()).isFalse();
         } finally {
             session.destroyForcibly();
         }
+    }
+
+    @Test
+    void anIdleLinkIsNotRewrittenEachHeartbeatYetStaysConnectedAndSeen() throws Exception {
+        String sql = "SELECT l.updated_at FROM agent_links l JOIN agents a ON a.id = l.agent_id"
+                + " WHERE a.network = ? AND a.name = 'edge-1'";
+        await("edge-1 reported idle", () -> agentNamed("edge-1", network).get("links").get(0).get("openStreams")
+                .asInt() == 0);
+        Thread.sleep(6_000); // a heartbeat, so the last change is written
+        java.sql.Timestamp written = jdbc.sql(sql).param(network).query(java.sql.Timestamp.class).single();
+        String seenBefore = agentNamed("edge-1", network).get("lastSeenAt").asString();
+
+        Thread.sleep(11_000); // two more heartbeats with nothing happening on the link
+
+        assertThat(jdbc.sql(sql).param(network).query(java.sql.Timestamp.class).single())
+                .as("the idle link's row is not rewritten").isEqualTo(written);
+        JsonNode listed = agentNamed("edge-1", network);
+        assertThat(listed.get("connected").asBoolean()).isTrue();
+        assertThat(listed.get("links").get(0).get("connected").asBoolean()).isTrue();
+        assertThat(java.time.Instant.parse(listed.get("lastSeenAt").asString()))
+                .as("seen at the node's heartbeat").isAfter(java.time.Instant.parse(seenBefore));
     }
 
     @Test
@@ -168,7 +193,7 @@ class TunnelIT extends GatehouseTestApplication {
     }
 
     @Test
-    void aRevokedAgentIsRefusedOnItsNextLinkAndRenewal() throws Exception {
+    void revokingAnAgentEndsItsLiveSessionWithTheReasonAndRefusesItsNextLinkAndRenewal() throws Exception {
         String revokedNetwork = unique("branch");
         expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + revokedNetwork + "\",\"description\":\"\"}"), 201);
         String host = host("branch-db", revokedNetwork, target.port());
@@ -176,15 +201,25 @@ class TunnelIT extends GatehouseTestApplication {
         Run before = ssh(login + "@" + host + "@127.0.0.1", "echo before");
         assertThat(before.stdout()).as(before.toString()).isEqualTo("before\n");
         String id = agentNamed("edge-2", revokedNetwork).get("id").asString();
+        Path liveErr = Files.createTempFile(work, "live", ".err");
+        Process live = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-p", String.valueOf(bastion.port()),
+                login + "@" + host + "@127.0.0.1", "echo started; sleep 120")
+                .redirectError(liveErr.toFile()).start();
+        cleanup.add(live::destroyForcibly);
+        assertThat(new String(live.getInputStream().readNBytes(8), StandardCharsets.UTF_8)).isEqualTo("started\n");
+        long refusedBefore = tunnels.listener().refusedConnections();
 
         ApiClient.Reply revoked = admin.delete("/api/v1/agents/" + id, ADMIN);
         assertThat(revoked.status()).as(revoked.body()).isEqualTo(204);
-        long refusedBefore = tunnels.listener().refusedConnections();
-        doomed.dropLinks();
 
-        await("the gateway refused the revoked agent's next link",
-                () -> tunnels.listener().refusedConnections() > refusedBefore);
-        assertThat(tunnels.listener().healthyAgents(revokedNetwork)).isEmpty();
+        // The live session through the agent ends at once, and the user is told why.
+        assertThat(live.waitFor(10, TimeUnit.SECONDS)).as("the live ssh session ended").isTrue();
+        assertThat(live.exitValue()).isNotZero();
+        assertThat(Files.readString(liveErr)).contains("edge-2@" + revokedNetwork + " was revoked");
+        await("the revoked agent's link is closed and its reconnect refused",
+                () -> tunnels.listener().refusedConnections() > refusedBefore
+                        && tunnels.listener().healthyAgents(revokedNetwork).isEmpty());
+        assertThat(agentNamed("edge-2", revokedNetwork)).as("GET /agents no longer lists it").isNull();
         Run run = ssh(login + "@" + host + "@127.0.0.1", "echo after");
         assertThat(run.exit()).isNotZero();
         assertThat(run.stderr()).contains("no agent of network '" + revokedNetwork + "' is connected");
@@ -194,8 +229,56 @@ class TunnelIT extends GatehouseTestApplication {
         assertThat(admin.get("/api/v1/agents/" + id, ADMIN).status()).isEqualTo(404);
         assertThat(admin.get("/api/v1/audit/events?type=agent.revoked", ADMIN).body())
                 .contains("agent:edge-2@" + revokedNetwork);
+        assertThat(doomed.connectedGateways()).isEmpty();
         // The other network's agent is untouched.
         assertThat(ssh(login + "@" + privateHost + "@127.0.0.1", "echo still-here").stdout()).isEqualTo("still-here\n");
+    }
+
+    @Test
+    void aRenewalWhoseAnswerIsLostCanBeRetriedWithTheOldCertificate() throws Exception {
+        Enroller.Issued joined = enroller().join(joinToken(network), network, unique("renewer"));
+        // The gateway records this renewal, but say its answer never reaches the agent: it keeps the joined one.
+        Enroller.Issued lost = enroller().renew(joined.keys().getPrivate(), joined.chain());
+
+        Enroller.Issued retried = enroller().renew(joined.keys().getPrivate(), joined.chain());
+
+        assertThat(retried.chain().getFirst().getSerialNumber())
+                .isNotEqualTo(lost.chain().getFirst().getSerialNumber());
+        // Once the agent renews with what it got, the certificates before it are no longer admitted.
+        enroller().renew(retried.keys().getPrivate(), retried.chain());
+        assertThatThrownBy(() -> enroller().renew(joined.keys().getPrivate(), joined.chain()))
+                .isInstanceOf(IOException.class).hasMessageContaining("no longer admitted");
+    }
+
+    @Test
+    void prometheusShowsTunnelMetricsAfterADial() throws Exception {
+        Run run = ssh(login + "@" + privateHost + "@127.0.0.1", "head -c 50000 /dev/zero | tr '\\0' x");
+        assertThat(run.stdout()).as(run.exit() + " " + run.stderr()).hasSize(50_000);
+        ssh(login + "@" + outsideHost + "@127.0.0.1", "true");
+
+        String node = "node=\"" + tunnels.listener().nodeId() + "\"";
+        String metrics = admin.get("/actuator/prometheus", ADMIN).body();
+
+        assertThat(metric(metrics, "gatehouse_tunnel_agents_connected", node)).isGreaterThanOrEqualTo(1);
+        assertThat(metric(metrics, "gatehouse_tunnel_links", node)).isGreaterThanOrEqualTo(1);
+        assertThat(metric(metrics, "gatehouse_tunnel_streams_open", node)).isGreaterThanOrEqualTo(0);
+        assertThat(metric(metrics, "gatehouse_tunnel_bytes_total", "direction=\"in\"")).isGreaterThan(50_000);
+        assertThat(metric(metrics, "gatehouse_tunnel_bytes_total", "direction=\"out\"")).isPositive();
+        assertThat(metric(metrics, "gatehouse_tunnel_dials_total", "outcome=\"ok\"")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(metrics, "gatehouse_tunnel_dials_total", "outcome=\"refused_by_agent\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(metric(metrics, "gatehouse_tunnel_links_accepted_total", node)).isGreaterThanOrEqualTo(1);
+        assertThat(metrics).contains("gatehouse_tunnel_links_refused_total{").contains("reason=\"not_admitted\"");
+    }
+
+    /** The value of the first sample of {@code name} whose labels contain {@code label}. */
+    private static double metric(String prometheus, String name, String label) {
+        for (String line : prometheus.split("\n")) {
+            if (line.startsWith(name + "{") && line.contains(label)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no sample of " + name + " with " + label + " in:\n" + prometheus);
     }
 
     /** Joins through the agent's command line, then runs its tunnels with an allow-list of one target port. */

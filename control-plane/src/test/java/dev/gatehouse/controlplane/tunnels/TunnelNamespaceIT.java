@@ -8,12 +8,21 @@ import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
 import dev.gatehouse.testkit.NetworkNamespace;
+import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
+import java.io.File;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The real shape: a private network the gateway has no route into (a network namespace holding the agent process
- * and a real sshd), reached by the real {@code ssh} through the in-process bastion and the agent's outbound tunnel.
+ * The real shape: a private network the gateway has no route into (a network namespace holding the agent process,
+ * a real sshd and a plain TCP service), reached by the real {@code ssh}, {@code sftp} and {@code ssh -L} through the
+ * in-process bastion and the agent's outbound tunnel.
  * Needs root and {@code ip netns}; skipped with a message otherwise ({@link TunnelIT} covers the loopback set-up).
  * The agent reaches the gateway's 127.0.0.1 tunnel port through two socat relays (inside the namespace, and on the
  * veth address), so it dials the address the server certificate names.
@@ -36,7 +46,7 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
     TunnelService tunnels;
 
     @Test
-    void hostOnlyInsideTheNamespaceIsReachedBySshThroughTheAgentOnly() throws Exception {
+    void hostAndTcpServiceOnlyInsideTheNamespaceAreReachedThroughTheAgentOnly() throws Exception {
         assumeThat(NetworkNamespace.available())
                 .as("TunnelNamespaceIT needs root and 'ip netns'; skipped (TunnelIT covers the loopback set-up)")
                 .isTrue();
@@ -57,22 +67,31 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
             Path sshdConfig = Files.writeString(dir.resolve("sshd_config"), String.join("\n",
                     "Port " + sshPort, "ListenAddress " + privateIp, "HostKey " + hostKey.privateKey(),
                     "TrustedUserCAKeys " + userCa, "AuthorizedKeysFile none", "PasswordAuthentication no",
-                    "KbdInteractiveAuthentication no", "PidFile " + dir.resolve("sshd.pid"), ""));
+                    "KbdInteractiveAuthentication no", "PidFile " + dir.resolve("sshd.pid"),
+                    "Subsystem sftp internal-sftp", ""));
+            OpenSshServer.createPrivilegeSeparationDirectory();
             lab.start(dir.resolve("sshd.log"), "/usr/sbin/sshd", "-D", "-e", "-f", sshdConfig.toString());
+            int servicePort = 27000;
+            lab.start(dir.resolve("service.log"), "socat", "-t", "30", "TCP-LISTEN:" + servicePort + ",bind=" + privateIp
+                    + ",reuseaddr,fork", "PIPE");
 
             String network = unique("private");
             String role = unique("ns-ops");
             String person = unique("nina");
             SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(dir.resolve("user")));
             expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + network + "\",\"description\":\"\"}"), 201);
+            String service = unique("licence");
             expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"root\"],"
-                    + "\"hostLabels\":{\"team\":\"" + role + "\"}}"), 201);
+                    + "\"hostLabels\":{\"team\":\"" + role + "\"},\"forwardDestinations\":[\"" + service + ":"
+                    + servicePort + "\"]}"), 201);
             expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\"]}"), 201);
             expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
                     "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
             String host = unique("inside");
             expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"" + privateIp + ":"
                     + sshPort + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"" + network + "\"}"), 201);
+            expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + service + "\",\"address\":\"" + privateIp + ":"
+                    + servicePort + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"" + network + "\"}"), 201);
             ApiClient.Reply token = admin.post("/api/v1/join-tokens", ADMIN,
                     "{\"network\":\"" + network + "\",\"ttlSeconds\":600}");
             expect(token, 201);
@@ -80,7 +99,7 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
             Path ca = Files.writeString(dir.resolve("gateway-ca.pem"), admin.get("/api/v1/ca/x509", ADMIN).body());
             Path state = dir.resolve("state");
             Path config = Files.writeString(dir.resolve("agent.conf"),
-                    "state-dir = " + state + "\nallow = " + privateIp + ":" + sshPort + "\n");
+                    "state-dir = " + state + "\nallow = " + privateIp + ":" + sshPort + ", " + privateIp + ":" + servicePort + "\n");
             Process join = lab.start(dir.resolve("join.log"), agentCommand("join", "--gateway",
                     "127.0.0.1:" + tunnelPort, "--network", network, "--name", "inside", "--token-file",
                     tokenFile.toString(), "--gateway-ca", ca.toString(), "--state-dir", state.toString()));
@@ -96,20 +115,96 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
             assertThat(NetworkNamespace.reachableFromHere(privateIp, sshPort)).as("the gateway has no route to the target")
                     .isFalse();
 
+            assertThat(NetworkNamespace.reachableFromHere(privateIp, servicePort)).as("no route to the service").isFalse();
+
             Path knownHosts = Files.writeString(dir.resolve("known_hosts"),
                     admin.get("/api/v1/ca/ssh-host", ADMIN).body());
-            Process ssh = new ProcessBuilder("ssh", "-i", key.privateKey().toString(), "-o", "IdentitiesOnly=yes",
+            List<String> options = List.of("-i", key.privateKey().toString(), "-o", "IdentitiesOnly=yes",
                     "-o", "IdentityAgent=none", "-o", "UserKnownHostsFile=" + knownHosts, "-o",
-                    "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
-                    "-p", String.valueOf(bastion.port()), "root@" + host + "@127.0.0.1", "echo inside-the-namespace")
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes");
+            String bastionPort = String.valueOf(bastion.port());
+
+            // ssh to the private host
+            Process ssh = new ProcessBuilder(concat(List.of("ssh"), options, List.of("-p", bastionPort,
+                    "root@" + host + "@127.0.0.1", "echo inside-the-namespace")))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectError(dir.resolve("ssh.err").toFile()).start();
             String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(out).as("ssh stderr: %s; sshd: %s", NetworkNamespace.read(dir.resolve("ssh.err")),
                     NetworkNamespace.read(dir.resolve("sshd.log"))).isEqualTo("inside-the-namespace\n");
             assertThat(ssh.exitValue()).isZero();
+
+            // sftp to the private host: the namespace shares this file system, so the upload is compared directly
+            byte[] upload = new byte[4 << 20];
+            ThreadLocalRandom.current().nextBytes(upload);
+            Path source = Files.write(dir.resolve("upload.bin"), upload);
+            Path landed = dir.resolve("landed.bin");
+            Path batch = Files.writeString(dir.resolve("sftp.batch"), "put " + source + " " + landed + "\n");
+            Process sftp = new ProcessBuilder(concat(List.of("sftp"), options, List.of("-b", batch.toString(),
+                    "-P", bastionPort, "root@" + host + "@127.0.0.1")))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("sftp.log").toFile()).start();
+            assertThat(sftp.waitFor(120, TimeUnit.SECONDS) && sftp.exitValue() == 0)
+                    .as("sftp: %s", NetworkNamespace.read(dir.resolve("sftp.log"))).isTrue();
+            assertThat(sha256(Files.readAllBytes(landed))).isEqualTo(sha256(upload));
+
+            // ssh -L to the private TCP service (an echo): every byte comes back, in order
+            int localPort;
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                localPort = probe.getLocalPort();
+            }
+            Process forward = new ProcessBuilder(concat(List.of("ssh"), options, List.of("-N", "-o",
+                    "ExitOnForwardFailure=yes", "-L", "127.0.0.1:" + localPort + ":" + service + ":" + servicePort,
+                    "-p", bastionPort, person + "@127.0.0.1")))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("forward.log").toFile()).start();
+            try {
+                byte[] sent = new byte[8 << 20];
+                ThreadLocalRandom.current().nextBytes(sent);
+                byte[] echoed = echoThrough(localPort, sent, forward, dir.resolve("forward.log"));
+                assertThat(sha256(echoed)).as("bytes echoed through ssh -L and the agent").isEqualTo(sha256(sent));
+            } finally {
+                forward.destroy();
+            }
         }
+    }
+
+    /** Connects to the forwarded port once ssh listens, writes {@code sent} and reads as many bytes back. */
+    private static byte[] echoThrough(int localPort, byte[] sent, Process forward, Path forwardLog) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            assertThat(forward.isAlive()).as("ssh -L: %s", NetworkNamespace.read(forwardLog)).isTrue();
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), localPort)) {
+                socket.setSoTimeout(60_000);
+                Thread writer = Thread.ofVirtual().start(() -> {
+                    try {
+                        socket.getOutputStream().write(sent);
+                        socket.shutdownOutput();
+                    } catch (IOException e) {
+                        // the reader below reports the short echo
+                    }
+                });
+                byte[] echoed = socket.getInputStream().readAllBytes();
+                writer.join();
+                return echoed;
+            } catch (ConnectException notYetListening) {
+                assertThat(System.nanoTime()).as("ssh -L never listened: %s", NetworkNamespace.read(forwardLog))
+                        .isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
+        }
+        return all;
     }
 
     /** The shipped jar when it is built, else this test's class path (the agent is a test dependency). */

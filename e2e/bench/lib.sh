@@ -1,0 +1,165 @@
+# Shared by the benchmarks in this folder (sourced, not run): prerequisites, the work directory and its clean-up,
+# the all-in-one gateway on its embedded PostgreSQL, OpenSSH sshd and client configuration, timing, percentiles,
+# ratios and the machine description that goes into the docs.
+# The including script sets ROOT (the repository) before sourcing this file.
+
+JAR="$ROOT/control-plane/target/gatehouse-exec.jar"
+SIZE_MIB="${BENCH_SIZE_MIB:-1024}"   # bulk transfers: MiB each way per path
+CIPHER=aes128-gcm@openssh.com
+TOKEN="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+LOGIN="$(id -un)"
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+# Stops with one message naming everything missing: the built gateway, a JDK, and the given commands.
+require() {
+  local missing=() c
+  [ -f "$JAR" ] || die "build first: ./gatehouse build"
+  [ -x "${JAVA_HOME:-}/bin/java" ] || die "JAVA_HOME must name a JDK 21 or newer (./gatehouse bench finds one)"
+  for c in "$@"; do
+    case "$c" in
+      sshd) [ -x /usr/sbin/sshd ] || missing+=("sshd (Debian package openssh-server)") ;;
+      jcmd) [ -x "$JAVA_HOME/bin/jcmd" ] || missing+=("jcmd (a full JDK in JAVA_HOME, not a JRE)") ;;
+      *) command -v "$c" >/dev/null || missing+=("$c") ;;
+    esac
+  done
+  [ "${#missing[@]}" -eq 0 ] || die "missing prerequisites: ${missing[*]}"
+  mkdir -p /run/sshd 2>/dev/null || true
+}
+
+# Checks the prerequisites (the commands given), then makes a fresh work directory with the client key and the
+# target's host key, and picks the gateway's ports. The directory goes, with every process the benchmark started,
+# when the benchmark exits (BENCH_KEEP_WORK=1 keeps it, with the logs, for a look afterwards).
+begin() {
+  require ssh ssh-keygen python3 curl "$@"
+  WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  ssh-keygen -q -t ed25519 -N '' -C bench -f "$WORK/id"
+  ssh-keygen -q -t ed25519 -N '' -C bench-target -f "$WORK/target_host_key"
+  cp "$WORK/id.pub" "$WORK/authorized_keys"
+  HTTP_PORT="$(free_port)"; SSH_PORT="$(free_port)"; TUNNEL_PORT="$(free_port)"
+  API="http://127.0.0.1:$HTTP_PORT/api/v1"
+}
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "${BENCH_KEEP_WORK:-0}" = 1 ]; then echo "bench: logs kept in $WORK" >&2; else rm -rf "$WORK"; fi
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+seconds_since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$1" "$(now)"; }
+wait_for_port() { # $1 port, $2 what: waits up to 30 s until something accepts connections on 127.0.0.1:$1
+  python3 - "$1" <<'PY' || die "$2 did not open port $1 within 30 s"
+import socket, sys, time
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline:
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PY
+}
+
+# --- the gateway (all-in-one on its embedded PostgreSQL, data kept across restarts within one run) ---------------
+GATEWAY_JVM_OPTS=()   # extra JVM options for the next start (BENCH_GATEWAY_JAVA_OPTS is added to every start)
+start_gateway() { # $1 = a name for its log, then extra --gatehouse.* arguments
+  local name="$1"; shift
+  # shellcheck disable=SC2086 # BENCH_GATEWAY_JAVA_OPTS is a list of options
+  GATEHOUSE_DATA_DIR="$WORK/gateway" "$JAVA_HOME/bin/java" -Xms512m "${GATEWAY_JVM_OPTS[@]}" ${BENCH_GATEWAY_JAVA_OPTS:-} \
+    -jar "$JAR" --gatehouse.role=all-in-one \
+    --gatehouse.http.port="$HTTP_PORT" --gatehouse.ssh.port="$SSH_PORT" --gatehouse.tunnel.port="$TUNNEL_PORT" \
+    --gatehouse.ssh.bind-address=127.0.0.1 --gatehouse.tunnel.bind-address=127.0.0.1 \
+    --gatehouse.bootstrap-token="$TOKEN" "$@" >"$WORK/gateway-$name.log" 2>&1 &
+  GATEWAY_PID=$!
+  GATEWAY_LOG="$WORK/gateway-$name.log"
+  PIDS+=("$GATEWAY_PID")
+  for _ in $(seq 1 240); do
+    curl -fs "http://127.0.0.1:$HTTP_PORT/actuator/health" >/dev/null 2>&1 && return 0
+    kill -0 "$GATEWAY_PID" 2>/dev/null || { tail -50 "$GATEWAY_LOG" >&2; die "the gateway did not start"; }
+    sleep 0.5
+  done
+  die "the gateway did not become healthy within 120 s"
+}
+stop_gateway() { kill "$GATEWAY_PID"; wait "$GATEWAY_PID" 2>/dev/null || true; }
+api() { curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
+
+# --- OpenSSH: sshd instances sharing one host key, and the client configuration --------------------------------
+start_sshd() { # $1 = port, $2 = name; the target's user CA must be in $WORK/user_ca.pub
+  cat > "$WORK/sshd_$2.conf" <<CONF
+Port $1
+ListenAddress 127.0.0.1
+HostKey $WORK/target_host_key
+PidFile $WORK/sshd_$2.pid
+TrustedUserCAKeys $WORK/user_ca.pub
+AuthorizedKeysFile $WORK/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+StrictModes no
+UsePAM no
+AllowTcpForwarding yes
+Ciphers $CIPHER
+CONF
+  /usr/sbin/sshd -D -e -f "$WORK/sshd_$2.conf" 2>"$WORK/sshd_$2.log" &
+  PIDS+=("$!")
+}
+
+write_ssh_config() { # $1 = the gateway's @cert-authority line, then the ports where the target's host key answers
+  local key port
+  key="$(cut -d' ' -f1,2 "$WORK/target_host_key.pub")"
+  { echo "$1"; shift; for port in "$@"; do echo "[127.0.0.1]:$port $key"; done; } > "$WORK/known_hosts"
+  cat > "$WORK/ssh_config" <<CONF
+Host *
+  IdentityFile $WORK/id
+  IdentitiesOnly yes
+  IdentityAgent none
+  UserKnownHostsFile $WORK/known_hosts
+  GlobalKnownHostsFile /dev/null
+  StrictHostKeyChecking yes
+  BatchMode yes
+  Ciphers $CIPHER
+  Compression no
+  ControlMaster no
+  ControlPath none
+  LogLevel ERROR
+CONF
+}
+
+# --- figures ----------------------------------------------------------------------------------------------------
+upload() { # $1 = MiB, then the ssh arguments before the remote command; prints MiB/s
+  local size="$1" start; shift
+  start="$(now)"
+  head -c "${size}M" /dev/zero | ssh "$@" 'cat > /dev/null'
+  python3 -c "import sys; print(f'{$size / float(sys.argv[1]):.1f}')" "$(seconds_since "$start")"
+}
+download() {
+  local size="$1" start; shift
+  start="$(now)"
+  ssh "$@" "head -c ${size}M /dev/zero" > /dev/null
+  python3 -c "import sys; print(f'{$size / float(sys.argv[1]):.1f}')" "$(seconds_since "$start")"
+}
+percentiles() { # stdin: one number per line; prints "p50 p99" (or the quantiles given as arguments)
+  python3 -c '
+import sys
+v = sorted(float(x) for x in sys.stdin if x.strip())
+if not v:
+    sys.exit("no samples")
+qs = [float(q) for q in sys.argv[1:]] or [0.50, 0.99]
+pick = lambda q: v[min(len(v) - 1, int(round(q * (len(v) - 1))))]
+print(" ".join(f"{pick(q):.1f}" for q in qs))' "$@"
+}
+ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
+verdict() { # $1 value, $2 op (ge|le), $3 target
+  python3 -c "import sys; r, op, t = float(sys.argv[1]), sys.argv[2], float(sys.argv[3]); print('met' if (r >= t if op == 'ge' else r <= t) else 'MISSED')" "$@"
+}
+machine() { # one line: cores, CPU, RAM, kernel, OpenSSH, JDK
+  local cpu
+  cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+  echo "$(nproc) cores ($cpu), $(free -g | awk '/^Mem:/ { print $2 }') GiB, Linux $(uname -r), $(ssh -V 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
+}
+load_average() { cut -d' ' -f1-3 /proc/loadavg; }

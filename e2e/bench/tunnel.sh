@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# The tunnel benchmark: in one run on this machine, everything on loopback, aes128-gcm on every SSH leg, it measures
+#   - throughput both ways (BENCH_SIZE_MIB, default 1024) through the gateway and a real agent process: SSH to an
+#     OpenSSH sshd, and raw TCP through `ssh -L` to a TCP service; against OpenSSH set up the same way (an "inside"
+#     `ssh -N -R` to a second sshd acting as the public jump host; the client goes `ssh -J` or `ssh -L` through it);
+#   - stream open latency x BENCH_OPEN_RUNS (default 200): connect to first byte through the established `-L` forward;
+#   - recovery after a cut: a relay between the agent and the gateway resets the agent's links BENCH_CUTS times
+#     (default 10, BENCH_CUT_INTERVAL_S apart, default 3) during a steady stream through an SSH session via the
+#     agent; how long until bytes flow again, and whether the session survives with every byte exact;
+#   - memory per idle agent link on the gateway with BENCH_AGENTS (default 1000) agents in one load-generator JVM
+#     (e2e AgentSwarm): live heap after a full GC, native memory (NMT) and RSS with a tenth of them linked and with
+#     all of them, the difference divided by the nine tenths;
+# then writes the figures, the ratios against the targets and the machine to docs/benchmarks/tunnels.md (keeping
+# the hand-written part below the figures). BENCH_GATEWAY_JAVA_OPTS and BENCH_AGENT_JAVA_OPTS add JVM options to the
+# gateway and the agent process (a JFR recording, to profile them). Run it through the launcher: ./gatehouse bench tunnel
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=lib.sh
+. "$ROOT/e2e/bench/lib.sh"
+OPEN_RUNS="${BENCH_OPEN_RUNS:-200}"
+CUTS="${BENCH_CUTS:-10}"
+CUT_INTERVAL="${BENCH_CUT_INTERVAL_S:-3}"
+AGENTS="${BENCH_AGENTS:-1000}"
+OUT="${BENCH_OUTPUT:-$ROOT/docs/benchmarks/tunnels.md}"
+AGENT_JAR="$ROOT/tunnel-agent/target/gatehouse-agent.jar"
+SWARM_CLASSES="$ROOT/e2e/target/classes"
+BENCH="$ROOT/e2e/bench"
+
+begin sshd jcmd
+[ -f "$AGENT_JAR" ] && [ -f "$SWARM_CLASSES/dev/gatehouse/bench/AgentSwarm.class" ] \
+  || die "build the agent and the e2e module first: ./mvnw -B -DskipTests package -pl control-plane,tunnel-agent,e2e -am"
+LOAD_BEFORE="$(load_average)"
+
+TARGET_PORT="$(free_port)"; JUMP_PORT="$(free_port)"; SERVICE_PORT="$(free_port)"
+R_SSH_PORT="$(free_port)"; R_SERVICE_PORT="$(free_port)"          # the jump host's ends of `ssh -R`
+L_GATEWAY_PORT="$(free_port)"; L_OPENSSH_PORT="$(free_port)"      # the client's `ssh -L` ports
+RELAY_PORT="$(free_port)"; RELAY_CONTROL_PORT="$(free_port)"
+
+start_gateway direct --gatehouse.tunnel.advertised-host=127.0.0.1
+api "$API/ca/ssh-user" > "$WORK/user_ca.pub"
+api "$API/ca/x509" > "$WORK/gateway-ca.pem"
+HOST_CA_LINE="$(api "$API/ca/ssh-host")"
+
+# --- the private side: an sshd and a TCP service; the public side: OpenSSH's jump host --------------------------
+start_sshd "$TARGET_PORT" target
+start_sshd "$JUMP_PORT" jump
+python3 "$BENCH/tcp_service.py" serve "$SERVICE_PORT" &
+PIDS+=("$!")
+wait_for_port "$TARGET_PORT" "the target sshd"; wait_for_port "$JUMP_PORT" "the jump sshd"
+wait_for_port "$SERVICE_PORT" "the TCP service"
+
+api -X POST "$API/networks" -d '{"name":"lab","description":"tunnel benchmark"}' >/dev/null
+api -X POST "$API/roles" -d "{\"name\":\"bench\",\"logins\":[\"$LOGIN\"],\"hostLabels\":{\"bench\":\"yes\"},\"forwardDestinations\":[\"svc:$SERVICE_PORT\"]}" >/dev/null
+api -X POST "$API/users" -d '{"username":"bench","roles":["bench"]}' >/dev/null
+api -X POST "$API/users/bench/keys" -d "{\"publicKey\":\"$(cat "$WORK/id.pub")\"}" >/dev/null
+api -X POST "$API/hosts" -d "{\"name\":\"target\",\"address\":\"127.0.0.1:$TARGET_PORT\",\"labels\":{\"bench\":\"yes\"},\"network\":\"lab\"}" >/dev/null
+api -X POST "$API/hosts" -d "{\"name\":\"svc\",\"address\":\"127.0.0.1:$SERVICE_PORT\",\"labels\":{\"bench\":\"yes\"},\"network\":\"lab\"}" >/dev/null
+write_ssh_config "$HOST_CA_LINE" "$TARGET_PORT" "$JUMP_PORT" "$R_SSH_PORT"
+
+join_token() { # $1 = network
+  api -X POST "$API/join-tokens" -d "{\"network\":\"$1\",\"ttlSeconds\":600}" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])'
+}
+start_agent() { # $1 = name, $2 = the gateway address it joins and runs against; allowed: the sshd and the service
+  local name="$1" gateway="$2"
+  printf 'state-dir = %s\nallow = 127.0.0.1:%s, 127.0.0.1:%s\n' "$WORK/$name" "$TARGET_PORT" "$SERVICE_PORT" > "$WORK/$name.conf"
+  GATEHOUSE_JOIN_TOKEN="$(join_token lab)" "$JAVA_HOME/bin/java" -jar "$AGENT_JAR" join --gateway "$gateway" \
+    --network lab --name "$name" --gateway-ca "$WORK/gateway-ca.pem" --state-dir "$WORK/$name" >/dev/null \
+    || die "agent $name could not join through $gateway"
+  # shellcheck disable=SC2086 # BENCH_AGENT_JAVA_OPTS is a list of options
+  "$JAVA_HOME/bin/java" ${BENCH_AGENT_JAVA_OPTS:-} -jar "$AGENT_JAR" run --config "$WORK/$name.conf" >"$WORK/$name.log" 2>&1 &
+  AGENT_PID=$!
+  PIDS+=("$AGENT_PID")
+  for _ in $(seq 1 100); do
+    grep -q "link to gateway .* up" "$WORK/$name.log" && return 0
+    sleep 0.2
+  done
+  cat "$WORK/$name.log" >&2; die "agent $name did not link to the gateway"
+}
+forward() { # $1 = local port, $2 = destination host:port, then the ssh arguments naming the server; runs in the background
+  local port="$1" destination="$2"; shift 2
+  ssh -N -o ExitOnForwardFailure=yes -L "127.0.0.1:$port:$destination" "$@" &
+  PIDS+=("$!")
+  LAST_FORWARD_PID=$!
+  wait_for_port "$port" "ssh -L to $destination"
+}
+
+start_agent agent-direct "127.0.0.1:$TUNNEL_PORT"
+# OpenSSH's reverse tunnel from the private side, carrying the same two destinations as the agent.
+ssh -F "$WORK/ssh_config" -N -o ExitOnForwardFailure=yes -o ServerAliveInterval=10 \
+  -R "127.0.0.1:$R_SSH_PORT:127.0.0.1:$TARGET_PORT" -R "127.0.0.1:$R_SERVICE_PORT:127.0.0.1:$SERVICE_PORT" \
+  -p "$JUMP_PORT" "$LOGIN@127.0.0.1" &
+PIDS+=("$!")
+wait_for_port "$R_SSH_PORT" "ssh -R to the jump host"
+
+GATEWAY=(-F "$WORK/ssh_config" -p "$SSH_PORT" "$LOGIN@target@127.0.0.1")
+OPENSSH=(-F "$WORK/ssh_config" -J "$LOGIN@127.0.0.1:$JUMP_PORT" -p "$R_SSH_PORT" "$LOGIN@127.0.0.1")
+ssh "${GATEWAY[@]}" true || { tail -50 "$GATEWAY_LOG" >&2; die "ssh through the gateway and the agent failed"; }
+ssh "${OPENSSH[@]}" true || die "ssh through OpenSSH's reverse tunnel failed"
+forward "$L_GATEWAY_PORT" "svc:$SERVICE_PORT" -F "$WORK/ssh_config" -p "$SSH_PORT" "bench@127.0.0.1"
+GATEWAY_FORWARD_PID=$LAST_FORWARD_PID
+forward "$L_OPENSSH_PORT" "127.0.0.1:$R_SERVICE_PORT" -F "$WORK/ssh_config" -p "$JUMP_PORT" "$LOGIN@127.0.0.1"
+
+# --- 1. throughput and stream open latency ------------------------------------------------------------------------
+echo "bench: ${SIZE_MIB} MiB each way per path; ${OPEN_RUNS} stream opens per path (load before: $LOAD_BEFORE)" >&2
+echo "bench: SSH through gateway and agent, and through ssh -R ..." >&2
+G_SSH_UP="$(upload "$SIZE_MIB" "${GATEWAY[@]}")"; G_SSH_DOWN="$(download "$SIZE_MIB" "${GATEWAY[@]}")"
+O_SSH_UP="$(upload "$SIZE_MIB" "${OPENSSH[@]}")"; O_SSH_DOWN="$(download "$SIZE_MIB" "${OPENSSH[@]}")"
+echo "bench: raw TCP through ssh -L ..." >&2
+G_TCP_UP="$(python3 "$BENCH/tcp_service.py" push "$L_GATEWAY_PORT" "$SIZE_MIB")"
+G_TCP_DOWN="$(python3 "$BENCH/tcp_service.py" pull "$L_GATEWAY_PORT" "$SIZE_MIB")"
+O_TCP_UP="$(python3 "$BENCH/tcp_service.py" push "$L_OPENSSH_PORT" "$SIZE_MIB")"
+O_TCP_DOWN="$(python3 "$BENCH/tcp_service.py" pull "$L_OPENSSH_PORT" "$SIZE_MIB")"
+echo "bench: stream open latency ..." >&2
+read -r G_OPEN50 G_OPEN99 < <(python3 "$BENCH/tcp_service.py" open "$L_GATEWAY_PORT" "$OPEN_RUNS" | percentiles)
+read -r O_OPEN50 O_OPEN99 < <(python3 "$BENCH/tcp_service.py" open "$L_OPENSSH_PORT" "$OPEN_RUNS" | percentiles)
+
+# --- 2. recovery after a cut: the agent reaches the gateway only through the relay ---------------------------------
+# The node advertises the relay's address, so the links the agent learns from the node go through the relay too.
+echo "bench: recovery: ${CUTS} cuts, ${CUT_INTERVAL} s apart ..." >&2
+kill "$GATEWAY_FORWARD_PID" "$AGENT_PID" 2>/dev/null || true
+stop_gateway
+python3 "$BENCH/cut_relay.py" "$RELAY_PORT" "$TUNNEL_PORT" "$RELAY_CONTROL_PORT" &
+PIDS+=("$!")
+wait_for_port "$RELAY_CONTROL_PORT" "the relay"
+start_gateway relayed --gatehouse.tunnel.advertised-host="127.0.0.1:$RELAY_PORT"
+start_agent agent-relayed "127.0.0.1:$RELAY_PORT"
+RELAYED_AGENT_PID=$AGENT_PID
+ssh "${GATEWAY[@]}" true || die "ssh through the relayed agent failed"
+python3 "$BENCH/cut_recovery.py" watch "$RELAY_CONTROL_PORT" "$CUTS" "$CUT_INTERVAL" -- ssh "${GATEWAY[@]}" \
+  > "$WORK/recovery.txt" || { cat "$WORK/recovery.txt" >&2; die "recovery after a cut failed"; }
+grep -q '^OK ' "$WORK/recovery.txt" || die "recovery: no verdict from cut_recovery.py"
+RECOVERY_BYTES="$(awk '/^OK / { print $2 }' "$WORK/recovery.txt")"
+awk '$1 != "OK" && $3 < 1 { bad = 1 } END { exit bad }' "$WORK/recovery.txt" \
+  || die "a cut reset no connection: the agent's link did not go through the relay"
+read -r STALL50 STALLMAX < <(awk '$1 != "OK" { print $1 }' "$WORK/recovery.txt" | percentiles 0.5 1.0)
+read -r GAP50 < <(awk '$1 != "OK" { print $2 }' "$WORK/recovery.txt" | percentiles 0.5)
+# What the agent waited before reconnecting (its log: "reconnecting to gateway ... in N ms"), once per cut or more.
+sed -n 's/.*reconnecting to gateway .* in \([0-9]*\) ms.*/\1/p' "$WORK/agent-relayed.log" > "$WORK/backoffs.txt"
+RECONNECTS="$(wc -l < "$WORK/backoffs.txt")"
+read -r BACKOFF50 BACKOFFMAX < <(percentiles 0.5 1.0 < "$WORK/backoffs.txt")
+# The rest of each stall: reconnect (TCP, TLS 1.3, HTTP/2), the node list, the resume exchange and the resend.
+REST50="n/a (not one reconnect per cut)"
+if [ "$RECONNECTS" = "$CUTS" ]; then
+  REST50="$(awk '$1 != "OK" { print $1 }' "$WORK/recovery.txt" | paste - "$WORK/backoffs.txt" | awk '{ print $1 - $2 }' | percentiles 0.5)"
+fi
+LINKS_UP="$(grep -c "link to gateway .* up" "$WORK/agent-relayed.log" | tr -d ' ')"
+grep "link to gateway .* up" "$WORK/agent-relayed.log" | grep -v "127.0.0.1:$RELAY_PORT" >&2 \
+  && die "the relayed agent linked around the relay"
+kill "$RELAYED_AGENT_PID" 2>/dev/null || true
+stop_gateway
+
+# --- 3. memory per idle agent link, with NMT on this gateway ----------------------------------------------------------
+echo "bench: memory: ${AGENTS} agents ..." >&2
+GATEWAY_JVM_OPTS=(-XX:NativeMemoryTracking=summary)
+start_gateway memory --gatehouse.tunnel.advertised-host=127.0.0.1
+api -X POST "$API/networks" -d '{"name":"swarm","description":"idle agents of the tunnel benchmark"}' >/dev/null
+gateway_memory() { # $1 = a name; prints "live-heap-KiB native-KiB rss-KiB" after a full GC; native = NMT committed minus the heap
+  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" GC.run >/dev/null
+  sleep 2
+  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" GC.run >/dev/null
+  local heap
+  heap="$("$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -n1)"
+  # Kept in the work directory, to see what the links hold (diff the two histograms, or the NMT categories).
+  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" GC.class_histogram > "$WORK/histogram-$1.txt"
+  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" VM.native_memory summary | tee "$WORK/nmt-$1.txt" | python3 -c '
+import re, sys
+nmt = sys.stdin.read()
+total = int(re.search(r"Total: reserved=\d+KB, committed=(\d+)KB", nmt).group(1))
+heap_committed = int(re.search(r"Java Heap \(reserved=\d+KB, committed=(\d+)KB\)", nmt).group(1))
+print(sys.argv[1], total - heap_committed, sys.argv[2])' "$heap" "$(awk '/^VmRSS/ { print $2 }' "/proc/$GATEWAY_PID/status")"
+}
+mkfifo "$WORK/swarm.in"
+exec 3<>"$WORK/swarm.in"
+BENCH_API_TOKEN="$TOKEN" "$JAVA_HOME/bin/java" -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "$AGENT_JAR:$SWARM_CLASSES" dev.gatehouse.bench.AgentSwarm "$API" "127.0.0.1:$TUNNEL_PORT" swarm "$AGENTS" \
+  "$WORK/gateway-ca.pem" <"$WORK/swarm.in" >"$WORK/swarm.out" 2>"$WORK/swarm.log" 3>&- &
+SWARM_PID=$!
+PIDS+=("$SWARM_PID")
+swarm_says() { # $1 = a regular expression for a whole line; waits for it up to 10 minutes
+  for _ in $(seq 1 3000); do
+    grep -q "^$1\$" "$WORK/swarm.out" && return 0
+    kill -0 "$SWARM_PID" 2>/dev/null || { tail -30 "$WORK/swarm.log" >&2; die "the agent swarm stopped"; }
+    sleep 0.2
+  done
+  die "the agent swarm did not get to $1"
+}
+STARTED=0
+swarm_link() { # $1 = how many agents should run; starts the missing ones, dies unless all are linked
+  local linked
+  echo "start $(( $1 - STARTED ))" >&3
+  STARTED="$1"
+  swarm_says "LINKED [0-9]* of $1"
+  linked="$(awk -v of="$1" '$1 == "LINKED" && $4 == of { print $2 }' "$WORK/swarm.out")"
+  [ "$linked" = "$1" ] || die "only $linked of $1 swarm agents linked (see $WORK/swarm.log)"
+}
+swarm_says "ENROLLED $AGENTS"
+# A first tenth of the agents links before the baseline: what the first links cost once (classes loaded, code
+# compiled, pools sized) is then not counted per agent; the rest are what each further idle link costs.
+WARM=$(( AGENTS / 10 > 0 ? AGENTS / 10 : 1 ))
+swarm_link "$WARM"
+sleep 5
+read -r HEAP0 NATIVE0 RSS0 < <(gateway_memory warm)
+swarm_link "$AGENTS"
+connected_swarm() {
+  api "$API/agents" | python3 -c 'import json, sys; print(sum(1 for a in json.load(sys.stdin) if a["network"] == "swarm" and a["connected"]))'
+}
+for _ in $(seq 1 60); do [ "$(connected_swarm)" = "$AGENTS" ] && break; sleep 1; done
+CONNECTED="$(connected_swarm)"
+[ "$CONNECTED" = "$AGENTS" ] || die "GET /agents shows $CONNECTED of $AGENTS swarm agents connected"
+sleep 10
+read -r HEAP1 NATIVE1 RSS1 < <(gateway_memory linked)
+exec 3>&-
+wait "$SWARM_PID" 2>/dev/null || true
+# Stop the gateway only once it has recorded every link as gone (many links closing during shutdown slow it down).
+for _ in $(seq 1 60); do [ "$(connected_swarm)" = 0 ] && break; sleep 1; done
+stop_gateway
+per_agent() { python3 -c "import sys; print(f'{(int(sys.argv[2]) - int(sys.argv[1])) / int(sys.argv[3]):.1f}')" "$1" "$2" "$(( AGENTS - WARM ))"; }
+HEAP_PER="$(per_agent "$HEAP0" "$HEAP1")"; NATIVE_PER="$(per_agent "$NATIVE0" "$NATIVE1")"; RSS_PER="$(per_agent "$RSS0" "$RSS1")"
+MEM_PER="$(python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.1f}')" "$HEAP_PER" "$NATIVE_PER")"
+
+# --- the report -----------------------------------------------------------------------------------------------------
+R_SSH_UP="$(ratio "$G_SSH_UP" "$O_SSH_UP")"; R_SSH_DOWN="$(ratio "$G_SSH_DOWN" "$O_SSH_DOWN")"
+R_TCP_UP="$(ratio "$G_TCP_UP" "$O_TCP_UP")"; R_TCP_DOWN="$(ratio "$G_TCP_DOWN" "$O_TCP_DOWN")"
+R_OPEN50="$(ratio "$G_OPEN50" "$O_OPEN50")"; R_OPEN99="$(ratio "$G_OPEN99" "$O_OPEN99")"
+LOAD_AFTER="$(load_average)"
+HAND_WRITTEN=""
+MARK="<!-- Everything above is written by ./gatehouse bench tunnel; what follows is kept from run to run. -->"
+[ -f "$OUT" ] && HAND_WRITTEN="$(awk -v mark="$MARK" 'kept { print } $0 == mark { kept = 1 }' "$OUT")"
+mkdir -p "$(dirname "$OUT")"
+cat > "$OUT" <<REPORT
+# Tunnel benchmark
+
+Measured by \`./gatehouse bench tunnel\` on $(date -u +%Y-%m-%d) — $(machine).
+Load average before the run $LOAD_BEFORE, after it $LOAD_AFTER (1, 5, 15 min). Everything on loopback; cipher $CIPHER on
+every SSH leg; ${SIZE_MIB} MiB each way per path; ${OPEN_RUNS} stream opens per path; ${CUTS} cuts; ${AGENTS} idle agents.
+
+The gateway path: the all-in-one gateway (bastion + tunnel port) and one real agent process
+(\`gatehouse-agent.jar run\`, allow-list: the sshd and the TCP service). The baseline: an "inside" OpenSSH
+\`ssh -N -R\` (both destinations) to a second sshd acting as the public jump host; the client goes \`ssh -J\` (SSH) or
+\`ssh -L\` (raw TCP) through that jump host. Both end at the same sshd and the same TCP service (\`e2e/bench/tcp_service.py\`).
+
+| measurement | gateway + agent | OpenSSH \`ssh -R\` | ratio | target | verdict |
+|---|---:|---:|---:|---|---|
+| SSH upload, MiB/s | $G_SSH_UP | $O_SSH_UP | $R_SSH_UP | ≥ 1.0× | $(verdict "$R_SSH_UP" ge 1.0) |
+| SSH download, MiB/s | $G_SSH_DOWN | $O_SSH_DOWN | $R_SSH_DOWN | ≥ 1.0× | $(verdict "$R_SSH_DOWN" ge 1.0) |
+| raw TCP via \`-L\`, push, MiB/s | $G_TCP_UP | $O_TCP_UP | $R_TCP_UP | ≥ 1.0× | $(verdict "$R_TCP_UP" ge 1.0) |
+| raw TCP via \`-L\`, pull, MiB/s | $G_TCP_DOWN | $O_TCP_DOWN | $R_TCP_DOWN | ≥ 1.0× | $(verdict "$R_TCP_DOWN" ge 1.0) |
+| stream open (connect → first byte) p50, ms | $G_OPEN50 | $O_OPEN50 | $R_OPEN50 | none set ("as low as possible") | — |
+| stream open p99, ms | $G_OPEN99 | $O_OPEN99 | $R_OPEN99 | none set | — |
+| SSH session across ${CUTS} cuts of the agent's links | survived, ${RECOVERY_BYTES} bytes, SHA-256 exact | an \`ssh -R\` session does not survive its TCP connection | — | survives, no byte lost or altered | met |
+| stall after a cut (cut → bytes flow again) p50 / max, ms | $STALL50 / $STALLMAX | — | — | none set | — |
+| memory per idle agent link: live heap + native, KB | $MEM_PER | — | — | ≤ 100 KB | $(verdict "$MEM_PER" le 100) |
+
+Recovery: the relay (\`e2e/bench/cut_relay.py\`) resets every agent↔gateway connection (RST, both directions) while
+\`ssh … 'python3 cut_recovery.py source'\` streams about 4 MiB/s of random bytes through the gateway and the agent;
+the client times each read. The longest pause after a cut was $GAP50 ms at the median. The agent waited a jittered
+backoff before reconnecting, p50 $BACKOFF50 ms, max $BACKOFFMAX ms ($RECONNECTS reconnects for $CUTS cuts; the agent's
+link came up $LINKS_UP times, every time through the relay); stall minus that wait (reconnect, TLS, resume, resend),
+p50: $REST50 ms.
+
+Memory: the gateway (NMT summary on) with the first $WARM agents of the swarm linked (what the first links cost once:
+classes, compiled code, pools) and after all ${AGENTS} links were up and idle for 10 s (GET /api/v1/agents:
+$CONNECTED connected), each after a full GC; per agent = the difference / $(( AGENTS - WARM )).
+
+| | $WARM linked | ${AGENTS} linked | per agent |
+|---|---:|---:|---:|
+| live heap (GC.heap_info used), KiB | $HEAP0 | $HEAP1 | $HEAP_PER |
+| native, NMT committed minus Java heap, KiB | $NATIVE0 | $NATIVE1 | $NATIVE_PER |
+| RSS, KiB (includes heap pages touched, not only live data) | $RSS0 | $RSS1 | $RSS_PER |
+
+$MARK
+REPORT
+[ -n "$HAND_WRITTEN" ] && printf '%s\n' "$HAND_WRITTEN" >> "$OUT"
+awk -v mark="$MARK" '$0 == mark { exit } { print }' "$OUT"
