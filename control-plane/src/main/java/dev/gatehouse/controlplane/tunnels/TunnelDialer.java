@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.tunnels;
 
 import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.dial.DialedConnection;
+import dev.gatehouse.sshproxy.dial.NonBlockingOutput;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.tunnel.gateway.TunnelListener;
 import dev.gatehouse.tunnel.gateway.TunnelStream;
@@ -11,6 +12,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,11 @@ final class TunnelDialer implements TargetDialer {
         @Override
         public void shutdownOutput() {
             stream.shutdownOutput();
+        }
+
+        @Override
+        public Optional<NonBlockingOutput> nonBlockingOutput() {
+            return Optional.of(stream::offer);
         }
 
         @Override

@@ -1,6 +1,8 @@
 package dev.gatehouse.sshproxy.forward;
 
+import dev.gatehouse.sshproxy.channel.ChannelDataWriter;
 import dev.gatehouse.sshproxy.dial.DialedConnection;
+import dev.gatehouse.sshproxy.dial.NonBlockingOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.ChannelOutputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
@@ -31,6 +32,10 @@ public final class ForwardChannel extends AbstractServerChannel {
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong bytesIn = new AtomicLong();
     private volatile DialedConnection connection;
+    /** Set when the destination takes data without blocking: then no thread pumps towards it. */
+    private volatile NonBlockingOutput direct;
+    /** Bytes the client sent that its window has not been given back for, while the destination asks to wait. */
+    private final AtomicLong heldWindow = new AtomicLong();
 
     ForwardChannel(ForwardOpener opener) {
         super("", java.util.List.of(), null);
@@ -46,11 +51,14 @@ public final class ForwardChannel extends AbstractServerChannel {
         Thread.ofVirtual().name("forward-open-" + getChannelId()).start(() -> {
             try {
                 connection = opener.open(this, host, port, originator);
+                direct = connection.nonBlockingOutput().orElse(null);
                 // MINA sends the open confirmation from this signal, so it must precede any data.
                 signalChannelOpenSuccess();
                 future.setOpened();
                 Thread.ofVirtual().name("forward-in-" + getChannelId()).start(this::pumpFromDestination);
-                Thread.ofVirtual().name("forward-out-" + getChannelId()).start(this::pumpToDestination);
+                if (direct == null) {
+                    Thread.ofVirtual().name("forward-out-" + getChannelId()).start(this::pumpToDestination);
+                }
             } catch (ForwardRefusedException e) {
                 fail(future, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, e.getMessage());
             } catch (IOException | RuntimeException e) {
@@ -68,17 +76,21 @@ public final class ForwardChannel extends AbstractServerChannel {
         future.setException(failure);
     }
 
+    /**
+     * Destination to client, each read sent at once as channel data ({@link ChannelDataWriter}); what is in flight is
+     * bounded by the client's window.
+     */
     private void pumpFromDestination() {
         byte[] buffer = new byte[CHUNK];
-        try (OutputStream toClient = new ChannelOutputStream(this, getRemoteWindow(), log,
-                SshConstants.SSH_MSG_CHANNEL_DATA, true)) {
+        try {
             InputStream in = connection.input();
+            OutputStream toClient = new ChannelDataWriter(this);
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 toClient.write(buffer, 0, n);
-                toClient.flush();
                 bytesIn.addAndGet(n);
             }
+            sendEof();
         } catch (IOException e) {
             log.trace("destination read ended", e);
         }
@@ -118,7 +130,34 @@ public final class ForwardChannel extends AbstractServerChannel {
 
     @Override
     protected void doWriteData(byte[] data, int off, long len) {
-        towardsDestination.add(Arrays.copyOfRange(data, off, off + (int) len));
+        NonBlockingOutput out = direct;
+        if (out == null) {
+            towardsDestination.add(Arrays.copyOfRange(data, off, off + (int) len));
+            return;
+        }
+        // Counted as held before the offer: a resume that runs before this method returns gives it back too.
+        heldWindow.addAndGet(len);
+        try {
+            if (out.offer(data, off, (int) len, this::releaseHeldWindow)) {
+                releaseHeldWindow();
+            }
+            bytesOut.addAndGet(len);
+        } catch (IOException e) {
+            log.trace("destination write ended", e);
+            close(false);
+        }
+    }
+
+    private void releaseHeldWindow() {
+        long held = heldWindow.getAndSet(0);
+        if (held > 0) {
+            try {
+                getLocalWindow().release(held);
+            } catch (IOException e) {
+                log.trace("window adjust failed", e);
+                close(false);
+            }
+        }
     }
 
     @Override
@@ -129,7 +168,17 @@ public final class ForwardChannel extends AbstractServerChannel {
     @Override
     public void handleEof() throws IOException {
         super.handleEof();
-        towardsDestination.add(EOF);
+        if (direct == null) {
+            towardsDestination.add(EOF);
+            return;
+        }
+        try {
+            connection.shutdownOutput();
+        } catch (IOException e) {
+            log.trace("destination half-close failed", e);
+            close(false);
+        }
+        finishDirection();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.gatehouse.sshproxy.session;
 
+import dev.gatehouse.sshproxy.channel.ChannelDataWriter;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.server.BastionConfig;
@@ -76,7 +77,7 @@ final class RelayCommand extends BastionCommand {
         Runnable noTerminal = connection.addTerminal(message -> tell(message, pty, true));
         Thread stdin = Thread.ofVirtual().start(() -> pumpInput(pty ? listener : null, info));
         Thread stderr = Thread.ofVirtual().start(() -> copy(upstream.getInvertedErr(), err, null, null));
-        copy(upstream.getInvertedOut(), out, pty ? listener : null, info);
+        copy(upstream.getInvertedOut(), new ChannelDataWriter(channel), pty ? listener : null, info);
         join(stderr);
         upstream.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), CLOSE_WAIT);
         stdin.interrupt();
@@ -136,13 +137,12 @@ final class RelayCommand extends BastionCommand {
     }
 
     private void pumpInput(BastionListener recorder, Activity info) {
-        OutputStream target = upstream.getInvertedIn();
+        OutputStream target = new ChannelDataWriter(upstream);
         byte[] buffer = new byte[CHUNK];
         try {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 target.write(buffer, 0, n);
-                target.flush();
                 if (recorder != null) {
                     recorder.input(info, buffer, 0, n);
                 }
@@ -150,7 +150,8 @@ final class RelayCommand extends BastionCommand {
         } catch (IOException e) {
             LOG.trace("client input ended", e);
         } finally {
-            closeQuietly(target);
+            // The channel's own stream, never written to, sends the EOF.
+            closeQuietly(upstream.getInvertedIn());
         }
     }
 

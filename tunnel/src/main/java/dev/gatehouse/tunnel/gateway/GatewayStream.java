@@ -38,6 +38,7 @@ final class GatewayStream implements TunnelStream, StreamSink {
     private boolean inputClosed;
     private boolean ended;
     private String abortReason;
+    private Runnable resumeWaiter;
 
     GatewayStream(String network, String target, String agentId, ScheduledExecutorService timers) {
         this.network = network;
@@ -83,6 +84,32 @@ final class GatewayStream implements TunnelStream, StreamSink {
     @Override
     public CompletableFuture<String> ended() {
         return stream.ended();
+    }
+
+    @Override
+    public boolean offer(byte[] data, int offset, int length, Runnable resume) throws IOException {
+        java.util.Objects.checkFromIndexSize(offset, length, data.length);
+        synchronized (this) {
+            if (ended) {
+                throw closedFailure();
+            }
+        }
+        if (length > 0) {
+            stream.send(Unpooled.copiedBuffer(data, offset, length));
+            stream.flush();
+        }
+        synchronized (this) {
+            if (!sourcePaused) {
+                return true;
+            }
+            resumeWaiter = resume;
+            return false;
+        }
+    }
+
+    private IOException closedFailure() {
+        return new IOException("tunnel stream to " + target + " in " + network + " is closed"
+                + (abortReason == null ? "" : ": " + abortReason));
     }
 
     @Override
@@ -136,6 +163,11 @@ final class GatewayStream implements TunnelStream, StreamSink {
     @Override
     public synchronized void sourcePaused(boolean paused) {
         sourcePaused = paused;
+        if (!paused && resumeWaiter != null) {
+            // Off the stream's lock and the event loop: the waiter sends on its own connection.
+            Thread.ofVirtual().name("tunnel-resume-" + target).start(resumeWaiter);
+            resumeWaiter = null;
+        }
         notifyAll();
     }
 
@@ -223,8 +255,7 @@ final class GatewayStream implements TunnelStream, StreamSink {
                     awaitChange();
                 }
                 if (ended) {
-                    throw new IOException("tunnel stream to " + target + " in " + network + " is closed"
-                            + (abortReason == null ? "" : ": " + abortReason));
+                    throw closedFailure();
                 }
             }
             stream.send(Unpooled.copiedBuffer(b, off, len));

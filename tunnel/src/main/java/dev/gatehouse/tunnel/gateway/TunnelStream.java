@@ -1,6 +1,7 @@
 package dev.gatehouse.tunnel.gateway;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,13 @@ public interface TunnelStream extends Closeable {
 
     /** Bytes to the target; blocks while the unacknowledged window is full. */
     OutputStream output();
+
+    /**
+     * Sends bytes to the target without blocking, for a caller on an I/O thread that has its own flow control. True
+     * when the caller may send more at once; false when it should wait: {@code resume} then runs once, on another
+     * thread, when the stream takes more. Fails when the stream has ended.
+     */
+    boolean offer(byte[] data, int offset, int length, Runnable resume) throws IOException;
 
     /** Half-close: the target reads end of stream, its answer still arrives on {@link #input()}. */
     void shutdownOutput();

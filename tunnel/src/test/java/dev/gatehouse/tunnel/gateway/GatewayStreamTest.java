@@ -1,0 +1,138 @@
+package dev.gatehouse.tunnel.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.tunnel.protocol.StreamFrames;
+import dev.gatehouse.tunnel.stream.ResumableStream;
+import dev.gatehouse.tunnel.stream.StreamLink;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The non-blocking send used by the bastion's I/O threads: it says when to wait and calls back when to go on. */
+class GatewayStreamTest {
+
+    private static final int WINDOW = StreamFrames.MAX_CHUNK;
+
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final CountingLink link = new CountingLink();
+    private final GatewayStream local = new GatewayStream("net", "10.0.0.5:22", "agent-1", timers);
+    private final ResumableStream stream = new ResumableStream("s-1", local, WINDOW, Duration.ofSeconds(30), timers);
+
+    GatewayStreamTest() {
+        local.bind(stream);
+        stream.attach(link, 0);
+    }
+
+    @AfterEach
+    void stop() {
+        timers.shutdownNow();
+    }
+
+    @Test
+    void offerBelowTheWindowThenGoOnAndBytesReachTheLink() throws IOException {
+        boolean goOn = local.offer(new byte[100], 0, 100, () -> {
+            throw new AssertionError("no resume expected");
+        });
+
+        assertThat(goOn).isTrue();
+        assertThat(link.dataBytes.get()).isEqualTo(100);
+    }
+
+    @Test
+    void offerFillingTheWindowThenWaitAndResumeRunsOnceTheAckFreesIt() throws Exception {
+        CountDownLatch resumed = new CountDownLatch(1);
+        AtomicLong resumes = new AtomicLong();
+
+        boolean goOn = local.offer(new byte[WINDOW], 0, WINDOW, () -> {
+            resumes.incrementAndGet();
+            resumed.countDown();
+        });
+        assertThat(goOn).isFalse();
+        assertThat(resumed.await(200, TimeUnit.MILLISECONDS)).isFalse();
+
+        stream.ack(WINDOW);
+
+        assertThat(resumed.await(5, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(50);
+        assertThat(resumes.get()).isEqualTo(1);
+        assertThat(local.offer(new byte[10], 0, 10, () -> { })).isTrue();
+    }
+
+    @Test
+    void offerAfterTheStreamEndedThenFailsNamingTheTargetAndReason() {
+        stream.cancel("agent revoked");
+
+        assertThatThrownBy(() -> local.offer(new byte[1], 0, 1, () -> { }))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("10.0.0.5:22").hasMessageContaining("agent revoked");
+    }
+
+    @Test
+    void offerWithARangeOutsideTheArrayThenRefused() {
+        assertThatThrownBy(() -> local.offer(new byte[4], 2, 8, () -> { }))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /** Counts the payload bytes of the frames written; always writable, so only the unacknowledged window pauses. */
+    private static final class CountingLink implements StreamLink {
+        final AtomicLong dataBytes = new AtomicLong();
+
+        @Override
+        public ByteBufAllocator alloc() {
+            return ByteBufAllocator.DEFAULT;
+        }
+
+        @Override
+        public void write(ByteBuf frame) {
+            if (frame.getByte(frame.readerIndex()) == StreamFrames.DATA) {
+                dataBytes.addAndGet(frame.readableBytes() - StreamFrames.DATA_HEADER_LENGTH);
+            }
+            frame.release();
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void sendAck(long received) {
+        }
+
+        @Override
+        public boolean isWritable() {
+            return true;
+        }
+
+        @Override
+        public void setReading(boolean reading) {
+        }
+
+        @Override
+        public void end() {
+        }
+
+        @Override
+        public void endWith(ByteBuf lastFrame) {
+            lastFrame.release();
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String describe() {
+            return "test link";
+        }
+    }
+}
