@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The tunnel benchmark: in one run on this machine, everything on loopback, aes128-gcm on every SSH leg, it measures
-#   - throughput both ways (BENCH_SIZE_MIB, default 1024) through the gateway and a real agent process: SSH to an
+#   - throughput both ways (BENCH_SIZE_MIB, default 1024, after an unmeasured warm-up of BENCH_WARMUP_MIB, default
+#     512, each way per path) through the gateway and a real agent process: SSH to an
 #     OpenSSH sshd, and raw TCP through `ssh -L` to a TCP service; against OpenSSH set up the same way (an "inside"
 #     `ssh -N -R` to a second sshd acting as the public jump host; the client goes `ssh -J` or `ssh -L` through it);
 #   - stream open latency x BENCH_OPEN_RUNS (default 200): connect to first byte through the established `-L` forward;
@@ -19,6 +20,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=lib.sh
 . "$ROOT/e2e/bench/lib.sh"
 OPEN_RUNS="${BENCH_OPEN_RUNS:-200}"
+WARMUP_MIB="${BENCH_WARMUP_MIB:-512}"
 CUTS="${BENCH_CUTS:-10}"
 CUT_INTERVAL="${BENCH_CUT_INTERVAL_S:-3}"
 AGENTS="${BENCH_AGENTS:-1000}"
@@ -101,6 +103,23 @@ ssh "${OPENSSH[@]}" true || die "ssh through OpenSSH's reverse tunnel failed"
 forward "$L_GATEWAY_PORT" "svc:$SERVICE_PORT" -F "$WORK/ssh_config" -p "$SSH_PORT" "bench@127.0.0.1"
 GATEWAY_FORWARD_PID=$LAST_FORWARD_PID
 forward "$L_OPENSSH_PORT" "127.0.0.1:$R_SERVICE_PORT" -F "$WORK/ssh_config" -p "$JUMP_PORT" "$LOGIN@127.0.0.1"
+
+# --- 0. warm-up: a gateway runs for weeks, so the figures are for compiled code ---------------------------------------
+# Measured from a cold start, the first gigabyte through the gateway shares the two cores with the JIT compiler (a
+# profile of a cold 1 GiB SSH upload: C2 used twice the CPU of the whole data path). Every path, OpenSSH's included,
+# carries one unmeasured transfer each way first.
+if (( WARMUP_MIB > 0 )); then
+  echo "bench: warm-up, not measured: ${WARMUP_MIB} MiB each way per path ..." >&2
+  for path in GATEWAY OPENSSH; do
+    declare -n login="$path"
+    upload "$WARMUP_MIB" "${login[@]}" >/dev/null; download "$WARMUP_MIB" "${login[@]}" >/dev/null
+    unset -n login
+  done
+  for port in "$L_GATEWAY_PORT" "$L_OPENSSH_PORT"; do
+    python3 "$BENCH/tcp_service.py" push "$port" "$WARMUP_MIB" >/dev/null
+    python3 "$BENCH/tcp_service.py" pull "$port" "$WARMUP_MIB" >/dev/null
+  done
+fi
 
 # --- 1. throughput and stream open latency ------------------------------------------------------------------------
 echo "bench: ${SIZE_MIB} MiB each way per path; ${OPEN_RUNS} stream opens per path (load before: $LOAD_BEFORE)" >&2
@@ -234,7 +253,8 @@ cat > "$OUT" <<REPORT
 
 Measured by \`./gatehouse bench tunnel\` on $(date -u +%Y-%m-%d) — $(machine).
 Load average before the run $LOAD_BEFORE, after it $LOAD_AFTER (1, 5, 15 min). Everything on loopback; cipher $CIPHER on
-every SSH leg; ${SIZE_MIB} MiB each way per path; ${OPEN_RUNS} stream opens per path; ${CUTS} cuts; ${AGENTS} idle agents.
+every SSH leg; ${SIZE_MIB} MiB each way per path, after an unmeasured warm-up of ${WARMUP_MIB} MiB each way per path (a
+gateway runs for weeks: the figures are for compiled code); ${OPEN_RUNS} stream opens per path; ${CUTS} cuts; ${AGENTS} idle agents.
 
 The gateway path: the all-in-one gateway (bastion + tunnel port) and one real agent process
 (\`gatehouse-agent.jar run\`, allow-list: the sshd and the TCP service). The baseline: an "inside" OpenSSH
