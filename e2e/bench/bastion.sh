@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The bastion benchmark: in one run on this machine, with aes128-gcm on every leg, it measures
 #   - bulk upload and download (BENCH_SIZE_MIB, default 1024) through the gateway with recording on and off,
-#     direct OpenSSH, and OpenSSH's own ProxyJump through a second sshd;
+#     direct OpenSSH, and OpenSSH's own ProxyJump through a second sshd; each path first carries an unmeasured
+#     warm-up of BENCH_WARMUP_MIB (default 512) each way, so the gateway's figures are for compiled code;
 #   - session setup, `ssh host true` x BENCH_SETUP_RUNS (default 50): p50 and p99, gateway and direct;
 #   - keystroke echo latency x BENCH_ECHO_SAMPLES (default 300): p50 and p99, gateway and direct;
 # then prints the ratios against the targets and writes them, with the machine, to docs/benchmarks/bastion.md.
@@ -13,6 +14,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=lib.sh
 . "$ROOT/e2e/bench/lib.sh"
 SETUP_RUNS="${BENCH_SETUP_RUNS:-50}"
+WARMUP_MIB="${BENCH_WARMUP_MIB:-512}"
 ECHO_SAMPLES="${BENCH_ECHO_SAMPLES:-300}"
 OUT="${BENCH_OUTPUT:-$ROOT/docs/benchmarks/bastion.md}"
 
@@ -56,19 +58,23 @@ echo_times() { # microseconds per keystroke echo -> milliseconds
 
 echo "bench: ${SIZE_MIB} MiB each way, ${SETUP_RUNS} set-ups, ${ECHO_SAMPLES} keystrokes per path" >&2
 echo "bench: direct OpenSSH ..." >&2
+warm_up "$WARMUP_MIB" "${DIRECT[@]}"
 D_UP="$(upload "$SIZE_MIB" "${DIRECT[@]}")"; D_DOWN="$(download "$SIZE_MIB" "${DIRECT[@]}")"
 read -r D_SETUP50 D_SETUP99 < <(setup_times "${DIRECT[@]}")
 read -r D_ECHO50 D_ECHO99 < <(echo_times "${DIRECT[@]}")
 echo "bench: OpenSSH ProxyJump ..." >&2
+warm_up "$WARMUP_MIB" "${PROXYJUMP[@]}"
 J_UP="$(upload "$SIZE_MIB" "${PROXYJUMP[@]}")"; J_DOWN="$(download "$SIZE_MIB" "${PROXYJUMP[@]}")"
 read -r J_SETUP50 J_SETUP99 < <(setup_times "${PROXYJUMP[@]}")
 echo "bench: gateway, recording on ..." >&2
+warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
 G_UP="$(upload "$SIZE_MIB" "${GATEWAY[@]}")"; G_DOWN="$(download "$SIZE_MIB" "${GATEWAY[@]}")"
 read -r G_SETUP50 G_SETUP99 < <(setup_times "${GATEWAY[@]}")
 read -r G_ECHO50 G_ECHO99 < <(echo_times "${GATEWAY[@]}")
 echo "bench: gateway, recording off ..." >&2
 stop_gateway
 start_gateway recording-off --gatehouse.recording.output=false
+warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
 GO_UP="$(upload "$SIZE_MIB" "${GATEWAY[@]}")"; GO_DOWN="$(download "$SIZE_MIB" "${GATEWAY[@]}")"
 stop_gateway
 
@@ -78,12 +84,15 @@ R_SETUP="$(ratio "$G_SETUP50" "$D_SETUP50")"
 R_ECHO50="$(ratio "$G_ECHO50" "$D_ECHO50")"; R_ECHO99="$(ratio "$G_ECHO99" "$D_ECHO99")"
 
 MACHINE="$(machine)"
+MARK="<!-- Everything above is written by ./gatehouse bench bastion; what follows is kept from run to run. -->"
+HAND_WRITTEN="$(kept_part "$OUT" "$MARK")"
 mkdir -p "$(dirname "$OUT")"
 cat > "$OUT" <<REPORT
 # Bastion benchmark
 
 Measured by \`./gatehouse bench\` on $(date -u +%Y-%m-%d) — $MACHINE.
-Cipher $CIPHER on every leg; ${SIZE_MIB} MiB each way; ${SETUP_RUNS} set-ups; ${ECHO_SAMPLES} keystrokes. All paths
+Cipher $CIPHER on every leg; ${SIZE_MIB} MiB each way, after an unmeasured warm-up of ${WARMUP_MIB} MiB each way per
+path (the gateway's figures are for compiled code); ${SETUP_RUNS} set-ups; ${ECHO_SAMPLES} keystrokes. All paths
 end at the same OpenSSH sshd on loopback; ProxyJump goes through a second OpenSSH sshd.
 
 | path | upload MiB/s | download MiB/s | setup p50 / p99 ms | echo p50 / p99 ms |
@@ -102,5 +111,7 @@ end at the same OpenSSH sshd on loopback; ProxyJump goes through a second OpenSS
 | setup p50 ≤ 1.3× direct | $R_SETUP | $(verdict "$R_SETUP" le 1.3) |
 | echo p50 ≤ 1.5× direct | $R_ECHO50 | $(verdict "$R_ECHO50" le 1.5) |
 | echo p99 ≤ 2× direct | $R_ECHO99 | $(verdict "$R_ECHO99" le 2.0) |
+
+$MARK
 REPORT
-cat "$OUT"
+end_report "$OUT" "$MARK" "$HAND_WRITTEN"

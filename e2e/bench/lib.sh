@@ -143,6 +143,20 @@ download() {
   ssh "$@" "head -c ${size}M /dev/zero" > /dev/null
   python3 -c "import sys; print(f'{$size / float(sys.argv[1]):.1f}')" "$(seconds_since "$start")"
 }
+kept_part() { # $1 = a report, $2 = its marker line: prints what follows the marker (hand-written, kept from run to run)
+  if [ -f "$1" ]; then awk -v mark="$2" 'kept { print } $0 == mark { kept = 1 }' "$1"; fi
+}
+end_report() { # $1 = the report just written, ending with its marker, $2 = the marker, $3 = the kept part
+  if [ -n "$3" ]; then printf '%s\n' "$3" >> "$1"; fi
+  awk -v mark="$2" '$0 == mark { exit } { print }' "$1"
+}
+warm_up() { # $1 = MiB, then the ssh arguments: one unmeasured upload and download, so the figures after it are for
+  # compiled code (a gateway runs for weeks; measured cold, the first gigabyte shares the cores with the JIT compiler)
+  local size="$1"; shift
+  (( size > 0 )) || return 0
+  upload "$size" "$@" >/dev/null
+  download "$size" "$@" >/dev/null
+}
 percentiles() { # stdin: one number per line; prints "p50 p99" (or the quantiles given as arguments)
   python3 -c '
 import sys

@@ -105,16 +105,12 @@ GATEWAY_FORWARD_PID=$LAST_FORWARD_PID
 forward "$L_OPENSSH_PORT" "127.0.0.1:$R_SERVICE_PORT" -F "$WORK/ssh_config" -p "$JUMP_PORT" "$LOGIN@127.0.0.1"
 
 # --- 0. warm-up: a gateway runs for weeks, so the figures are for compiled code ---------------------------------------
-# Measured from a cold start, the first gigabyte through the gateway shares the two cores with the JIT compiler (a
-# profile of a cold 1 GiB SSH upload: C2 used twice the CPU of the whole data path). Every path, OpenSSH's included,
-# carries one unmeasured transfer each way first.
+# A profile of a cold 1 GiB SSH upload: the C2 compiler used twice the CPU of the whole data path. Every path,
+# OpenSSH's included, carries one unmeasured transfer each way first.
 if (( WARMUP_MIB > 0 )); then
   echo "bench: warm-up, not measured: ${WARMUP_MIB} MiB each way per path ..." >&2
-  for path in GATEWAY OPENSSH; do
-    declare -n login="$path"
-    upload "$WARMUP_MIB" "${login[@]}" >/dev/null; download "$WARMUP_MIB" "${login[@]}" >/dev/null
-    unset -n login
-  done
+  warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
+  warm_up "$WARMUP_MIB" "${OPENSSH[@]}"
   for port in "$L_GATEWAY_PORT" "$L_OPENSSH_PORT"; do
     python3 "$BENCH/tcp_service.py" push "$port" "$WARMUP_MIB" >/dev/null
     python3 "$BENCH/tcp_service.py" pull "$port" "$WARMUP_MIB" >/dev/null
@@ -244,9 +240,8 @@ R_SSH_UP="$(ratio "$G_SSH_UP" "$O_SSH_UP")"; R_SSH_DOWN="$(ratio "$G_SSH_DOWN" "
 R_TCP_UP="$(ratio "$G_TCP_UP" "$O_TCP_UP")"; R_TCP_DOWN="$(ratio "$G_TCP_DOWN" "$O_TCP_DOWN")"
 R_OPEN50="$(ratio "$G_OPEN50" "$O_OPEN50")"; R_OPEN99="$(ratio "$G_OPEN99" "$O_OPEN99")"
 LOAD_AFTER="$(load_average)"
-HAND_WRITTEN=""
 MARK="<!-- Everything above is written by ./gatehouse bench tunnel; what follows is kept from run to run. -->"
-[ -f "$OUT" ] && HAND_WRITTEN="$(awk -v mark="$MARK" 'kept { print } $0 == mark { kept = 1 }' "$OUT")"
+HAND_WRITTEN="$(kept_part "$OUT" "$MARK")"
 mkdir -p "$(dirname "$OUT")"
 cat > "$OUT" <<REPORT
 # Tunnel benchmark
@@ -292,5 +287,4 @@ $CONNECTED connected), each after a full GC; per agent = the difference / $(( AG
 
 $MARK
 REPORT
-[ -n "$HAND_WRITTEN" ] && printf '%s\n' "$HAND_WRITTEN" >> "$OUT"
-awk -v mark="$MARK" '$0 == mark { exit } { print }' "$OUT"
+end_report "$OUT" "$MARK" "$HAND_WRITTEN"
