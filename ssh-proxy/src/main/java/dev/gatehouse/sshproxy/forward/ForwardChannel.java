@@ -92,7 +92,9 @@ public final class ForwardChannel extends AbstractServerChannel {
             }
             sendEof();
         } catch (IOException e) {
+            // A broken destination (or client) ends the whole channel, not only this direction.
             log.trace("destination read ended", e);
+            close(false);
         }
         finishDirection();
     }

@@ -163,18 +163,26 @@ final class GatewayStream implements TunnelStream, StreamSink {
     @Override
     public synchronized void sourcePaused(boolean paused) {
         sourcePaused = paused;
-        if (!paused && resumeWaiter != null) {
-            // Off the stream's lock and the event loop: the waiter sends on its own connection.
+        if (!paused) {
+            wakeResumeWaiter();
+        }
+        notifyAll();
+    }
+
+    /** Off the stream's lock and the event loop: the waiter sends on its own connection. */
+    private void wakeResumeWaiter() {
+        if (resumeWaiter != null) {
             Thread.ofVirtual().name("tunnel-resume-" + target).start(resumeWaiter);
             resumeWaiter = null;
         }
-        notifyAll();
     }
 
     @Override
     public synchronized void ended(String reason) {
         ended = true;
         abortReason = reason;
+        // A waiting sender goes on, so its next offer fails with the reason instead of waiting for ever.
+        wakeResumeWaiter();
         notifyAll();
     }
 

@@ -78,6 +78,18 @@ class GatewayStreamTest {
     }
 
     @Test
+    void streamEndsWhileTheSenderWaitsThenResumeRunsAndTheNextOfferFails() throws Exception {
+        CountDownLatch resumed = new CountDownLatch(1);
+        assertThat(local.offer(new byte[WINDOW], 0, WINDOW, resumed::countDown)).isFalse();
+
+        stream.cancel("agent link lost");
+
+        assertThat(resumed.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> local.offer(new byte[1], 0, 1, () -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining("agent link lost");
+    }
+
+    @Test
     void offerWithARangeOutsideTheArrayThenRefused() {
         assertThatThrownBy(() -> local.offer(new byte[4], 2, 8, () -> { }))
                 .isInstanceOf(IndexOutOfBoundsException.class);
