@@ -17,14 +17,19 @@ import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
 import dev.gatehouse.tunnel.protocol.PemText;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -157,6 +162,82 @@ class TunnelIT extends GatehouseTestApplication {
         assertThat(listed.get("links").get(0).get("connected").asBoolean()).isTrue();
         assertThat(java.time.Instant.parse(listed.get("lastSeenAt").asString()))
                 .as("seen at the node's heartbeat").isAfter(java.time.Instant.parse(seenBefore));
+    }
+
+    @Test
+    void aServiceThatReadsLateHoldsTheForwardingClientBackAndGetsEveryByteInOrder() throws Exception {
+        byte[] sent = new byte[64 << 20];
+        ThreadLocalRandom.current().nextBytes(sent);
+        try (ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String fwdNetwork = unique("fwd");
+            String fwdRole = unique("fwd-ops");
+            String person = unique("finn");
+            SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(work.resolve(person)));
+            expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + fwdNetwork + "\",\"description\":\"\"}"), 201);
+            String serviceHost = unique("licence");
+            expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + fwdRole + "\",\"logins\":[\"" + login
+                    + "\"],\"hostLabels\":{\"team\":\"" + fwdRole + "\"},\"forwardDestinations\":[\"" + serviceHost
+                    + ":" + service.getLocalPort() + "\"]}"), 201);
+            expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + fwdRole
+                    + "\"]}"), 201);
+            expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
+                    "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
+            expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + serviceHost + "\",\"address\":\"127.0.0.1:"
+                    + service.getLocalPort() + "\",\"labels\":{\"team\":\"" + fwdRole + "\"},\"network\":\""
+                    + fwdNetwork + "\"}"), 201);
+            joinAndRun(unique("edge-fwd"), fwdNetwork, service.getLocalPort());
+
+            // The service starts reading 2 s after it accepts: until then the whole path has to hold the client back.
+            long[] readingFrom = new long[1];
+            var received = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (Socket peer = service.accept()) {
+                    Thread.sleep(2_000);
+                    readingFrom[0] = System.nanoTime();
+                    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                    byte[] buffer = new byte[64 << 10];
+                    long total = 0;
+                    int n;
+                    while ((n = peer.getInputStream().read(buffer)) >= 0) {
+                        digest.update(buffer, 0, n);
+                        total += n;
+                    }
+                    return total + " " + HexFormat.of().formatHex(digest.digest());
+                } catch (Exception e) {
+                    return "service failed: " + e;
+                }
+            });
+            int localPort = freePort();
+            Process forward = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-i", key.privateKey().toString(),
+                    "-N", "-o", "ExitOnForwardFailure=yes", "-L", "127.0.0.1:" + localPort + ":" + serviceHost + ":"
+                    + service.getLocalPort(), "-p", String.valueOf(bastion.port()), person + "@127.0.0.1")
+                    .redirectErrorStream(true).redirectOutput(work.resolve(person + "-forward.log").toFile()).start();
+            long writtenAt;
+            try (Socket client = connectWhenListening(localPort, forward)) {
+                client.getOutputStream().write(sent);
+                writtenAt = System.nanoTime();
+                client.shutdownOutput();
+                assertThat(received.get(60, TimeUnit.SECONDS))
+                        .isEqualTo(sent.length + " " + HexFormat.of().formatHex(
+                                MessageDigest.getInstance("SHA-256").digest(sent)));
+            } finally {
+                forward.destroy();
+            }
+            assertThat(writtenAt).as("the client's last write returned only after the service began to read "
+                    + "(no unbounded buffering on the way)").isGreaterThan(readingFrom[0]);
+        }
+    }
+
+    private Socket connectWhenListening(int localPort, Process forward) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            assertThat(forward.isAlive()).as("ssh -L exited").isTrue();
+            try {
+                return new Socket(InetAddress.getLoopbackAddress(), localPort);
+            } catch (java.net.ConnectException notYet) {
+                assertThat(System.nanoTime()).as("ssh -L never listened").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
     }
 
     @Test
