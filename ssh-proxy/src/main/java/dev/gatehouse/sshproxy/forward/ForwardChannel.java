@@ -19,8 +19,10 @@ import org.apache.sshd.server.channel.AbstractServerChannel;
 
 /**
  * A {@code direct-tcpip} channel ({@code ssh -J}, {@code -W}, {@code -L}) relayed to a dialled byte stream. The
- * decision and the dial happen in {@link ForwardOpener} off the I/O thread; data towards the destination is queued and
- * the SSH window released only once written, so a slow destination slows the client instead of filling memory.
+ * decision and the dial happen in {@link ForwardOpener} off the I/O thread. Towards the destination the client's SSH
+ * window is given back only once the destination took the bytes, so a slow destination slows the client instead of
+ * filling memory: a socket gets them from a queue and a pump thread, a tunnel stream ({@link NonBlockingOutput})
+ * straight from the I/O thread. Towards the client, {@link ChannelDataWriter} waits for the client's window.
  */
 public final class ForwardChannel extends AbstractServerChannel {
 
