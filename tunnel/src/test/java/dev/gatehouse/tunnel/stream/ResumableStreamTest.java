@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.tunnel.protocol.MalformedFrameException;
-import dev.gatehouse.tunnel.protocol.StreamFrameReader;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -136,89 +132,6 @@ class ResumableStreamTest {
         @Override
         public void ended(String abortReason) {
             endReason = abortReason;
-        }
-    }
-
-    /** Decodes what the stream writes, as the peer would. */
-    private static final class RecordingLink implements StreamLink {
-        final List<ByteBuf> frames = new ArrayList<>();
-        final List<Long> acks = new ArrayList<>();
-        boolean ended;
-
-        @Override
-        public ByteBufAllocator alloc() {
-            return ByteBufAllocator.DEFAULT;
-        }
-
-        @Override
-        public void write(ByteBuf frame) {
-            frames.add(frame);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void sendAck(long received) {
-            acks.add(received);
-        }
-
-        @Override
-        public boolean isWritable() {
-            return true;
-        }
-
-        @Override
-        public void setReading(boolean reading) {
-        }
-
-        @Override
-        public void end() {
-            ended = true;
-        }
-
-        @Override
-        public void endWith(ByteBuf lastFrame) {
-            lastFrame.release();
-            ended = true;
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public String describe() {
-            return "test link";
-        }
-
-        String decodedData() throws MalformedFrameException {
-            StringBuilder out = new StringBuilder();
-            StreamFrameReader reader = new StreamFrameReader(ByteBufAllocator.DEFAULT);
-            for (ByteBuf frame : frames) {
-                reader.feed(frame, new StreamFrameReader.Frames() {
-                    @Override
-                    public void data(long offset, ByteBuf payload) {
-                        out.append(payload.toString(StandardCharsets.US_ASCII));
-                        payload.release();
-                    }
-
-                    @Override
-                    public void ack(long received) {
-                    }
-
-                    @Override
-                    public void fin(long offset) {
-                    }
-
-                    @Override
-                    public void abort(String reason) {
-                    }
-                });
-            }
-            reader.release();
-            return out.toString();
         }
     }
 }
