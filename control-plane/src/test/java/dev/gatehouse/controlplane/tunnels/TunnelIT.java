@@ -122,6 +122,7 @@ class TunnelIT extends GatehouseTestApplication {
         Process session = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-p", String.valueOf(bastion.port()),
                 login + "@" + privateHost + "@127.0.0.1", "echo started; sleep 60")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long bytesWhileOpen;
         try {
             assertThat(new String(session.getInputStream().readNBytes(8), StandardCharsets.UTF_8)).isEqualTo("started\n");
             JsonNode listed = eventually("the agent's open stream is reported", () -> {
@@ -138,9 +139,16 @@ class TunnelIT extends GatehouseTestApplication {
             assertThat(link.get("remoteAddress").asString()).startsWith("127.0.0.1:");
             assertThat(link.get("bytesOut").asLong()).isPositive();
             assertThat(link.get("lastSeenAt").isNull()).isFalse();
+            bytesWhileOpen = link.get("bytesIn").asLong();
         } finally {
             session.destroyForcibly();
         }
+        JsonNode afterwards = eventually("the ended stream is reported", () -> {
+            JsonNode link = agentNamed("edge-1", network).get("links").get(0);
+            return link.get("openStreams").asInt() == 0 ? link : null;
+        });
+        assertThat(afterwards.get("bytesIn").asLong()).as("bytes of ended streams stay counted")
+                .isGreaterThanOrEqualTo(bytesWhileOpen);
     }
 
     @Test
@@ -310,7 +318,9 @@ class TunnelIT extends GatehouseTestApplication {
         assertThat(admin.get("/api/v1/agents/" + id, ADMIN).status()).isEqualTo(404);
         assertThat(admin.get("/api/v1/audit/events?type=agent.revoked", ADMIN).body())
                 .contains("agent:edge-2@" + revokedNetwork);
-        assertThat(doomed.connectedGateways()).isEmpty();
+        // It keeps retrying with backoff: each attempt completes TLS (the agent counts that as up) and is then refused.
+        await("the revoked agent's side shows no link between its refused attempts",
+                () -> doomed.connectedGateways().isEmpty());
         // The other network's agent is untouched.
         assertThat(ssh(login + "@" + privateHost + "@127.0.0.1", "echo still-here").stdout()).isEqualTo("still-here\n");
     }

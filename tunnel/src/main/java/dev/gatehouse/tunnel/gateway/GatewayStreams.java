@@ -16,6 +16,8 @@ final class GatewayStreams {
     private final Map<String, Tracked> streams = new ConcurrentHashMap<>();
     private final LongAdder endedIn = new LongAdder();
     private final LongAdder endedOut = new LongAdder();
+    /** Per agent, bytes {in, out} of its streams that ended on this node (guarded by this). */
+    private final Map<AgentIdentity, long[]> endedByAgent = new ConcurrentHashMap<>();
 
     void add(Tracked tracked) {
         streams.put(tracked.stream().id(), tracked);
@@ -25,6 +27,9 @@ final class GatewayStreams {
                 if (streams.remove(tracked.stream().id()) != null) {
                     endedIn.add(tracked.stream().bytesIn());
                     endedOut.add(tracked.stream().bytesOut());
+                    long[] agentTotals = endedByAgent.computeIfAbsent(tracked.agent(), agent -> new long[2]);
+                    agentTotals[0] += tracked.stream().bytesIn();
+                    agentTotals[1] += tracked.stream().bytesOut();
                 }
             }
         });
@@ -38,6 +43,18 @@ final class GatewayStreams {
     /** Bytes sent to agents on every stream since start, ended ones included. */
     synchronized long bytesOut() {
         return endedOut.sum() + streams.values().stream().mapToLong(t -> t.stream().bytesOut()).sum();
+    }
+
+    /** Bytes {in, out} through {@code agent}'s streams on this node since start, ended ones included. */
+    synchronized long[] bytes(AgentIdentity agent) {
+        long[] ended = endedByAgent.getOrDefault(agent, new long[2]);
+        long in = ended[0];
+        long out = ended[1];
+        for (Tracked tracked : of(agent)) {
+            in += tracked.stream().bytesIn();
+            out += tracked.stream().bytesOut();
+        }
+        return new long[] {in, out};
     }
 
     int count(AgentIdentity agent) {

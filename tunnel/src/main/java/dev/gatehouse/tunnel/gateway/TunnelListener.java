@@ -394,11 +394,10 @@ public final class TunnelListener implements AutoCloseable {
                 return;
             }
             boolean connected = current == link && link.channel().isActive();
-            List<GatewayStreams.Tracked> own = streams.of(link.identity());
-            long in = own.stream().mapToLong(t -> t.stream().bytesIn()).sum();
-            long out = own.stream().mapToLong(t -> t.stream().bytesOut()).sum();
+            long[] bytes = streams.bytes(link.identity());
             AgentStatus status = new AgentStatus(link.identity(), config.nodeId(), connected, link.version(),
-                    link.remote(), own.size(), in, out, connected ? Instant.now() : link.lastSeen());
+                    link.remote(), streams.count(link.identity()), bytes[0], bytes[1],
+                    connected ? Instant.now() : link.lastSeen());
             if (onlyIfChanged && !link.reportDue(status, REFRESH)) {
                 return;
             }
