@@ -63,7 +63,7 @@ class TunnelConfiguration {
             return new TunnelListener(config, enrollment, registry,
                     new PostgresNodeRegistry(jdbc, config.heartbeat()), meters);
         }, tunnel.port());
-        meters.bind(meterRegistry, service, nodeId);
+        meters.bind(service);
         return service;
     }
 

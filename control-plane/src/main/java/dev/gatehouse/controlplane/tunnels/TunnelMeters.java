@@ -19,13 +19,15 @@ import java.util.function.ToDoubleFunction;
  */
 final class TunnelMeters implements TunnelMetrics {
 
+    private final MeterRegistry registry;
+    private final Tags node;
     private final Counter linksAccepted;
     private final Map<Refusal, Counter> linksRefused = new EnumMap<>(Refusal.class);
     private final Map<DialOutcome, Counter> dials = new EnumMap<>(DialOutcome.class);
 
     TunnelMeters(MeterRegistry registry, String nodeId) {
-        Objects.requireNonNull(registry, "registry");
-        Tags node = Tags.of("node", nodeId);
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.node = Tags.of("node", nodeId);
         linksAccepted = Counter.builder("gatehouse.tunnel.links.accepted").tags(node)
                 .description("Agent links admitted by this node (first links and reconnects)").register(registry);
         for (Refusal reason : Refusal.values()) {
@@ -41,14 +43,12 @@ final class TunnelMeters implements TunnelMetrics {
     }
 
     /** Registers the levels, read from {@code service}'s running listener (zero while it is stopped). */
-    void bind(MeterRegistry registry, TunnelService service, String nodeId) {
-        Tags node = Tags.of("node", nodeId);
-        gauge(registry, service, node, "gatehouse.tunnel.agents.connected", "Agents with a healthy link to this node",
+    void bind(TunnelService service) {
+        gauge(service, "gatehouse.tunnel.agents.connected", "Agents with a healthy link to this node",
                 TunnelListener::connectedAgents);
-        gauge(registry, service, node, "gatehouse.tunnel.links", "Agent links this node holds",
-                TunnelListener::links);
-        gauge(registry, service, node, "gatehouse.tunnel.streams.open",
-                "Streams open through tunnels (or waiting to resume)", TunnelListener::openStreams);
+        gauge(service, "gatehouse.tunnel.links", "Agent links this node holds", TunnelListener::links);
+        gauge(service, "gatehouse.tunnel.streams.open", "Streams open through tunnels (or waiting to resume)",
+                TunnelListener::openStreams);
         FunctionCounter.builder("gatehouse.tunnel.bytes", service, s -> read(s, TunnelListener::bytesIn))
                 .tags(node).tag("direction", "in").description("Bytes received from agents through tunnel streams")
                 .register(registry);
@@ -57,8 +57,8 @@ final class TunnelMeters implements TunnelMetrics {
                 .register(registry);
     }
 
-    private static void gauge(MeterRegistry registry, TunnelService service, Tags node, String name,
-            String description, ToDoubleFunction<TunnelListener> level) {
+    private void gauge(TunnelService service, String name, String description,
+            ToDoubleFunction<TunnelListener> level) {
         Gauge.builder(name, service, s -> read(s, level)).tags(node).description(description).register(registry);
     }
 

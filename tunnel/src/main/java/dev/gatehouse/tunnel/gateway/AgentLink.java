@@ -86,7 +86,12 @@ final class AgentLink {
      */
     void refuse(String reason) {
         refused = true;
-        channel.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.INADEQUATE_SECURITY,
+        refuse(channel, reason);
+    }
+
+    /** Sends a GOAWAY whose debug data is {@code reason} on an HTTP/2 tunnel, then closes it. */
+    static void refuse(Channel tunnel, String reason) {
+        tunnel.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.INADEQUATE_SECURITY,
                         Unpooled.copiedBuffer(reason, StandardCharsets.UTF_8)))
                 .addListener(ChannelFutureListener.CLOSE);
     }

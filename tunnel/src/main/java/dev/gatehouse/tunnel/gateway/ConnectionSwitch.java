@@ -4,17 +4,13 @@ import dev.gatehouse.tunnel.protocol.AgentIdentity;
 import dev.gatehouse.tunnel.protocol.LinkLiveness;
 import dev.gatehouse.tunnel.protocol.TunnelCodecs;
 import dev.gatehouse.tunnel.stream.LinkAcks;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
-import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2PingFrame;
@@ -22,7 +18,6 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -87,10 +82,8 @@ final class ConnectionSwitch extends ApplicationProtocolNegotiationHandler {
                 links.refused(TunnelMetrics.Refusal.NO_CERTIFICATE);
                 // An agent whose certificate TLS did not accept (an unknown CA) arrives here without one: tell it.
                 ctx.pipeline().addLast(TunnelCodecs.gateway());
-                ctx.channel().writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.INADEQUATE_SECURITY,
-                                Unpooled.copiedBuffer("no trusted agent certificate presented (is it from this"
-                                        + " gateway's agent CA?)", StandardCharsets.UTF_8)))
-                        .addListener(ChannelFutureListener.CLOSE);
+                AgentLink.refuse(ctx.channel(), "no trusted agent certificate presented (is it from this gateway's"
+                        + " agent CA?)");
                 return;
             }
             startTunnel(ctx, presented);

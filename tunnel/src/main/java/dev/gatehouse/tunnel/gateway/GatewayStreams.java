@@ -2,10 +2,10 @@ package dev.gatehouse.tunnel.gateway;
 
 import dev.gatehouse.tunnel.protocol.AgentIdentity;
 import dev.gatehouse.tunnel.stream.ResumableStream;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /** The streams this node has open, by id, with the agent that carries each. */
 final class GatewayStreams {
@@ -14,10 +14,8 @@ final class GatewayStreams {
     }
 
     private final Map<String, Tracked> streams = new ConcurrentHashMap<>();
-    private final LongAdder endedIn = new LongAdder();
-    private final LongAdder endedOut = new LongAdder();
     /** Per agent, bytes {in, out} of its streams that ended on this node (guarded by this). */
-    private final Map<AgentIdentity, long[]> endedByAgent = new ConcurrentHashMap<>();
+    private final Map<AgentIdentity, long[]> endedByAgent = new HashMap<>();
 
     void add(Tracked tracked) {
         streams.put(tracked.stream().id(), tracked);
@@ -25,8 +23,6 @@ final class GatewayStreams {
             // Under the lock the totals read: a stream counts exactly once, so they never step back.
             synchronized (this) {
                 if (streams.remove(tracked.stream().id()) != null) {
-                    endedIn.add(tracked.stream().bytesIn());
-                    endedOut.add(tracked.stream().bytesOut());
                     long[] agentTotals = endedByAgent.computeIfAbsent(tracked.agent(), agent -> new long[2]);
                     agentTotals[0] += tracked.stream().bytesIn();
                     agentTotals[1] += tracked.stream().bytesOut();
@@ -37,12 +33,14 @@ final class GatewayStreams {
 
     /** Bytes received from agents on every stream since start, ended ones included. */
     synchronized long bytesIn() {
-        return endedIn.sum() + streams.values().stream().mapToLong(t -> t.stream().bytesIn()).sum();
+        return endedByAgent.values().stream().mapToLong(ended -> ended[0]).sum()
+                + streams.values().stream().mapToLong(t -> t.stream().bytesIn()).sum();
     }
 
     /** Bytes sent to agents on every stream since start, ended ones included. */
     synchronized long bytesOut() {
-        return endedOut.sum() + streams.values().stream().mapToLong(t -> t.stream().bytesOut()).sum();
+        return endedByAgent.values().stream().mapToLong(ended -> ended[1]).sum()
+                + streams.values().stream().mapToLong(t -> t.stream().bytesOut()).sum();
     }
 
     /** Bytes {in, out} through {@code agent}'s streams on this node since start, ended ones included. */
