@@ -9,7 +9,8 @@ export class ApiError extends Error {
 
 export interface Me { username: string; scope: 'admin' | 'auditor' | null; via: string }
 
-export interface CommandHit { sessionId: string; seq: number; offsetMillis: number; line: string; source: string }
+/** source: where the line was read (typed, terminal, osc133, joined by + when they agreed; exec; bastion). */
+export interface CommandHit { sessionId: string; seq: number; offsetMillis: number; line: string; source: string; disagrees: boolean }
 
 export interface SessionSummary {
   sessionId: string; user: string; login: string; host: string; network: string; sourceAddress: string;

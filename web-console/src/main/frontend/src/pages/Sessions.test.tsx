@@ -17,7 +17,7 @@ const session = {
   sessionId: 'abc', user: 'alice', login: 'root', host: 'web-01', network: 'direct', sourceAddress: '10.0.0.1:5000',
   kind: 'shell', startedAt: '2026-01-01T10:00:00Z', endedAt: '2026-01-01T10:01:05Z', status: 'ended', exitStatus: 0,
   exitSignal: null, chunks: 1, outputBytes: 2048,
-  matches: [{ sessionId: 'abc', seq: 3, offsetMillis: 12500, line: 'cat /etc/shadow', source: 'typed' }],
+  matches: [{ sessionId: 'abc', seq: 3, offsetMillis: 12500, line: 'cat /etc/shadow', source: 'typed', disagrees: false }],
 };
 
 function mount(url: string) {

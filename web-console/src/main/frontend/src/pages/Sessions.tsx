@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { getJson, withQuery, type SessionPage } from '../api';
 import { bytes, duration, ending, instantOf, when } from '../format';
 import { Empty, ErrorNote, Loading } from '../components/States';
+import { readingOf } from '../components/CommandTimeline';
 
 export const SESSION_FILTERS = ['user', 'host', 'login', 'q', 'from', 'to', 'status'] as const;
 type Filters = Record<(typeof SESSION_FILTERS)[number], string>;
@@ -106,7 +107,7 @@ export function Sessions() {
                   {s.matches.length > 0 && (
                     <ul className="hits">
                       {s.matches.slice(0, 3).map((m) => (
-                        <li key={m.seq}><Link to={`/sessions/${encodeURIComponent(s.sessionId)}?t=${(m.offsetMillis / 1000).toFixed(1)}`}><code>{m.line}</code></Link></li>
+                        <li key={m.seq}><Link to={`/sessions/${encodeURIComponent(s.sessionId)}?t=${(m.offsetMillis / 1000).toFixed(1)}`}><code>{m.line}</code></Link> <span className="muted small">{readingOf(m)}</span></li>
                       ))}
                     </ul>
                   )}

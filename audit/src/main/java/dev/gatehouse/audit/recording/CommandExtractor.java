@@ -1,57 +1,62 @@
 package dev.gatehouse.audit.recording;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * Finds the command lines of a shell session from what the gateway sees, without keeping keystrokes.
+ * Finds the command lines of a shell session from two readings that are kept apart: what was typed (keystrokes with
+ * line editing applied, {@link TypedLine}) and what the terminal showed (the current line as the output draws it,
+ * with cursor moves and erases; the text between OSC 133 {@code B} and {@code C} marks when the shell sends them).
  *
- * <p>It follows the terminal's current line as the output draws it (cursor moves, erases, backspaces), so tab
- * completion, history and line editing are seen as the user saw them. With OSC 133 marks, the command is the text
- * between the end-of-prompt mark ({@code 133;B}) and the command-executed mark ({@code 133;C}). Without them, the
- * prompt ends where the cursor was when the user started typing, and the command is what was echoed after it when the
- * terminal moves to a new line after Enter. Input that the terminal did not echo (a password) never appears in the
- * line, so it is never stored. Full-screen programs (alternate screen) are ignored.
+ * <p>Only an Enter that was typed makes a command: text and OSC 133 marks that a program prints can shape the screen
+ * reading but never add a command, and they cannot switch the typed reading off. When both readings agree the command
+ * is stored once ({@code typed+terminal} or {@code typed+osc133}); when they differ both are stored and marked; a line
+ * typed with echo off ({@code stty -echo}) is still found ({@code typed}); a line recalled from history or completed
+ * with Tab is taken from the screen ({@code terminal}) when the typed keys are consistent with it. Input typed at a
+ * password prompt with echo off is withheld. Lines typed in a full-screen program (alternate screen) are kept as
+ * {@code typed-fullscreen}, since that screen can also be switched on by printing a sequence.
  */
 final class CommandExtractor {
 
-    /** A command and the monotonic time it was entered. */
-    record Found(String line, long nanos, String source) {
+    /** A command, the monotonic time it was entered, where it was read, and whether the other reading differed. */
+    record Found(String line, long nanos, String source, boolean disagrees) {
     }
 
     private static final int MAX_LINE = 16 * 1024;
+    private static final int MAX_PENDING = 64;
+    private static final Pattern SECRET_PROMPT = Pattern.compile(
+            "(?i)(pass(word|phrase|code)?|pin|otp|token|secret|verification code)\\b[^\\n]{0,60}[:?]\\s*$");
 
     private final StringBuilder line = new StringBuilder();
     private int cursor;
     private int promptEnd = -1;
-    private boolean osc133;
     private boolean altScreen;
-    private long enterNanos = -1;
     private final StringBuilder escape = new StringBuilder();
     private State state = State.TEXT;
     private final List<Found> found = new ArrayList<>();
+    /** Lines typed and entered whose screen reading has not come yet (type-ahead and pastes can hold several). */
+    private final ArrayDeque<TypedLine.Entered> pending = new ArrayDeque<>();
+    private boolean outputSinceEnter;
+    private final TypedLine typed = new TypedLine(this::entered);
 
     private enum State { TEXT, ESC, CSI, OSC, OSC_ESC }
 
-    /** Keystrokes: only used to know when the user starts a line and presses Enter. */
+    /** Keystrokes: read into the typed line; they also tell where the prompt ends on the screen. */
     void input(byte[] data, long nanos) {
-        if (altScreen) {
-            return;
-        }
         for (byte b : data) {
-            if (b == '\r' || b == '\n') {
-                if (!osc133) {
-                    enterNanos = nanos;
-                }
-            } else if (b == 3 || b == 21) {
-                enterNanos = -1; // Ctrl-C, Ctrl-U: the line is abandoned
-            } else if (promptEnd < 0) {
+            if (b != '\r' && b != '\n' && b != 3 && b != 21 && promptEnd < 0 && !altScreen) {
                 promptEnd = cursor;
             }
         }
+        typed.keys(data, nanos);
     }
 
     void output(String text, long nanos) {
+        if (!text.isEmpty()) {
+            outputSinceEnter = true;
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (state) {
@@ -79,6 +84,13 @@ final class CommandExtractor {
                 }
                 case OSC_ESC -> osc(nanos);
             }
+        }
+    }
+
+    /** Ends the session: lines typed whose screen reading never came are kept as typed. */
+    void finish() {
+        while (!pending.isEmpty()) {
+            typedOnly(pending.removeFirst(), "");
         }
     }
 
@@ -170,12 +182,9 @@ final class CommandExtractor {
         }
         switch (body.charAt(4)) {
             case 'A' -> reset();
-            case 'B' -> {
-                osc133 = true;
-                promptEnd = cursor;
-            }
+            case 'B' -> promptEnd = cursor;
             case 'C' -> {
-                emit(nanos, "osc133");
+                resolve("osc133");
                 promptEnd = -1;
             }
             default -> {
@@ -185,26 +194,75 @@ final class CommandExtractor {
     }
 
     private void newLine(long nanos) {
-        if (!osc133 && enterNanos >= 0) {
-            emit(enterNanos, "terminal");
-        }
+        resolve("terminal");
         reset();
     }
 
-    private void emit(long nanos, String source) {
-        if (promptEnd >= 0 && promptEnd < line.length()) {
-            String cmd = line.substring(promptEnd).strip();
-            if (!cmd.isEmpty()) {
-                found.add(new Found(cmd, nanos, source));
+    private void entered(TypedLine.Entered entry) {
+        if (altScreen) {
+            if (!entry.line().isEmpty()) {
+                found.add(new Found(entry.line(), entry.nanos(), "typed-fullscreen", false));
             }
+            return;
         }
+        // An earlier line that saw output but no new line was not echoed back (echo off): it stands alone.
+        if (!pending.isEmpty() && outputSinceEnter) {
+            typedOnly(pending.removeFirst(), prompt());
+        }
+        if (pending.size() >= MAX_PENDING) {
+            typedOnly(pending.removeFirst(), "");
+        }
+        pending.addLast(entry);
+        outputSinceEnter = false;
+    }
+
+    /** The screen has ended the line the oldest pending Enter belongs to: compare the two readings. */
+    private void resolve(String screenSource) {
+        if (pending.isEmpty()) {
+            return; // nobody pressed Enter: printed text is output, not a command
+        }
+        TypedLine.Entered entry = pending.removeFirst();
+        String shown = promptEnd >= 0 && promptEnd < line.length() ? line.substring(promptEnd).strip() : "";
+        if (shown.isEmpty()) {
+            typedOnly(entry, prompt());
+        } else if (entry.line().equals(shown)) {
+            found.add(new Found(shown, entry.nanos(), "typed+" + screenSource, false));
+        } else if (!entry.certain() && isSubsequence(entry.line(), shown)) {
+            found.add(new Found(shown, entry.nanos(), screenSource, false)); // completion or history: the screen tells
+        } else {
+            found.add(new Found(entry.line(), entry.nanos(), "typed", true));
+            found.add(new Found(shown, entry.nanos(), screenSource, true));
+        }
+        // Type-ahead behind it: its echo mixes with this command's output, so its keys are the reading.
+        while (!pending.isEmpty()) {
+            typedOnly(pending.removeFirst(), "");
+        }
+    }
+
+    private void typedOnly(TypedLine.Entered entry, String prompt) {
+        if (entry.line().isEmpty() || SECRET_PROMPT.matcher(prompt).find()) {
+            return; // nothing known, or a secret typed where a program asked for one
+        }
+        found.add(new Found(entry.line(), entry.nanos(), "typed", false));
+    }
+
+    private String prompt() {
+        return line.substring(0, promptEnd >= 0 ? Math.min(promptEnd, line.length()) : line.length());
+    }
+
+    private static boolean isSubsequence(String keys, String shown) {
+        int at = 0;
+        for (int i = 0; i < keys.length() && at >= 0; i++) {
+            at = shown.indexOf(keys.charAt(i), at);
+            at = at < 0 ? -1 : at + 1;
+        }
+        return at >= 0;
     }
 
     private void reset() {
         line.setLength(0);
         cursor = 0;
         promptEnd = -1;
-        enterNanos = -1;
     }
 
     private static int number(String params, int dflt) {

@@ -30,8 +30,12 @@ public sealed interface Evidence extends java.io.Serializable {
         }
     }
 
-    /** A command line found in the session, at a time offset from its start. */
-    record Command(String sessionId, int seq, long offsetMillis, String line, String source) implements Evidence {
+    /**
+     * A command line found in the session, at a time offset from its start; {@code disagrees} when the typed and the
+     * terminal readings of that line differed (both are then stored).
+     */
+    record Command(String sessionId, int seq, long offsetMillis, String line, String source, boolean disagrees)
+            implements Evidence {
     }
 
     /** The session ended ({@code status} ended) or was found unfinished after a crash ({@code interrupted}). */

@@ -123,13 +123,14 @@ public final class PostgresEvidenceStore implements EvidenceStore {
 
     private static void command(Connection c, Evidence.Command cmd) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO audit_commands (session_id, seq, offset_ms, line, source)
-                VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+                INSERT INTO audit_commands (session_id, seq, offset_ms, line, source, disagrees)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
             ps.setString(1, cmd.sessionId());
             ps.setInt(2, cmd.seq());
             ps.setLong(3, cmd.offsetMillis());
             ps.setString(4, cmd.line());
             ps.setString(5, cmd.source());
+            ps.setBoolean(6, cmd.disagrees());
             ps.executeUpdate();
         }
     }

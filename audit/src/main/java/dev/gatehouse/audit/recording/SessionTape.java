@@ -65,7 +65,7 @@ final class SessionTape {
         chunk.append(AsciicastWriter.header(start));
         chunkOpenedNanos = startNanos;
         if (start.command() != null) {
-            command(start.command(), startNanos, "exec");
+            command(start.command(), startNanos, "exec", false);
         }
     }
 
@@ -95,7 +95,7 @@ final class SessionTape {
                 cast.resize(t, r.cols(), r.rows(), chunk);
                 link(event("session.resized").detail("cols", r.cols()).detail("rows", r.rows()).build());
             }
-            case Frame.Command c -> command(c.line(), f.nanos(), "bastion");
+            case Frame.Command c -> command(c.line(), f.nanos(), "bastion", false);
             // An event handed to this recording belongs to this session's chain, whatever id it carried.
             case Frame.Event e -> link(start.sessionId().equals(e.event().sessionId())
                     ? e.event() : rebind(e.event()));
@@ -131,6 +131,8 @@ final class SessionTape {
     }
 
     private void finish(SessionEnd end, String status) {
+        commands.finish();
+        foundCommands();
         cast.flush(chunk);
         if (!chunk.isEmpty() || chunkIndex == 0) {
             seal();
@@ -169,18 +171,19 @@ final class SessionTape {
 
     private void foundCommands() {
         for (CommandExtractor.Found c : commands.drain()) {
-            command(c.line(), c.nanos(), c.source());
+            command(c.line(), c.nanos(), c.source(), c.disagrees());
         }
     }
 
-    private void command(String line, long nanos, String source) {
+    private void command(String line, long nanos, String source, boolean disagrees) {
         long offsetMillis = Math.max(0, nanos - startNanos) / 1_000_000;
         String clean = line.length() > 8192 ? line.substring(0, 8192) : line;
         commandSeq++;
         out.accept(new Evidence.Command(start.sessionId(), commandSeq, offsetMillis, clean.replace('\0', '\uFFFD'),
-                source));
-        link(event("session.command").detail("line", clean).detail("offsetMillis", offsetMillis)
-                .detail("source", source).detail("seq", commandSeq).build());
+                source, disagrees));
+        AuditEvent.Builder event = event("session.command").detail("line", clean).detail("offsetMillis", offsetMillis)
+                .detail("source", source).detail("seq", commandSeq);
+        link((disagrees ? event.detail("disagrees", true) : event).build());
     }
 
     private AuditEvent.Builder event(String type) {

@@ -111,7 +111,7 @@ public final class SessionSearch {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new CommandHit(rs.getString("session_id"), rs.getInt("seq"), rs.getLong("offset_ms"),
-                        rs.getString("line"), rs.getString("source")));
+                        rs.getString("line"), rs.getString("source"), rs.getBoolean("disagrees")));
             }
         }
         return out;

@@ -70,7 +70,7 @@ class EvidenceSpoolTest {
     private static List<Evidence> commands(String... lines) {
         List<Evidence> out = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
-            out.add(new Evidence.Command("s", i, i, lines[i], "test"));
+            out.add(new Evidence.Command("s", i, i, lines[i], "test", false));
         }
         return out;
     }

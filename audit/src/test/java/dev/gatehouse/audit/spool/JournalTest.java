@@ -72,7 +72,7 @@ class JournalTest {
 
     private static List<Evidence> commands(int from, int to) {
         return IntStream.range(from, to)
-                .<Evidence>mapToObj(i -> new Evidence.Command("s", i, i, "c" + i, "test")).toList();
+                .<Evidence>mapToObj(i -> new Evidence.Command("s", i, i, "c" + i, "test", false)).toList();
     }
 
     private static List<String> lines(List<Evidence> items) {

@@ -163,6 +163,61 @@ class AllInOneSshIT extends GatehouseTestApplication {
     @Test
     void aCommandTypedInAnInteractiveShellIsFoundBySearchWithItsTimeOffset() throws Exception {
         String marker = "typed" + Long.toString(System.nanoTime(), 36);
+        typeInShell("echo " + marker + "-shown", marker + "-shown\r\n");
+
+        ApiClient api = new ApiClient(port);
+        JsonNode found = eventually(() -> {
+            JsonNode sessions = api.get("/api/v1/sessions?user=" + person + "&q=" + marker, ADMIN).json().get("sessions");
+            return sessions.size() > 0 && sessions.get(0).get("matches").size() > 0 ? sessions.get(0) : null;
+        });
+        assertThat(found.get("kind").asString()).isEqualTo("shell");
+        JsonNode hit = found.get("matches").get(0);
+        assertThat(hit.get("line").asString()).contains("echo " + marker + "-shown");
+        assertThat(hit.get("source").asString()).isEqualTo("typed+terminal");
+        assertThat(hit.get("offsetMillis").asLong()).isGreaterThanOrEqualTo(0);
+        JsonNode detail = api.get("/api/v1/sessions/" + found.get("sessionId").asString(), ADMIN).json();
+        assertThat(detail.get("commands").toString()).contains("echo " + marker + "-shown");
+    }
+
+    @Test
+    void printedPromptMarksAddNoCommandAndACommandTypedWithEchoOffIsStillFound() throws Exception {
+        String marker = "marks" + Long.toString(System.nanoTime(), 36);
+        // The printed "command" is put together by printf, so no typed line holds it as one word.
+        typeInShell("printf '\\033]133;A\\007p> \\033]133;B\\007%s%s\\033]133;C\\007\\n' fake- " + marker,
+                "fake-" + marker);
+        typeInShell("stty -echo", null, "echo hidden-" + marker + " > /dev/null", null, "stty echo", null);
+
+        ApiClient api = new ApiClient(port);
+        JsonNode session = eventually(() -> {
+            JsonNode sessions = api.get("/api/v1/sessions?user=" + person + "&q=hidden-" + marker, ADMIN).json()
+                    .get("sessions");
+            return sessions.size() > 0 && sessions.get(0).get("matches").size() > 0 ? sessions.get(0) : null;
+        });
+        JsonNode hidden = session.get("matches").get(0);
+        assertThat(hidden.get("line").asString()).isEqualTo("echo hidden-" + marker + " > /dev/null");
+        assertThat(hidden.get("source").asString()).isEqualTo("typed");
+
+        JsonNode printed = eventually(() -> {
+            JsonNode sessions = api.get("/api/v1/sessions?user=" + person + "&q=" + marker, ADMIN).json().get("sessions");
+            for (JsonNode s : sessions) {
+                if (s.get("matches").toString().contains("printf")) {
+                    return s;
+                }
+            }
+            return null;
+        });
+        JsonNode commands = api.get("/api/v1/sessions/" + printed.get("sessionId").asString(), ADMIN).json()
+                .get("commands");
+        List<String> lines = new ArrayList<>();
+        commands.forEach(c -> lines.add(c.get("line").asString()));
+        assertThat(lines).anyMatch(l -> l.startsWith("printf")).noneMatch(l -> l.equals("fake-" + marker));
+    }
+
+    /**
+     * Types lines into an interactive shell through the bastion like a person: waits for the prompt, types a line,
+     * waits until the screen shows the text that follows it (or for the next prompt when it is null), then exits.
+     */
+    private void typeInShell(String... linesAndAwaited) throws Exception {
         List<String> command = List.of("ssh", "-F", config.toString(), "-tt", "-p", String.valueOf(bastion.port()),
                 login + "@" + host + "@127.0.0.1");
         Process shell = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -177,26 +232,21 @@ class AllInOneSshIT extends GatehouseTestApplication {
                 // the process ended
             }
         });
-        // Typed like a person: wait for the prompt, type a line, see its output, then exit.
         eventually(() -> screen.toString().stripTrailing().matches("(?s).*[#$]") ? screen : null);
-        shell.getOutputStream().write(("echo " + marker + "-shown\n").getBytes(StandardCharsets.UTF_8));
-        shell.getOutputStream().flush();
-        eventually(() -> screen.toString().contains(marker + "-shown\r\n") ? screen : null);
+        for (int i = 0; i < linesAndAwaited.length; i += 2) {
+            int seen = screen.length();
+            shell.getOutputStream().write((linesAndAwaited[i] + "\n").getBytes(StandardCharsets.UTF_8));
+            shell.getOutputStream().flush();
+            String awaited = linesAndAwaited[i + 1];
+            eventually(() -> {
+                String after = screen.substring(Math.min(seen, screen.length()));
+                return (awaited == null ? after.stripTrailing().matches("(?s).*[#$]") : after.contains(awaited))
+                        ? screen : null;
+            });
+        }
         shell.getOutputStream().write("exit\n".getBytes(StandardCharsets.UTF_8));
         shell.getOutputStream().flush();
         assertThat(shell.waitFor(30, TimeUnit.SECONDS)).as(screen.toString()).isTrue();
-
-        ApiClient api = new ApiClient(port);
-        JsonNode found = eventually(() -> {
-            JsonNode sessions = api.get("/api/v1/sessions?user=" + person + "&q=" + marker, ADMIN).json().get("sessions");
-            return sessions.size() > 0 && sessions.get(0).get("matches").size() > 0 ? sessions.get(0) : null;
-        });
-        assertThat(found.get("kind").asString()).isEqualTo("shell");
-        JsonNode hit = found.get("matches").get(0);
-        assertThat(hit.get("line").asString()).contains("echo " + marker + "-shown");
-        assertThat(hit.get("offsetMillis").asLong()).isGreaterThanOrEqualTo(0);
-        JsonNode detail = api.get("/api/v1/sessions/" + found.get("sessionId").asString(), ADMIN).json();
-        assertThat(detail.get("commands").toString()).contains("echo " + marker + "-shown");
     }
 
     @Test
