@@ -56,6 +56,20 @@ public final class OpenSshServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The {@code sshd_config} line that gives logins a fresh, empty home ({@code HOME}) under {@code directory}: a
+     * test's shell, scp or rsync must not run the machine user's dotfiles (root's {@code .bashrc} here runs pyenv,
+     * whose rehash lock, once left behind by a killed shell, stalls every later login for 60 s).
+     */
+    public static String cleanHomeLine(Path directory) {
+        try {
+            Path home = Files.createDirectories(directory.resolve("home"));
+            return "SetEnv HOME=" + home;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -241,7 +255,8 @@ public final class OpenSshServer implements AutoCloseable {
                     "UseDNS no",
                     "AllowTcpForwarding yes",
                     "MaxStartups 200",
-                    "MaxSessions 100"));
+                    "MaxSessions 100",
+                    cleanHomeLine(directory)));
             if (sftp) {
                 lines.add("Subsystem sftp internal-sftp");
             }

@@ -48,6 +48,15 @@ class OpenSshServerIT {
     }
 
     @Test
+    void sshWhenLoggedInThenHomeIsAnEmptyDirectoryOfTheServerNotTheUsersDotfiles() {
+        CommandResult result = client(OpenSshClient.ssh()).arguments("root@127.0.0.1", "echo \"$HOME\"; ls -A \"$HOME\"")
+                .run();
+
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        assertThat(result.stdoutText()).isEqualTo(sshd.directory().resolve("home") + "\n");
+    }
+
+    @Test
     void sshWhenRemoteCommandFailsThenExitCodeAndStderrComeBack() {
         CommandResult result = client(OpenSshClient.ssh()).arguments("root@127.0.0.1", "echo oops >&2; exit 7").run();
 

@@ -68,7 +68,7 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
                     "Port " + sshPort, "ListenAddress " + privateIp, "HostKey " + hostKey.privateKey(),
                     "TrustedUserCAKeys " + userCa, "AuthorizedKeysFile none", "PasswordAuthentication no",
                     "KbdInteractiveAuthentication no", "PidFile " + dir.resolve("sshd.pid"),
-                    "Subsystem sftp internal-sftp", ""));
+                    "Subsystem sftp internal-sftp", OpenSshServer.cleanHomeLine(dir), ""));
             OpenSshServer.createPrivilegeSeparationDirectory();
             lab.start(dir.resolve("sshd.log"), "/usr/sbin/sshd", "-D", "-e", "-f", sshdConfig.toString());
             int servicePort = 27000;
