@@ -143,6 +143,29 @@ download() {
   ssh "$@" "head -c ${size}M /dev/zero" > /dev/null
   python3 -c "import sys; print(f'{$size / float(sys.argv[1]):.1f}')" "$(seconds_since "$start")"
 }
+pty_cat() { # $1 = MiB of text, then the ssh arguments: `cat` of a text file on a pty (the terminal path); prints MiB/s
+  local size="$1" start; shift
+  [ -f "$WORK/text-$size.txt" ] || base64 -w 100 /dev/urandom | head -c "${size}M" > "$WORK/text-$size.txt"
+  start="$(now)"
+  ssh -tt "$@" "cat $WORK/text-$size.txt" > /dev/null
+  python3 -c "import sys; print(f'{$size / float(sys.argv[1]):.1f}')" "$(seconds_since "$start")"
+}
+recorded_mib() { # $1 = the session kind (exec|shell), $2 = a UTC time (date -u +%FT%T): prints the MiB recorded as
+  # output by the benchmark person's first such session started since then, once its end is stored
+  local kind="$1" since="$2" i
+  for i in $(seq 1 120); do
+    api "$API/sessions?user=bench&limit=20" | python3 -c '
+import json, sys
+kind, since = sys.argv[1], sys.argv[2]
+s = [x for x in json.load(sys.stdin)["sessions"] if x["kind"] == kind and x["startedAt"] >= since]
+if not s or min(s, key=lambda x: x["startedAt"]).get("status") == "live":
+    sys.exit(1)
+print(f"{min(s, key=lambda x: x[\"startedAt\"])[\"outputBytes\"] / 1048576:.1f}")
+' "$kind" "$since" && return 0
+    sleep 0.5
+  done
+  die "no ended $kind session of the benchmark was stored within 60 s"
+}
 kept_part() { # $1 = a report, $2 = its marker line: prints what follows the marker (hand-written, kept from run to run)
   if [ -f "$1" ]; then awk -v mark="$2" 'kept { print } $0 == mark { kept = 1 }' "$1"; fi
 }
