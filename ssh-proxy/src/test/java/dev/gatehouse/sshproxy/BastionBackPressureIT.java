@@ -51,9 +51,7 @@ class BastionBackPressureIT extends AgainstOneTarget {
         client.setKeyIdentityProvider(new FileKeyPairProvider(gw.alice.key().privateKey()));
         CoreModuleProperties.WINDOW_SIZE.set(client, HUGE_WINDOW);
         client.start();
-        try (ClientSession session = client.connect("root@web-01", "127.0.0.1", gw.bastion.port())
-                .verify(Duration.ofSeconds(20)).getSession()) {
-            session.auth().verify(Duration.ofSeconds(20));
+        try (ClientSession session = login(client)) {
             long heapBefore = usedHeapAfterGc();
             ChannelExec exec = session.createExecChannel("cat /dev/zero");
             exec.setOut(stuck);
@@ -82,6 +80,55 @@ class BastionBackPressureIT extends AgainstOneTarget {
             resume.countDown();
             client.stop();
         }
+    }
+
+    @Test
+    void aFloodOfWindowChangesIsCoalescedAndTheTargetEndsAtTheLastSize() throws Exception {
+        SshClient client = client();
+        try (ClientSession session = login(client)) {
+            ChannelExec exec = session.createExecChannel("echo started; sleep 3; stty size");
+            exec.setUsePty(true);
+            exec.setPtyColumns(80);
+            exec.setPtyLines(24);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            exec.setOut(out);
+            exec.open().verify(Duration.ofSeconds(20));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("started")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            for (int i = 0; i < 5000; i++) {
+                exec.sendWindowChange(100 + i % 50, 30);
+            }
+            exec.sendWindowChange(123, 45);
+            exec.waitFor(java.util.EnumSet.of(org.apache.sshd.client.channel.ClientChannelEvent.CLOSED),
+                    Duration.ofSeconds(30));
+
+            assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("started\r\n45 123\r\n");
+            var tape = gw.recorder.sessions().stream()
+                    .filter(t -> "echo started; sleep 3; stty size".equals(t.start().command())).findFirst()
+                    .orElseThrow();
+            assertThat(tape.resizes()).as("resizes recorded of 5001 sent").isNotEmpty().hasSizeLessThan(200)
+                    .last().satisfies(size -> assertThat(size).containsExactly(123, 45));
+        } finally {
+            client.stop();
+        }
+    }
+
+    private SshClient client() {
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        client.setKeyIdentityProvider(new FileKeyPairProvider(gw.alice.key().privateKey()));
+        client.start();
+        return client;
+    }
+
+    private ClientSession login(SshClient client) throws java.io.IOException {
+        ClientSession session = client.connect("root@web-01", "127.0.0.1", gw.bastion.port())
+                .verify(Duration.ofSeconds(20)).getSession();
+        session.auth().verify(Duration.ofSeconds(20));
+        return session;
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {

@@ -110,6 +110,10 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
         inFlight.incrementAndGet();
     }
 
+    void backlogRemoved() {
+        inFlight.decrementAndGet();
+    }
+
     /**
      * Waits until every frame accepted so far has been turned into evidence and stored (for tests and orderly
      * shutdown); false if that did not happen within the timeout.

@@ -6,13 +6,8 @@ import dev.gatehouse.audit.chain.AuditKey;
 import dev.gatehouse.audit.spool.EvidenceSpool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.EdECPrivateKey;
-import java.security.spec.NamedParameterSpec;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -27,42 +22,16 @@ class RecorderFaultTest {
     @Test
     void anErrorInTheWorkerTurnsAcceptingOffWithTheReasonAndTheWorkerGoesOn() throws Exception {
         AtomicBoolean outOfMemory = new AtomicBoolean();
-        KeyPair real = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        // Signing reads the key on the worker thread: the simulated heap exhaustion strikes there.
-        EdECPrivateKey realKey = (EdECPrivateKey) real.getPrivate();
-        EdECPrivateKey failing = new EdECPrivateKey() {
-            @Override
-            public Optional<byte[]> getBytes() {
-                if (outOfMemory.get()) {
-                    throw new OutOfMemoryError("Java heap space (simulated)");
-                }
-                return realKey.getBytes();
+        // Signing runs on the worker thread: the simulated heap exhaustion strikes there.
+        AuditKey key = InterceptedAuditKey.create(() -> {
+            if (outOfMemory.get()) {
+                throw new OutOfMemoryError("Java heap space (simulated)");
             }
-
-            @Override
-            public NamedParameterSpec getParams() {
-                return realKey.getParams();
-            }
-
-            @Override
-            public String getAlgorithm() {
-                return real.getPrivate().getAlgorithm();
-            }
-
-            @Override
-            public String getFormat() {
-                return real.getPrivate().getFormat();
-            }
-
-            @Override
-            public byte[] getEncoded() {
-                return getBytes().isPresent() ? realKey.getEncoded() : null;
-            }
-        };
+        });
         List<Evidence> stored = new CopyOnWriteArrayList<>();
         EvidenceSpool spool = new EvidenceSpool(dir, stored::addAll, 1 << 20);
         try (AsyncSessionRecorder recorder = new AsyncSessionRecorder(RecorderSettings.defaults("node-a"),
-                AuditKey.of(new KeyPair(real.getPublic(), failing)), spool)) {
+                key, spool)) {
             assertThat(recorder.accepting()).isTrue();
             SessionRecording first = recorder.open(SessionStart.shell("fault-1", "alice", "root", "web-01", 80, 24));
             output(first, "before the fault\r\n");
