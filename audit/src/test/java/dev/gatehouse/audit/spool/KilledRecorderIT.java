@@ -63,11 +63,7 @@ class KilledRecorderIT {
         PostgresAuditStore store = new PostgresAuditStore(database.dataSource());
         FileBlobStore blobs = new FileBlobStore(dir.resolve("blobs"));
         AuditKey key = RecordingProcess.key(dir);
-        EvidenceSpool spool = new EvidenceSpool(dir.resolve("spool"), new PostgresEvidenceStore(store, blobs), 1 << 20);
-        try (AsyncSessionRecorder restarted = new AsyncSessionRecorder(RecorderSettings.defaults("victim"), key,
-                spool)) {
-            assertThat(restarted.awaitStored(Duration.ofSeconds(60))).isTrue();
-        }
+        restartTheVictimsRecorder(store, blobs, key);
 
         assertThat(new SessionSearch(database.dataSource()).session("killed-1"))
                 .hasValueSatisfying(s -> assertThat(s.status()).isEqualTo("interrupted"));
@@ -117,11 +113,7 @@ class KilledRecorderIT {
         PostgresAuditStore store = new PostgresAuditStore(database.dataSource());
         FileBlobStore blobs = new FileBlobStore(dir.resolve("blobs"));
         AuditKey key = RecordingProcess.key(dir);
-        EvidenceSpool spool = new EvidenceSpool(dir.resolve("spool"), new PostgresEvidenceStore(store, blobs), 1 << 20);
-        try (AsyncSessionRecorder restarted = new AsyncSessionRecorder(RecorderSettings.defaults("victim"), key,
-                spool)) {
-            assertThat(restarted.awaitStored(Duration.ofSeconds(60))).as("stored: %s", spool.lastError()).isTrue();
-        }
+        restartTheVictimsRecorder(store, blobs, key);
 
         assertThat(new SessionSearch(database.dataSource()).session("ended-1"))
                 .hasValueSatisfying(s -> assertThat(s.status()).isEqualTo("ended"));
@@ -136,5 +128,15 @@ class KilledRecorderIT {
                 .extracting(e -> e.event().type()).containsSubsequence("ssh.login", "ssh.logout")
                 .filteredOn(t -> t.startsWith("ssh.")).hasSize(2);
         assertThat(new AuditVerifier(store, blobs, key).verify().broken()).isEmpty();
+    }
+
+    /** The victim's node starting again on its data directory: its spool delivers what the killed process left. */
+    private void restartTheVictimsRecorder(PostgresAuditStore store, FileBlobStore blobs, AuditKey key)
+            throws InterruptedException {
+        EvidenceSpool spool = new EvidenceSpool(dir.resolve("spool"), new PostgresEvidenceStore(store, blobs), 1 << 20);
+        try (AsyncSessionRecorder restarted = new AsyncSessionRecorder(RecorderSettings.defaults("victim"), key,
+                spool)) {
+            assertThat(restarted.awaitStored(Duration.ofSeconds(60))).as("stored: %s", spool.lastError()).isTrue();
+        }
     }
 }
