@@ -89,6 +89,20 @@ class BastionLimitsIT {
         }
     }
 
+    @Test
+    void whenTheRecorderFailedTheRefusalSaysWhy() throws Exception {
+        try (GatewayUnderTest gw = new GatewayUnderTest(dir)) {
+            gw.recorder.unavailable("the audit recorder failed (java.lang.OutOfMemoryError); restart this node");
+
+            Result result = gw.alice.ssh(gw.direct("root", "web-01", "echo should-not-run"));
+
+            assertThat(result.exitCode()).isEqualTo(255);
+            assertThat(result.out()).doesNotContain("should-not-run");
+            assertThat(result.stderr()).contains("the audit recorder failed (java.lang.OutOfMemoryError)");
+            assertThat(gw.events.denials).anyMatch(d -> d.reason().contains("audit recorder failed"));
+        }
+    }
+
     private static Process startSleeping(GatewayUnderTest gw) throws IOException {
         List<String> command = new ArrayList<>(List.of("ssh", "-F", gw.alice.config().toString()));
         command.addAll(List.of(gw.direct("root", "web-01", "sleep 60")));

@@ -41,6 +41,8 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
     private final Map<QueuedRecording, SessionTape> tapes = new HashMap<>();
     private final Thread worker;
     private volatile boolean running = true;
+    /** Set when the worker hit an {@link Error}: what it was doing is lost, so new sessions are refused. */
+    private volatile String fault;
 
     public AsyncSessionRecorder(RecorderSettings settings, AuditKey key, EvidenceSpool spool) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -62,7 +64,22 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
 
     @Override
     public boolean accepting() {
-        return running && spool.accepting();
+        return unavailable() == null;
+    }
+
+    @Override
+    public String unavailable() {
+        if (!running) {
+            return "the audit recorder is stopped";
+        }
+        String failed = fault;
+        if (failed != null) {
+            return failed;
+        }
+        if (!worker.isAlive()) {
+            return "the audit recorder's worker thread has ended";
+        }
+        return spool.unavailable();
     }
 
     /** Frames waiting for the worker: a gauge for metrics and benchmarks. */
@@ -93,6 +110,10 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
         inFlight.incrementAndGet();
     }
 
+    void backlogRemoved() {
+        inFlight.decrementAndGet();
+    }
+
     /**
      * Waits until every frame accepted so far has been turned into evidence and stored (for tests and orderly
      * shutdown); false if that did not happen within the timeout.
@@ -112,6 +133,7 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
         List<Evidence> out = new ArrayList<>();
         List<Queued> batch = new ArrayList<>();
         long[] handled = new long[1];
+        int[] done = new int[1];
         long lastTick = System.nanoTime();
         while (running || !queue.isEmpty() || !backlogged.isEmpty()) {
             try {
@@ -120,12 +142,14 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
                     batch.add(first);
                     queue.drainTo(batch, 4095);
                 }
-                for (Queued q : batch) {
+                // Counted before it is applied: a frame that throws is skipped, never retried forever.
+                for (done[0] = 0; done[0] < batch.size();) {
+                    Queued q = batch.get(done[0]++);
                     queuedBytes.addAndGet(-q.frame().size());
+                    handled[0]++;
                     apply(q.recording(), q.frame(), out);
                     q.recording().processed++;
                 }
-                handled[0] += batch.size();
                 batch.clear();
                 handled[0] += drainBacklogs(out);
                 long now = System.nanoTime();
@@ -148,10 +172,24 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                // One bad frame must not stop every other session's recording.
+            } catch (Throwable e) {
+                // One bad frame must not stop every other session's recording. An Error (out of memory, say) may have
+                // cost evidence of sessions running now: the worker goes on, but new sessions are refused until the
+                // node restarts, and health says why.
+                if (!(e instanceof RuntimeException)) {
+                    fault = "the audit recorder failed (" + e + "); restart this node";
+                }
                 LOG.error("audit recorder worker: {}", e.toString(), e);
-                batch.clear();
+                if (done[0] > 0 && done[0] <= batch.size()) {
+                    batch.get(done[0] - 1).recording().processed++;
+                    batch.subList(0, done[0]).clear(); // the rest of the batch is applied on the next round
+                }
+                done[0] = 0;
+                try {
+                    spool.submit(List.copyOf(out));
+                } catch (Throwable again) {
+                    LOG.error("audit recorder worker: evidence of the failed round lost: {}", again.toString());
+                }
                 out.clear();
                 inFlight.addAndGet(-handled[0]);
                 handled[0] = 0;

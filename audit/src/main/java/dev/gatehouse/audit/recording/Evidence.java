@@ -1,5 +1,6 @@
 package dev.gatehouse.audit.recording;
 
+import dev.gatehouse.audit.events.AuditEvent;
 import dev.gatehouse.audit.events.LinkedEvent;
 
 /** What the recorder hands to storage, in order. Each kind is stored idempotently so redelivery is harmless. */
@@ -20,6 +21,22 @@ public sealed interface Evidence extends java.io.Serializable {
         @Override
         public String sessionId() {
             return event.event().sessionId();
+        }
+    }
+
+    /**
+     * An audit event outside any recording (the bastion's logins, logouts and refusals), spooled so that it survives
+     * a database outage; {@code deliveryId} makes a second delivery of it harmless.
+     */
+    record NodeEvent(String deliveryId, AuditEvent event) implements Evidence {
+        public NodeEvent {
+            java.util.Objects.requireNonNull(deliveryId, "deliveryId");
+            java.util.Objects.requireNonNull(event, "event");
+        }
+
+        @Override
+        public String sessionId() {
+            return event.sessionId();
         }
     }
 

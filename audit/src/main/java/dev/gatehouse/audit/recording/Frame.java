@@ -30,9 +30,17 @@ sealed interface Frame {
     }
 
     record Command(long nanos, String line) implements Frame {
+        @Override
+        public int size() {
+            return 64 + 2 * line.length();
+        }
     }
 
     record Event(long nanos, AuditEvent event) implements Frame {
+        @Override
+        public int size() {
+            return 512; // a typical event with its details: a bound for budgets, not a measurement
+        }
     }
 
     /** Output that was counted but not kept (flood control or a full queue), and why. */

@@ -17,6 +17,7 @@ public final class InMemorySessionRecorder implements SessionRecorder {
 
     private final Map<String, Tape> tapes = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
+    private volatile String reason;
 
     @Override
     public SessionRecording open(SessionStart start) {
@@ -30,9 +31,20 @@ public final class InMemorySessionRecorder implements SessionRecorder {
         return accepting;
     }
 
+    @Override
+    public String unavailable() {
+        return accepting ? null : reason;
+    }
+
     /** Lets a test simulate a full spool. */
     public void accepting(boolean value) {
-        this.accepting = value;
+        unavailable(value ? null : "recording is unavailable");
+    }
+
+    /** Lets a test simulate a recorder that cannot record, for {@code reason} (null: it can again). */
+    public void unavailable(String reason) {
+        this.reason = reason;
+        this.accepting = reason == null;
     }
 
     public Optional<Tape> session(String sessionId) {

@@ -68,10 +68,23 @@ public final class PostgresEvidenceStore implements EvidenceStore {
                 case Evidence.Command cmd -> command(c, cmd);
                 case Evidence.Closed cl -> closed(c, cl);
                 case Evidence.Interrupted in -> interrupted(c, in.recorderId());
+                case Evidence.NodeEvent ne -> nodeEvent(c, ne);
                 case Evidence.Event ignored -> throw new IllegalStateException("unreachable");
             }
         }
         events.append(c, pending);
+    }
+
+    /** Stored once: the delivery id is claimed in the same transaction as the event is appended. */
+    private void nodeEvent(Connection c, Evidence.NodeEvent ne) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO audit_event_deliveries (delivery_id) VALUES (?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, ne.deliveryId());
+            if (ps.executeUpdate() == 0) {
+                return;
+            }
+        }
+        events.append(c, List.of(new LinkedEvent(ne.event(), null)));
     }
 
     private static void opened(Connection c, Evidence.Opened o) throws SQLException {

@@ -10,8 +10,10 @@ import java.util.Objects;
  *
  * <p>Policy when output comes faster than recorded: output above the per-session rate, or arriving while the shared
  * queue is full, is not copied but counted, and an {@code m} marker with the count is recorded in its place. Control
- * frames (events, resizes, commands, the end) are never dropped: if the queue is full they wait in this recording's
- * own backlog, which the worker drains in order.
+ * frames (events, resizes, commands, the end) wait in this recording's own backlog while the queue is full, which the
+ * worker drains in order. That backlog is bounded ({@link #MAX_BACKLOG_BYTES}): resizes in it are coalesced to the
+ * latest, and past the bound input, events and commands are counted, not kept, and a marker says how many; the
+ * session's start and end and its latest size are always kept.
  */
 final class QueuedRecording implements SessionRecording {
 
@@ -19,7 +21,13 @@ final class QueuedRecording implements SessionRecording {
     private final SessionStart start;
     private final long ratePerSecond;
     private final long burst;
+    /** Per recording: a session cannot grow the heap through its backlog while the recorder is behind. */
+    static final long MAX_BACKLOG_BYTES = 4L << 20;
+
     private final ArrayDeque<Frame> backlog = new ArrayDeque<>();
+    private long backlogBytes;
+    private long inputNotKept;
+    private long framesNotKept;
     private long tokens;
     private long refilledAt;
     private long omitted;
@@ -128,9 +136,26 @@ final class QueuedRecording implements SessionRecording {
         if (backlog.isEmpty() || processed != enqueued) {
             return null;
         }
+        if (inputNotKept > 0 || framesNotKept > 0) {
+            Frame end = backlog.peekLast() instanceof Frame.End ? backlog.pollLast() : null;
+            backlog.add(new Frame.Omitted(System.nanoTime(), inputNotKept, "recorder backlog full: " + inputNotKept
+                    + " input bytes and " + framesNotKept + " events, commands and resizes not kept"));
+            recorder.backlogAdded();
+            if (end != null) {
+                backlog.add(end);
+            }
+            inputNotKept = 0;
+            framesNotKept = 0;
+        }
         Frame[] frames = backlog.toArray(Frame[]::new);
         backlog.clear();
+        backlogBytes = 0;
         return frames;
+    }
+
+    /** Bytes (estimated) waiting in this recording's backlog. */
+    synchronized long backlogBytes() {
+        return backlogBytes;
     }
 
     synchronized boolean hasBacklog() {
@@ -140,13 +165,28 @@ final class QueuedRecording implements SessionRecording {
     private void control(Frame f) {
         if (backlog.isEmpty() && recorder.offer(this, f)) {
             enqueued++;
-        } else {
-            if (backlog.isEmpty()) {
-                recorder.backlogged(this);
-            }
-            backlog.add(f);
-            recorder.backlogAdded();
+            return;
         }
+        if (f instanceof Frame.Resize && backlog.peekLast() instanceof Frame.Resize older) {
+            backlog.pollLast(); // only the latest size matters
+            backlogBytes -= older.size();
+            recorder.backlogRemoved();
+        } else if (backlogBytes + f.size() > MAX_BACKLOG_BYTES
+                && !(f instanceof Frame.Begin || f instanceof Frame.End || f instanceof Frame.Omitted
+                        || f instanceof Frame.Resize)) {
+            if (f instanceof Frame.Input in) {
+                inputNotKept += in.data().length;
+            } else {
+                framesNotKept++;
+            }
+            return;
+        }
+        if (backlog.isEmpty()) {
+            recorder.backlogged(this);
+        }
+        backlog.add(f);
+        backlogBytes += f.size();
+        recorder.backlogAdded();
     }
 
     private void omit(int length, String reason) {

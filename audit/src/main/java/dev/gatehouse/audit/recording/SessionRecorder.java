@@ -16,4 +16,9 @@ public interface SessionRecorder {
     default boolean accepting() {
         return true;
     }
+
+    /** Why new sessions cannot be recorded now, in words for the refused user; null while {@link #accepting()}. */
+    default String unavailable() {
+        return accepting() ? null : "recording is unavailable";
+    }
 }

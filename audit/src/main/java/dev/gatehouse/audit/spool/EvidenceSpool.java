@@ -33,6 +33,10 @@ public final class EvidenceSpool implements AutoCloseable {
     private final long memoryBudget;
     private final ArrayDeque<Evidence> memory = new ArrayDeque<>();
     private long memoryBytes;
+    /** Items the journal could not take (disk full): they go to it, in order, before anything newer. */
+    private final ArrayDeque<Evidence> unwritten = new ArrayDeque<>();
+    private long unwrittenBytes;
+    private long lost;
     private boolean onDisk;
     private long spills;
     private volatile boolean failing;
@@ -52,13 +56,13 @@ public final class EvidenceSpool implements AutoCloseable {
         this.delivery = Thread.ofPlatform().name("audit-spool").daemon(true).start(this::deliver);
     }
 
-    /** Queues items for delivery, in order. Never waits for the store. */
+    /** Queues items for delivery, in order. Never waits for the store, never throws. */
     public synchronized void submit(List<Evidence> items) {
         if (items.isEmpty()) {
             return;
         }
         if (onDisk) {
-            journal.append(items);
+            append(items);
         } else {
             for (Evidence e : items) {
                 memory.add(e);
@@ -73,12 +77,29 @@ public final class EvidenceSpool implements AutoCloseable {
 
     /** False when the spool could not keep more (disk nearly full or unwritable): the bastion's fail-closed check. */
     public boolean accepting() {
-        return journal.usableSpace() > MIN_FREE_BYTES && !journal.broken();
+        return unavailable() == null;
+    }
+
+    /** Why the spool cannot keep more now (for the refused user, health and logs); null while it can. */
+    public String unavailable() {
+        if (journal.broken()) {
+            return "the audit spool " + journal.path().getParent() + " cannot be written";
+        }
+        if (journal.usableSpace() <= MIN_FREE_BYTES) {
+            return "the audit spool's disk is full (under " + (MIN_FREE_BYTES >> 20) + " MiB free in "
+                    + journal.path().getParent() + ")";
+        }
+        return null;
+    }
+
+    /** Items lost because neither the store nor the disk could take them and memory was full: should stay 0. */
+    public synchronized long lost() {
+        return lost;
     }
 
     /** Whether everything submitted so far has been stored. */
     public synchronized boolean drained() {
-        return memory.isEmpty() && !onDisk && !delivering;
+        return memory.isEmpty() && unwritten.isEmpty() && !onDisk && !delivering;
     }
 
     /** Waits until everything submitted so far is stored, or the timeout passes. */
@@ -110,80 +131,102 @@ public final class EvidenceSpool implements AutoCloseable {
 
     private boolean delivering;
 
+    /**
+     * The delivery thread outlives anything one round throws, {@link Error}s included (an {@code OutOfMemoryError}
+     * in a batch, a disk that fails on read): it logs, backs off and tries again.
+     */
     private void deliver() {
         long backoff = 50;
         while (running) {
-            List<Evidence> batch;
-            long endPosition = -1;
-            boolean fromDisk;
-            long generation;
-            synchronized (this) {
-                generation = spills;
-                fromDisk = onDisk;
-                if (!fromDisk && memory.isEmpty()) {
-                    delivering = false;
-                    notifyAll();
-                    try {
-                        wait(200);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    continue;
-                }
-                delivering = true;
-                if (!fromDisk) {
-                    batch = new ArrayList<>(Math.min(memory.size(), BATCH_ITEMS));
-                    for (Evidence e : memory) {
-                        if (batch.size() == BATCH_ITEMS) {
-                            break;
-                        }
-                        batch.add(e);
-                    }
-                } else {
-                    batch = null;
-                }
-            }
-            if (fromDisk) {
-                Journal.Batch read = journal.read(BATCH_ITEMS);
-                if (read.items().isEmpty()) {
-                    synchronized (this) {
-                        if (journal.fullyRead()) {
-                            journal.reset();
-                            onDisk = false;
-                            notifyAll();
-                        }
-                    }
-                    continue;
-                }
-                batch = read.items();
-                endPosition = read.endPosition();
-            }
             try {
-                store.store(batch);
-                if (failing) {
-                    LOG.info("audit store reachable again; delivering spooled evidence");
-                }
-                failing = false;
-                backoff = 50;
-                delivered(fromDisk, endPosition, generation, batch.size());
-            } catch (RuntimeException e) {
-                if (Failures.permanent(e) && isolate(batch)) {
-                    delivered(fromDisk, endPosition, generation, batch.size());
-                    continue;
-                }
-                if (!failing) {
-                    LOG.warn("audit store unavailable, spooling to disk: {}", e.getMessage());
-                }
+                backoff = deliverOnce(backoff);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable e) {
                 failing = true;
-                lastError = e.getMessage();
-                synchronized (this) {
-                    if (!onDisk) {
-                        spill();
-                    }
-                }
+                lastError = e.toString();
+                LOG.error("audit spool delivery failed, retrying: {}", e.toString(), e);
                 sleep(backoff);
                 backoff = Math.min(5000, backoff * 2);
             }
+        }
+    }
+
+    /** One round: a batch from memory or the journal to the store; returns the next backoff. */
+    private long deliverOnce(long backoff) throws InterruptedException {
+        synchronized (this) {
+            if (journal.broken() || !unwritten.isEmpty()) {
+                writeUnwritten();
+            }
+        }
+        List<Evidence> batch;
+        long endPosition = -1;
+        boolean fromDisk;
+        long generation;
+        synchronized (this) {
+            generation = spills;
+            fromDisk = onDisk;
+            if (!fromDisk && memory.isEmpty()) {
+                delivering = false;
+                notifyAll();
+                wait(200);
+                return backoff;
+            }
+            delivering = true;
+            if (!fromDisk) {
+                batch = new ArrayList<>(Math.min(memory.size(), BATCH_ITEMS));
+                for (Evidence e : memory) {
+                    if (batch.size() == BATCH_ITEMS) {
+                        break;
+                    }
+                    batch.add(e);
+                }
+            } else {
+                batch = null;
+            }
+        }
+        if (fromDisk) {
+            Journal.Batch read = journal.read(BATCH_ITEMS);
+            if (read.items().isEmpty()) {
+                synchronized (this) {
+                    if (journal.fullyRead() && unwritten.isEmpty()) {
+                        journal.reset();
+                        onDisk = false;
+                        notifyAll();
+                    } else if (!unwritten.isEmpty()) {
+                        wait(200); // the disk is still full: what memory holds waits for it
+                    }
+                }
+                return backoff;
+            }
+            batch = read.items();
+            endPosition = read.endPosition();
+        }
+        try {
+            store.store(batch);
+            if (failing) {
+                LOG.info("audit store reachable again; delivering spooled evidence");
+            }
+            failing = false;
+            delivered(fromDisk, endPosition, generation, batch.size());
+            return 50;
+        } catch (RuntimeException e) {
+            if (Failures.permanent(e) && isolate(batch)) {
+                delivered(fromDisk, endPosition, generation, batch.size());
+                return backoff;
+            }
+            if (!failing) {
+                LOG.warn("audit store unavailable, spooling to disk: {}", e.getMessage());
+            }
+            failing = true;
+            lastError = e.getMessage();
+            synchronized (this) {
+                if (!onDisk) {
+                    spill();
+                }
+            }
+            sleep(backoff);
+            return Math.min(5000, backoff * 2);
         }
     }
 
@@ -223,11 +266,51 @@ public final class EvidenceSpool implements AutoCloseable {
     }
 
     private void spill() {
-        journal.append(List.copyOf(memory));
+        List<Evidence> items = List.copyOf(memory);
         memory.clear();
         memoryBytes = 0;
         onDisk = true;
         spills++;
+        append(items);
+    }
+
+    /**
+     * To the journal, after anything it could not take before. A full or failing disk keeps the items in memory
+     * (new sessions are refused meanwhile, see {@link #unavailable}) up to the memory budget; past it they are
+     * counted as {@link #lost} with an error, since the heap must stay bounded.
+     */
+    private void append(List<Evidence> items) {
+        if (unwritten.isEmpty()) {
+            try {
+                journal.append(items);
+                return;
+            } catch (RuntimeException e) {
+                lastError = e.getMessage();
+                LOG.error("audit spool cannot write to disk, holding evidence in memory: {}", e.getMessage());
+            }
+        }
+        for (Evidence e : items) {
+            long size = Journal.estimate(e);
+            if (unwrittenBytes + size > memoryBudget) {
+                lost++;
+                LOG.error("audit evidence lost: disk and store unavailable and {} bytes held in memory ({} of session"
+                        + " {})", unwrittenBytes, e.getClass().getSimpleName(), e.sessionId());
+                continue;
+            }
+            unwritten.add(e);
+            unwrittenBytes += size;
+        }
+    }
+
+    private void writeUnwritten() {
+        if (unwritten.isEmpty()) {
+            journal.probe();
+        } else {
+            journal.append(List.copyOf(unwritten));
+            unwritten.clear();
+            unwrittenBytes = 0;
+            LOG.info("audit spool writable again; evidence held in memory is on disk");
+        }
     }
 
     private static void sleep(long millis) {

@@ -81,6 +81,23 @@ final class Journal {
         return broken;
     }
 
+    /** Whether a small write reaches the disk now; clears {@link #broken} when it does. */
+    synchronized boolean probe() {
+        Path probe = dir.resolve("probe.tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.allocate(4096));
+                ch.force(false);
+            }
+            Files.deleteIfExists(probe);
+        } catch (IOException e) {
+            return false;
+        }
+        broken = false;
+        return true;
+    }
+
     long usableSpace() {
         try {
             return Files.getFileStore(dir).getUsableSpace();
@@ -104,16 +121,47 @@ final class Journal {
                 all.write(head.array());
                 all.write(body);
             }
-            ByteBuffer buf = ByteBuffer.wrap(all.toByteArray());
-            long at = channel.size();
-            while (buf.hasRemaining()) {
-                at += channel.write(buf, at);
+            if (broken) {
+                reopen();
             }
-            channel.force(false);
+            ByteBuffer buf = ByteBuffer.wrap(all.toByteArray());
+            long start = channel.size();
+            long at = start;
+            try {
+                while (buf.hasRemaining()) {
+                    at += channel.write(buf, at);
+                }
+                channel.force(false);
+            } catch (IOException e) {
+                cutBackTo(start);
+                throw e;
+            }
             broken = false;
         } catch (IOException e) {
             broken = true;
             throw new UncheckedIOException("cannot write the audit spool " + log + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** After a failed write: the file may have been replaced or the device reset, so open it afresh. */
+    private void reopen() throws IOException {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // opening again below
+        }
+        channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        readPosition = Math.min(readPosition, channel.size());
+    }
+
+    /** A write that failed half-way (disk full) must not leave a torn record for the next append to follow. */
+    private void cutBackTo(long size) {
+        try {
+            if (channel.size() > size) {
+                channel.truncate(size);
+            }
+        } catch (IOException ignored) {
+            // cutTornTail at the next start cuts it
         }
     }
 

@@ -10,6 +10,7 @@ import dev.gatehouse.audit.events.AuditEventQuery;
 import dev.gatehouse.audit.events.PostgresAuditStore;
 import dev.gatehouse.audit.events.StoredAuditEvent;
 import dev.gatehouse.audit.recording.AsyncSessionRecorder;
+import dev.gatehouse.audit.recording.Evidence;
 import dev.gatehouse.audit.recording.PostgresEvidenceStore;
 import dev.gatehouse.audit.recording.RecorderSettings;
 import dev.gatehouse.audit.recording.SessionEnd;
@@ -100,6 +101,45 @@ class DatabaseOutageIT {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("ended");
         }
+    }
+
+    @Test
+    void bastionEventsDuringAnOutageArriveInOrderAndEachOnce() throws Exception {
+        startStore();
+        EvidenceSpool spool = new EvidenceSpool(dir.resolve("spool"), new PostgresEvidenceStore(store, blobs),
+                16 << 20);
+        SpooledAuditSink sink = new SpooledAuditSink(spool);
+        try (spool) {
+            sink.record(sshEvent("ssh.auth", 0));
+            assertThat(spool.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            pg.close(); // the database disappears
+            pg = null;
+            for (int i = 1; i < 20; i++) {
+                sink.record(sshEvent(i % 2 == 0 ? "ssh.login" : "ssh.login.denied", i));
+            }
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!spool.failing() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(spool.failing()).as("the spool noticed the outage").isTrue();
+            startDatabase();
+            sink.record(sshEvent("ssh.logout", 20));
+            assertThat(spool.awaitDrained(Duration.ofSeconds(60))).as("stored: %s", spool.lastError()).isTrue();
+        }
+        List<StoredAuditEvent> stored = store.search(AuditEventQuery.builder().actor("alice").limit(1000).build());
+        assertThat(stored).extracting(e -> e.event().details().get("i"))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 21).boxed().toList());
+
+        // Delivered again (a crash after the commit, before the spool saved its position): stored once.
+        AuditEvent again = sshEvent("ssh.logout", 21);
+        new PostgresEvidenceStore(store, blobs).store(List.of(new Evidence.NodeEvent("delivery-21", again)));
+        new PostgresEvidenceStore(store, blobs).store(List.of(new Evidence.NodeEvent("delivery-21", again)));
+        assertThat(store.search(AuditEventQuery.builder().actor("alice").limit(1000).build())).hasSize(22);
+        assertThat(new AuditVerifier(store, blobs, key).verify().broken()).isEmpty();
+    }
+
+    private static AuditEvent sshEvent(String type, int i) {
+        return AuditEvent.builder(type).actor("alice").sourceAddress("198.51.100.7").detail("i", i).build();
     }
 
     @Test

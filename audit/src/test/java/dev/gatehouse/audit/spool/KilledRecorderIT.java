@@ -63,11 +63,7 @@ class KilledRecorderIT {
         PostgresAuditStore store = new PostgresAuditStore(database.dataSource());
         FileBlobStore blobs = new FileBlobStore(dir.resolve("blobs"));
         AuditKey key = RecordingProcess.key(dir);
-        EvidenceSpool spool = new EvidenceSpool(dir.resolve("spool"), new PostgresEvidenceStore(store, blobs), 1 << 20);
-        try (AsyncSessionRecorder restarted = new AsyncSessionRecorder(RecorderSettings.defaults("victim"), key,
-                spool)) {
-            assertThat(restarted.awaitStored(Duration.ofSeconds(60))).isTrue();
-        }
+        restartTheVictimsRecorder(store, blobs, key);
 
         assertThat(new SessionSearch(database.dataSource()).session("killed-1"))
                 .hasValueSatisfying(s -> assertThat(s.status()).isEqualTo("interrupted"));
@@ -88,5 +84,59 @@ class KilledRecorderIT {
         assertThat(lastTick + 1 - kept).as("ticks lost (%d kept of %d)", kept, lastTick + 1).isLessThanOrEqualTo(40);
         assertThat(kept).isPositive();
         assertThat(new AuditVerifier(store, blobs, key).verify().broken()).isEmpty();
+    }
+
+    @Test
+    void killedOneSecondAfterASessionEndedWhileTheDatabaseIsDownLosesNothingOfIt() throws Exception {
+        var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Files.write(dir.resolve("audit.pub"), pair.getPublic().getEncoded());
+        Files.write(dir.resolve("audit.key"), pair.getPrivate().getEncoded());
+        // The victim's database is away (nothing listens there): what it knows is only in its spool.
+        String nowhere;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            nowhere = "jdbc:postgresql://127.0.0.1:" + closed.getLocalPort() + "/postgres?connectTimeout=2";
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process victim = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                RecordingProcess.class.getName(), nowhere, "postgres", "", dir.toString(), "ended")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(victim.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("ended");
+            Thread.sleep(1000);
+            victim.destroyForcibly(); // SIGKILL one second after the session ended
+            assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        TestDatabase database = TestDatabase.create();
+        AuditSchema.migrate(database.dataSource());
+        PostgresAuditStore store = new PostgresAuditStore(database.dataSource());
+        FileBlobStore blobs = new FileBlobStore(dir.resolve("blobs"));
+        AuditKey key = RecordingProcess.key(dir);
+        restartTheVictimsRecorder(store, blobs, key);
+
+        assertThat(new SessionSearch(database.dataSource()).session("ended-1"))
+                .hasValueSatisfying(s -> assertThat(s.status()).isEqualTo("ended"));
+        ByteArrayOutputStream cast = new ByteArrayOutputStream();
+        for (String k : blobs.list("sessions/ended-1/")) {
+            cast.writeBytes(blobs.get(k).orElseThrow());
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(cast.toString(StandardCharsets.UTF_8)).contains("tick " + i + "\\r\\n");
+        }
+        assertThat(store.search(AuditEventQuery.builder().actor("carol").build()))
+                .extracting(e -> e.event().type()).containsSubsequence("ssh.login", "ssh.logout")
+                .filteredOn(t -> t.startsWith("ssh.")).hasSize(2);
+        assertThat(new AuditVerifier(store, blobs, key).verify().broken()).isEmpty();
+    }
+
+    /** The victim's node starting again on its data directory: its spool delivers what the killed process left. */
+    private void restartTheVictimsRecorder(PostgresAuditStore store, FileBlobStore blobs, AuditKey key)
+            throws InterruptedException {
+        EvidenceSpool spool = new EvidenceSpool(dir.resolve("spool"), new PostgresEvidenceStore(store, blobs), 1 << 20);
+        try (AsyncSessionRecorder restarted = new AsyncSessionRecorder(RecorderSettings.defaults("victim"), key,
+                spool)) {
+            assertThat(restarted.awaitStored(Duration.ofSeconds(60))).as("stored: %s", spool.lastError()).isTrue();
+        }
     }
 }

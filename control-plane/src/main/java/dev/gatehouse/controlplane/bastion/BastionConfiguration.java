@@ -1,7 +1,8 @@
 package dev.gatehouse.controlplane.bastion;
 
-import dev.gatehouse.audit.events.AuditSink;
 import dev.gatehouse.audit.recording.SessionRecorder;
+import dev.gatehouse.audit.spool.EvidenceSpool;
+import dev.gatehouse.audit.spool.SpooledAuditSink;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.hosts.HostKeyPinning;
@@ -29,9 +30,10 @@ import org.springframework.context.annotation.Configuration;
 @Conditional(RunsBastion.class)
 class BastionConfiguration {
 
+    /** The bastion's own events (ssh.auth, ssh.login, ssh.logout, ssh.*.denied) go through the durable spool too. */
     @Bean(destroyMethod = "close")
-    RecorderListener bastionRecorderListener(SessionRecorder recorder, AuditSink auditSink) {
-        return new RecorderListener(recorder, auditSink);
+    RecorderListener bastionRecorderListener(SessionRecorder recorder, EvidenceSpool spool) {
+        return new RecorderListener(recorder, new SpooledAuditSink(spool));
     }
 
     @Bean

@@ -14,6 +14,7 @@ import dev.gatehouse.audit.verify.AuditVerifier;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.evidence.AuditVerifyCommand;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
@@ -58,6 +59,14 @@ class RecordingConfiguration {
     @Primary
     SessionRecorder sessionRecorder(GatehouseSettings settings, AsyncSessionRecorder recorder) {
         return settings.recording().output() ? recorder : new WithoutOutput(recorder);
+    }
+
+    @Bean
+    RecordingHealth recordingHealthIndicator(AsyncSessionRecorder recorder, EvidenceSpool spool,
+            MeterRegistry meterRegistry) {
+        RecordingHealth health = new RecordingHealth(recorder, spool);
+        health.bind(meterRegistry);
+        return health;
     }
 
     @Bean

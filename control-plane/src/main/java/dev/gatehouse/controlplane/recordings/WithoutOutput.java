@@ -69,4 +69,9 @@ final class WithoutOutput implements SessionRecorder {
     public boolean accepting() {
         return delegate.accepting();
     }
+
+    @Override
+    public String unavailable() {
+        return delegate.unavailable();
+    }
 }

@@ -49,6 +49,11 @@ public final class RecorderListener implements BastionListener, AutoCloseable {
     }
 
     @Override
+    public String unavailable() {
+        return recorder.unavailable();
+    }
+
+    @Override
     public void denied(SessionInfo session, Denial denial) {
         AuditEvent.Builder event = AuditEvent.builder("ssh." + denial.request().split(" ")[0] + ".denied")
                 .actor(denial.username())

@@ -12,6 +12,11 @@ public interface BastionListener {
         return true;
     }
 
+    /** Why new sessions cannot be recorded now, in words for the refused user; null while {@link #accepting()}. */
+    default String unavailable() {
+        return accepting() ? null : "recording is unavailable";
+    }
+
     /** A refused authentication, login, forward or request; {@code session} is null before a session exists. */
     default void denied(SessionInfo session, Denial denial) {
     }

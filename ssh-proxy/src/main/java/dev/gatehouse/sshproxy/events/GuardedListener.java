@@ -35,6 +35,16 @@ public final class GuardedListener implements BastionListener {
     }
 
     @Override
+    public String unavailable() {
+        try {
+            return delegate.unavailable();
+        } catch (RuntimeException e) {
+            LOG.warn("session listener failed on unavailable", e);
+            return "recording is unavailable";
+        }
+    }
+
+    @Override
     public void denied(SessionInfo session, Denial denial) {
         call("denied", l -> l.denied(session, denial));
     }

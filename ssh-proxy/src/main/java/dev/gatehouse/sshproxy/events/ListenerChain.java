@@ -22,6 +22,17 @@ public final class ListenerChain implements BastionListener {
     }
 
     @Override
+    public String unavailable() {
+        for (BastionListener listener : listeners) {
+            String reason = listener.unavailable();
+            if (reason != null) {
+                return reason;
+            }
+        }
+        return null;
+    }
+
+    @Override
     public void denied(SessionInfo session, Denial denial) {
         each(l -> l.denied(session, denial));
     }

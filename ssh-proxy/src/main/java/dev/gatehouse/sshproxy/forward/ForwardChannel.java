@@ -22,7 +22,8 @@ import org.apache.sshd.server.channel.AbstractServerChannel;
  * decision and the dial happen in {@link ForwardOpener} off the I/O thread. Towards the destination the client's SSH
  * window is given back only once the destination took the bytes, so a slow destination slows the client instead of
  * filling memory: a socket gets them from a queue and a pump thread, a tunnel stream ({@link NonBlockingOutput})
- * straight from the I/O thread. Towards the client, {@link ChannelDataWriter} waits for the client's window.
+ * straight from the I/O thread. Towards the client, {@link ChannelDataWriter} waits for the client's window and for the
+ * channel's in-flight budget.
  */
 public final class ForwardChannel extends AbstractServerChannel {
 
@@ -80,7 +81,7 @@ public final class ForwardChannel extends AbstractServerChannel {
 
     /**
      * Destination to client, each read sent at once as channel data ({@link ChannelDataWriter}); what is in flight is
-     * bounded by the client's window.
+     * bounded by the client's window and the channel's {@link dev.gatehouse.sshproxy.channel.BytesInFlight} budget.
      */
     private void pumpFromDestination() {
         byte[] buffer = new byte[CHUNK];

@@ -3,6 +3,7 @@ package dev.gatehouse.sshproxy.server;
 import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.CertificateIssuer;
 import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.sshproxy.channel.BytesInFlight;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.GuardedListener;
@@ -28,7 +29,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionDisconnectHandler;
 import org.apache.sshd.common.session.helpers.TimeoutIndicator;
@@ -156,6 +160,29 @@ public final class BastionServer implements Closeable {
     /** Ends the live session {@code sessionId} within a second, telling the user {@code reason}. */
     public boolean terminate(String sessionId, String reason) {
         return sessions.terminate(sessionId, reason);
+    }
+
+    /**
+     * The most channel data handed to any one client connection's session and not yet written to its socket: a gauge
+     * that stays within {@link BytesInFlight#BUDGET} (plus one packet) whatever window a client advertises.
+     */
+    public long largestChannelBytesInFlight() {
+        long largest = 0;
+        for (var session : server.getActiveSessions()) {
+            ConnectionService connection;
+            try {
+                connection = session.getService(ConnectionService.class);
+            } catch (IllegalStateException notAuthenticatedYet) {
+                continue;
+            }
+            if (!(connection instanceof AbstractConnectionService service)) {
+                continue;
+            }
+            for (Channel channel : service.getChannels()) {
+                largest = Math.max(largest, BytesInFlight.on(channel));
+            }
+        }
+        return largest;
     }
 
     /** The public half of the bastion's host key (persisted across restarts). */

@@ -72,7 +72,8 @@ final class RelayCommand extends BastionCommand {
         Activity info = connection.startActivity(commandLine == null ? Activity.Kind.SHELL : Activity.Kind.EXEC,
                 commandLine, pty ? env.getEnv().get(Environment.ENV_TERM) : null,
                 pty ? number(env, Environment.ENV_COLUMNS) : 0, pty ? number(env, Environment.ENV_LINES) : 0);
-        env.addSignalListener((ch, signal) -> forwardSignal(env, signal, info));
+        WindowChanges windowChanges = new WindowChanges((columns, rows) -> resize(columns, rows, info));
+        env.addSignalListener((ch, signal) -> forwardSignal(env, signal, windowChanges));
         // Gateway notices go between whole writes of the target's own stderr.
         Runnable noTerminal = connection.addTerminal(message -> tell(message, pty, true));
         Thread stdin = Thread.ofVirtual().start(() -> pumpInput(pty ? listener : null, info));
@@ -117,22 +118,32 @@ final class RelayCommand extends BastionCommand {
         return channel;
     }
 
-    private void forwardSignal(Environment env, Signal signal, Activity info) {
+    private void forwardSignal(Environment env, Signal signal, WindowChanges windowChanges) {
+        PtyCapableChannelSession channel = upstream;
+        if (channel == null || !channel.isOpen()) {
+            return;
+        }
+        if (signal == Signal.WINCH) {
+            windowChanges.changed(number(env, Environment.ENV_COLUMNS), number(env, Environment.ENV_LINES));
+            return;
+        }
+        try {
+            ChannelRequests.signal(channel, signal.name());
+        } catch (IOException e) {
+            LOG.debug("forwarding {} failed", signal, e);
+        }
+    }
+
+    private void resize(int columns, int rows, Activity info) {
         PtyCapableChannelSession channel = upstream;
         if (channel == null || !channel.isOpen()) {
             return;
         }
         try {
-            if (signal == Signal.WINCH) {
-                int columns = number(env, Environment.ENV_COLUMNS);
-                int rows = number(env, Environment.ENV_LINES);
-                channel.sendWindowChange(columns, rows);
-                sessions.listener().resized(info, columns, rows);
-            } else {
-                ChannelRequests.signal(channel, signal.name());
-            }
+            channel.sendWindowChange(columns, rows);
+            sessions.listener().resized(info, columns, rows);
         } catch (IOException e) {
-            LOG.debug("forwarding {} failed", signal, e);
+            LOG.debug("forwarding a window change failed", e);
         }
     }
 

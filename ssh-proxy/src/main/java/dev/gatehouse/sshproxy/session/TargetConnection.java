@@ -62,8 +62,9 @@ public final class TargetConnection {
             throw refuse(request, denied.reason());
         }
         target = ((Decision.Allowed<Target>) decision).value();
-        if (!sessions.listener().accepting() && sessions.failClosed()) {
-            throw refuse(request, "recording is unavailable, so new sessions are refused; try again later");
+        String unrecordable = sessions.failClosed() ? sessions.listener().unavailable() : null;
+        if (unrecordable != null) {
+            throw refuse(request, unrecordable + ", so new sessions are refused; try again later");
         }
         String limit = sessions.admit(this);
         if (limit != null) {
