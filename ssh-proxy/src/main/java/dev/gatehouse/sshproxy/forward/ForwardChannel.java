@@ -14,6 +14,7 @@ import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 
@@ -76,6 +77,11 @@ public final class ForwardChannel extends AbstractServerChannel {
         SshChannelOpenException failure = new SshChannelOpenException(getChannelId(), reasonCode, reason);
         signalChannelOpenFailure(failure);
         future.setException(failure);
+        // MINA leaves a refused channel registered: without this, 32 refused opens use up the connection's channels.
+        ConnectionService service = getSession().getService(ConnectionService.class);
+        if (service != null) {
+            service.unregisterChannel(this);
+        }
     }
 
     /**

@@ -88,7 +88,8 @@ public final class BastionServer implements Closeable {
         server.setForwardingFilter(new RefusingForwardingFilter(guarded));
         server.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, new ExplainedOpenFailures()));
         server.setChannelFactories(List.of(GatewayChannelSession.factory(guarded),
-                new ForwardOpener(decider, dialer, jumps, this::loopbackAddress, guarded, config.connectTimeout())));
+                new ForwardOpener(decider, dialer, jumps, this::loopbackAddress, guarded, config.connectTimeout(),
+                        sessions)));
         server.addSessionListener(new SessionListener() {
             @Override
             public void sessionCreated(Session session) {

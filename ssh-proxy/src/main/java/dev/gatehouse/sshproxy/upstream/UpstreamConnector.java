@@ -101,7 +101,8 @@ public final class UpstreamConnector implements Closeable {
         }
         try {
             KeyPair key = sessionKey();
-            OpenSshCertificate certificate = issuer.issueUserCertificate(user, login, sessionId, key.getPublic());
+            OpenSshCertificate certificate = issuer.issueUserCertificate(user, login, sessionId, key.getPublic(),
+                    target.forwarding());
             session.addPublicKeyIdentity(new KeyPair(certificate, key.getPrivate()));
             AuthFuture auth = session.auth();
             if (!auth.await(remaining(deadline))) {
