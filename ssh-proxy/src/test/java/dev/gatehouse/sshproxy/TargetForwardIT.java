@@ -79,7 +79,7 @@ class TargetForwardIT {
         }
         HostAndPort address = new HostAndPort(lab.namespaceAddress(), 22);
         gw.decider.host(ALLOWED, address).grant("alice", ALLOWED, "root")
-                .forwarding("alice", ALLOWED, new Forwarding(true, false, false))
+                .forwarding("alice", ALLOWED, new Forwarding(true, true, false))
                 .host(SEALED, address).grant("alice", SEALED, "root");
     }
 
@@ -195,6 +195,43 @@ class TargetForwardIT {
         }
         assertThat(Files.readString(log)).contains("port forwarding to 127.0.0.1:" + service + " on " + SEALED
                 + " is not allowed");
+    }
+
+    @Test
+    void remoteForwardListensOnTheTargetsLoopbackAndReachesTheClientsSide() throws Exception {
+        int remotePort = 20000 + ThreadLocalRandom.current().nextInt(20000);
+        // The client's side of the forward is the echo on this machine's 127.0.0.1.
+        Process ssh = client(gw.direct("root", ALLOWED, "-N", "-o", "ExitOnForwardFailure=yes",
+                "-R", "127.0.0.1:" + remotePort + ":127.0.0.1:" + service));
+        try {
+            Instant deadline = Instant.now().plusSeconds(30);
+            String echoed = "";
+            for (int attempt = 0; !echoed.contains("hello-remote") && Instant.now().isBefore(deadline); attempt++) {
+                assertThat(ssh.isAlive()).as("ssh -R: %s", NetworkNamespace.read(clientLog)).isTrue();
+                Path log = dir.resolve("remote-" + attempt + ".log");
+                Process probe = lab.start(log, "sh", "-c", "printf hello-remote | socat -t 5 - TCP:127.0.0.1:"
+                        + remotePort);
+                probe.waitFor(20, TimeUnit.SECONDS);
+                echoed = NetworkNamespace.read(log);
+                Thread.sleep(200);
+            }
+            assertThat(echoed).contains("hello-remote");
+            assertThat(gw.events.await(e -> e.startsWith("flow 127.0.0.1:" + remotePort + " out=12 in=12"))).isTrue();
+        } finally {
+            stop(ssh);
+        }
+    }
+
+    @Test
+    void withoutRemoteForwardingARemoteForwardIsRefusedAndTheReasonAudited() throws Exception {
+        Result result = gw.alice.ssh(gw.direct("root", SEALED, "-N", "-o", "ExitOnForwardFailure=yes",
+                "-R", "0:127.0.0.1:" + service));
+
+        assertThat(result.exitCode()).isEqualTo(255);
+        assertThat(result.stderr()).contains("remote port forwarding failed");
+        assertThat(gw.events.denials).anyMatch(d -> d.request().startsWith("remote forward ")
+                && d.reason().equals("remote forwarding on " + SEALED + " is not allowed: no role granting this login"
+                        + " there allows remote forwarding"));
     }
 
     private static Process client(String... args) throws IOException {

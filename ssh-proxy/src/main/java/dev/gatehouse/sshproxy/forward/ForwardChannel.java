@@ -30,7 +30,7 @@ public final class ForwardChannel extends AbstractServerChannel {
     private static final byte[] EOF = new byte[0];
     private static final int CHUNK = 32 * 1024;
 
-    private final ForwardOpener opener;
+    private final ChannelEndpoint opener;
     private final BlockingQueue<byte[]> towardsDestination = new LinkedBlockingQueue<>();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong bytesIn = new AtomicLong();
@@ -40,7 +40,7 @@ public final class ForwardChannel extends AbstractServerChannel {
     /** Bytes the client sent that its window has not been given back for, while the destination asks to wait. */
     private final AtomicLong heldWindow = new AtomicLong();
 
-    ForwardChannel(ForwardOpener opener) {
+    ForwardChannel(ChannelEndpoint opener) {
         super("", java.util.List.of(), null);
         this.opener = opener;
     }

@@ -44,7 +44,7 @@ import org.apache.sshd.server.session.ServerSession;
  * On a connection that has a target ({@code login@host}, or a ProxyJump's inner session) a forward is the target's: it
  * becomes a {@code direct-tcpip} channel on the upstream session when a role granting that login allows port forwarding.
  */
-public final class ForwardOpener implements ChannelFactory {
+public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
 
     private static final int SSH_PORT = 22;
 
@@ -84,7 +84,8 @@ public final class ForwardOpener implements ChannelFactory {
         return new ForwardChannel(this);
     }
 
-    DialedConnection open(ForwardChannel channel, String host, int port, String originator) throws IOException {
+    @Override
+    public DialedConnection open(ForwardChannel channel, String host, int port, String originator) throws IOException {
         ServerSession session = (ServerSession) channel.getSession();
         GatewayUser user = session.getAttribute(SessionKeys.USER);
         if (user == null) {
@@ -188,7 +189,8 @@ public final class ForwardOpener implements ChannelFactory {
         }
     }
 
-    void closed(ForwardChannel channel, long bytesToDestination, long bytesFromDestination) {
+    @Override
+    public void closed(ForwardChannel channel, long bytesToDestination, long bytesFromDestination) {
         OpenFlow flow = flows.remove(channel);
         if (flow != null) {
             listener.flow(flow.activity(), new FlowRecord(flow.route().address().toString(), flow.route().network(),

@@ -11,6 +11,7 @@ import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
@@ -28,9 +29,18 @@ final class UpstreamForward implements DialedConnection {
     /** Asks the target to open {@code host:port}; the exception says why when it would not. */
     static UpstreamForward open(ClientSession upstream, String host, int port, String originator, Duration timeout)
             throws IOException {
-        TargetChannel channel = new TargetChannel(originatorAddress(originator), new SshdSocketAddress(host, port));
+        return open(upstream, "direct-tcpip", host, port, originator, timeout);
+    }
+
+    /**
+     * Opens a channel of {@code type} ({@code direct-tcpip} towards a target, {@code forwarded-tcpip} towards a client)
+     * on {@code session}; both carry the same fields.
+     */
+    static UpstreamForward open(Session session, String type, String host, int port, String originator,
+                                Duration timeout) throws IOException {
+        TargetChannel channel = new TargetChannel(type, originatorAddress(originator), new SshdSocketAddress(host, port));
         try {
-            upstream.getService(ConnectionService.class).registerChannel(channel);
+            session.getService(ConnectionService.class).registerChannel(channel);
             OpenFuture opened = channel.open();
             if (!opened.await(timeout)) {
                 throw new IOException("the target did not open " + host + ":" + port + " within "
@@ -86,8 +96,16 @@ final class UpstreamForward implements DialedConnection {
      * finished answering) while the client may still be sending, and the client must see that end.
      */
     private static final class TargetChannel extends ChannelDirectTcpip {
-        TargetChannel(SshdSocketAddress local, SshdSocketAddress remote) {
+        private final String type;
+
+        TargetChannel(String type, SshdSocketAddress local, SshdSocketAddress remote) {
             super(local, remote);
+            this.type = type;
+        }
+
+        @Override
+        public String getChannelType() {
+            return type;
         }
 
         @Override

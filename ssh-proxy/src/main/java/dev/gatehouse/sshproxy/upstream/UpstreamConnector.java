@@ -29,6 +29,7 @@ import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -70,6 +71,11 @@ public final class UpstreamConnector implements Closeable {
                 BuiltinCiphers.aes128ctr, BuiltinCiphers.aes256ctr, BuiltinCiphers.cc20p1305_openssh));
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(30));
+    }
+
+    /** The channels targets may open back to the gateway (remote forwards), instead of MINA's; set before {@link #start}. */
+    public void acceptFromTargets(List<ChannelFactory> factories) {
+        client.setChannelFactories(List.copyOf(factories));
     }
 
     public void start() {
