@@ -50,6 +50,7 @@ class TargetForwardIT {
     static Path serviceScript;
     /** The output of the last ssh client started, for failure messages. */
     static Path clientLog;
+    static Path agentSocket;
 
     @BeforeAll
     static void targetInANamespace() throws Exception {
@@ -79,7 +80,7 @@ class TargetForwardIT {
         }
         HostAndPort address = new HostAndPort(lab.namespaceAddress(), 22);
         gw.decider.host(ALLOWED, address).grant("alice", ALLOWED, "root")
-                .forwarding("alice", ALLOWED, new Forwarding(true, true, false))
+                .forwarding("alice", ALLOWED, new Forwarding(true, true, true))
                 .host(SEALED, address).grant("alice", SEALED, "root");
     }
 
@@ -232,6 +233,54 @@ class TargetForwardIT {
         assertThat(gw.events.denials).anyMatch(d -> d.request().startsWith("remote forward ")
                 && d.reason().equals("remote forwarding on " + SEALED + " is not allowed: no role granting this login"
                         + " there allows remote forwarding"));
+    }
+
+    @Test
+    void agentForwardingReachesTheClientsAgentWhenTheRoleAllowsIt() throws Exception {
+        String agentKey = startAgent();
+
+        // IdentityAgent names the agent: the client's config says "none", which would also turn -A off.
+        Result result = gw.alice.ssh(gw.direct("root", ALLOWED, "-A", "-o", "IdentityAgent=" + agentSocket,
+                "ssh-add -L"));
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.out()).contains(agentKey);
+        assertThat(extensions(lastCertificate())).contains("permit-agent-forwarding");
+    }
+
+    @Test
+    void withoutAgentForwardingTheTargetSeesNoAgentAndTheClientIsToldWhy() throws Exception {
+        String agentKey = startAgent();
+
+        Result result = gw.alice.ssh(gw.direct("root", SEALED, "-A", "-o", "IdentityAgent=" + agentSocket,
+                "ssh-add -L; echo status=$?"));
+
+        assertThat(result.out()).doesNotContain(agentKey).contains("status=2");
+        assertThat(result.stderr()).contains("gatehouse: agent forwarding on " + SEALED + " is not allowed");
+        assertThat(gw.events.denials).anyMatch(d -> d.request().equals("agent forwarding")
+                && d.reason().contains(SEALED));
+    }
+
+    /** An ssh-agent on this machine ({@link #agentSocket}) holding one key, stopped with the namespace; the key. */
+    private static String startAgent() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("agent-" + System.nanoTime()));
+        Path socket = home.resolve("agent.sock");
+        agentSocket = socket;
+        lab.startOnHost(home.resolve("agent.log"), "ssh-agent", "-D", "-a", socket.toString());
+        SshKeyFiles key = SshKeys.ed25519(home);
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!Files.exists(socket)) {
+            assertThat(Instant.now()).as("ssh-agent: %s", NetworkNamespace.read(home.resolve("agent.log")))
+                    .isBefore(deadline);
+            Thread.sleep(50);
+        }
+        ProcessBuilder add = new ProcessBuilder("ssh-add", key.privateKey().toString())
+                .redirectErrorStream(true);
+        add.environment().put("SSH_AUTH_SOCK", socket.toString());
+        Process adding = add.start();
+        String said = new String(adding.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(adding.waitFor(10, TimeUnit.SECONDS) && adding.exitValue() == 0).as(said).isTrue();
+        return key.publicKeyLine().split(" ")[1];
     }
 
     private static Process client(String... args) throws IOException {

@@ -40,16 +40,24 @@ public final class ForwardChannel extends AbstractServerChannel {
     /** Bytes the client sent that its window has not been given back for, while the destination asks to wait. */
     private final AtomicLong heldWindow = new AtomicLong();
 
+    /** Whether the channel open names a destination and an originator (all but agent channels do). */
+    private final boolean addressed;
+
     ForwardChannel(ChannelEndpoint opener) {
+        this(opener, true);
+    }
+
+    ForwardChannel(ChannelEndpoint opener, boolean addressed) {
         super("", java.util.List.of(), null);
         this.opener = opener;
+        this.addressed = addressed;
     }
 
     @Override
     protected OpenFuture doInit(Buffer buffer) {
-        String host = buffer.getString();
-        int port = buffer.getInt();
-        String originator = buffer.getString() + ":" + buffer.getInt();
+        String host = addressed ? buffer.getString() : "";
+        int port = addressed ? buffer.getInt() : 0;
+        String originator = addressed ? buffer.getString() + ":" + buffer.getInt() : "";
         DefaultOpenFuture future = new DefaultOpenFuture(this, futureLock);
         Thread.ofVirtual().name("forward-open-" + getChannelId()).start(() -> {
             try {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Objects;
+import org.apache.sshd.client.channel.AsyncCapableClientChannel;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
@@ -20,9 +21,9 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  */
 final class UpstreamForward implements DialedConnection {
 
-    private final TargetChannel channel;
+    private final AsyncCapableClientChannel channel;
 
-    private UpstreamForward(TargetChannel channel) {
+    private UpstreamForward(AsyncCapableClientChannel channel) {
         this.channel = Objects.requireNonNull(channel, "channel");
     }
 
@@ -38,20 +39,30 @@ final class UpstreamForward implements DialedConnection {
      */
     static UpstreamForward open(Session session, String type, String host, int port, String originator,
                                 Duration timeout) throws IOException {
-        TargetChannel channel = new TargetChannel(type, originatorAddress(originator), new SshdSocketAddress(host, port));
+        return opened(session, new TargetChannel(type, originatorAddress(originator), new SshdSocketAddress(host, port)),
+                "direct-tcpip".equals(type) ? "the target could not open " + host + ":" + port
+                        : "the client could not take the forward from " + host + ":" + port, timeout);
+    }
+
+    /** Opens an {@code auth-agent@openssh.com} channel to the client on {@code session} (no fields to carry). */
+    static UpstreamForward openAgent(Session session, Duration timeout) throws IOException {
+        return opened(session, new AgentChannel(), "the client refused agent forwarding", timeout);
+    }
+
+    private static UpstreamForward opened(Session session, AsyncCapableClientChannel channel, String what,
+                                          Duration timeout) throws IOException {
         try {
             session.getService(ConnectionService.class).registerChannel(channel);
             OpenFuture opened = channel.open();
             if (!opened.await(timeout)) {
-                throw new IOException("the target did not open " + host + ":" + port + " within "
-                        + timeout.toSeconds() + " s");
+                throw new IOException(what + ": no answer within " + timeout.toSeconds() + " s");
             }
             if (opened.getException() != null) {
                 Throwable failure = opened.getException();
                 String why = failure instanceof SshChannelOpenException open ? open.getMessage()
                         : failure.getCause() instanceof SshChannelOpenException open ? open.getMessage()
                         : failure.getMessage();
-                throw new IOException("the target could not open " + host + ":" + port + ": " + why, failure);
+                throw new IOException(what + ": " + why, failure);
             }
             return new UpstreamForward(channel);
         } catch (IOException | RuntimeException e) {
@@ -106,6 +117,21 @@ final class UpstreamForward implements DialedConnection {
         @Override
         public String getChannelType() {
             return type;
+        }
+
+        @Override
+        public void handleEof() throws IOException {
+            super.handleEof();
+            if (out != null) {
+                out.close();
+            }
+        }
+    }
+
+    /** An {@code auth-agent@openssh.com} channel to the client, ending its stream at the client's EOF as above. */
+    private static final class AgentChannel extends AsyncCapableClientChannel {
+        AgentChannel() {
+            super("auth-agent@openssh.com", false);
         }
 
         @Override

@@ -7,6 +7,7 @@ import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.GuardedListener;
 import dev.gatehouse.sshproxy.events.SourceAddress;
+import dev.gatehouse.sshproxy.forward.AgentForwards;
 import dev.gatehouse.sshproxy.forward.ExplainedOpenFailures;
 import dev.gatehouse.sshproxy.forward.ForwardOpener;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
@@ -91,7 +92,8 @@ public final class BastionServer implements Closeable {
         server.setFileSystemFactory(new TargetFileSystems(sessions));
         server.setForwardingFilter(new RefusingForwardingFilter(guarded));
         RemoteForwards remoteForwards = new RemoteForwards(sessions, guarded, config.connectTimeout());
-        connector.acceptFromTargets(List.of(remoteForwards.forwardedChannels()));
+        connector.acceptFromTargets(List.of(remoteForwards.forwardedChannels(),
+                new AgentForwards(guarded, config.connectTimeout()).agentChannels()));
         List<RequestHandler<ConnectionService>> globalRequests = new ArrayList<>();
         globalRequests.add(remoteForwards.requests());
         globalRequests.addAll(server.getGlobalRequestHandlers());
