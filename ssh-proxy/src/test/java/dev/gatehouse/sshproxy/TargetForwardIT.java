@@ -114,6 +114,25 @@ class TargetForwardIT {
     }
 
     @Test
+    void aForwardOnlySessionToATargetIsTerminableWithTheReasonShown() throws Exception {
+        int localPort = TargetSshd.freePort();
+        Process ssh = client(gw.direct("root", ALLOWED, "-N", "-o", "ExitOnForwardFailure=yes",
+                "-L", localPort + ":127.0.0.1:" + service));
+        try {
+            assertThat(request(localPort, ssh)).endsWith("inside");
+            String sessionId = gw.events.started.stream()
+                    .filter(started -> started.targetName().equals(ALLOWED)).toList().getLast().sessionId();
+
+            assertThat(gw.bastion.terminate(sessionId, "forward ended by the security team")).isTrue();
+
+            assertThat(ssh.waitFor(10, TimeUnit.SECONDS)).as("ssh -N -L ended").isTrue();
+            assertThat(NetworkNamespace.read(clientLog)).contains("forward ended by the security team");
+        } finally {
+            stop(ssh);
+        }
+    }
+
+    @Test
     void dynamicForwardResolvesAtTheTarget() throws Exception {
         int socksPort = TargetSshd.freePort();
         Process ssh = client(gw.direct("root", ALLOWED, "-N", "-o", "ExitOnForwardFailure=yes",
