@@ -17,6 +17,7 @@ import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
+import org.apache.sshd.server.session.ServerSession;
 
 /**
  * A {@code direct-tcpip} channel ({@code ssh -J}, {@code -W}, {@code -L}) relayed to a dialled byte stream. The
@@ -80,8 +81,11 @@ public final class ForwardChannel extends AbstractServerChannel {
     }
 
     private void fail(DefaultOpenFuture future, int reasonCode, String reason) {
-        // MINA replaces the failure text with a generic one; ExplainedOpenFailures puts this reason back.
-        ExplainedOpenFailures.explain(getSession(), getRecipient(), reason);
+        // MINA replaces the failure text with a generic one; ExplainedOpenFailures puts this reason back (towards
+        // clients only: a target opening a channel back is not told more than that it failed).
+        if (getSession() instanceof ServerSession) {
+            ExplainedOpenFailures.explain(getSession(), getRecipient(), reason);
+        }
         SshChannelOpenException failure = new SshChannelOpenException(getChannelId(), reasonCode, reason);
         signalChannelOpenFailure(failure);
         future.setException(failure);

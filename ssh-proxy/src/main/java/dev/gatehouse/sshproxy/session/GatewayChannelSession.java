@@ -16,8 +16,8 @@ import org.apache.sshd.server.channel.ChannelSession;
 
 /**
  * MINA's session channel with the gateway's limits on what a client may ask for: X11 forwarding, and agent forwarding
- * on a connection without a target, are refused (and reported), pty sizes and environment variables are bounded, so hostile requests get a clear "no" before
- * anything reaches a target.
+ * on a connection without a target, are refused (and reported), pty sizes and environment variables are bounded, so
+ * hostile requests get a clear "no" before anything reaches a target.
  */
 public final class GatewayChannelSession extends ChannelSession {
 

@@ -67,7 +67,7 @@ final class RelayCommand extends BastionCommand {
         if (agent && !connection.target().forwarding().agent()) {
             String reason = "agent forwarding on " + connection.target().name() + " is not allowed: no role granting"
                     + " this login there allows agent forwarding";
-            sessions.listener().denied(connection.info(), new Denial(connection.user().username(),
+            listener.denied(connection.info(), new Denial(connection.user().username(),
                     connection.source(), "agent forwarding", reason));
             tell(reason, pty, false);
             agent = false;
