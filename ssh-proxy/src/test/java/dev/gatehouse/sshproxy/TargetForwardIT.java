@@ -150,12 +150,22 @@ class TargetForwardIT {
 
     @Test
     void anExecStartsAListenerOnTheTargetsLoopbackAndAForwardOnTheSameConnectionReachesIt() throws Exception {
+        execThenForward(true);
+    }
+
+    @Test
+    void theSameExecThenForwardWorksThroughProxyJump() throws Exception {
+        execThenForward(false);
+    }
+
+    /** What VS Code Remote-SSH does: start its server with an exec, then forward to it on the target's 127.0.0.1. */
+    private static void execThenForward(boolean loginAtHost) throws Exception {
         int localPort = TargetSshd.freePort();
         int remotePort = 20000 + ThreadLocalRandom.current().nextInt(20000);
-        // What VS Code Remote-SSH does: start its server with an exec, then forward to it on the target's 127.0.0.1.
-        Process ssh = client(gw.direct("root", ALLOWED, "-o", "ExitOnForwardFailure=yes",
-                "-L", localPort + ":127.0.0.1:" + remotePort, "exec timeout 60 socat TCP-LISTEN:" + remotePort
-                        + ",bind=127.0.0.1,reuseaddr,fork EXEC:'sh " + serviceScript + "'"));
+        String[] rest = {"-o", "ExitOnForwardFailure=yes", "-L", localPort + ":127.0.0.1:" + remotePort,
+                "exec timeout 60 socat TCP-LISTEN:" + remotePort + ",bind=127.0.0.1,reuseaddr,fork EXEC:'sh "
+                        + serviceScript + "'"};
+        Process ssh = client(loginAtHost ? gw.direct("root", ALLOWED, rest) : gw.jump("root", ALLOWED, rest));
         try {
             Instant deadline = Instant.now().plusSeconds(30);
             String reply = "";
