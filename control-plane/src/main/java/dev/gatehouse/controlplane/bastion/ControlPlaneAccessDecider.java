@@ -12,6 +12,7 @@ import dev.gatehouse.pki.ssh.SshPublicKey;
 import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.ForwardRoute;
+import dev.gatehouse.sshproxy.access.Forwarding;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.access.Reachable;
@@ -72,7 +73,8 @@ final class ControlPlaneAccessDecider implements AccessDecider {
         Duration maxSession = decision.maxSessionSeconds() > 0
                 ? Duration.ofSeconds(decision.maxSessionSeconds()) : DEFAULT_MAX_SESSION;
         return Decision.allow(new Target(hostName, HostAndPort.parse(host.get().address()), host.get().network(),
-                pinnedKey(host.get()), maxSession));
+                pinnedKey(host.get()), maxSession, new Forwarding(decision.portForwarding(),
+                decision.allowRemoteForwarding(), decision.allowAgentForwarding())));
     }
 
     @Override

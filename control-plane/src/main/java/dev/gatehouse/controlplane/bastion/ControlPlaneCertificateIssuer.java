@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.bastion;
 
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.sshproxy.access.CertificateIssuer;
+import dev.gatehouse.sshproxy.access.Forwarding;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -24,10 +25,11 @@ final class ControlPlaneCertificateIssuer implements CertificateIssuer {
     }
 
     @Override
-    public OpenSshCertificate issueUserCertificate(GatewayUser user, String login, String sessionId, PublicKey sessionKey) {
-        // Port forwarding is allowed upstream because the bastion itself decides every forward before dialling.
+    public OpenSshCertificate issueUserCertificate(GatewayUser user, String login, String sessionId, PublicKey sessionKey,
+            Forwarding forwarding) {
+        // The target refuses on its own what the roles do not grant: a second check behind the bastion's.
         return authorities.issueSessionCertificate(sessionKey, user.username(), sessionId, login,
-                SESSION_CERTIFICATE_VALIDITY, true, false).certificate();
+                SESSION_CERTIFICATE_VALIDITY, forwarding.port(), forwarding.agent()).certificate();
     }
 
     @Override

@@ -5,10 +5,10 @@ import java.util.Objects;
 
 /**
  * The answer to an access question: allowed or not, and why, in words fit for the person and the audit trail.
- * When allowed, {@code grantingRoles} says which roles allowed it and the session limits they set.
+ * When allowed, {@code grantingRoles} says which roles allowed it and the session limits and forwarding they set.
  */
 public record AccessDecision(boolean allowed, String reason, List<String> grantingRoles, int maxSessionSeconds,
-        boolean allowAgentForwarding, boolean allowRemoteForwarding) {
+        boolean allowAgentForwarding, boolean allowRemoteForwarding, boolean portForwarding) {
 
     public AccessDecision {
         Objects.requireNonNull(reason, "reason");
@@ -16,6 +16,6 @@ public record AccessDecision(boolean allowed, String reason, List<String> granti
     }
 
     static AccessDecision deny(String reason) {
-        return new AccessDecision(false, reason, List.of(), 0, false, false);
+        return new AccessDecision(false, reason, List.of(), 0, false, false, false);
     }
 }

@@ -109,7 +109,8 @@ public final class PolicyEngine {
         return new AccessDecision(true, reason, granting.stream().map(Role::name).toList(),
                 granting.stream().mapToInt(Role::maxSessionSeconds).max().orElse(0),
                 granting.stream().anyMatch(Role::allowAgentForwarding),
-                granting.stream().anyMatch(Role::allowRemoteForwarding));
+                granting.stream().anyMatch(Role::allowRemoteForwarding),
+                granting.stream().anyMatch(Role::portForwarding));
     }
 
     private static List<String> logins(List<Role> roles) {

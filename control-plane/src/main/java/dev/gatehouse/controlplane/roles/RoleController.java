@@ -54,7 +54,8 @@ final class RoleController {
             @Size(max = 256) List<@NotNull String> forwardDestinations,
             @Min(60) @Max(7 * 24 * 3600) Integer maxSessionSeconds,
             Boolean allowRemoteForwarding,
-            Boolean allowAgentForwarding) {
+            Boolean allowAgentForwarding,
+            Boolean portForwarding) {
 
         Role toRole(String roleName) {
             Labels.requireValidSelector("hostLabels", hostLabels);
@@ -64,7 +65,8 @@ final class RoleController {
             }
             return new Role(roleName, logins, hostLabels, destinations,
                     maxSessionSeconds == null ? DEFAULT_MAX_SESSION_SECONDS : maxSessionSeconds,
-                    Boolean.TRUE.equals(allowRemoteForwarding), Boolean.TRUE.equals(allowAgentForwarding));
+                    Boolean.TRUE.equals(allowRemoteForwarding), Boolean.TRUE.equals(allowAgentForwarding),
+                    Boolean.TRUE.equals(portForwarding));
         }
     }
 

@@ -42,6 +42,9 @@ class AllInOneSshIT extends GatehouseTestApplication {
     private String person;
     private String host;
     private String login;
+    /** A second inventory name for the same sshd, under a role that allows port forwarding. */
+    private String forwardingHost;
+    private java.net.ServerSocket echo;
 
     @BeforeAll
     void engineerAndTarget() throws Exception {
@@ -54,15 +57,32 @@ class AllInOneSshIT extends GatehouseTestApplication {
         person = unique("alice");
         host = unique("web");
         String role = unique("ops");
+        String forwardingRole = unique("devs");
+        forwardingHost = unique("dev");
         SshKeyFiles key = SshKeys.ed25519(work);
 
         expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"" + login
                 + "\"],\"hostLabels\":{\"team\":\"" + role + "\"}}"), 201);
-        expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\"]}"), 201);
+        expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + forwardingRole + "\",\"logins\":[\"" + login
+                + "\"],\"hostLabels\":{\"team\":\"" + forwardingRole + "\"},\"portForwarding\":true}"), 201);
+        expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\",\""
+                + forwardingRole + "\"]}"), 201);
         expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
                 "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
         expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"127.0.0.1:" + target.port()
                 + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"direct\"}"), 201);
+        expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + forwardingHost + "\",\"address\":\"127.0.0.1:"
+                + target.port() + "\",\"labels\":{\"team\":\"" + forwardingRole + "\"},\"network\":\"direct\"}"), 201);
+        echo = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!echo.isClosed()) {
+                try (java.net.Socket client = echo.accept()) {
+                    client.getInputStream().transferTo(client.getOutputStream());
+                } catch (java.io.IOException closed) {
+                    // next client, or the test is over
+                }
+            }
+        });
 
         Path knownHosts = work.resolve("known_hosts");
         Files.writeString(knownHosts, hostCa + "\n");
@@ -75,7 +95,10 @@ class AllInOneSshIT extends GatehouseTestApplication {
     }
 
     @AfterAll
-    void stopTarget() {
+    void stopTarget() throws java.io.IOException {
+        if (echo != null) {
+            echo.close();
+        }
         if (target != null) {
             target.close();
         }
@@ -86,6 +109,27 @@ class AllInOneSshIT extends GatehouseTestApplication {
         Run run = ssh("-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1", "echo through-gatehouse; exit 7");
         assertThat(run.stdout()).isEqualTo("through-gatehouse\n");
         assertThat(run.exit()).as(run.stderr()).isEqualTo(7);
+    }
+
+    @Test
+    void aForwardInsideATargetSessionIsOpenedByTheTargetWhenTheRoleAllowsPortForwarding() throws Exception {
+        Path input = Files.writeString(work.resolve("forward-input"), "ping\n");
+        List<String> command = List.of("ssh", "-F", config.toString(), "-p", String.valueOf(bastion.port()),
+                "-W", "127.0.0.1:" + echo.getLocalPort(), login + "@" + forwardingHost + "@127.0.0.1");
+        Process process = new ProcessBuilder(command).redirectInput(input.toFile())
+                .redirectError(work.resolve("forward-err").toFile()).start();
+        String echoed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(echoed).as(Files.readString(work.resolve("forward-err"))).isEqualTo("ping\n");
+    }
+
+    @Test
+    void aForwardInsideATargetSessionIsRefusedWithTheReasonWhenNoRoleAllowsPortForwarding() throws Exception {
+        Run run = ssh("-p", String.valueOf(bastion.port()), "-W", "127.0.0.1:" + echo.getLocalPort(),
+                login + "@" + host + "@127.0.0.1");
+        assertThat(run.exit()).isEqualTo(255);
+        assertThat(run.stderr()).contains("port forwarding to 127.0.0.1:" + echo.getLocalPort() + " on " + host
+                + " is not allowed");
     }
 
     @Test

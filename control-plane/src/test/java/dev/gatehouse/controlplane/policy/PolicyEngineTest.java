@@ -21,10 +21,12 @@ class PolicyEngineTest {
                     true, false))
             .role(new Role("everywhere", List.of("audit"), Map.of("*", "*"), List.of(), 300, false, false))
             .role(new Role("nothing", List.of("root"), Map.of(), List.of("*:*"), 300, false, false))
+            .role(new Role("db-tunnels", List.of("postgres"), Map.of("app", "db"), List.of(), 600, false, false, true))
             .user("alice", false, "web-admin")
             .user("bob", false, "dba", "nothing")
             .user("carol", true, "web-admin", "everywhere")
             .user("dave", false)
+            .user("frank", false, "dba", "db-tunnels")
             .user("erin", false, "everywhere", "ghost-role")
             .host("web-01", "direct", Map.of("app", "web", "env", "production"))
             .host("web-02", "direct", Map.of("app", "web", "env", "staging"))
@@ -93,6 +95,13 @@ class PolicyEngineTest {
         assertThat(decision.maxSessionSeconds()).isEqualTo(3600);
         assertThat(decision.allowAgentForwarding()).isTrue();
         assertThat(decision.allowRemoteForwarding()).isFalse();
+    }
+
+    @Test
+    void portForwardingInsideASessionIsAllowedWhenAGrantingRoleSaysSo() {
+        assertThat(ENGINE.mayLogin("frank", "postgres", "db-01").portForwarding()).isTrue();
+        assertThat(ENGINE.mayLogin("bob", "postgres", "db-01").portForwarding()).isFalse();
+        assertThat(ENGINE.mayLogin("alice", "root", "web-01").portForwarding()).isFalse();
     }
 
     @Test

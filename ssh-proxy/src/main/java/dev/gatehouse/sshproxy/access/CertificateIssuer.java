@@ -11,7 +11,17 @@ public interface CertificateIssuer {
      * A user certificate for one upstream session: principal {@code login}, key id naming the person and the session,
      * valid for at most five minutes (it is only used to log in).
      */
-    OpenSshCertificate issueUserCertificate(GatewayUser user, String login, String sessionId, PublicKey sessionKey);
+    default OpenSshCertificate issueUserCertificate(GatewayUser user, String login, String sessionId,
+                                                    PublicKey sessionKey) {
+        return issueUserCertificate(user, login, sessionId, sessionKey, Forwarding.NONE);
+    }
+
+    /**
+     * As above, carrying {@code permit-port-forwarding} and {@code permit-agent-forwarding} only where
+     * {@code forwarding} allows them, so the target itself refuses what the roles do not grant.
+     */
+    OpenSshCertificate issueUserCertificate(GatewayUser user, String login, String sessionId, PublicKey sessionKey,
+                                            Forwarding forwarding);
 
     /** A host certificate for {@code hostKey} with the given principals (gateway names, or a target's name). */
     OpenSshCertificate issueHostCertificate(List<String> principals, PublicKey hostKey);

@@ -14,8 +14,10 @@ import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
+import org.apache.sshd.server.session.ServerSession;
 
 /**
  * A {@code direct-tcpip} channel ({@code ssh -J}, {@code -W}, {@code -L}) relayed to a dialled byte stream. The
@@ -30,7 +32,7 @@ public final class ForwardChannel extends AbstractServerChannel {
     private static final byte[] EOF = new byte[0];
     private static final int CHUNK = 32 * 1024;
 
-    private final ForwardOpener opener;
+    private final ChannelEndpoint opener;
     private final BlockingQueue<byte[]> towardsDestination = new LinkedBlockingQueue<>();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong bytesIn = new AtomicLong();
@@ -40,16 +42,24 @@ public final class ForwardChannel extends AbstractServerChannel {
     /** Bytes the client sent that its window has not been given back for, while the destination asks to wait. */
     private final AtomicLong heldWindow = new AtomicLong();
 
-    ForwardChannel(ForwardOpener opener) {
+    /** Whether the channel open names a destination and an originator (all but agent channels do). */
+    private final boolean addressed;
+
+    ForwardChannel(ChannelEndpoint opener) {
+        this(opener, true);
+    }
+
+    ForwardChannel(ChannelEndpoint opener, boolean addressed) {
         super("", java.util.List.of(), null);
         this.opener = opener;
+        this.addressed = addressed;
     }
 
     @Override
     protected OpenFuture doInit(Buffer buffer) {
-        String host = buffer.getString();
-        int port = buffer.getInt();
-        String originator = buffer.getString() + ":" + buffer.getInt();
+        String host = addressed ? buffer.getString() : "";
+        int port = addressed ? buffer.getInt() : 0;
+        String originator = addressed ? buffer.getString() + ":" + buffer.getInt() : "";
         DefaultOpenFuture future = new DefaultOpenFuture(this, futureLock);
         Thread.ofVirtual().name("forward-open-" + getChannelId()).start(() -> {
             try {
@@ -72,11 +82,19 @@ public final class ForwardChannel extends AbstractServerChannel {
     }
 
     private void fail(DefaultOpenFuture future, int reasonCode, String reason) {
-        // MINA replaces the failure text with a generic one; ExplainedOpenFailures puts this reason back.
-        ExplainedOpenFailures.explain(getSession(), getRecipient(), reason);
+        // MINA replaces the failure text with a generic one; ExplainedOpenFailures puts this reason back (towards
+        // clients only: a target opening a channel back is not told more than that it failed).
+        if (getSession() instanceof ServerSession) {
+            ExplainedOpenFailures.explain(getSession(), getRecipient(), reason);
+        }
         SshChannelOpenException failure = new SshChannelOpenException(getChannelId(), reasonCode, reason);
         signalChannelOpenFailure(failure);
         future.setException(failure);
+        // MINA leaves a refused channel registered: without this, 32 refused opens use up the connection's channels.
+        ConnectionService service = getSession().getService(ConnectionService.class);
+        if (service != null) {
+            service.unregisterChannel(this);
+        }
     }
 
     /**

@@ -15,8 +15,10 @@ import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.FlowRecord;
 import dev.gatehouse.sshproxy.events.SessionInfo;
 import dev.gatehouse.sshproxy.events.SourceAddress;
+import dev.gatehouse.sshproxy.session.AccessRefusedException;
 import dev.gatehouse.sshproxy.session.SessionKeys;
 import dev.gatehouse.sshproxy.session.TargetConnection;
+import dev.gatehouse.sshproxy.session.TargetSessions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelFactory;
@@ -38,8 +41,10 @@ import org.apache.sshd.server.session.ServerSession;
 /**
  * Decides what a {@code direct-tcpip} request is: a ProxyJump to a host this person may log in to (port 22, the
  * inner SSH is terminated by this bastion), or a port forward a role must grant (dialled inside the granted network).
+ * On a connection that has a target ({@code login@host}, or a ProxyJump's inner session) a forward is the target's: it
+ * becomes a {@code direct-tcpip} channel on the upstream session when a role granting that login allows port forwarding.
  */
-public final class ForwardOpener implements ChannelFactory {
+public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
 
     private static final int SSH_PORT = 22;
 
@@ -49,6 +54,7 @@ public final class ForwardOpener implements ChannelFactory {
     private final Supplier<InetSocketAddress> self;
     private final BastionListener listener;
     private final Duration timeout;
+    private final TargetSessions sessions;
     private final Map<ForwardChannel, OpenFlow> flows = new ConcurrentHashMap<>();
 
     private static final AttributeKey<ForwardOnlySession> FORWARD_ONLY = new AttributeKey<>();
@@ -57,13 +63,15 @@ public final class ForwardOpener implements ChannelFactory {
     }
 
     public ForwardOpener(AccessDecider decider, TargetDialer dialer, JumpRegistry jumps,
-                         Supplier<InetSocketAddress> self, BastionListener listener, Duration timeout) {
+                         Supplier<InetSocketAddress> self, BastionListener listener, Duration timeout,
+                         TargetSessions sessions) {
         this.decider = Objects.requireNonNull(decider, "decider");
         this.dialer = Objects.requireNonNull(dialer, "dialer");
         this.jumps = Objects.requireNonNull(jumps, "jumps");
         this.self = Objects.requireNonNull(self, "self");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
     }
 
     @Override
@@ -76,14 +84,18 @@ public final class ForwardOpener implements ChannelFactory {
         return new ForwardChannel(this);
     }
 
-    DialedConnection open(ForwardChannel channel, String host, int port, String originator) throws IOException {
+    @Override
+    public DialedConnection open(ForwardChannel channel, String host, int port, String originator) throws IOException {
         ServerSession session = (ServerSession) channel.getSession();
         GatewayUser user = session.getAttribute(SessionKeys.USER);
         if (user == null) {
             throw new ForwardRefusedException("not authenticated");
         }
         String source = SourceAddress.of(session.getClientAddress());
-        TargetConnection carrier = session.getAttribute(SessionKeys.TARGET);
+        TargetConnection carrier = sessions.connectionFor(session);
+        if (carrier != null) {
+            return throughTarget(channel, carrier, host, port, originator);
+        }
         Optional<Target> via = Optional.ofNullable(carrier == null ? null : carrier.target());
         if (port == SSH_PORT && via.isEmpty() && session.getAttribute(SessionKeys.JUMP) == null
                 && decider.reachable(user).stream().anyMatch(r -> r.host().equals(host))) {
@@ -108,6 +120,37 @@ public final class ForwardOpener implements ChannelFactory {
                 ? carrier.startActivity(Activity.Kind.FORWARD, "forward " + destination, null, 0, 0)
                 : forwardOnly(session, user, source, destination);
         flows.put(channel, new OpenFlow(activity, route, originator, Instant.now()));
+        return connection;
+    }
+
+    /** Logs in to the target if no channel did yet, then asks it to open {@code host:port}. */
+    private DialedConnection throughTarget(ForwardChannel channel, TargetConnection carrier, String host, int port,
+                                           String originator) throws IOException {
+        HostAndPort destination;
+        try {
+            destination = new HostAndPort(host, port);
+        } catch (IllegalArgumentException e) {
+            throw new ForwardRefusedException("bad destination: " + e.getMessage());
+        }
+        ClientSession upstream;
+        try {
+            upstream = carrier.open();
+        } catch (AccessRefusedException e) {
+            // Already audited as the refused login.
+            throw new ForwardRefusedException(e.getMessage());
+        }
+        Target target = carrier.target();
+        if (!target.forwarding().port()) {
+            String reason = "port forwarding to " + destination + " on " + target.name() + " is not allowed: no role"
+                    + " granting this login there allows port forwarding";
+            listener.denied(carrier.info(), new Denial(carrier.user().username(),
+                    SourceAddress.of(carrier.downstream().getClientAddress()), "forward " + destination, reason));
+            throw new ForwardRefusedException(reason);
+        }
+        DialedConnection connection = UpstreamForward.open(upstream, host, port, originator, timeout);
+        Activity activity = carrier.startActivity(Activity.Kind.FORWARD, "forward " + destination, null, 0, 0);
+        flows.put(channel, new OpenFlow(activity, new ForwardRoute(target.network(), destination), originator,
+                Instant.now()));
         return connection;
     }
 
@@ -146,7 +189,8 @@ public final class ForwardOpener implements ChannelFactory {
         }
     }
 
-    void closed(ForwardChannel channel, long bytesToDestination, long bytesFromDestination) {
+    @Override
+    public void closed(ForwardChannel channel, long bytesToDestination, long bytesFromDestination) {
         OpenFlow flow = flows.remove(channel);
         if (flow != null) {
             listener.flow(flow.activity(), new FlowRecord(flow.route().address().toString(), flow.route().network(),

@@ -11,7 +11,8 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.forward.ForwardingFilter;
 
 /**
- * Remote forwarding ({@code -R}), agent and X11 forwarding are refused and reported. {@code direct-tcpip} is decided by
+ * Remote forwarding ({@code -R}), agent and X11 forwarding are refused and reported (on a connection with a target,
+ * {@link RemoteForwards} and {@code GatewayChannelSession} decide {@code -R} and {@code -A} before this is asked). {@code direct-tcpip} is decided by
  * {@link ForwardOpener}, which replaces MINA's own channel, so {@link #canConnect} is never the deciding check.
  */
 public final class RefusingForwardingFilter implements ForwardingFilter {

@@ -8,10 +8,12 @@ import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.GuardedListener;
 import dev.gatehouse.sshproxy.events.SourceAddress;
+import dev.gatehouse.sshproxy.forward.AgentForwards;
 import dev.gatehouse.sshproxy.forward.ExplainedOpenFailures;
 import dev.gatehouse.sshproxy.forward.ForwardOpener;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
 import dev.gatehouse.sshproxy.forward.RefusingForwardingFilter;
+import dev.gatehouse.sshproxy.forward.RemoteForwards;
 import dev.gatehouse.sshproxy.session.GatewayChannelSession;
 import dev.gatehouse.sshproxy.session.SessionCommands;
 import dev.gatehouse.sshproxy.session.SessionKeys;
@@ -27,9 +29,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.RequestHandler;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.helpers.AbstractConnectionService;
@@ -90,9 +94,17 @@ public final class BastionServer implements Closeable {
         server.setSubsystemFactories(List.of(sftp));
         server.setFileSystemFactory(new TargetFileSystems(sessions));
         server.setForwardingFilter(new RefusingForwardingFilter(guarded));
+        RemoteForwards remoteForwards = new RemoteForwards(sessions, guarded, config.connectTimeout());
+        connector.acceptFromTargets(List.of(remoteForwards.forwardedChannels(),
+                new AgentForwards(guarded, config.connectTimeout()).agentChannels()));
+        List<RequestHandler<ConnectionService>> globalRequests = new ArrayList<>();
+        globalRequests.add(remoteForwards.requests());
+        globalRequests.addAll(server.getGlobalRequestHandlers());
+        server.setGlobalRequestHandlers(globalRequests);
         server.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, new ExplainedOpenFailures()));
         server.setChannelFactories(List.of(GatewayChannelSession.factory(guarded),
-                new ForwardOpener(decider, dialer, jumps, this::loopbackAddress, guarded, config.connectTimeout())));
+                new ForwardOpener(decider, dialer, jumps, this::loopbackAddress, guarded, config.connectTimeout(),
+                        sessions)));
         server.addSessionListener(new SessionListener() {
             @Override
             public void sessionCreated(Session session) {

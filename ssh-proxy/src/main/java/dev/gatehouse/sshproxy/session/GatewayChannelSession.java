@@ -15,9 +15,9 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.server.channel.ChannelSession;
 
 /**
- * MINA's session channel with the gateway's limits on what a client may ask for: agent and X11 forwarding are refused
- * (and reported), pty sizes and environment variables are bounded, so hostile requests get a clear "no" before
- * anything reaches a target.
+ * MINA's session channel with the gateway's limits on what a client may ask for: X11 forwarding, and agent forwarding
+ * on a connection without a target, are refused (and reported), pty sizes and environment variables are bounded, so
+ * hostile requests get a clear "no" before anything reaches a target.
  */
 public final class GatewayChannelSession extends ChannelSession {
 
@@ -27,6 +27,7 @@ public final class GatewayChannelSession extends ChannelSession {
 
     private final BastionListener listener;
     private int envCount;
+    private volatile boolean agentRequested;
 
     private GatewayChannelSession(BastionListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -49,8 +50,22 @@ public final class GatewayChannelSession extends ChannelSession {
 
     @Override
     protected RequestHandler.Result handleAgentForwardingParsed(String requestType) {
-        deny("agent forwarding", "agent forwarding is not allowed through this gateway");
-        return RequestHandler.Result.ReplyFailure;
+        boolean toTarget = getSession().getAttribute(SessionKeys.JUMP) != null
+                || Route.parse(getSession().getUsername()) instanceof Route.ToTarget;
+        if (!toTarget) {
+            deny("agent forwarding", "agent forwarding is not allowed through this gateway");
+            return RequestHandler.Result.ReplyFailure;
+        }
+        // Decided when the shell or command starts and the target's grant is known (RelayCommand); OpenSSH asks
+        // without wanting a reply, so a refusal is told on the channel's stderr then.
+        agentRequested = true;
+        getSession().setAttribute(SessionKeys.AGENT_REQUESTED, Boolean.TRUE);
+        return RequestHandler.Result.ReplySuccess;
+    }
+
+    /** Whether the client asked for agent forwarding on this channel. */
+    boolean agentRequested() {
+        return agentRequested;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.gatehouse.sshproxy.session;
 import dev.gatehouse.sshproxy.channel.ChannelDataWriter;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Activity;
+import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.server.BastionConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,8 +63,17 @@ final class RelayCommand extends BastionCommand {
             return;
         }
         BastionListener listener = sessions.listener();
+        boolean agent = channel instanceof GatewayChannelSession session && session.agentRequested();
+        if (agent && !connection.target().forwarding().agent()) {
+            String reason = "agent forwarding on " + connection.target().name() + " is not allowed: no role granting"
+                    + " this login there allows agent forwarding";
+            listener.denied(connection.info(), new Denial(connection.user().username(),
+                    connection.source(), "agent forwarding", reason));
+            tell(reason, pty, false);
+            agent = false;
+        }
         try {
-            upstream = openUpstream(target, env, pty);
+            upstream = openUpstream(target, env, pty, agent);
         } catch (IOException e) {
             LOG.debug("opening the target channel failed", e);
             refuse("cannot open a channel on " + connection.info().targetName() + ": " + e.getMessage(), pty);
@@ -95,7 +105,7 @@ final class RelayCommand extends BastionCommand {
         finish(channel, status, signal);
     }
 
-    private PtyCapableChannelSession openUpstream(ClientSession target, Environment env, boolean pty)
+    private PtyCapableChannelSession openUpstream(ClientSession target, Environment env, boolean pty, boolean agent)
             throws IOException {
         PtyChannelConfiguration ptyConfig = new PtyChannelConfiguration();
         if (pty) {
@@ -114,6 +124,7 @@ final class RelayCommand extends BastionCommand {
                 ? target.createShellChannel(ptyConfig, passed)
                 : target.createExecChannel(commandLine, ptyConfig, passed);
         channel.setUsePty(pty);
+        channel.setAgentForwarding(agent);
         channel.open().verify(OPEN_TIMEOUT);
         return channel;
     }

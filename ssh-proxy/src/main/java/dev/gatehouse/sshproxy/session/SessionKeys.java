@@ -13,6 +13,10 @@ public final class SessionKeys {
     public static final AttributeKey<JumpRegistry.Jump> JUMP = new AttributeKey<>();
     /** The target connection behind this incoming connection, once a channel asked for one. */
     public static final AttributeKey<TargetConnection> TARGET = new AttributeKey<>();
+    /** Set when the client asked for agent forwarding ({@code -A}) on one of this connection's session channels. */
+    public static final AttributeKey<Boolean> AGENT_REQUESTED = new AttributeKey<>();
+    /** On an upstream session: the gateway session it belongs to (for channels the target opens back). */
+    public static final AttributeKey<TargetConnection> CARRIER = new AttributeKey<>();
 
     private SessionKeys() {
     }

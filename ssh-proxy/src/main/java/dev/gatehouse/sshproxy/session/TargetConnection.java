@@ -78,6 +78,7 @@ public final class TargetConnection {
         }
         info = new SessionInfo(sessionId, user.username(), route.login(), target.name(), target.network(), source(),
                 Instant.now());
+        upstream.setAttribute(SessionKeys.CARRIER, this);
         upstream.addCloseFutureListener(f -> closeDownstream());
         sessions.started(this);
         return upstream;

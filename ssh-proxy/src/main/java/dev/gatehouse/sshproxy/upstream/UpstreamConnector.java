@@ -29,6 +29,7 @@ import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -72,6 +73,11 @@ public final class UpstreamConnector implements Closeable {
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(30));
     }
 
+    /** The channels targets may open back to the gateway (remote forwards), instead of MINA's; set before {@link #start}. */
+    public void acceptFromTargets(List<ChannelFactory> factories) {
+        client.setChannelFactories(List.copyOf(factories));
+    }
+
     public void start() {
         client.start();
     }
@@ -101,7 +107,8 @@ public final class UpstreamConnector implements Closeable {
         }
         try {
             KeyPair key = sessionKey();
-            OpenSshCertificate certificate = issuer.issueUserCertificate(user, login, sessionId, key.getPublic());
+            OpenSshCertificate certificate = issuer.issueUserCertificate(user, login, sessionId, key.getPublic(),
+                    target.forwarding());
             session.addPublicKeyIdentity(new KeyPair(certificate, key.getPrivate()));
             AuthFuture auth = session.auth();
             if (!auth.await(remaining(deadline))) {
