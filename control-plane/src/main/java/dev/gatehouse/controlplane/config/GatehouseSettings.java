@@ -54,7 +54,30 @@ public record GatehouseSettings(
             @NotBlank @DefaultValue("0.0.0.0") String bindAddress,
             @NotNull @DefaultValue List<@NotBlank String> hostNames,
             @NotNull @DefaultValue("30m") Duration idleTimeout,
-            @Min(1) @Max(10000) @DefaultValue("20") int maxSessionsPerUser) {}
+            @Min(1) @Max(10000) @DefaultValue("20") int maxSessionsPerUser,
+            @Valid @NotNull @DefaultValue SshAuth auth) {}
+
+    /**
+     * {@code gatehouse.ssh.auth.*}: failed authentications are limited per source address and per (address, user)
+     * within {@code failureWindow}, at most {@code trackedKeys} counters kept; connections not yet authenticated are
+     * capped per address and in total; repeated refusals from one address become one audit event per
+     * {@code refusalInterval}.
+     */
+    public record SshAuth(
+            @Min(1) @DefaultValue("50") int failuresPerAddress,
+            @Min(1) @DefaultValue("10") int failuresPerAddressAndUser,
+            @NotNull @DefaultValue("5m") Duration failureWindow,
+            @Min(1) @Max(10_000_000) @DefaultValue("10000") int trackedKeys,
+            @Min(1) @DefaultValue("20") int unauthenticatedPerAddress,
+            @Min(1) @DefaultValue("200") int unauthenticatedTotal,
+            @NotNull @DefaultValue("1m") Duration refusalInterval) {
+
+        public dev.gatehouse.sshproxy.server.BastionConfig.AuthLimits limits() {
+            return new dev.gatehouse.sshproxy.server.BastionConfig.AuthLimits(failuresPerAddress,
+                    failuresPerAddressAndUser, failureWindow, trackedKeys, unauthenticatedPerAddress,
+                    unauthenticatedTotal, refusalInterval);
+        }
+    }
 
     public record Http(@Min(0) @Max(65535) @DefaultValue("8080") int port) {}
 
