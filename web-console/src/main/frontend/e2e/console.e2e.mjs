@@ -92,6 +92,16 @@ async function signIn(context, who) {
   return page;
 }
 
+// Whatever the gateway's Content-Security-Policy blocks (the player's WebAssembly, xterm's styles, the live socket)
+// shows as a "Refused to ..." console error; the walk-through fails on any.
+const refusedByPolicy = [];
+function watched(context) {
+  context.on('page', (page) => page.on('console', (message) => {
+    if (/Content Security Policy|Refused to /.test(message.text())) refusedByPolicy.push(message.text());
+  }));
+  return context;
+}
+
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
@@ -101,7 +111,7 @@ const browser = await chromium.launch({
 const shells = [];
 try {
   if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-  const light = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'light', acceptDownloads: true });
+  const light = watched(await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'light', acceptDownloads: true }));
   light.setDefaultTimeout(TIMEOUT);
 
   step('a recorded session: the person types a command in a shell through the bastion and leaves');
@@ -197,7 +207,7 @@ try {
   await shoot(admin, 'session-live');
 
   step('an auditor watches too, but cannot terminate');
-  const auditorContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
+  const auditorContext = watched(await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' }));
   auditorContext.setDefaultTimeout(TIMEOUT);
   const auditor = await signIn(auditorContext, AUDITOR);
   await auditor.goto(admin.url());
@@ -224,7 +234,7 @@ try {
 
   step('dark theme screenshots');
   if (SHOTS) {
-    const dark = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
+    const dark = watched(await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' }));
     dark.setDefaultTimeout(TIMEOUT);
     const page = await signIn(dark, ADMIN);
     await page.goto(`${BASE}/#/sessions?q=${marker}`);
@@ -237,6 +247,7 @@ try {
       `${marker}-out42`, { timeout: TIMEOUT });
     await shoot(page, 'session-replay-dark');
   }
+  assert.deepEqual(refusedByPolicy, [], 'the Content-Security-Policy refuses nothing the console needs');
   console.log(`[e2e] figures ${JSON.stringify(figures)}`);
   console.log('[e2e] PASS');
 } finally {

@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.StartupReport;
 import dev.gatehouse.controlplane.database.DatabaseServer;
+import dev.gatehouse.controlplane.http.HttpEndpoint;
 import dev.gatehouse.controlplane.tokens.ApiTokenStore;
 import dev.gatehouse.controlplane.tokens.BootstrapToken;
 import java.time.Clock;
@@ -24,12 +25,37 @@ final class FirstStart {
 
     private final GatehouseSettings settings;
     private final DatabaseServer database;
-    private final Optional<String> generatedToken;
+    private final HttpEndpoint endpoint;
+    private final Optional<StartupReport.GeneratedToken> generatedToken;
 
-    FirstStart(GatehouseSettings settings, DatabaseServer database, ApiTokenStore tokens, Clock clock) {
+    FirstStart(GatehouseSettings settings, DatabaseServer database, ApiTokenStore tokens, Clock clock,
+            HttpEndpoint endpoint) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.database = Objects.requireNonNull(database, "database");
-        this.generatedToken = BootstrapToken.ensure(tokens, settings, clock);
+        this.generatedToken = BootstrapToken.ensure(tokens, settings, clock).map(secret -> handOut(secret));
+    }
+
+    /**
+     * A terminal gets the generated token in the start-up report; a service's standard output is a log, so there it
+     * goes to an owner-only file in the data directory instead.
+     */
+    private StartupReport.GeneratedToken handOut(String secret) {
+        return onTerminal() ? new StartupReport.GeneratedToken(secret, null)
+                : new StartupReport.GeneratedToken(secret, BootstrapToken.writeOwnerOnly(settings.dataDir(), secret));
+    }
+
+    private static boolean onTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            // Console.isTerminal() exists from Java 22 on, where System.console() is no longer null without a terminal.
+            return (boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException beforeJava22) {
+            return true;
+        }
     }
 
     @EventListener
@@ -39,6 +65,8 @@ final class FirstStart {
         }
         int port = event.getApplicationContext() instanceof WebServerApplicationContext web && web.getWebServer() != null
                 ? web.getWebServer().getPort() : settings.http().port();
-        StartupReport.print(System.out, settings, port, database.description(), generatedToken);
+        HttpEndpoint.Served served = endpoint.served();
+        StartupReport.print(System.out, settings, port, new StartupReport.Listener(served.scheme(), served.bindAddress(),
+                served.certificateFingerprint()), database.description(), generatedToken);
     }
 }

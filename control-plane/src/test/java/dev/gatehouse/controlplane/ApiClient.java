@@ -20,8 +20,28 @@ public final class ApiClient {
     private final HttpClient http;
 
     public ApiClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this("http://127.0.0.1:" + port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+    }
+
+    private ApiClient(String base, HttpClient http) {
+        this.base = base;
+        this.http = http;
+    }
+
+    /** A client whose connections come from {@code localAddress} (any 127.x.y.z works on loopback). */
+    public static ApiClient from(int port, String localAddress) {
+        try {
+            return new ApiClient("http://127.0.0.1:" + port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .localAddress(java.net.InetAddress.getByName(localAddress)).build());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(localAddress, e);
+        }
+    }
+
+    /** A loopback address no other test uses, to be a source of its own. */
+    public static String freshLoopbackAddress() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return "127." + random.nextInt(1, 255) + "." + random.nextInt(1, 255) + "." + random.nextInt(2, 255);
     }
 
     public Reply get(String path, String token) {

@@ -39,6 +39,8 @@ public abstract class GatehouseTestApplication {
         registry.add("gatehouse.bootstrap-token", () -> ADMIN);
         registry.add("gatehouse.data-dir", DATA_DIR::toString);
         registry.add("gatehouse.api.max-body-bytes", () -> "65536");
+        // Short, so tests see the counted refusals' summary event without waiting a minute.
+        registry.add("gatehouse.api.refusal-interval", () -> "2s");
         registry.add("gatehouse.ssh.port", () -> "0");
         registry.add("gatehouse.ssh.bind-address", () -> "127.0.0.1");
         registry.add("gatehouse.tunnel.port", () -> "0");

@@ -46,7 +46,8 @@ class BastionConfiguration {
                 .withBindAddress(ssh.bindAddress())
                 .withLimits(ssh.idleTimeout(), ssh.maxSessionsPerUser())
                 .withFailMode(settings.recording().failMode() == GatehouseSettings.Recording.FailMode.OPEN
-                        ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED);
+                        ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED)
+                .withAuthLimits(ssh.auth().limits());
         ControlPlaneAccessDecider decider = new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning);
         ControlPlaneCertificateIssuer issuer = new ControlPlaneCertificateIssuer(authorities);
         ListenerChain listeners = new ListenerChain(List.of(listener, live));

@@ -28,6 +28,7 @@ public record GatehouseSettings(
         @Valid @NotNull @DefaultValue Http http,
         @Valid @NotNull @DefaultValue Tunnel tunnel,
         String bootstrapToken,
+        @NotNull @DefaultValue("24h") Duration bootstrapTokenTtl,
         @Valid @NotNull @DefaultValue Database database,
         @Valid @NotNull @DefaultValue Secrets secrets,
         @Valid @NotNull @DefaultValue Oidc oidc,
@@ -54,9 +55,56 @@ public record GatehouseSettings(
             @NotBlank @DefaultValue("0.0.0.0") String bindAddress,
             @NotNull @DefaultValue List<@NotBlank String> hostNames,
             @NotNull @DefaultValue("30m") Duration idleTimeout,
-            @Min(1) @Max(10000) @DefaultValue("20") int maxSessionsPerUser) {}
+            @Min(1) @Max(10000) @DefaultValue("20") int maxSessionsPerUser,
+            @Valid @NotNull @DefaultValue SshAuth auth) {}
 
-    public record Http(@Min(0) @Max(65535) @DefaultValue("8080") int port) {}
+    /**
+     * {@code gatehouse.ssh.auth.*}: failed authentications are limited per source address and per (address, user)
+     * within {@code failureWindow}, at most {@code trackedKeys} counters kept; connections not yet authenticated are
+     * capped per address and in total; repeated refusals from one address become one audit event per
+     * {@code refusalInterval}.
+     */
+    public record SshAuth(
+            @Min(1) @DefaultValue("50") int failuresPerAddress,
+            @Min(1) @DefaultValue("10") int failuresPerAddressAndUser,
+            @NotNull @DefaultValue("5m") Duration failureWindow,
+            @Min(1) @Max(10_000_000) @DefaultValue("10000") int trackedKeys,
+            @Min(1) @DefaultValue("20") int unauthenticatedPerAddress,
+            @Min(1) @DefaultValue("200") int unauthenticatedTotal,
+            @NotNull @DefaultValue("1m") Duration refusalInterval) {
+
+        public dev.gatehouse.sshproxy.server.BastionConfig.AuthLimits limits() {
+            return new dev.gatehouse.sshproxy.server.BastionConfig.AuthLimits(failuresPerAddress,
+                    failuresPerAddressAndUser, failureWindow, trackedKeys, unauthenticatedPerAddress,
+                    unauthenticatedTotal, refusalInterval);
+        }
+    }
+
+    /**
+     * The API and console listener. {@code bindAddress} empty means 127.0.0.1 for plain HTTP and every address with
+     * TLS; plain HTTP on any other address needs {@code plaintextOnNetwork}. {@code tls} turns HTTPS on.
+     */
+    public record Http(@Min(0) @Max(65535) @DefaultValue("8080") int port,
+            @DefaultValue("") String bindAddress,
+            @DefaultValue("false") boolean plaintextOnNetwork,
+            @Valid @NotNull @DefaultValue HttpTls tls) {}
+
+    /**
+     * {@code gatehouse.http.tls.*}: {@code certificate} is a PEM file (the chain, server first) with {@code privateKey}
+     * its PEM key, or {@code auto} for a certificate from the gateway's X.509 CA naming {@code names} (empty: localhost,
+     * 127.0.0.1 and this machine's names). Empty: no TLS.
+     */
+    public record HttpTls(@DefaultValue("") String certificate, @DefaultValue("") String privateKey,
+            @NotNull @DefaultValue List<@NotBlank String> names) {
+
+        public boolean enabled() {
+            return !certificate.isBlank();
+        }
+
+        public boolean auto() {
+            return "auto".equalsIgnoreCase(certificate.strip());
+        }
+    }
 
     /**
      * The tunnel listener agents dial. {@code port} 0 picks a free port (tests). {@code advertisedHost} is the name (or
@@ -98,14 +146,34 @@ public record GatehouseSettings(
     }
 
     /**
-     * An OpenID Connect issuer whose JWTs the API accepts. {@code usernameClaim} names the person;
+     * An OpenID Connect issuer whose JWTs the API accepts. {@code audience} is required with it: a JWT not minted for
+     * it is refused. The issuer must be https unless {@code allowHttpIssuer} (tests). {@code usernameClaim} names the
+     * person, who is {@code oidc:<value>}, a namespace of its own that never meets a local user's name;
      * {@code rolesClaim} holds a list of the issuer's groups, which {@code scopeMapping} turns into an API scope.
      */
     public record Oidc(
             URI issuerUri,
-            @NotBlank @DefaultValue("preferred_username") String usernameClaim,
+            String audience,
+            @DefaultValue("false") boolean allowHttpIssuer,
+            @NotBlank @DefaultValue("sub") String usernameClaim,
             @NotBlank @DefaultValue("groups") String rolesClaim,
             @NotNull @DefaultValue Map<String, ApiScopeName> scopeMapping) {
+
+        public Oidc {
+            if (issuerUri != null) {
+                if (audience == null || audience.isBlank()) {
+                    throw new InvalidSettingException("gatehouse.oidc.audience",
+                            "the audience (client id) the issuer puts in tokens meant for this gateway",
+                            "missing while gatehouse.oidc.issuer-uri is set; without it a token minted for any client"
+                                    + " of the issuer would be accepted");
+                }
+                if (!"https".equalsIgnoreCase(issuerUri.getScheme())
+                        && !("http".equalsIgnoreCase(issuerUri.getScheme()) && allowHttpIssuer)) {
+                    throw new InvalidSettingException("gatehouse.oidc.issuer-uri", "an https:// URL (http:// only with"
+                            + " gatehouse.oidc.allow-http-issuer=true, for tests)", "not https: " + issuerUri);
+                }
+            }
+        }
 
         public boolean enabled() {
             return issuerUri != null;
@@ -124,12 +192,18 @@ public record GatehouseSettings(
         public enum FailMode { CLOSED, OPEN }
     }
 
-    public record Api(@Min(1024) @Max(16 * 1024 * 1024) @DefaultValue("1048576") int maxBodyBytes) {}
+    /**
+     * {@code maxBodyBytes} bounds a request body. Anonymous or invalid-credential refusals from one address are audited
+     * in full once per {@code refusalInterval}, the rest counted into one {@code api.refused.repeated} event.
+     */
+    public record Api(@Min(1024) @Max(16 * 1024 * 1024) @DefaultValue("1048576") int maxBodyBytes,
+            @NotNull @DefaultValue("1m") Duration refusalInterval) {}
 
     @Override
     public String toString() {
         return "GatehouseSettings[role=" + role + ", dataDir=" + dataDir + ", ssh=" + ssh + ", http=" + http
                 + ", tunnel=" + tunnel + ", bootstrapToken=" + (bootstrapToken == null ? "none" : "***")
+                + ", bootstrapTokenTtl=" + bootstrapTokenTtl
                 + ", database=" + database + ", secrets=" + secrets + ", oidc=" + oidc + ", recording=" + recording
                 + ", api=" + api + "]";
     }

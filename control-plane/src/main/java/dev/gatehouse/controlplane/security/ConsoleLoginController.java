@@ -11,6 +11,9 @@ import jakarta.servlet.http.HttpSession;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import dev.gatehouse.sshproxy.server.FailureWindows;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -31,23 +34,35 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /api/v1/session}: the console's password login. A successful login sets an HttpOnly, SameSite=Strict
  * session cookie; requests made with it must carry the {@code XSRF-TOKEN} cookie's value in {@code X-XSRF-TOKEN}.
+ * Failed sign-ins are throttled per address and per user name (429, the password not even checked).
  */
 @RestController
 @RequestMapping(SecurityConfiguration.LOGIN_PATH)
 final class ConsoleLoginController {
 
 
+    // Failed sign-ins allowed per address and per user name within FAILURE_WINDOW before further tries are refused
+    // without checking the password (each check costs a bcrypt).
+    static final int FAILURES_PER_ADDRESS = 20;
+    static final int FAILURES_PER_USER = 10;
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(5);
+
     private final UserStore users;
     private final PasswordEncoder passwords;
     private final AuditTrail trail;
+    private final RefusalHandler refusals;
+    private final FailureWindows failures;
     private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
     // Compared against when the user has no password, so a wrong name costs as long as a wrong password.
     private final String absentHash;
 
-    ConsoleLoginController(UserStore users, PasswordEncoder passwords, AuditTrail trail) {
+    ConsoleLoginController(UserStore users, PasswordEncoder passwords, AuditTrail trail, RefusalHandler refusals,
+            Clock clock) {
         this.users = Objects.requireNonNull(users, "users");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.trail = Objects.requireNonNull(trail, "trail");
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
+        this.failures = new FailureWindows(FAILURE_WINDOW, 10_000, clock);
         this.absentHash = passwords.encode(OpaqueTokens.generate(""));
     }
 
@@ -62,6 +77,14 @@ final class ConsoleLoginController {
 
     @PostMapping
     SessionView login(@Valid @RequestBody Login login, HttpServletRequest request, HttpServletResponse response) {
+        String address = request.getRemoteAddr();
+        String userKey = "user:" + login.username();
+        if (failures.failures(address) >= FAILURES_PER_ADDRESS || failures.failures(userKey) >= FAILURES_PER_USER) {
+            refusals.recordCounted(new AuditRecord("console.login", login.username(), "console", null, null, address,
+                    "denied", "too many failed sign-ins"));
+            throw ApiException.tooManyRequests("too many failed sign-ins from this address or for this user; try again in"
+                    + " a few minutes");
+        }
         Optional<User> user = users.find(login.username());
         String hash = users.passwordHash(login.username()).orElse(absentHash);
         boolean matches = passwords.matches(login.password(), hash);
@@ -69,6 +92,8 @@ final class ConsoleLoginController {
                 : user.get().disabled() ? "user is disabled"
                 : user.get().apiScope() == null ? "user has no console access (no apiScope)" : null;
         if (refusal != null) {
+            failures.count(address);
+            failures.count(userKey);
             trail.record(new AuditRecord("console.login", login.username(), "console", null, null,
                     request.getRemoteAddr(), "denied", refusal));
             throw ApiException.unauthorized(refusal.startsWith("wrong") ? refusal : "login refused: " + refusal);

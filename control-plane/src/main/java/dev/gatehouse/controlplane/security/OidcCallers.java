@@ -9,11 +9,14 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 
 /**
- * Maps a validated JWT from the configured OIDC issuer to a {@link Caller}: the person from
- * {@code gatehouse.oidc.username-claim}, the scope from the groups in {@code roles-claim} through
+ * Maps a validated JWT from the configured OIDC issuer to a {@link Caller}: the person is
+ * {@code oidc:<gatehouse.oidc.username-claim>} (default {@code sub}), a namespace no local user name can enter, the scope from the groups in {@code roles-claim} through
  * {@code scope-mapping} (admin wins over auditor; no mapped group, no scope).
  */
 final class OidcCallers implements Converter<Jwt, AbstractAuthenticationToken> {
+
+    /** OIDC people's names start with this; local user names cannot contain ':'. */
+    static final String PREFIX = "oidc:";
 
     private final GatehouseSettings.Oidc settings;
 
@@ -27,7 +30,7 @@ final class OidcCallers implements Converter<Jwt, AbstractAuthenticationToken> {
         if (username == null || username.isBlank()) {
             throw new InvalidBearerTokenException("the token has no '" + settings.usernameClaim() + "' claim naming the user");
         }
-        return new CallerAuthentication(new Caller(username, scope(jwt.getClaim(settings.rolesClaim())), "oidc"));
+        return new CallerAuthentication(new Caller(PREFIX + username, scope(jwt.getClaim(settings.rolesClaim())), "oidc"));
     }
 
     private ApiScope scope(Object groups) {

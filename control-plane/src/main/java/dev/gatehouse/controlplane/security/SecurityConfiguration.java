@@ -17,7 +17,11 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.web.SecurityFilterChain;
@@ -36,6 +40,14 @@ class SecurityConfiguration {
 
     static final String LOGIN_PATH = "/api/v1/session";
 
+    /**
+     * Sent with every response: scripts only from the gateway itself (WebAssembly for asciinema-player's terminal),
+     * styles may be inline (xterm.js and the player set them), nothing may frame the console.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+            + "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -47,8 +59,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    RefusalHandler refusalHandler(AuditTrail trail) {
-        return new RefusalHandler(trail);
+    RefusalHandler refusalHandler(AuditTrail trail, GatehouseSettings settings, Clock clock) {
+        return new RefusalHandler(trail, settings.api().refusalInterval(), clock);
     }
 
     @Bean
@@ -80,6 +92,8 @@ class SecurityConfiguration {
                         PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, LOGIN_PATH)))
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.NEVER))
                 .securityContext(context -> context.securityContextRepository(new HttpSessionSecurityContextRepository()))
+                // HSTS is Spring Security's default on requests that came over TLS.
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
@@ -96,8 +110,14 @@ class SecurityConfiguration {
         if (oidc.enabled()) {
             // Discovery happens on the first JWT, so the gateway starts even while the issuer is down.
             String issuer = oidc.issuerUri().toString();
-            JwtAuthenticationProvider jwt = new JwtAuthenticationProvider(
-                    new SupplierJwtDecoder(() -> JwtDecoders.fromIssuerLocation(issuer)));
+            JwtAuthenticationProvider jwt = new JwtAuthenticationProvider(new SupplierJwtDecoder(() -> {
+                NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuer).build();
+                // A token the issuer minted for another client must not open this gateway.
+                decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer),
+                        new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+                                audiences -> audiences != null && audiences.contains(oidc.audience()))));
+                return decoder;
+            }));
             jwt.setJwtAuthenticationConverter(new OidcCallers(oidc));
             providers.add(jwt);
         }

@@ -56,12 +56,6 @@ public final class ApiTokenStore {
                 .update();
     }
 
-    /** Points the token {@code name} at a new secret (the bootstrap token after GATEHOUSE_BOOTSTRAP_TOKEN changed). */
-    public void replaceSecret(String name, String tokenHash) {
-        jdbc.sql("UPDATE api_tokens SET token_hash = ?, revoked_at = NULL, expires_at = NULL WHERE name = ?")
-                .params(tokenHash, name).update();
-    }
-
     public boolean hashMatches(String name, String tokenHash) {
         return jdbc.sql("SELECT count(*) FROM api_tokens WHERE name = ? AND token_hash = ? AND revoked_at IS NULL")
                 .params(name, tokenHash).query(Integer.class).single() > 0;

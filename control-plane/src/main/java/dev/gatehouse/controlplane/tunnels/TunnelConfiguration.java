@@ -36,7 +36,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(RunsBastion.class)
-class TunnelConfiguration {
+public class TunnelConfiguration {
 
     private static final Duration SERVER_CERTIFICATE_VALIDITY = Duration.ofDays(365);
     private static final java.util.regex.Pattern CERTIFIABLE_NAME = java.util.regex.Pattern.compile(
@@ -73,7 +73,7 @@ class TunnelConfiguration {
     }
 
     /** The names agents may dial this node by: loopback, this machine's names, and the advertised one. */
-    static List<String> serverNames(String advertised) {
+    public static List<String> serverNames(String advertised) {
         Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
         try {
             InetAddress local = InetAddress.getLocalHost();
@@ -95,13 +95,14 @@ class TunnelConfiguration {
         }
     }
 
-    private static KeyPair serverKey() {
+    /** A fresh P-256 key for a server certificate the gateway's CA issues (tunnel listener, HTTPS). */
+    public static KeyPair serverKey() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot generate a P-256 key for the tunnel listener", e);
+            throw new IllegalStateException("this JDK cannot generate a P-256 key for a server certificate", e);
         }
     }
 }

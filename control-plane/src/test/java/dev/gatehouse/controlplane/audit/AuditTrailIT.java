@@ -43,9 +43,10 @@ class AuditTrailIT extends GatehouseTestApplication {
         String auditor = token(auditorName, "auditor");
         String path = "/api/v1/networks/" + unique("nope");
 
-        api.delete(path, null);
+        // Each anonymous refusal from its own address: the first from an address is recorded in full.
+        ApiClient.from(port, ApiClient.freshLoopbackAddress()).delete(path, null);
         api.delete(path, auditor);
-        api.delete(path, "gh_api_forged");
+        ApiClient.from(port, ApiClient.freshLoopbackAddress()).delete(path, "gh_api_forged");
 
         JsonNode unauthenticated = events("api.unauthenticated", "DELETE " + path);
         assertThat(unauthenticated.size()).isEqualTo(2);
@@ -53,6 +54,32 @@ class AuditTrailIT extends GatehouseTestApplication {
                 .contains("authentication required").doesNotContain("gh_api_forged");
         JsonNode forbidden = only("api.forbidden", "DELETE " + path);
         assertThat(forbidden.get("actor").asString()).isEqualTo("token:" + auditorName);
+    }
+
+    @Test
+    void aFloodOfAnonymousRefusalsFromOneAddressIsOneEventAndOneCount() throws Exception {
+        String source = ApiClient.freshLoopbackAddress();
+        ApiClient flooder = ApiClient.from(port, source);
+        for (int i = 0; i < 200; i++) {
+            assertThat(flooder.get("/api/v1/users?flood=" + i, i % 2 == 0 ? null : "gh_api_forged-" + i).status())
+                    .isEqualTo(401);
+        }
+
+        JsonNode recorded = api.get("/api/v1/audit/events?type=api.unauthenticated&target=GET%20/api/v1/users&limit=500", ADMIN).json().get("events");
+        long fromSource = 0;
+        for (JsonNode event : recorded) {
+            fromSource += source.equals(event.get("sourceAddress").asString()) ? 1 : 0;
+        }
+        assertThat(fromSource).as("the first refusal in full, at once").isEqualTo(1);
+        JsonNode summary = awaitOnly("api.refused.repeated", "address:" + source);
+        assertThat(summary.toString()).contains("199");
+    }
+
+    private JsonNode awaitOnly(String type, String target) throws InterruptedException {
+        for (int i = 0; i < 100 && events(type, target).isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        return only(type, target);
     }
 
     @Test

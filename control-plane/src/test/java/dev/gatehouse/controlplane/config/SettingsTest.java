@@ -116,6 +116,27 @@ class SettingsTest {
                 .doesNotContain("tiny-secret");
     }
 
+    @Test
+    void oidcWithoutAnAudienceStopsStartupNamingTheSetting() {
+        StandardEnvironment environment = environment(Map.of("GATEHOUSE_OIDC_ISSUER_URI", "https://login.example.com"));
+
+        assertThatThrownBy(() -> Binder.get(environment).bind("gatehouse", GatehouseSettings.class))
+                .rootCause().isInstanceOf(InvalidSettingException.class).hasMessageContaining("gatehouse.oidc.audience");
+    }
+
+    @Test
+    void anHttpIssuerIsRefusedUnlessExplicitlyAllowed() {
+        Map<String, String> http = Map.of("GATEHOUSE_OIDC_ISSUER_URI", "http://login.example.com",
+                "GATEHOUSE_OIDC_AUDIENCE", "gatehouse");
+
+        assertThatThrownBy(() -> Binder.get(environment(http)).bind("gatehouse", GatehouseSettings.class))
+                .rootCause().isInstanceOf(InvalidSettingException.class).hasMessageContaining("not https");
+        Map<String, String> allowed = new java.util.HashMap<>(http);
+        allowed.put("GATEHOUSE_OIDC_ALLOW_HTTP_ISSUER", "true");
+        assertThat(Binder.get(environment(allowed)).bind("gatehouse", GatehouseSettings.class).get().oidc().enabled())
+                .isTrue();
+    }
+
     private static void start(Path dataDir, String... arguments) {
         String[] all = new String[arguments.length + 2];
         all[0] = "--gatehouse.data-dir=" + dataDir;

@@ -41,6 +41,10 @@ class ConsoleLoginIT extends GatehouseTestApplication {
         String setCookie = login.headers().allValues("Set-Cookie").stream()
                 .filter(c -> c.startsWith("GATEHOUSE_SESSION=")).findFirst().orElseThrow();
         assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict");
+        // Over plain HTTP (loopback): no HSTS, but the console's Content-Security-Policy all the same.
+        assertThat(login.headers().firstValue("Strict-Transport-Security")).isEmpty();
+        assertThat(login.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("script-src 'self'").contains("frame-ancestors 'none'"));
         assertThat(call("GET", "/api/v1/users", null, null).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/api/v1/session", null, null).body()).contains("\"via\":\"password\"");
     }
@@ -90,6 +94,39 @@ class ConsoleLoginIT extends GatehouseTestApplication {
         ApiClient.Reply events = api.get("/api/v1/audit/events?type=console.login&actor=" + username, ADMIN);
         assertThat(events.json().get("events").size()).isEqualTo(2);
         assertThat(events.body()).contains("\"outcome\":\"denied\"").doesNotContain("not the password");
+    }
+
+    @Test
+    void failedSignInsFromOneAddressAreThrottledThereOnly() {
+        String guesser = ApiClient.freshLoopbackAddress();
+        for (int i = 0; i < ConsoleLoginController.FAILURES_PER_ADDRESS; i++) {
+            assertThat(signIn(guesser, unique("guess"), "wrong").status()).isEqualTo(401);
+        }
+
+        ApiClient.Reply throttled = signIn(guesser, username, PASSWORD);
+        ApiClient.Reply elsewhere = signIn(ApiClient.freshLoopbackAddress(), username, PASSWORD);
+
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.body()).contains("too many failed sign-ins");
+        assertThat(elsewhere.status()).as(elsewhere.body()).isEqualTo(200);
+    }
+
+    @Test
+    void failedSignInsForOneUserAreThrottledFromAnyAddress() {
+        for (int i = 0; i < ConsoleLoginController.FAILURES_PER_USER; i++) {
+            assertThat(signIn(ApiClient.freshLoopbackAddress(), username, "wrong " + i).status()).isEqualTo(401);
+        }
+
+        ApiClient.Reply throttled = signIn(ApiClient.freshLoopbackAddress(), username, PASSWORD);
+
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(api.get("/api/v1/audit/events?type=console.login&actor=" + username, ADMIN).body())
+                .contains("too many failed sign-ins");
+    }
+
+    private ApiClient.Reply signIn(String from, String user, String password) {
+        return ApiClient.from(port, from).post("/api/v1/session", null,
+                "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}");
     }
 
     private void login() throws Exception {

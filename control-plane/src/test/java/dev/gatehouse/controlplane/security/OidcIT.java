@@ -24,11 +24,15 @@ import org.springframework.test.context.DynamicPropertySource;
 class OidcIT extends GatehouseTestApplication {
 
     private static final String ISSUER = "corp";
+    private static final String AUDIENCE = "gatehouse";
     private static final MockOAuth2Server PROVIDER = startProvider();
 
     @DynamicPropertySource
     static void oidc(DynamicPropertyRegistry registry) {
         registry.add("gatehouse.oidc.issuer-uri", () -> PROVIDER.issuerUrl(ISSUER).toString());
+        // mock-oauth2-server speaks plain HTTP: a test convenience the gateway must be told to accept.
+        registry.add("gatehouse.oidc.allow-http-issuer", () -> "true");
+        registry.add("gatehouse.oidc.audience", () -> AUDIENCE);
         registry.add("gatehouse.oidc.username-claim", () -> "preferred_username");
         registry.add("gatehouse.oidc.roles-claim", () -> "groups");
         registry.add("gatehouse.oidc.scope-mapping[gatehouse-admins]", () -> "admin");
@@ -49,8 +53,29 @@ class OidcIT extends GatehouseTestApplication {
 
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         assertThat(api.get("/api/v1/audit/events?type=network.created&target=network:" + network, ADMIN).body())
-                .contains("\"actor\":\"oidc-alice\"");
+                .contains("\"actor\":\"oidc:oidc-alice\"");
         assertThat(api.get("/api/v1/session", jwt).body()).contains("\"via\":\"oidc\"").contains("\"scope\":\"admin\"");
+    }
+
+    @Test
+    void tokenMintedForAnotherClientOfTheIssuerIsUnauthenticated() {
+        String jwt = token(ISSUER, Map.of("preferred_username", "oidc-alice", "groups", List.of("gatehouse-admins")),
+                3600, List.of("another-app"));
+
+        ApiClient.Reply reply = api.get("/api/v1/hosts", jwt);
+
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.body()).contains("aud");
+    }
+
+    @Test
+    void anOidcPersonIsNotTheLocalUserOfTheSameName() {
+        String local = unique("twin");
+        assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"" + local + "\",\"roles\":[]}").status())
+                .isEqualTo(201);
+        String jwt = token(ISSUER, Map.of("preferred_username", local, "groups", List.of("security-team")), 3600);
+
+        assertThat(api.get("/api/v1/session", jwt).body()).contains("\"username\":\"oidc:" + local + "\"");
     }
 
     @Test
@@ -120,8 +145,12 @@ class OidcIT extends GatehouseTestApplication {
 
     /** Fetches a token over HTTP from the provider's token endpoint, with these claims. */
     private String token(String issuerId, Map<String, Object> claims, long expirySeconds) {
+        return token(issuerId, claims, expirySeconds, List.of(AUDIENCE));
+    }
+
+    private String token(String issuerId, Map<String, Object> claims, long expirySeconds, List<String> audience) {
         PROVIDER.enqueueCallback(new DefaultOAuth2TokenCallback(issuerId, "subject-" + claims.getOrDefault(
-                "preferred_username", "none"), "JWT", List.of("gatehouse"), claims, expirySeconds));
+                "preferred_username", "none"), "JWT", audience, claims, expirySeconds));
         HttpRequest request = HttpRequest.newBuilder(URI.create(PROVIDER.tokenEndpointUrl(issuerId).toString()))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(

@@ -1,64 +1,45 @@
 package dev.gatehouse.sshproxy.server;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
 
 /**
- * Slows down key guessing: after {@code maxFailures} failed authentications within {@code window} from one source
- * address, or against one user name, further attempts from it are refused until the window has passed.
+ * Slows down guessing without letting anyone lock others out: failures count per source address and per (address,
+ * user name), never per user name alone, so failing as {@code alice} from one address leaves {@code alice} from
+ * another untouched. Counters expire after the failure window and are bounded in number ({@link FailureWindows}), so
+ * random user names cannot grow it.
  */
 public final class AuthFailureLimiter {
 
-    private final int maxFailures;
-    private final Duration window;
-    private final Clock clock;
-    private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
+    // Longer user names are cut: the key's memory stays bounded whatever the client sends.
+    private static final int MAX_USER_CHARS = 64;
 
-    public AuthFailureLimiter(int maxFailures, Duration window, Clock clock) {
-        if (maxFailures < 1) {
-            throw new IllegalArgumentException("maxFailures must be at least 1");
-        }
-        this.maxFailures = maxFailures;
-        this.window = window;
-        this.clock = clock;
+    private final BastionConfig.AuthLimits limits;
+    private final FailureWindows windows;
+
+    public AuthFailureLimiter(BastionConfig.AuthLimits limits, Clock clock) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.windows = new FailureWindows(limits.failureWindow(), limits.trackedKeys(), clock);
     }
 
-    public boolean isBlocked(String sourceAddress, String username) {
-        return count("addr:" + sourceAddress) >= maxFailures || count("user:" + username) >= maxFailures;
+    /** Whether {@code address} has failed too often, or {@code username} from {@code address} has. */
+    public boolean isBlocked(String address, String username) {
+        return windows.failures(address) >= limits.failuresPerAddress()
+                || windows.failures(userKey(address, username)) >= limits.failuresPerAddressAndUser();
     }
 
-    public void recordFailure(String sourceAddress, String username) {
-        record("addr:" + sourceAddress);
-        record("user:" + username);
+    public void recordFailure(String address, String username) {
+        windows.count(address);
+        windows.count(userKey(address, username));
     }
 
-    private void record(String key) {
-        long now = clock.millis();
-        failures.compute(key, (k, times) -> {
-            Deque<Long> list = times == null ? new ArrayDeque<>() : times;
-            prune(list, now);
-            list.addLast(now);
-            return list;
-        });
+    /** Counters currently kept (never more than the configured bound). */
+    public int tracked() {
+        return windows.tracked();
     }
 
-    private int count(String key) {
-        long now = clock.millis();
-        Deque<Long> times = failures.computeIfPresent(key, (k, list) -> {
-            prune(list, now);
-            return list.isEmpty() ? null : list;
-        });
-        return times == null ? 0 : times.size();
-    }
-
-    private void prune(Deque<Long> times, long now) {
-        long oldest = now - window.toMillis();
-        while (!times.isEmpty() && times.peekFirst() < oldest) {
-            times.removeFirst();
-        }
+    private static String userKey(String address, String username) {
+        String user = username.length() > MAX_USER_CHARS ? username.substring(0, MAX_USER_CHARS) : username;
+        return address + '\u0000' + user;
     }
 }

@@ -18,10 +18,55 @@ import java.util.Set;
  * @param idleTimeout a session without traffic for this long is closed (with a message)
  * @param maxSessionsPerUser concurrent target sessions one person may hold
  * @param failMode what to do with new sessions while recording is unavailable
+ * @param authLimits how failed authentications and unauthenticated connections are bounded
  */
 public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory, List<String> hostNames,
                             Duration connectTimeout, Set<String> allowedEnv, Duration idleTimeout,
-                            int maxSessionsPerUser, FailMode failMode) {
+                            int maxSessionsPerUser, FailMode failMode, AuthLimits authLimits) {
+
+    /**
+     * Bounds on what a client may cost before it has authenticated.
+     *
+     * @param failuresPerAddress failed authentications from one address within {@code failureWindow} before that
+     *         address is refused until the window ends
+     * @param failuresPerAddressAndUser the same for one user name from one address
+     * @param failureWindow how long a failure counts
+     * @param trackedKeys how many (address) and (address, user) counters are kept at most
+     * @param unauthenticatedPerAddress concurrent connections from one address that have not authenticated yet
+     * @param unauthenticatedTotal the same over all addresses
+     * @param refusalInterval repeated refusals from one address are written as one audit event per interval
+     */
+    public record AuthLimits(int failuresPerAddress, int failuresPerAddressAndUser, Duration failureWindow,
+                             int trackedKeys, int unauthenticatedPerAddress, int unauthenticatedTotal,
+                             Duration refusalInterval) {
+
+        public AuthLimits {
+            Objects.requireNonNull(failureWindow, "failureWindow");
+            Objects.requireNonNull(refusalInterval, "refusalInterval");
+            atLeastOne("gatehouse.ssh.auth.failures-per-address", failuresPerAddress);
+            atLeastOne("gatehouse.ssh.auth.failures-per-address-and-user", failuresPerAddressAndUser);
+            atLeastOne("gatehouse.ssh.auth.tracked-keys", trackedKeys);
+            atLeastOne("gatehouse.ssh.auth.unauthenticated-per-address", unauthenticatedPerAddress);
+            atLeastOne("gatehouse.ssh.auth.unauthenticated-total", unauthenticatedTotal);
+            if (failureWindow.isNegative() || failureWindow.isZero()) {
+                throw new IllegalArgumentException("gatehouse.ssh.auth.failure-window must be positive");
+            }
+            if (refusalInterval.isNegative() || refusalInterval.isZero()) {
+                throw new IllegalArgumentException("gatehouse.ssh.auth.refusal-interval must be positive");
+            }
+        }
+
+        /** 50 failures per address and 10 per (address, user) in 5 minutes; 20 unauthenticated per address, 200 in all. */
+        public static AuthLimits defaults() {
+            return new AuthLimits(50, 10, Duration.ofMinutes(5), 10_000, 20, 200, Duration.ofMinutes(1));
+        }
+
+        private static void atLeastOne(String setting, int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException(setting + " must be at least 1, was " + value);
+            }
+        }
+    }
 
     /** {@code gatehouse.recording.fail-mode}: refuse new sessions when they cannot be recorded, or let them in. */
     public enum FailMode { CLOSED, OPEN }
@@ -34,6 +79,7 @@ public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory,
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(failMode, "gatehouse.recording.fail-mode must be closed or open");
+        Objects.requireNonNull(authLimits, "authLimits");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("gatehouse.ssh.port must be within 0..65535, was " + port);
         }
@@ -54,22 +100,27 @@ public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory,
     /** Defaults: connect timeout 4 s (users hear about a dead target within 5 s), LANG and LC_* passed on. */
     public static BastionConfig defaults(Path hostKeyDirectory, int port, List<String> hostNames) {
         return new BastionConfig("0.0.0.0", port, hostKeyDirectory, hostNames, Duration.ofSeconds(4),
-                Set.of("LANG", "LC_*"), Duration.ofMinutes(30), 20, FailMode.CLOSED);
+                Set.of("LANG", "LC_*"), Duration.ofMinutes(30), 20, FailMode.CLOSED, AuthLimits.defaults());
     }
 
     public BastionConfig withBindAddress(String address) {
         return new BastionConfig(address, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv, idleTimeout,
-                maxSessionsPerUser, failMode);
+                maxSessionsPerUser, failMode, authLimits);
     }
 
     public BastionConfig withLimits(Duration idle, int maxSessions) {
         return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv, idle,
-                maxSessions, failMode);
+                maxSessions, failMode, authLimits);
     }
 
     public BastionConfig withFailMode(FailMode mode) {
         return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv,
-                idleTimeout, maxSessionsPerUser, mode);
+                idleTimeout, maxSessionsPerUser, mode, authLimits);
+    }
+
+    public BastionConfig withAuthLimits(AuthLimits limits) {
+        return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv,
+                idleTimeout, maxSessionsPerUser, failMode, limits);
     }
 
     /** Whether an environment variable the client sent may be passed on to the target. */

@@ -5,7 +5,9 @@ import dev.gatehouse.sshproxy.access.CertificateIssuer;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.channel.BytesInFlight;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
+import dev.gatehouse.audit.events.RepeatedRefusals;
 import dev.gatehouse.sshproxy.events.BastionListener;
+import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.GuardedListener;
 import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.forward.AgentForwards;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.helpers.AbstractConnectionService;
@@ -57,12 +60,18 @@ public final class BastionServer implements Closeable {
     /** Channels one incoming connection may hold open at once. */
     public static final int MAX_CHANNELS_PER_CONNECTION = 32;
 
+    /** Set while a connection counts against the unauthenticated limits: the address it counts for. */
+    private static final AttributeKey<String> UNAUTHENTICATED_FROM = new AttributeKey<>();
+
     private final BastionConfig config;
     private final SshServer server;
     private final UpstreamConnector connector;
     private final TargetSessions sessions;
     private final JumpRegistry jumps = new JumpRegistry();
     private final BastionHostKey hostKey;
+    private final RepeatedRefusals refusals;
+    private final BastionListener listener;
+    private final UnauthenticatedConnections unauthenticated;
 
     public BastionServer(BastionConfig config, AccessDecider decider, CertificateIssuer issuer, TargetDialer dialer,
                          BastionListener listener) throws IOException {
@@ -71,6 +80,7 @@ public final class BastionServer implements Closeable {
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(dialer, "dialer");
         BastionListener guarded = new GuardedListener(Objects.requireNonNull(listener, "listener"));
+        this.listener = guarded;
         this.hostKey = new BastionHostKey(config.hostKeyDirectory(), issuer, config.hostNames());
         this.connector = new UpstreamConnector(issuer, decider, dialer, config.connectTimeout());
         this.sessions = new TargetSessions(decider, connector, guarded, config.maxSessionsPerUser(),
@@ -80,8 +90,13 @@ public final class BastionServer implements Closeable {
         server.setPort(config.port());
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey.keyPair()));
         server.setHostKeyCertificateProvider(hostKey);
+        this.refusals = new RepeatedRefusals(config.authLimits().refusalInterval(), config.authLimits().trackedKeys(),
+                Clock.systemUTC(), summary -> guarded.denied(null, new Denial("-", summary.source(), "auth publickey",
+                        summary.count() + " more refusals from this address between " + summary.first() + " and "
+                                + summary.last() + " (repeated refusals, counted)")));
+        this.unauthenticated = new UnauthenticatedConnections(config.authLimits());
         server.setPublickeyAuthenticator(new GatewayAuthenticator(decider, guarded,
-                new AuthFailureLimiter(10, Duration.ofMinutes(1), Clock.systemUTC())));
+                new AuthFailureLimiter(config.authLimits(), Clock.systemUTC()), refusals));
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
         server.setGSSAuthenticator(null);
@@ -109,10 +124,16 @@ public final class BastionServer implements Closeable {
             @Override
             public void sessionCreated(Session session) {
                 attachJump((ServerSession) session);
+                if (session.getAttribute(SessionKeys.JUMP) == null) {
+                    admit((ServerSession) session);
+                }
             }
 
             @Override
             public void sessionEvent(Session session, Event event) {
+                if (event == Event.Authenticated) {
+                    release(session);
+                }
                 GatewayUser user = session.getAttribute(SessionKeys.USER);
                 if (event == Event.Authenticated && user != null) {
                     JumpRegistry.Jump jump = session.getAttribute(SessionKeys.JUMP);
@@ -124,6 +145,7 @@ public final class BastionServer implements Closeable {
 
             @Override
             public void sessionClosed(Session session) {
+                release(session);
                 sessions.closed((ServerSession) session, "connection closed");
             }
         });
@@ -150,6 +172,7 @@ public final class BastionServer implements Closeable {
 
     /** Binds the port and starts serving. */
     public void start() throws IOException {
+        refusals.start();
         connector.start();
         server.start();
     }
@@ -210,6 +233,27 @@ public final class BastionServer implements Closeable {
         }
     }
 
+    /** Counts a new connection against the unauthenticated limits; over them it is closed at once, and audited. */
+    private void admit(ServerSession session) {
+        String address = GatewayAuthenticator.host(session.getClientAddress());
+        String refusal = unauthenticated.admit(address);
+        if (refusal == null) {
+            session.setAttribute(UNAUTHENTICATED_FROM, address);
+            return;
+        }
+        if (refusals.first(address)) {
+            listener.denied(null, new Denial("-", SourceAddress.of(session.getClientAddress()), "auth connect", refusal));
+        }
+        session.close(true);
+    }
+
+    private void release(Session session) {
+        String address = session.removeAttribute(UNAUTHENTICATED_FROM);
+        if (address != null) {
+            unauthenticated.release(address);
+        }
+    }
+
     private InetSocketAddress loopbackAddress() {
         InetAddress bound = InetAddress.getLoopbackAddress();
         for (SocketAddress address : server.getBoundAddresses()) {
@@ -227,6 +271,7 @@ public final class BastionServer implements Closeable {
         } finally {
             sessions.shutdown();
             connector.close();
+            refusals.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.sshproxy.server;
 
+import dev.gatehouse.audit.events.RepeatedRefusals;
 import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.GatewayUser;
@@ -19,7 +20,8 @@ import org.apache.sshd.server.session.ServerSession;
 
 /**
  * Public-key authentication against the control plane: the key names the person. The inner SSH of a ProxyJump must
- * present a key of the same person as the outer one. Failures are rate-limited and reported.
+ * present a key of the same person as the outer one. Failures are rate-limited per address and per (address, user),
+ * and reported (a flood from one address as one counted event per interval).
  */
 final class GatewayAuthenticator implements PublickeyAuthenticator {
 
@@ -29,41 +31,68 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
     private final AccessDecider decider;
     private final BastionListener listener;
     private final AuthFailureLimiter limiter;
+    private final RepeatedRefusals refusals;
 
-    GatewayAuthenticator(AccessDecider decider, BastionListener listener, AuthFailureLimiter limiter) {
+    GatewayAuthenticator(AccessDecider decider, BastionListener listener, AuthFailureLimiter limiter,
+                         RepeatedRefusals refusals) {
         this.decider = Objects.requireNonNull(decider, "decider");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
     }
 
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
         JumpRegistry.Jump jump = session.getAttribute(SessionKeys.JUMP);
-        String source = jump != null ? jump.source() : SourceAddress.of(session.getClientAddress());
-        String address = jump != null ? jump.source() : host(session.getClientAddress());
+        // The inner login of a ProxyJump comes from the bastion itself, for a person the outer login already
+        // authenticated: no failure counter applies to it, so no outsider's failures can lock it.
+        if (jump != null) {
+            return authenticateJump(username, key, session, jump);
+        }
+        String source = SourceAddress.of(session.getClientAddress());
+        String address = host(session.getClientAddress());
         if (limiter.isBlocked(address, username)) {
-            listener.denied(null, new Denial(username, source, "auth publickey", "too many failed attempts"));
+            refuse(address, new Denial(username, source, "auth publickey", "too many failed attempts"));
             return false;
         }
         Decision<GatewayUser> decision = decider.authenticate(key);
         if (decision instanceof Decision.Denied<GatewayUser> denied) {
             limiter.recordFailure(address, username);
-            listener.denied(null, new Denial(username, source, "auth publickey", denied.reason()));
+            refuse(address, new Denial(username, source, "auth publickey", denied.reason()));
+            return false;
+        }
+        return accept(((Decision.Allowed<GatewayUser>) decision).value(), key, session);
+    }
+
+    private boolean authenticateJump(String username, PublicKey key, ServerSession session, JumpRegistry.Jump jump) {
+        Decision<GatewayUser> decision = decider.authenticate(key);
+        if (decision instanceof Decision.Denied<GatewayUser> denied) {
+            listener.denied(null, new Denial(username, jump.source(), "auth publickey", denied.reason()));
             return false;
         }
         GatewayUser user = ((Decision.Allowed<GatewayUser>) decision).value();
-        if (jump != null && !jump.user().equals(user)) {
-            limiter.recordFailure(address, username);
-            listener.denied(null, new Denial(user.username(), source, "auth publickey",
+        if (!jump.user().equals(user)) {
+            listener.denied(null, new Denial(user.username(), jump.source(), "auth publickey",
                     "the key inside the jump belongs to " + user.username() + ", not " + jump.user().username()));
             return false;
         }
+        return accept(user, key, session);
+    }
+
+    /** The first refusal from an address in an interval is audited in full; the rest are counted into one event. */
+    private void refuse(String address, Denial denial) {
+        if (refusals.first(address)) {
+            listener.denied(null, denial);
+        }
+    }
+
+    private static boolean accept(GatewayUser user, PublicKey key, ServerSession session) {
         session.setAttribute(SessionKeys.USER, user);
         session.setAttribute(KEY_FINGERPRINT, KeyUtils.getFingerPrint(key));
         return true;
     }
 
-    private static String host(SocketAddress address) {
+    static String host(SocketAddress address) {
         return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
     }
 }
