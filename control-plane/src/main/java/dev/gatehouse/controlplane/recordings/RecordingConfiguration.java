@@ -23,13 +23,14 @@ import org.springframework.context.annotation.Primary;
 /**
  * The audit module's evidence pipeline on this node: recordings go through a bounded in-memory queue and a disk spool
  * under {@code <data-dir>/spool} into PostgreSQL (metadata, events, hash chain) and the blob store
- * ({@code <data-dir>/recordings}); the global chain head is signed every few seconds with the audit key.
+ * ({@code <data-dir>/recordings}); the global chain head is signed every few seconds with the audit key, and each
+ * checkpoint is anchored as a write-once object in the same blob store.
  */
 @Configuration(proxyBeanMethods = false)
 class RecordingConfiguration {
 
     /** How often the chain head is signed: a crash loses at most this much unsigned history. */
-    static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
+    static final Duration CHECKPOINT_INTERVAL = ChainCheckpointer.DEFAULT_INTERVAL;
     /** Evidence held in memory before the spool writes it to disk. */
     static final long SPOOL_MEMORY_BYTES = 64L << 20;
 
@@ -71,7 +72,7 @@ class RecordingConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ChainCheckpointer chainCheckpointer(DataSource dataSource, AuditKey key) {
-        return new ChainCheckpointer(dataSource, key).start(CHECKPOINT_INTERVAL);
+    ChainCheckpointer chainCheckpointer(DataSource dataSource, AuditKey key, BlobStore blobs) {
+        return new ChainCheckpointer(dataSource, key, blobs).start(CHECKPOINT_INTERVAL);
     }
 }
