@@ -9,11 +9,15 @@ import dev.gatehouse.audit.recording.AsyncSessionRecorder;
 import dev.gatehouse.audit.recording.PostgresEvidenceStore;
 import dev.gatehouse.audit.recording.RecorderSettings;
 import dev.gatehouse.audit.recording.SessionRecorder;
+import dev.gatehouse.audit.recording.WithoutOutput;
 import dev.gatehouse.audit.spool.EvidenceSpool;
 import dev.gatehouse.audit.verify.AuditVerifier;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
+import dev.gatehouse.controlplane.audit.AuditTrail;
 import dev.gatehouse.controlplane.evidence.AuditVerifyCommand;
+import dev.gatehouse.controlplane.evidence.VerificationJob;
+import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
@@ -62,13 +66,20 @@ class RecordingConfiguration {
     }
 
     @Bean
-    AuditVerifier auditVerifier(PostgresAuditStore events, BlobStore blobs, AuditKey key) {
-        return new AuditVerifier(events, blobs, key);
+    AuditVerifier auditVerifier(PostgresAuditStore events, BlobStore blobs, AuditKey key, Clock clock) {
+        // One interval for the checkpointer's timer, one for a checkpoint that is under way.
+        return new AuditVerifier(events, blobs, key, CHECKPOINT_INTERVAL.multipliedBy(2), clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    VerificationJob verificationJob(AuditVerifier verifier, ChainCheckpointer checkpointer, AuditTrail trail,
+            Clock clock) {
+        return new VerificationJob(verifier, checkpointer, trail, clock);
     }
 
     @Bean
-    AuditVerifyCommand auditVerifyCommand(AuditVerifier verifier) {
-        return new AuditVerifyCommand(verifier);
+    AuditVerifyCommand auditVerifyCommand(VerificationJob job) {
+        return new AuditVerifyCommand(job);
     }
 
     @Bean(destroyMethod = "close")
