@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Immutable recording chunks by key ({@code sessions/<id>/<index>.cast}). Keys are made of {@code [A-Za-z0-9._/-]},
- * without {@code ..}; a put of an existing key with other content fails, a put with the same content succeeds (so
- * redelivery is harmless).
+ * Immutable recording chunks and checkpoint anchors by key ({@code sessions/<id>/<index>.cast},
+ * {@code anchors/...}). Keys are made of {@code [A-Za-z0-9._/-]}, without {@code ..}. A put is create-new: it never
+ * replaces an existing blob, even when two puts race (the store, not a check before the write, decides); a put of an
+ * existing key with other content fails, a put with the same content succeeds (so redelivery is harmless).
  */
 public interface BlobStore {
 

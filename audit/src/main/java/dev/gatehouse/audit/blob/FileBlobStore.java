@@ -2,12 +2,10 @@ package dev.gatehouse.audit.blob;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
@@ -33,12 +31,9 @@ public final class FileBlobStore implements BlobStore {
     public void put(String key, byte[] content) {
         Path file = resolve(key);
         try {
-            Optional<byte[]> existing = get(key);
-            if (existing.isPresent()) {
-                if (Arrays.equals(existing.get(), content)) {
-                    return;
-                }
-                throw new BlobStoreException("blob " + key + " exists with other content; blobs are immutable", null);
+            if (Files.exists(file)) {
+                sameOrRefuse(key, content);
+                return;
             }
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), ".put-", ".tmp");
@@ -50,18 +45,31 @@ public final class FileBlobStore implements BlobStore {
                     }
                     ch.force(true);
                 }
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file);
-                }
+                // A hard link is create-new and atomic: it fails if the name exists, where a rename would replace.
+                Files.createLink(file, tmp);
+                force(file.getParent());
             } finally {
                 Files.deleteIfExists(tmp);
             }
         } catch (FileAlreadyExistsException e) {
-            put(key, content);
+            sameOrRefuse(key, content);
         } catch (IOException e) {
             throw new BlobStoreException("cannot write blob " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void sameOrRefuse(String key, byte[] content) {
+        if (!Arrays.equals(get(key).orElse(null), content)) {
+            throw new BlobStoreException("blob " + key + " exists with other content; blobs are immutable", null);
+        }
+    }
+
+    /** Makes a new name in {@code dir} durable; a file system that cannot open a directory keeps its own order. */
+    private static void force(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // not supported here: the link is still in place, only its durability across a power cut is the OS's
         }
     }
 

@@ -58,18 +58,29 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     @Override
     public void put(String key, byte[] content) {
         BlobStore.checkKey(key);
-        Optional<byte[]> existing = get(key);
-        if (existing.isPresent()) {
-            if (Arrays.equals(existing.get(), content)) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                // If-None-Match: * makes the bucket refuse to replace an object (412), so racing puts cannot both win.
+                s3.putObject(b -> b.bucket(bucket).key(prefix + key).contentLength((long) content.length)
+                        .ifNoneMatch("*"), RequestBody.fromBytes(content));
                 return;
+            } catch (S3Exception e) {
+                // 409: another conditional put of this key is in flight; its outcome decides, so ask again.
+                if (e.statusCode() == 409 && attempt < 5) {
+                    continue;
+                }
+                if (e.statusCode() != 412) {
+                    throw new BlobStoreException("cannot put blob " + key + " into bucket " + bucket + ": "
+                            + e.getMessage(), e);
+                }
+                if (!Arrays.equals(get(key).orElse(null), content)) {
+                    throw new BlobStoreException("blob " + key + " exists with other content; blobs are immutable", e);
+                }
+                return;
+            } catch (SdkException e) {
+                throw new BlobStoreException("cannot put blob " + key + " into bucket " + bucket + ": "
+                        + e.getMessage(), e);
             }
-            throw new BlobStoreException("blob " + key + " exists with other content; blobs are immutable", null);
-        }
-        try {
-            s3.putObject(b -> b.bucket(bucket).key(prefix + key).contentLength((long) content.length),
-                    RequestBody.fromBytes(content));
-        } catch (SdkException e) {
-            throw new BlobStoreException("cannot put blob " + key + " into bucket " + bucket + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.audit.chain;
 
+import dev.gatehouse.audit.blob.BlobStore;
 import dev.gatehouse.audit.events.AuditStoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,8 +9,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,20 +22,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signs the head of the global chain into {@code audit_checkpoints}, so that rewriting events and recomputing every
- * later hash is still detected. Run by whoever holds the audit key (the control plane), every few seconds.
+ * Signs the head of the global chain into {@code audit_checkpoints} and publishes each checkpoint to its anchors
+ * outside the database (write-once blobs, the SIEM stream), so that rewriting events and recomputing every later hash,
+ * deleting checkpoint rows or cutting the tail is still detected. Run by whoever holds the audit key (the control
+ * plane), every few seconds.
  */
 public final class ChainCheckpointer implements AutoCloseable {
+
+    /** The control plane's interval; a crash loses at most this much unsigned history. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(ChainCheckpointer.class);
 
     private final DataSource dataSource;
     private final AuditKey key;
+    private final List<CheckpointAnchor> anchors;
+    /** Per anchor, the newest checkpoint it has not taken yet (retried at each run; older ones are superseded). */
+    private final Map<CheckpointAnchor, SignedCheckpoint> pending = new LinkedHashMap<>();
     private ScheduledExecutorService timer;
 
-    public ChainCheckpointer(DataSource dataSource, AuditKey key) {
+    /** Anchors checkpoints in {@code anchorStore} (see {@link BlobAnchors}). */
+    public ChainCheckpointer(DataSource dataSource, AuditKey key, BlobStore anchorStore) {
+        this(dataSource, key, anchorStore, List.of());
+    }
+
+    /** Also publishes each checkpoint to {@code alsoTo} (a {@code SiemStreamer}, for example). */
+    public ChainCheckpointer(DataSource dataSource, AuditKey key, BlobStore anchorStore,
+            List<CheckpointAnchor> alsoTo) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.key = Objects.requireNonNull(key, "key");
+        List<CheckpointAnchor> all = new ArrayList<>();
+        all.add(new BlobAnchors(Objects.requireNonNull(anchorStore, "anchorStore")));
+        all.addAll(alsoTo);
+        this.anchors = List.copyOf(all);
     }
 
     /** Checkpoints every {@code interval} on a daemon thread until closed. */
@@ -49,8 +71,32 @@ public final class ChainCheckpointer implements AutoCloseable {
         return this;
     }
 
-    /** Signs the current head if it moved since the last checkpoint; returns the seq signed, or -1 if none. */
-    public long checkpoint() {
+    /**
+     * Signs the current head if it moved since the last checkpoint and publishes it to every anchor; returns the seq
+     * signed, or -1 if none. An anchor that failed earlier is given the newest checkpoint again.
+     */
+    public synchronized long checkpoint() {
+        SignedCheckpoint signed = signHead();
+        if (signed != null) {
+            anchors.forEach(a -> pending.put(a, signed));
+        }
+        RuntimeException failure = null;
+        for (var it = pending.entrySet().iterator(); it.hasNext();) {
+            var entry = it.next();
+            try {
+                entry.getKey().publish(entry.getValue());
+                it.remove();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw new AuditStoreException("checkpoint signed, but not anchored yet: " + failure.getMessage(), failure);
+        }
+        return signed == null ? -1 : signed.seq();
+    }
+
+    private SignedCheckpoint signHead() {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -70,21 +116,20 @@ public final class ChainCheckpointer implements AutoCloseable {
                 }
                 if (seq == 0 || seq == last) {
                     c.rollback();
-                    return -1;
+                    return null;
                 }
-                Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                String statement = Checkpoints.globalStatement(seq, HexFormat.of().formatHex(hash), now.toString());
+                SignedCheckpoint signed = SignedCheckpoint.sign(seq, hash, Instant.now(), key);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_checkpoints (seq, hash, time, key_id,"
                         + " signature) VALUES (?, ?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING")) {
                     ps.setLong(1, seq);
                     ps.setBytes(2, hash);
-                    ps.setTimestamp(3, Timestamp.from(now));
-                    ps.setString(4, key.id());
-                    ps.setBytes(5, key.sign(statement));
+                    ps.setTimestamp(3, Timestamp.from(signed.time()));
+                    ps.setString(4, signed.keyId());
+                    ps.setBytes(5, signed.signature());
                     ps.executeUpdate();
                 }
                 c.commit();
-                return seq;
+                return signed;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

@@ -9,6 +9,8 @@ import dev.gatehouse.audit.events.CanonicalJson;
 import dev.gatehouse.audit.events.PostgresAuditStore;
 import dev.gatehouse.audit.events.StoredAuditEvent;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,17 +59,64 @@ public final class SessionExport {
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
     }
 
-    /** The recording for playback (the console, {@code GET /sessions/{id}/recording}); logged as a view. */
-    public byte[] view(String sessionId, String actor, String sourceAddress) {
-        byte[] cast = asciicast(sessionId, chunkEvents(sessionId));
+    /**
+     * The recording for playback (the console, {@code GET /sessions/{id}/recording}), logged once as
+     * {@code recording.viewed} here, before a byte is read, so a view broken off half-way is still on record.
+     * Throws {@link NoSuchElementException} when the session has no stored recording (none, or deleted by retention).
+     */
+    public Playback view(String sessionId, String actor, String sourceAddress) {
+        List<StoredAuditEvent> chunks = chunkEvents(sessionId);
+        if (blobs.list("sessions/" + sessionId + "/").isEmpty()) {
+            throw new NoSuchElementException("the recording of session " + sessionId + " is no longer stored");
+        }
+        List<String> keys = new ArrayList<>();
+        long bytes = 0;
+        for (StoredAuditEvent c : chunks) {
+            keys.add(String.valueOf(c.event().details().get("key")));
+            bytes += c.event().details().get("bytes") instanceof Number n ? n.longValue() : 0;
+        }
         accessLog.record(AuditEvent.builder("recording.viewed").actor(actor).sourceAddress(sourceAddress)
-                .target(sessionId).sessionId(sessionId).detail("bytes", cast.length).build());
-        return cast;
+                .target(sessionId).sessionId(sessionId).detail("format", "asciicast").detail("bytes", bytes).build());
+        return new Playback(blobs, sessionId, keys, bytes);
+    }
+
+    /**
+     * A recording ready to stream: the asciicast is its chunks in index order (the first carries the header), so it
+     * is written chunk by chunk, with one chunk in memory at a time, whatever the session's length.
+     */
+    public static final class Playback {
+
+        private final BlobStore blobs;
+        private final String sessionId;
+        private final List<String> keys;
+        private final long bytes;
+
+        private Playback(BlobStore blobs, String sessionId, List<String> keys, long bytes) {
+            this.blobs = blobs;
+            this.sessionId = sessionId;
+            this.keys = List.copyOf(keys);
+            this.bytes = bytes;
+        }
+
+        /** The size the chunk events record. */
+        public long bytes() {
+            return bytes;
+        }
+
+        /** Writes the chunks in order, flushing after each, so a reader receives the recording as it is read. */
+        public void writeTo(OutputStream out) throws IOException {
+            for (String key : keys) {
+                byte[] chunk = blobs.get(key).orElseThrow(() -> new IOException("chunk " + key + " of session "
+                        + sessionId + " is missing from the blob store"));
+                out.write(chunk);
+                out.flush();
+            }
+        }
     }
 
     /** Exports one session in a format, with its manifest; logged as an export. */
     public Exported export(String sessionId, Format format, String actor, String sourceAddress) {
-        List<StoredAuditEvent> events = sessionEvents(sessionId);
+        List<StoredAuditEvent> events = sessionEvents(sessionId, null);
         if (events.isEmpty()) {
             throw new NoSuchElementException("no session " + sessionId);
         }
@@ -130,19 +179,19 @@ public final class SessionExport {
     }
 
     private List<StoredAuditEvent> chunkEvents(String sessionId) {
-        List<StoredAuditEvent> chunks = sessionEvents(sessionId).stream()
-                .filter(e -> e.event().type().equals("recording.chunk")).toList();
+        List<StoredAuditEvent> chunks = sessionEvents(sessionId, "recording.chunk");
         if (chunks.isEmpty()) {
             throw new NoSuchElementException("no recording for session " + sessionId);
         }
         return chunks;
     }
 
-    private List<StoredAuditEvent> sessionEvents(String sessionId) {
+    /** The session's events of {@code type} (all when null), in chain order. */
+    private List<StoredAuditEvent> sessionEvents(String sessionId, String type) {
         List<StoredAuditEvent> all = new ArrayList<>();
         Long after = null;
         while (true) {
-            List<StoredAuditEvent> page = store.search(AuditEventQuery.builder().sessionId(sessionId)
+            List<StoredAuditEvent> page = store.search(AuditEventQuery.builder().sessionId(sessionId).type(type)
                     .limit(AuditEventQuery.MAX_LIMIT).afterId(after).build());
             all.addAll(page);
             if (page.size() < AuditEventQuery.MAX_LIMIT) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.audit.siem;
 
+import dev.gatehouse.audit.chain.SignedCheckpoint;
 import dev.gatehouse.audit.events.StoredAuditEvent;
 import dev.gatehouse.audit.export.SessionExport;
 import java.io.IOException;
@@ -25,7 +26,16 @@ public final class JsonLinesFileSink implements SiemSink {
 
     @Override
     public void send(List<StoredAuditEvent> events) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(SessionExport.jsonLines(events));
+        write(SessionExport.jsonLines(events));
+    }
+
+    @Override
+    public void sendCheckpoint(SignedCheckpoint checkpoint) throws IOException {
+        write(checkpoint.json());
+    }
+
+    private void write(byte[] lines) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(lines);
         while (buf.hasRemaining()) {
             file.write(buf);
         }

@@ -1,5 +1,6 @@
 package dev.gatehouse.audit.siem;
 
+import dev.gatehouse.audit.chain.SignedCheckpoint;
 import dev.gatehouse.audit.events.AuditEvent;
 import dev.gatehouse.audit.events.CanonicalJson;
 import dev.gatehouse.audit.events.StoredAuditEvent;
@@ -32,6 +33,17 @@ public final class SyslogTcpSink implements SiemSink {
 
     @Override
     public void send(List<StoredAuditEvent> events) throws IOException {
+        write(events.stream().map(this::frame).toList());
+    }
+
+    @Override
+    public void sendCheckpoint(SignedCheckpoint checkpoint) throws IOException {
+        write(List.of("<" + (FACILITY_LOG_AUDIT * 8 + 5) + ">1 " + checkpoint.time() + " " + hostname
+                + " gatehouse - audit.checkpoint [gatehouse@32473 seq=\"" + checkpoint.seq() + "\"] "
+                + CanonicalJson.write(checkpoint.fields())));
+    }
+
+    private void write(List<String> frames) throws IOException {
         try {
             if (socket == null) {
                 socket = new Socket();
@@ -39,8 +51,8 @@ public final class SyslogTcpSink implements SiemSink {
                 socket.setSoTimeout(10_000);
                 out = socket.getOutputStream();
             }
-            for (StoredAuditEvent e : events) {
-                byte[] msg = frame(e).getBytes(StandardCharsets.UTF_8);
+            for (String frame : frames) {
+                byte[] msg = frame.getBytes(StandardCharsets.UTF_8);
                 out.write((msg.length + " ").getBytes(StandardCharsets.US_ASCII));
                 out.write(msg);
             }

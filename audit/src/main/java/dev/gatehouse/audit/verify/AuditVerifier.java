@@ -2,8 +2,11 @@ package dev.gatehouse.audit.verify;
 
 import dev.gatehouse.audit.blob.BlobStore;
 import dev.gatehouse.audit.chain.AuditKey;
+import dev.gatehouse.audit.chain.BlobAnchors;
+import dev.gatehouse.audit.chain.ChainCheckpointer;
 import dev.gatehouse.audit.chain.ChainHash;
 import dev.gatehouse.audit.chain.Checkpoints;
+import dev.gatehouse.audit.chain.SignedCheckpoint;
 import dev.gatehouse.audit.chain.Tombstones;
 import dev.gatehouse.audit.events.AuditStoreException;
 import dev.gatehouse.audit.events.CanonicalJson;
@@ -13,8 +16,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -27,13 +31,25 @@ import java.util.Optional;
 
 /**
  * Recomputes every hash of the evidence and names each broken link: the global chain and each session's chain over
- * the event rows, every recording chunk against the hash its {@code recording.chunk} event vouches for, and every
- * signed checkpoint (session checkpoints in the chain, global ones in {@code audit_checkpoints}).
+ * the event rows, every recording chunk against the hash its {@code recording.chunk} event vouches for, every signed
+ * checkpoint (session checkpoints in the chain, global ones in {@code audit_checkpoints}), and the database against
+ * the checkpoint anchors in the blob store ({@link BlobAnchors}), which someone who owns the database cannot reach.
  *
  * <p>Each row's content is checked against its own stored hash, and each stored hash against the next row's
- * "previous" hash, so one altered row is reported as that row alone.
+ * "previous" hash, so one altered row is reported as that row alone. Links are listed in chain order, so the first
+ * is the first broken link. Blobs are read one at a time.
  */
 public final class AuditVerifier {
+
+    /** Told how far a run has got; called from the verifying thread. */
+    @FunctionalInterface
+    public interface Progress {
+
+        Progress NONE = (phase, done, total) -> { };
+
+        /** {@code phase} is {@code events} (done = last event id read) or {@code chunks}. */
+        void update(String phase, long done, long total);
+    }
 
     private static final int PAGE = 5000;
     private static final HexFormat HEX = HexFormat.of();
@@ -41,11 +57,25 @@ public final class AuditVerifier {
     private final PostgresAuditStore store;
     private final BlobStore blobs;
     private final AuditKey key;
+    private final Duration maxUnsignedAge;
+    private final Clock clock;
 
+    /** Allows an unsigned tail of twice {@link ChainCheckpointer#DEFAULT_INTERVAL}. */
     public AuditVerifier(PostgresAuditStore store, BlobStore blobs, AuditKey key) {
+        this(store, blobs, key, ChainCheckpointer.DEFAULT_INTERVAL.multipliedBy(2), Clock.systemUTC());
+    }
+
+    /**
+     * {@code maxUnsignedAge}: how old the first event after the last anchor may be before verify reports it (the
+     * checkpoint interval plus the time a checkpoint takes).
+     */
+    public AuditVerifier(PostgresAuditStore store, BlobStore blobs, AuditKey key, Duration maxUnsignedAge,
+            Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.key = Objects.requireNonNull(key, "key");
+        this.maxUnsignedAge = Objects.requireNonNull(maxUnsignedAge, "maxUnsignedAge");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     private record SessionState(long seq, byte[] hash) {
@@ -57,16 +87,26 @@ public final class AuditVerifier {
     /** "session/index:sha256" of chunks a valid signed tombstone says were deleted by retention. */
     private final java.util.Set<String> tombstoned = new java.util.HashSet<>();
 
-    public synchronized VerificationReport verify() {
+    public VerificationReport verify() {
+        return verify(Progress.NONE);
+    }
+
+    public synchronized VerificationReport verify(Progress progress) {
         tombstoned.clear();
         List<BrokenLink> broken = new ArrayList<>();
         Map<String, SessionState> sessions = new HashMap<>();
         Map<Long, byte[]> hashAt = new HashMap<>();
         List<ChunkClaim> chunks = new ArrayList<>();
-        // Read once, before the rows: the checkpointer keeps signing while this runs, and a checkpoint newer than the
-        // rows read would otherwise look like a rewritten or truncated chain.
-        List<Checkpoint> checkpoints = globalCheckpoints();
+        // Anchors are listed first, then the checkpoint rows, then the events: an anchor is written after its row
+        // commits, and the checkpointer keeps signing while this runs; anything newer than the snapshot is ignored.
+        BlobAnchors anchors = new BlobAnchors(blobs);
+        var anchorSeqs = anchors.seqs();
+        List<SignedCheckpoint> checkpoints = globalCheckpoints();
         Map<Long, byte[]> checkpointWanted = checkpointSeqs(checkpoints);
+        Map<Long, SignedCheckpoint> checkpointRows = new HashMap<>();
+        checkpoints.forEach(c -> checkpointRows.putIfAbsent(c.seq(), c));
+        AnchorWalk anchorWalk = new AnchorWalk(anchors, anchorSeqs, checkpointRows, key, broken);
+        long total = lastEventId();
         long lastId = 0;
         byte[] prev = ChainHash.GENESIS;
         long checked = 0;
@@ -92,17 +132,32 @@ public final class AuditVerifier {
                 if (!problems.isEmpty()) {
                     broken.add(BrokenLink.event(row.id(), row.sessionId(), String.join("; ", problems)));
                 }
+                anchorWalk.row(row);
                 if (checkpointWanted.containsKey(row.id())) {
                     hashAt.put(row.id(), row.hash());
                 }
                 prev = row.hash();
                 lastId = row.id();
             }
+            progress.update("events", lastId, Math.max(total, lastId));
         }
-        int chunksChecked = checkChunks(chunks, broken);
+        anchorWalk.end(lastId, clock.instant(), maxUnsignedAge);
+        int chunksChecked = checkChunks(chunks, broken, progress);
         long[] checkpointResult = checkGlobalCheckpoints(checkpoints, hashAt, lastId, broken);
+        long signedUpTo = Math.max(checkpointResult[1], anchorWalk.anchoredUpTo());
         return new VerificationReport(checked, sessions.size(), chunksChecked, deletedByRetention,
-                (int) checkpointResult[0], lastId - checkpointResult[1], List.copyOf(broken));
+                (int) checkpointResult[0], lastId - signedUpTo, anchorWalk.checked(), anchorWalk.anchoredUpTo(),
+                List.copyOf(broken));
+    }
+
+    private long lastEventId() {
+        try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT coalesce(max(id), 0) FROM audit_events"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new AuditStoreException("cannot read the audit chain: " + e.getMessage(), e);
+        }
     }
 
     private static void sessionLink(StoredRow row, byte[] canonical, Map<String, SessionState> sessions,
@@ -179,10 +234,14 @@ public final class AuditVerifier {
     private int deletedByRetention;
 
     /** Checks each claimed chunk's bytes, and that each session's chunks run 0..n-1 without a gap. */
-    private int checkChunks(List<ChunkClaim> claims, List<BrokenLink> broken) {
+    private int checkChunks(List<ChunkClaim> claims, List<BrokenLink> broken, Progress progress) {
         deletedByRetention = 0;
         Map<String, Integer> nextIndex = new HashMap<>();
+        int done = 0;
         for (ChunkClaim c : claims) {
+            if (++done % 100 == 0) {
+                progress.update("chunks", done, claims.size());
+            }
             int expected = nextIndex.getOrDefault(c.sessionId(), 0);
             if (c.index() != expected) {
                 broken.add(BrokenLink.chunk(c.sessionId(), expected, "missing: the next chunk event names index "
@@ -208,29 +267,24 @@ public final class AuditVerifier {
         return claims.size();
     }
 
-    private static Map<Long, byte[]> checkpointSeqs(List<Checkpoint> checkpoints) {
+    private static Map<Long, byte[]> checkpointSeqs(List<SignedCheckpoint> checkpoints) {
         Map<Long, byte[]> seqs = new HashMap<>();
-        for (Checkpoint c : checkpoints) {
+        for (SignedCheckpoint c : checkpoints) {
             seqs.put(c.seq(), c.hash());
         }
         return seqs;
     }
 
-    private record Checkpoint(long seq, byte[] hash, OffsetDateTime time, String keyId, byte[] signature) {
-    }
-
     /** Returns {checked, highest valid seq}. */
-    private long[] checkGlobalCheckpoints(List<Checkpoint> checkpoints, Map<Long, byte[]> hashAt, long lastId,
+    private long[] checkGlobalCheckpoints(List<SignedCheckpoint> checkpoints, Map<Long, byte[]> hashAt, long lastId,
             List<BrokenLink> broken) {
         int checked = 0;
         long signedUpTo = 0;
-        for (Checkpoint c : checkpoints) {
+        for (SignedCheckpoint c : checkpoints) {
             checked++;
-            String statement = Checkpoints.globalStatement(c.seq(), HEX.formatHex(c.hash()),
-                    c.time().toInstant().truncatedTo(ChronoUnit.MICROS).toString());
             if (!key.id().equals(c.keyId())) {
                 broken.add(BrokenLink.checkpoint(c.seq(), "signed by unknown key " + c.keyId()));
-            } else if (!key.verify(statement, c.signature())) {
+            } else if (!c.signedBy(key)) {
                 broken.add(BrokenLink.checkpoint(c.seq(), "signature is invalid"));
             } else if (c.seq() > lastId) {
                 broken.add(BrokenLink.checkpoint(c.seq(), "signed a chain longer than what is stored (events "
@@ -245,14 +299,14 @@ public final class AuditVerifier {
         return new long[] {checked, signedUpTo};
     }
 
-    private List<Checkpoint> globalCheckpoints() {
+    private List<SignedCheckpoint> globalCheckpoints() {
         try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT seq, hash, time, key_id, signature FROM audit_checkpoints ORDER BY seq");
                 ResultSet rs = ps.executeQuery()) {
-            List<Checkpoint> out = new ArrayList<>();
+            List<SignedCheckpoint> out = new ArrayList<>();
             while (rs.next()) {
-                out.add(new Checkpoint(rs.getLong(1), rs.getBytes(2), rs.getObject(3, OffsetDateTime.class),
-                        rs.getString(4), rs.getBytes(5)));
+                out.add(new SignedCheckpoint(rs.getLong(1), rs.getBytes(2),
+                        rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(4), rs.getBytes(5)));
             }
             return out;
         } catch (SQLException e) {

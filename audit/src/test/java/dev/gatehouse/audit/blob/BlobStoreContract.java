@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** What every blob store must do; each implementation's test extends this and supplies a fresh store. */
@@ -46,6 +53,44 @@ abstract class BlobStoreContract {
         assertThatThrownBy(() -> s.put("sessions/d/00000000.cast", bytes("second")))
                 .isInstanceOf(BlobStoreException.class).hasMessageContaining("immutable");
         assertThat(s.get("sessions/d/00000000.cast")).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes("first")));
+    }
+
+    @Test
+    void racingPutsOfOneKeyLeaveExactlyOneWinnerAndNeverReplaceIt() throws Exception {
+        BlobStore s = store();
+        int writers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            for (int round = 0; round < 25; round++) {
+                int r = round;
+                String key = "anchors/race/" + r + ".json";
+                CyclicBarrier start = new CyclicBarrier(writers);
+                List<Future<Boolean>> puts = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    byte[] mine = bytes("writer " + w + " of round " + r);
+                    puts.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            s.put(key, mine);
+                            return true;
+                        } catch (BlobStoreException e) {
+                            return false;
+                        }
+                    }));
+                }
+                List<Integer> winners = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    if (puts.get(w).get(30, TimeUnit.SECONDS)) {
+                        winners.add(w);
+                    }
+                }
+                assertThat(winners).as("writers whose put of %s succeeded", key).hasSize(1);
+                assertThat(s.get(key)).hasValueSatisfying(b -> assertThat(b)
+                        .isEqualTo(bytes("writer " + winners.getFirst() + " of round " + r)));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

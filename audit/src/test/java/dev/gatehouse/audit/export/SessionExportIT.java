@@ -4,6 +4,7 @@ import static dev.gatehouse.audit.recording.RecordingFixture.show;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.audit.blob.BlobStore;
 import dev.gatehouse.audit.chain.AuditKey;
 import dev.gatehouse.audit.events.AuditEventQuery;
 import dev.gatehouse.audit.events.CanonicalJson;
@@ -12,10 +13,13 @@ import dev.gatehouse.audit.recording.RecordingFixture;
 import dev.gatehouse.audit.recording.SessionEnd;
 import dev.gatehouse.audit.recording.SessionRecording;
 import dev.gatehouse.audit.recording.SessionStart;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,13 +91,63 @@ class SessionExportIT {
     }
 
     @Test
-    void everyViewAndExportIsItselfAnAuditEvent() {
-        byte[] cast = export.view("x-1", "auditor-7", "10.0.0.7");
-        assertThat(new String(cast, StandardCharsets.UTF_8)).startsWith("{").contains("row 11");
+    void everyViewAndExportIsItselfAnAuditEvent() throws Exception {
+        ByteArrayOutputStream cast = new ByteArrayOutputStream();
+        export.view("x-1", "auditor-7", "10.0.0.7").writeTo(cast);
+        assertThat(cast.toString(StandardCharsets.UTF_8)).startsWith("{").contains("row 11");
         export.export("x-1", SessionExport.Format.TRANSCRIPT, "auditor-7", "10.0.0.7");
         var viewed = fixture.events().search(AuditEventQuery.builder().actor("auditor-7").build());
         assertThat(viewed).extracting(v -> v.event().type()).containsExactly("recording.viewed", "recording.exported");
         assertThat(viewed).allSatisfy(v -> assertThat(v.event().target()).isEqualTo("x-1"));
+    }
+
+    @Test
+    void aViewStreamsChunkByChunkHoldingAtMostOneChunkAndIsByteExact() throws Exception {
+        long[] read = {0};
+        BlobStore counting = new BlobStore() {
+            @Override
+            public void put(String key, byte[] content) {
+                fixture.blobs().put(key, content);
+            }
+
+            @Override
+            public Optional<byte[]> get(String key) {
+                Optional<byte[]> chunk = fixture.blobs().get(key);
+                chunk.ifPresent(b -> read[0] += b.length);
+                return chunk;
+            }
+
+            @Override
+            public List<String> list(String prefix) {
+                return fixture.blobs().list(prefix);
+            }
+
+            @Override
+            public void delete(String key) {
+                fixture.blobs().delete(key);
+            }
+        };
+        List<String> keys = fixture.blobs().list("sessions/x-1/");
+        int largestChunk = keys.stream().mapToInt(k -> fixture.blobs().get(k).orElseThrow().length).max().orElseThrow();
+        assertThat(keys).as("a recording of several chunks").hasSizeGreaterThan(3);
+        long[] peakHeld = {0};
+        ByteArrayOutputStream received = new ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                // What the player has read from the store but not yet handed on is what it holds in memory.
+                peakHeld[0] = Math.max(peakHeld[0], read[0] - size());
+                super.write(b, off, len);
+            }
+        };
+        SessionExport.Playback playback = new SessionExport(fixture.events(), counting, fixture.key(), fixture.events())
+                .view("x-1", "auditor-8", null);
+        playback.writeTo(received);
+        assertThat(received.toByteArray()).isEqualTo(fixture.cast("x-1").getBytes(StandardCharsets.UTF_8));
+        assertThat(playback.bytes()).isEqualTo(received.size());
+        assertThat(peakHeld[0]).as("bytes held at once, of %d", received.size()).isLessThanOrEqualTo(largestChunk);
+        assertThat(fixture.events().search(AuditEventQuery.builder().actor("auditor-8").build()))
+                .as("one view, logged once").singleElement()
+                .satisfies(v -> assertThat(v.event().type()).isEqualTo("recording.viewed"));
     }
 
     @Test

@@ -3,6 +3,10 @@ package dev.gatehouse.audit.siem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.audit.AuditSchema;
+import dev.gatehouse.audit.blob.FileBlobStore;
+import dev.gatehouse.audit.chain.AuditKey;
+import dev.gatehouse.audit.chain.ChainCheckpointer;
+import dev.gatehouse.audit.chain.SignedCheckpoint;
 import dev.gatehouse.audit.events.AuditEvent;
 import dev.gatehouse.audit.events.CanonicalJson;
 import dev.gatehouse.audit.events.PostgresAuditStore;
@@ -60,6 +64,24 @@ class SiemStreamerIT {
             var obj = CanonicalJson.readObject(lines.get(i));
             assertThat(obj).containsEntry("type", "siem.file").containsEntry("actor", "alice");
             assertThat(((java.util.Map<?, ?>) obj.get("details")).get("i")).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void eachSignedCheckpointReachesTheStreamAsAnAnchor() throws Exception {
+        Path file = dir.resolve("siem/anchors.jsonl");
+        AuditKey key = AuditKey.generate();
+        try (SiemStreamer s = new SiemStreamer(store, new JsonLinesFileSink(file), dir.resolve("anchors.cursor"))) {
+            ChainCheckpointer checkpointer = new ChainCheckpointer(store.dataSource(), key,
+                    new FileBlobStore(dir.resolve("blobs")), List.of(s));
+            store.record(AuditEvent.builder("siem.anchor").actor("alice").build());
+            long seq = checkpointer.checkpoint();
+            assertThat(seq).isPositive();
+            await(() -> lines(file).stream().anyMatch(l -> l.contains("\"audit.checkpoint\"")));
+            String line = lines(file).stream().filter(l -> l.contains("\"audit.checkpoint\"")).findFirst().orElseThrow();
+            SignedCheckpoint anchor = SignedCheckpoint.parse(line.getBytes(StandardCharsets.UTF_8));
+            assertThat(anchor.seq()).isEqualTo(seq);
+            assertThat(anchor.signedBy(AuditKey.verifierOnly(key.publicKey()))).isTrue();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.gatehouse.controlplane.evidence;
 
-import dev.gatehouse.audit.verify.AuditVerifier;
 import dev.gatehouse.audit.verify.BrokenLink;
 import dev.gatehouse.audit.verify.VerificationReport;
 import java.io.PrintStream;
@@ -9,15 +8,16 @@ import java.util.Objects;
 
 /**
  * {@code ./gatehouse audit verify}: the same recomputation as the API, from the command line, against the node's
- * database and blob store (the running gateway's embedded PostgreSQL is joined, not started twice). Exit status 0
+ * database and blob store (the running gateway's embedded PostgreSQL is joined, not started twice), synchronously
+ * on the calling thread. Exit status 0
  * when every link holds, 1 when any is broken, 2 for a usage error.
  */
 public final class AuditVerifyCommand {
 
-    private final AuditVerifier verifier;
+    private final VerificationJob job;
 
-    public AuditVerifyCommand(AuditVerifier verifier) {
-        this.verifier = Objects.requireNonNull(verifier, "verifier");
+    public AuditVerifyCommand(VerificationJob job) {
+        this.job = Objects.requireNonNull(job, "job");
     }
 
     /** Runs {@code args} (the words after the jar's options) and returns the process exit status. */
@@ -26,7 +26,7 @@ public final class AuditVerifyCommand {
             out.println("usage: gatehouse audit verify");
             return 2;
         }
-        VerificationReport report = verifier.verify();
+        VerificationReport report = job.verifyNow();
         out.printf("audit verify: %d events, %d sessions, %d recording chunks, %d signed checkpoints checked%n",
                 report.eventsChecked(), report.sessionsChecked(), report.chunksChecked(), report.checkpointsChecked());
         if (report.unsignedTail() > 0) {

@@ -9,12 +9,16 @@ import dev.gatehouse.audit.recording.AsyncSessionRecorder;
 import dev.gatehouse.audit.recording.PostgresEvidenceStore;
 import dev.gatehouse.audit.recording.RecorderSettings;
 import dev.gatehouse.audit.recording.SessionRecorder;
+import dev.gatehouse.audit.recording.WithoutOutput;
 import dev.gatehouse.audit.spool.EvidenceSpool;
 import dev.gatehouse.audit.verify.AuditVerifier;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
+import dev.gatehouse.controlplane.audit.AuditTrail;
 import dev.gatehouse.controlplane.evidence.AuditVerifyCommand;
+import dev.gatehouse.controlplane.evidence.VerificationJob;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
@@ -24,13 +28,14 @@ import org.springframework.context.annotation.Primary;
 /**
  * The audit module's evidence pipeline on this node: recordings go through a bounded in-memory queue and a disk spool
  * under {@code <data-dir>/spool} into PostgreSQL (metadata, events, hash chain) and the blob store
- * ({@code <data-dir>/recordings}); the global chain head is signed every few seconds with the audit key.
+ * ({@code <data-dir>/recordings}); the global chain head is signed every few seconds with the audit key, and each
+ * checkpoint is anchored as a write-once object in the same blob store.
  */
 @Configuration(proxyBeanMethods = false)
 class RecordingConfiguration {
 
     /** How often the chain head is signed: a crash loses at most this much unsigned history. */
-    static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
+    static final Duration CHECKPOINT_INTERVAL = ChainCheckpointer.DEFAULT_INTERVAL;
     /** Evidence held in memory before the spool writes it to disk. */
     static final long SPOOL_MEMORY_BYTES = 64L << 20;
 
@@ -70,17 +75,24 @@ class RecordingConfiguration {
     }
 
     @Bean
-    AuditVerifier auditVerifier(PostgresAuditStore events, BlobStore blobs, AuditKey key) {
-        return new AuditVerifier(events, blobs, key);
-    }
-
-    @Bean
-    AuditVerifyCommand auditVerifyCommand(AuditVerifier verifier) {
-        return new AuditVerifyCommand(verifier);
+    AuditVerifier auditVerifier(PostgresAuditStore events, BlobStore blobs, AuditKey key, Clock clock) {
+        // One interval for the checkpointer's timer, one for a checkpoint that is under way.
+        return new AuditVerifier(events, blobs, key, CHECKPOINT_INTERVAL.multipliedBy(2), clock);
     }
 
     @Bean(destroyMethod = "close")
-    ChainCheckpointer chainCheckpointer(DataSource dataSource, AuditKey key) {
-        return new ChainCheckpointer(dataSource, key).start(CHECKPOINT_INTERVAL);
+    VerificationJob verificationJob(AuditVerifier verifier, ChainCheckpointer checkpointer, AuditTrail trail,
+            Clock clock) {
+        return new VerificationJob(verifier, checkpointer, trail, clock);
+    }
+
+    @Bean
+    AuditVerifyCommand auditVerifyCommand(VerificationJob job) {
+        return new AuditVerifyCommand(job);
+    }
+
+    @Bean(destroyMethod = "close")
+    ChainCheckpointer chainCheckpointer(DataSource dataSource, AuditKey key, BlobStore blobs) {
+        return new ChainCheckpointer(dataSource, key, blobs).start(CHECKPOINT_INTERVAL);
     }
 }

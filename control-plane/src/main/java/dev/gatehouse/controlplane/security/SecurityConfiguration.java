@@ -32,7 +32,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * Who may call what. Callers authenticate with {@code Authorization: Bearer} (an API token, or a JWT from the OIDC
  * issuer when one is configured) or with the console's session cookie (then CSRF applies). Reads under
- * {@code /api/v1} need the auditor or admin scope, changes need admin. {@code /actuator/health} and the OpenAPI
+ * {@code /api/v1} (and starting an audit verify run) need the auditor or admin scope, changes need admin. {@code /actuator/health} and the OpenAPI
  * document are public; {@code /actuator/prometheus} needs a token of either scope. Everything else is denied.
  */
 @Configuration(proxyBeanMethods = false)
@@ -80,6 +80,8 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/prometheus").hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, "/api/v1/**").hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers(HttpMethod.HEAD, "/api/v1/**").hasAnyRole("ADMIN", "AUDITOR")
+                        // Verifying reads the evidence and changes none of it: an auditor may start a run.
+                        .requestMatchers(HttpMethod.POST, "/api/v1/audit/verify").hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers("/api/v1/**").hasRole("ADMIN")
                         .requestMatchers(HttpMethod.GET, "/", "/index.html", "/assets/**", "/favicon.ico").permitAll()
                         .anyRequest().denyAll())

@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane.sessions;
 import dev.gatehouse.audit.events.AuditEventQuery;
 import dev.gatehouse.audit.events.PostgresAuditStore;
 import dev.gatehouse.audit.events.StoredAuditEvent;
+import dev.gatehouse.audit.export.SessionExport;
 import dev.gatehouse.audit.search.CommandHit;
 import dev.gatehouse.audit.search.SessionQuery;
 import dev.gatehouse.audit.search.SessionSearch;
@@ -13,17 +14,18 @@ import dev.gatehouse.controlplane.audit.AuditRecord;
 import dev.gatehouse.controlplane.audit.AuditTrail;
 import dev.gatehouse.controlplane.audit.RequestOrigin;
 import dev.gatehouse.controlplane.bastion.BastionService;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -45,11 +47,11 @@ final class SessionController {
 
     private final SessionSearch search;
     private final PostgresAuditStore events;
-    private final RecordingReader recordings;
+    private final SessionExport recordings;
     private final AuditTrail trail;
     private final ObjectProvider<BastionService> bastion;
 
-    SessionController(SessionSearch search, PostgresAuditStore events, RecordingReader recordings, AuditTrail trail,
+    SessionController(SessionSearch search, PostgresAuditStore events, SessionExport recordings, AuditTrail trail,
             ObjectProvider<BastionService> bastion) {
         this.search = Objects.requireNonNull(search, "search");
         this.events = Objects.requireNonNull(events, "events");
@@ -107,15 +109,23 @@ final class SessionController {
                 .build()).stream().map(StoredEventView::of).toList();
     }
 
-    /** The session's terminal recording as asciicast v2 (newline-delimited JSON), any asciinema player plays it. */
+    /**
+     * The session's terminal recording as asciicast v2 (newline-delimited JSON), any asciinema player plays it. It is
+     * streamed chunk by chunk (chunked transfer, one chunk in memory), and each view is logged once by the audit
+     * module as {@code recording.viewed} before the first byte.
+     */
     @GetMapping(value = "/{id}/recording", produces = "application/x-asciicast")
-    ResponseEntity<byte[]> recording(@PathVariable String id) {
+    void recording(@PathVariable String id, HttpServletResponse response) throws IOException {
         SessionSummary session = find(id);
-        byte[] cast = recordings.asciicast(session.sessionId())
-                .orElseThrow(() -> ApiException.notFound("session '" + id + "' has no terminal recording"));
-        trail.record(new AuditRecord("recording.viewed", RequestOrigin.actor(), "session:" + session.sessionId(),
-                null, Map.of("format", "asciicast", "bytes", cast.length), RequestOrigin.sourceAddress(), "success", null));
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-asciicast")).body(cast);
+        SessionExport.Playback playback;
+        try {
+            playback = recordings.view(session.sessionId(), RequestOrigin.actor(), RequestOrigin.sourceAddress());
+        } catch (NoSuchElementException e) {
+            throw ApiException.notFound("session '" + id + "' has no terminal recording");
+        }
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("application/x-asciicast");
+        playback.writeTo(response.getOutputStream());
     }
 
     @PostMapping("/{id}/terminate")

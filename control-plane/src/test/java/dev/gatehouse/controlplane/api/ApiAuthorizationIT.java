@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every endpoint, called by an anonymous caller, an auditor and an admin over real HTTP: anonymous gets 401, the
- * auditor reads but gets 403 on every change (and nothing changes), the admin succeeds. A refused caller never sees
+ * auditor reads (and may start an audit verify run) but gets 403 on every change (and nothing changes), the admin
+ * succeeds. A refused caller never sees
  * a body other than problem+json.
  */
 class ApiAuthorizationIT extends GatehouseTestApplication {
@@ -28,6 +29,11 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
     record Endpoint(String method, String path, String body, int adminStatus) {
         boolean isRead() {
             return method.equals("GET");
+        }
+
+        /** Reads, and the few actions that change no state an admin owns (starting an audit verify run). */
+        boolean auditorMay() {
+            return isRead() || toString().equals("POST /api/v1/audit/verify");
         }
 
         @Override
@@ -78,6 +84,7 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
             new Endpoint("GET", "/api/v1/ca/x509", null, 200),
             new Endpoint("GET", "/api/v1/audit/events", null, 200),
             new Endpoint("GET", "/api/v1/audit/verify", null, 200),
+            new Endpoint("POST", "/api/v1/audit/verify", null, 202),
             new Endpoint("GET", "/api/v1/sessions", null, 200),
             new Endpoint("GET", "/api/v1/sessions/no-such-session-{suffix}", null, 404),
             new Endpoint("GET", "/api/v1/sessions/no-such-session-{suffix}/events", null, 404),
@@ -123,7 +130,7 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
 
         int expected = switch (caller) {
             case "anonymous" -> 401;
-            case "auditor" -> endpoint.isRead() ? endpoint.adminStatus() : 403;
+            case "auditor" -> endpoint.auditorMay() ? endpoint.adminStatus() : 403;
             default -> endpoint.adminStatus();
         };
         assertThat(reply.status()).as("%s as %s: %s", endpoint, caller, reply).isEqualTo(expected);

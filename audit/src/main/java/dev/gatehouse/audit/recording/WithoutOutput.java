@@ -1,23 +1,18 @@
-package dev.gatehouse.controlplane.recordings;
+package dev.gatehouse.audit.recording;
 
 import dev.gatehouse.audit.events.AuditEvent;
-import dev.gatehouse.audit.recording.ForwardFlow;
-import dev.gatehouse.audit.recording.SessionEnd;
-import dev.gatehouse.audit.recording.SessionRecorder;
-import dev.gatehouse.audit.recording.SessionRecording;
-import dev.gatehouse.audit.recording.SessionStart;
-import dev.gatehouse.audit.recording.SftpOperation;
 import java.util.Objects;
 
 /**
- * A recorder that keeps everything but the bytes of the terminal ({@code gatehouse.recording.output=false}): sessions,
- * commands, file operations and flows are still recorded and chained.
+ * A recorder that keeps everything but the bytes of the terminal (a distribution's "output off" setting, e.g. the
+ * control plane's {@code gatehouse.recording.output=false}): sessions, commands, file operations and flows are still
+ * recorded and chained.
  */
-final class WithoutOutput implements SessionRecorder {
+public final class WithoutOutput implements SessionRecorder {
 
     private final SessionRecorder delegate;
 
-    WithoutOutput(SessionRecorder delegate) {
+    public WithoutOutput(SessionRecorder delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
