@@ -54,13 +54,12 @@ class DatabaseRolesIT {
             ApiClient api = new ApiClient(((WebServerApplicationContext) gateway).getWebServer().getPort());
             assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"dora\",\"roles\":[]}").status()).isEqualTo(201);
             int port = RunningPostgres.port(dataDir.resolve("postgres")).orElseThrow();
-            Properties passwords = passwords(dataDir);
-
             for (String role : List.of("postgres", "gatehouse_owner", "gatehouse")) {
                 Psql refused = psql(port, role, null, "SELECT 1");
                 assertThat(refused.exit()).as("psql as %s without a password", role).isNotZero();
                 assertThat(refused.output()).contains("password");
             }
+            Properties passwords = passwords(dataDir);
             String superuser = passwords.getProperty("postgres");
             assertThat(psql(port, "postgres", superuser, "SHOW fsync").output().strip()).isEqualTo("on");
             assertThat(psql(port, "postgres", superuser, "SHOW synchronous_commit").output().strip()).isEqualTo("on");
@@ -130,25 +129,16 @@ class DatabaseRolesIT {
     @Test
     void externalDatabaseWithAnOwnerRoleLeavesTheApplicationOnlyAddingEvidence(@TempDir Path dataDir) throws Exception {
         TestDatabase database = TestDatabase.create();
-        String suffix = database.name().substring(database.name().length() - 8);
-        String owner = "gh_owner_" + suffix;
-        String runtime = "gh_runtime_" + suffix;
-        try (Connection admin = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
-                Statement s = admin.createStatement()) {
-            // The README's set-up, run by the operator as a superuser.
-            s.execute("CREATE ROLE " + owner + " LOGIN PASSWORD 'owner-secret'");
-            s.execute("CREATE ROLE " + runtime + " LOGIN PASSWORD 'runtime-secret'");
-            s.execute("ALTER DATABASE " + database.name() + " OWNER TO " + owner);
-            s.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
-            s.execute("ALTER SCHEMA public OWNER TO " + owner);
-            s.execute("GRANT USAGE ON SCHEMA public TO " + runtime);
-        }
+        TestDatabase.Roles roles = database.ownerAndRuntimeRoles();
+        String owner = roles.owner();
+        String runtime = roles.runtime();
         try (ConfigurableApplicationContext gateway = start(dataDir, "--gatehouse.database.url=" + database.jdbcUrl(),
-                "--gatehouse.database.username=" + runtime, "--gatehouse.database.password=runtime-secret",
-                "--gatehouse.database.owner-username=" + owner, "--gatehouse.database.owner-password=owner-secret")) {
+                "--gatehouse.database.username=" + runtime, "--gatehouse.database.password=" + roles.runtimePassword(),
+                "--gatehouse.database.owner-username=" + owner,
+                "--gatehouse.database.owner-password=" + roles.ownerPassword())) {
             ApiClient api = new ApiClient(((WebServerApplicationContext) gateway).getWebServer().getPort());
             assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"frank\",\"roles\":[]}").status()).isEqualTo(201);
-            try (Connection c = DriverManager.getConnection(database.jdbcUrl(), runtime, "runtime-secret")) {
+            try (Connection c = DriverManager.getConnection(database.jdbcUrl(), runtime, roles.runtimePassword())) {
                 assertThat(count(c, "audit_events WHERE type = 'user.created'")).isPositive();
                 assertThat(owner(c, "audit_events")).isEqualTo(owner);
                 assertRefused(c, "DELETE FROM audit_events");
