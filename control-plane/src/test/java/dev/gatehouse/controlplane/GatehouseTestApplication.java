@@ -13,7 +13,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The gateway on a random port against a real PostgreSQL (testkit's {@link TestDatabase}, passed the way
- * {@code GATEHOUSE_DATABASE_URL} would be), with a known bootstrap admin token. Every subclass shares one context.
+ * {@code GATEHOUSE_DATABASE_URL} would be, with an owner and a runtime role), with a known bootstrap admin token.
+ * Every subclass shares one context.
  */
 // The log file is set here, not through the data directory, because logging starts before dynamic properties apply.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -24,6 +25,8 @@ public abstract class GatehouseTestApplication {
     public static final String ADMIN = "test-bootstrap-admin-token";
 
     private static final TestDatabase DATABASE = TestDatabase.create();
+    /** As in production: migrations as an owner role, the gateway as a role that may only add evidence. */
+    private static final TestDatabase.Roles ROLES = DATABASE.ownerAndRuntimeRoles();
     private static final Path DATA_DIR = tempDir();
 
     @LocalServerPort
@@ -34,8 +37,10 @@ public abstract class GatehouseTestApplication {
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry registry) {
         registry.add("gatehouse.database.url", DATABASE::jdbcUrl);
-        registry.add("gatehouse.database.username", DATABASE::username);
-        registry.add("gatehouse.database.password", () -> DATABASE.password() == null ? "" : DATABASE.password());
+        registry.add("gatehouse.database.username", ROLES::runtime);
+        registry.add("gatehouse.database.password", ROLES::runtimePassword);
+        registry.add("gatehouse.database.owner-username", ROLES::owner);
+        registry.add("gatehouse.database.owner-password", ROLES::ownerPassword);
         registry.add("gatehouse.bootstrap-token", () -> ADMIN);
         registry.add("gatehouse.data-dir", DATA_DIR::toString);
         registry.add("gatehouse.api.max-body-bytes", () -> "65536");

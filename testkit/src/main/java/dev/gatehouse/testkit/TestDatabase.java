@@ -65,6 +65,28 @@ public final class TestDatabase {
         return name;
     }
 
+    /**
+     * Splits this database the way the root README tells an operator to: a role owning the schema (for migrations) and
+     * a runtime role that may only use it. Both are new, named after this database, with the passwords returned.
+     */
+    public Roles ownerAndRuntimeRoles() {
+        Roles roles = new Roles(name + "_owner", "owner-" + name, name + "_app", "app-" + name);
+        try (Connection c = DriverManager.getConnection(jdbcUrl, username, password); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + roles.owner() + " LOGIN PASSWORD '" + roles.ownerPassword() + "'");
+            s.execute("CREATE ROLE " + roles.runtime() + " LOGIN PASSWORD '" + roles.runtimePassword() + "'");
+            s.execute("ALTER DATABASE " + name + " OWNER TO " + roles.owner());
+            s.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+            s.execute("ALTER SCHEMA public OWNER TO " + roles.owner());
+            s.execute("GRANT USAGE ON SCHEMA public TO " + roles.runtime());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the roles of " + name + ": " + e.getMessage(), e);
+        }
+        return roles;
+    }
+
+    /** The owner role (migrations) and the runtime role (the application) of one test database. */
+    public record Roles(String owner, String ownerPassword, String runtime, String runtimePassword) {}
+
     /** A non-pooling data source on this database. */
     public DataSource dataSource() {
         PGSimpleDataSource ds = new PGSimpleDataSource();

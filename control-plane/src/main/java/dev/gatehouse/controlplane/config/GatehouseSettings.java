@@ -33,7 +33,8 @@ public record GatehouseSettings(
         @Valid @NotNull @DefaultValue Secrets secrets,
         @Valid @NotNull @DefaultValue Oidc oidc,
         @Valid @NotNull @DefaultValue Recording recording,
-        @Valid @NotNull @DefaultValue Api api) {
+        @Valid @NotNull @DefaultValue Api api,
+        Path masterKeyFile) {
 
     /** What this process runs. */
     public enum Role {
@@ -117,24 +118,40 @@ public record GatehouseSettings(
             @Pattern(regexp = "|[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?", message = "must be a host name or address, optionally"
                     + " with :port") @DefaultValue("") String advertisedHost) {}
 
-    /** An external PostgreSQL; without {@code url} the embedded one under the data directory is used. */
+    /**
+     * An external PostgreSQL; without {@code url} the embedded one under the data directory is used. {@code username}
+     * is the application's runtime role; {@code ownerUsername} the role that owns the tables and runs the migrations
+     * (without it both are one role, which can rewrite evidence). {@code fsync} false is for tests only: the embedded
+     * PostgreSQL then loses committed evidence on a power cut.
+     */
     public record Database(
             @Pattern(regexp = "jdbc:postgresql:.*", message = "must be a jdbc:postgresql://host:port/database URL") String url,
             String username,
-            String password) {
+            String password,
+            String ownerUsername,
+            String ownerPassword,
+            @DefaultValue("true") boolean fsync) {
 
         public boolean external() {
             return url != null && !url.isBlank();
         }
 
+        /** True when migrations run as a separate owner role (always for the embedded database). */
+        public boolean ownerSplit() {
+            return !external() || (ownerUsername != null && !ownerUsername.isBlank());
+        }
+
         @Override
         public String toString() {
-            return "Database[url=" + url + ", username=" + username + ", password=" + (password == null ? "none" : "***") + "]";
+            return "Database[url=" + url + ", username=" + username + ", password=" + (password == null ? "none" : "***")
+                    + ", ownerUsername=" + ownerUsername + ", ownerPassword=" + (ownerPassword == null ? "none" : "***")
+                    + ", fsync=" + fsync + "]";
         }
     }
 
     /**
-     * {@code masterKey}: base64 of 32 bytes; generated once into {@code <data-dir>/master.key} when absent. Checked
+     * {@code masterKey}: base64 of 32 bytes; else read from {@code gatehouse.master-key-file}, or generated once into
+     * {@code <data-dir>/master.key} when absent. Checked
      * by {@link MasterKeyFile}, not by bean validation, whose failure report would print the value.
      */
     public record Secrets(String masterKey) {
@@ -205,6 +222,6 @@ public record GatehouseSettings(
                 + ", tunnel=" + tunnel + ", bootstrapToken=" + (bootstrapToken == null ? "none" : "***")
                 + ", bootstrapTokenTtl=" + bootstrapTokenTtl
                 + ", database=" + database + ", secrets=" + secrets + ", oidc=" + oidc + ", recording=" + recording
-                + ", api=" + api + "]";
+                + ", api=" + api + ", masterKeyFile=" + masterKeyFile + "]";
     }
 }

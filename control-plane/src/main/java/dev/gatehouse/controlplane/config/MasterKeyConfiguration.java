@@ -1,6 +1,7 @@
 package dev.gatehouse.controlplane.config;
 
 import dev.gatehouse.pki.seal.MasterKey;
+import java.io.IOException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,8 +9,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class MasterKeyConfiguration {
 
+    // The first bean that touches the disk: the data directory is made owner-only before anything is written in it.
     @Bean
-    MasterKey masterKey(GatehouseSettings settings) {
+    MasterKey masterKey(GatehouseSettings settings) throws IOException {
+        OwnerOnly.directory(settings.dataDir());
         return MasterKeyFile.load(settings);
     }
 }

@@ -2,6 +2,8 @@ package dev.gatehouse.controlplane.database;
 
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import javax.sql.DataSource;
+import org.flywaydb.core.api.callback.Callback;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
@@ -23,6 +25,17 @@ class DatabaseConfiguration {
     @DependsOn("masterKey")
     DatabaseServer databaseServer(GatehouseSettings settings) {
         return DatabaseServer.start(settings);
+    }
+
+    // Spring Boot's Flyway runs the control plane's migrations as the owner role, then grants the runtime role its share.
+    @Bean
+    FlywayConfigurationCustomizer migrationsAsOwner(DatabaseServer server) {
+        return configuration -> configuration.dataSource(server.ownerDataSource());
+    }
+
+    @Bean
+    Callback runtimeGrants(DatabaseServer server) {
+        return new RuntimeGrants(server.runtimeRole());
     }
 
     @Bean

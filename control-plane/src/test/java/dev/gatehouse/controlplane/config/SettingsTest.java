@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.controlplane.GatehouseApplication;
 import dev.gatehouse.testkit.TestDatabase;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -102,6 +104,36 @@ class SettingsTest {
 
         assertThat(output.getAll()).contains("gatehouse.secrets.master-key").contains("32 bytes")
                 .doesNotContain("not-a-key-but-a-secret");
+    }
+
+    @Test
+    void masterKeyFileOthersCanReadStopsStartupNamingTheSetting(@TempDir Path dataDir, @TempDir Path keys,
+            CapturedOutput output) throws Exception {
+        Path key = keys.resolve("master.key");
+        Files.writeString(key, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThatThrownBy(() -> start(dataDir, "--gatehouse.master-key-file=" + key)).isInstanceOf(Exception.class);
+
+        assertThat(output.getAll()).contains("gatehouse.master-key-file").contains("chmod 600")
+                .doesNotContain("AAAAAAAA");
+    }
+
+    @Test
+    void masterKeyFileAndMasterKeyTogetherStopStartupNamingBoth(@TempDir Path dataDir, CapturedOutput output) {
+        assertThatThrownBy(() -> start(dataDir, "--gatehouse.master-key-file=" + dataDir.resolve("key"),
+                "--gatehouse.secrets.master-key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))
+                .isInstanceOf(Exception.class);
+
+        assertThat(output.getAll()).contains("gatehouse.master-key-file").contains("gatehouse.secrets.master-key");
+    }
+
+    @Test
+    void ownerRoleWithoutDatabaseUrlStopsStartupNamingTheSetting(@TempDir Path dataDir, CapturedOutput output) {
+        assertThatThrownBy(() -> start(dataDir, "--gatehouse.database.owner-username=gatehouse_owner"))
+                .isInstanceOf(Exception.class);
+
+        assertThat(output.getAll()).contains("gatehouse.database.owner-username").contains("gatehouse.database.url");
     }
 
     @Test
