@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpSession;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -40,14 +41,16 @@ final class ConsoleLoginController {
     private final UserStore users;
     private final PasswordEncoder passwords;
     private final AuditTrail trail;
+    private final Clock clock;
     private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
     // Compared against when the user has no password, so a wrong name costs as long as a wrong password.
     private final String absentHash;
 
-    ConsoleLoginController(UserStore users, PasswordEncoder passwords, AuditTrail trail) {
+    ConsoleLoginController(UserStore users, PasswordEncoder passwords, AuditTrail trail, Clock clock) {
         this.users = Objects.requireNonNull(users, "users");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.trail = Objects.requireNonNull(trail, "trail");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.absentHash = passwords.encode(OpaqueTokens.generate(""));
     }
 
@@ -78,7 +81,8 @@ final class ConsoleLoginController {
         if (old != null) {
             old.invalidate();
         }
-        request.getSession(true);
+        // The start of the session's absolute lifetime (ConsoleSessions).
+        request.getSession(true).setAttribute(ConsoleSessions.SIGNED_IN_AT, clock.instant());
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(new CallerAuthentication(caller));
         SecurityContextHolder.setContext(context);

@@ -13,10 +13,13 @@ import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.FlowRecord;
-import dev.gatehouse.sshproxy.events.SessionInfo;
 import dev.gatehouse.sshproxy.events.SourceAddress;
+import dev.gatehouse.sshproxy.session.AccessRefusedException;
+import dev.gatehouse.sshproxy.session.ForwardOnlySession;
+import dev.gatehouse.sshproxy.session.LiveForward;
 import dev.gatehouse.sshproxy.session.SessionKeys;
 import dev.gatehouse.sshproxy.session.TargetConnection;
+import dev.gatehouse.sshproxy.session.TargetSessions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -25,11 +28,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.session.Session;
@@ -44,6 +45,7 @@ public final class ForwardOpener implements ChannelFactory {
     private static final int SSH_PORT = 22;
 
     private final AccessDecider decider;
+    private final TargetSessions sessions;
     private final TargetDialer dialer;
     private final JumpRegistry jumps;
     private final Supplier<InetSocketAddress> self;
@@ -51,14 +53,13 @@ public final class ForwardOpener implements ChannelFactory {
     private final Duration timeout;
     private final Map<ForwardChannel, OpenFlow> flows = new ConcurrentHashMap<>();
 
-    private static final AttributeKey<ForwardOnlySession> FORWARD_ONLY = new AttributeKey<>();
-
-    private record OpenFlow(Activity activity, ForwardRoute route, String originator, Instant start) {
+    private record OpenFlow(Activity activity, ForwardRoute route, String originator, Instant start, LiveForward live) {
     }
 
-    public ForwardOpener(AccessDecider decider, TargetDialer dialer, JumpRegistry jumps,
+    public ForwardOpener(AccessDecider decider, TargetSessions sessions, TargetDialer dialer, JumpRegistry jumps,
                          Supplier<InetSocketAddress> self, BastionListener listener, Duration timeout) {
         this.decider = Objects.requireNonNull(decider, "decider");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.dialer = Objects.requireNonNull(dialer, "dialer");
         this.jumps = Objects.requireNonNull(jumps, "jumps");
         this.self = Objects.requireNonNull(self, "self");
@@ -103,30 +104,25 @@ public final class ForwardOpener implements ChannelFactory {
             throw new ForwardRefusedException(reason);
         }
         ForwardRoute route = ((Decision.Allowed<ForwardRoute>) decision).value();
-        DialedConnection connection = dialer.dial(route.network(), route.address(), timeout);
-        Activity activity = carrier != null && carrier.info() != null
-                ? carrier.startActivity(Activity.Kind.FORWARD, "forward " + destination, null, 0, 0)
-                : forwardOnly(session, user, source, destination);
-        flows.put(channel, new OpenFlow(activity, route, originator, Instant.now()));
-        return connection;
-    }
-
-    /** A connection that only forwards (no target login) still gets a session id, and one activity per flow. */
-    private Activity forwardOnly(ServerSession session, GatewayUser user, String source, HostAndPort destination) {
-        ForwardOnlySession holder = session.computeAttributeIfAbsent(FORWARD_ONLY, k -> new ForwardOnlySession(
-                new SessionInfo(UUID.randomUUID().toString(), user.username(), "-", "-", Target.DIRECT_NETWORK, source,
-                        Instant.now())));
-        int n = holder.flows.incrementAndGet();
-        Activity activity = new Activity(n == 1 ? holder.info.sessionId() : holder.info.sessionId() + "." + n,
-                holder.info, Activity.Kind.FORWARD, "forward " + destination, null, 0, 0, Instant.now());
-        listener.activityStarted(activity);
-        return activity;
-    }
-
-    private record ForwardOnlySession(SessionInfo info, AtomicInteger flows) {
-        ForwardOnlySession(SessionInfo info) {
-            this(info, new AtomicInteger());
+        boolean carried = carrier != null && carrier.info() != null;
+        // A connection that only forwards is a session too: admitted against the person's limit before any dial.
+        ForwardOnlySession forwardOnly = null;
+        if (!carried) {
+            try {
+                forwardOnly = sessions.forwardOnly(session, user, route.maxSessionLength());
+            } catch (AccessRefusedException e) {
+                listener.denied(null, new Denial(user.username(), source, "forward " + destination, e.getMessage()));
+                throw new ForwardRefusedException(e.getMessage());
+            }
         }
+        DialedConnection connection = dialer.dial(route.network(), route.address(), timeout);
+        Activity activity = carried
+                ? carrier.startActivity(Activity.Kind.FORWARD, "forward " + destination, null, 0, 0)
+                : forwardOnly.startFlow("forward " + destination);
+        LiveForward live = new LiveForward(via, destination, () -> channel.close(true));
+        session.computeAttributeIfAbsent(SessionKeys.FORWARDS, k -> ConcurrentHashMap.newKeySet()).add(live);
+        flows.put(channel, new OpenFlow(activity, route, originator, Instant.now(), live));
+        return connection;
     }
 
     private DialedConnection jumpTo(JumpRegistry.Jump jump) throws IOException {
@@ -149,6 +145,10 @@ public final class ForwardOpener implements ChannelFactory {
     void closed(ForwardChannel channel, long bytesToDestination, long bytesFromDestination) {
         OpenFlow flow = flows.remove(channel);
         if (flow != null) {
+            Set<LiveForward> open = channel.getSession().getAttribute(SessionKeys.FORWARDS);
+            if (open != null) {
+                open.remove(flow.live());
+            }
             listener.flow(flow.activity(), new FlowRecord(flow.route().address().toString(), flow.route().network(),
                     flow.originator(), bytesToDestination, bytesFromDestination,
                     Duration.between(flow.start(), Instant.now())));

@@ -12,6 +12,7 @@ import dev.gatehouse.sshproxy.forward.ForwardOpener;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
 import dev.gatehouse.sshproxy.forward.RefusingForwardingFilter;
 import dev.gatehouse.sshproxy.session.GatewayChannelSession;
+import dev.gatehouse.sshproxy.session.LiveAccessCheck;
 import dev.gatehouse.sshproxy.session.SessionCommands;
 import dev.gatehouse.sshproxy.session.SessionKeys;
 import dev.gatehouse.sshproxy.session.TargetSessions;
@@ -53,6 +54,7 @@ public final class BastionServer implements Closeable {
     private final SshServer server;
     private final UpstreamConnector connector;
     private final TargetSessions sessions;
+    private final LiveAccessCheck accessCheck;
     private final JumpRegistry jumps = new JumpRegistry();
     private final BastionHostKey hostKey;
 
@@ -67,6 +69,7 @@ public final class BastionServer implements Closeable {
         this.connector = new UpstreamConnector(issuer, decider, dialer, config.connectTimeout());
         this.sessions = new TargetSessions(decider, connector, guarded, config.maxSessionsPerUser(),
                 config.failMode() == BastionConfig.FailMode.CLOSED);
+        this.accessCheck = new LiveAccessCheck(sessions, decider, guarded);
         this.server = SshServer.setUpDefaultServer();
         server.setHost(config.bindAddress());
         server.setPort(config.port());
@@ -88,7 +91,7 @@ public final class BastionServer implements Closeable {
         server.setForwardingFilter(new RefusingForwardingFilter(guarded));
         server.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, new ExplainedOpenFailures()));
         server.setChannelFactories(List.of(GatewayChannelSession.factory(guarded),
-                new ForwardOpener(decider, dialer, jumps, this::loopbackAddress, guarded, config.connectTimeout())));
+                new ForwardOpener(decider, sessions, dialer, jumps, this::loopbackAddress, guarded, config.connectTimeout())));
         server.addSessionListener(new SessionListener() {
             @Override
             public void sessionCreated(Session session) {
@@ -99,6 +102,7 @@ public final class BastionServer implements Closeable {
             public void sessionEvent(Session session, Event event) {
                 GatewayUser user = session.getAttribute(SessionKeys.USER);
                 if (event == Event.Authenticated && user != null) {
+                    sessions.authenticated((ServerSession) session);
                     JumpRegistry.Jump jump = session.getAttribute(SessionKeys.JUMP);
                     guarded.authenticated(user.username(), jump != null ? jump.source()
                             : SourceAddress.of(session.getRemoteAddress()),
@@ -136,6 +140,7 @@ public final class BastionServer implements Closeable {
     public void start() throws IOException {
         connector.start();
         server.start();
+        accessCheck.start(LiveAccessCheck.PERIOD);
     }
 
     /** The port actually bound (useful when the configured port is 0). */
@@ -186,6 +191,7 @@ public final class BastionServer implements Closeable {
         try {
             server.stop(true);
         } finally {
+            accessCheck.close();
             sessions.shutdown();
             connector.close();
         }

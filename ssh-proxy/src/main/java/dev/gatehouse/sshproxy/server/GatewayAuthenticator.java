@@ -59,6 +59,7 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
             return false;
         }
         session.setAttribute(SessionKeys.USER, user);
+        session.setAttribute(SessionKeys.KEY, key);
         session.setAttribute(KEY_FINGERPRINT, KeyUtils.getFingerPrint(key));
         return true;
     }
