@@ -58,6 +58,28 @@ class BastionRevocationIT {
     }
 
     @Test
+    void revokingTheKeyEndsAProxyJumpSessionWithTheReason() throws Exception {
+        try (GatewayUnderTest gw = new GatewayUnderTest(dir)) {
+            List<String> command = new ArrayList<>(List.of("ssh", "-F", gw.alice.config().toString()));
+            command.addAll(List.of(gw.jump("root", "web-01", "sleep 62")));
+            Process jumped = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            try {
+                assertThat(gw.events.await(e -> e.equals("exec sleep 62"))).isTrue();
+
+                gw.decider.revoke(gw.alice.key().publicKey());
+
+                assertThat(jumped.waitFor(5, TimeUnit.SECONDS)).as("the -J session ended within 5 s").isTrue();
+                assertThat(jumped.exitValue()).isEqualTo(255);
+                assertThat(BastionLimitsIT.stderr(jumped))
+                        .contains("gatehouse: session ended: your access was revoked (key removed)");
+            } finally {
+                jumped.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void withdrawingTheLoginEndsThatSessionWhileAnotherPersonsGoesOn() throws Exception {
         try (GatewayUnderTest gw = new GatewayUnderTest(dir)) {
             SshRun bob = SshRun.create(dir.resolve("bob"), gw.ca.knownHostsLine());
