@@ -73,6 +73,19 @@ public abstract class GatehouseTestApplication {
         return reply.json().get("token").asString();
     }
 
+    /** Polls {@code probe} until it returns a value (within 20 s), for what the gateway does asynchronously. */
+    protected static <T> T eventually(java.util.function.Supplier<T> probe) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("condition not met within 20 s");
+    }
+
     /** A name no other test uses, so tests sharing the database never collide. */
     protected static String unique(String prefix) {
         return prefix + "-" + Long.toString(System.nanoTime(), 36);

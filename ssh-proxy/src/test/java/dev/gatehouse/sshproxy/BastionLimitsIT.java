@@ -2,10 +2,14 @@ package dev.gatehouse.sshproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.events.SessionInfo;
+import dev.gatehouse.sshproxy.fixture.EchoServer;
 import dev.gatehouse.sshproxy.fixture.GatewayUnderTest;
 import dev.gatehouse.sshproxy.fixture.SshRun.Result;
+import dev.gatehouse.sshproxy.fixture.TargetSshd;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Terminate, per-person session limit, idle timeout, maximum session length, fail-closed recording. */
+/**
+ * Terminate, per-person session limit, idle timeout, maximum session length, fail-closed recording; for target
+ * sessions and for connections that only forward ({@code ssh -N -L}).
+ */
 class BastionLimitsIT {
 
     @TempDir
@@ -103,19 +110,87 @@ class BastionLimitsIT {
         }
     }
 
-    private static Process startSleeping(GatewayUnderTest gw) throws IOException {
+    @Test
+    void terminateEndsAForwardOnlyConnectionWithTheReason() throws Exception {
+        try (GatewayUnderTest gw = new GatewayUnderTest(dir); EchoServer echo = new EchoServer()) {
+            int localPort = TargetSshd.freePort();
+            Process ssh = startForwarding(gw, echo, localPort);
+            try (Socket flow = EchoServer.openFlow(localPort)) {
+                SessionInfo session = awaitForwardOnlySession(gw);
+
+                assertThat(gw.bastion.terminate(session.sessionId(), "terminated by the security team")).isTrue();
+
+                assertThat(ssh.waitFor(5, TimeUnit.SECONDS)).as("ssh -N ended").isTrue();
+                assertThat(ssh.exitValue()).isEqualTo(255);
+                assertThat(stderr(ssh)).contains("gatehouse: terminated by the security team");
+                assertThat(gw.events.await(e -> e.equals("end " + session.sessionId()
+                        + " terminated by the security team"))).isTrue();
+            } finally {
+                ssh.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void aForwardOnlyConnectionCountsTowardThePersonsLimit() throws Exception {
+        try (GatewayUnderTest gw = new GatewayUnderTest(dir, config -> config.withLimits(Duration.ofMinutes(5), 1));
+             EchoServer echo = new EchoServer()) {
+            int localPort = TargetSshd.freePort();
+            Process forwarding = startForwarding(gw, echo, localPort);
+            try (Socket flow = EchoServer.openFlow(localPort)) {
+                Result second = gw.alice.ssh(gw.direct("root", "web-01", "echo should-not-run"));
+
+                assertThat(second.exitCode()).isEqualTo(255);
+                assertThat(second.out()).doesNotContain("should-not-run");
+                assertThat(second.stderr()).contains("too many concurrent sessions for alice (limit 1)");
+            } finally {
+                forwarding.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void aForwardOnlyConnectionEndsAtTheMaximumSessionLength() throws Exception {
+        try (GatewayUnderTest gw = new GatewayUnderTest(dir); EchoServer echo = new EchoServer()) {
+            gw.decider.maxSessionLength(Duration.ofSeconds(2));
+            int localPort = TargetSshd.freePort();
+            Process ssh = startForwarding(gw, echo, localPort);
+            try (Socket flow = EchoServer.openFlow(localPort)) {
+                assertThat(ssh.waitFor(10, TimeUnit.SECONDS)).as("ssh -N ended").isTrue();
+                assertThat(stderr(ssh)).contains("maximum session length of 2 s reached");
+            } finally {
+                ssh.destroyForcibly();
+            }
+        }
+    }
+
+    /** {@code ssh -N -L localPort:echo} as alice, with the echo service granted to her. */
+    static Process startForwarding(GatewayUnderTest gw, EchoServer echo, int localPort) throws IOException {
+        gw.decider.allowForward("alice", new HostAndPort("127.0.0.1", echo.port()));
+        return new ProcessBuilder("ssh", "-F", gw.alice.config().toString(), "-p", String.valueOf(gw.bastion.port()),
+                "-N", "-o", "ExitOnForwardFailure=yes", "-L", localPort + ":127.0.0.1:" + echo.port(),
+                "alice@127.0.0.1")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    static SessionInfo awaitForwardOnlySession(GatewayUnderTest gw) throws InterruptedException {
+        assertThat(gw.events.await(e -> e.equals("start alice -@-"))).isTrue();
+        return gw.events.started.stream().filter(s -> s.login().equals("-")).reduce((a, b) -> b).orElseThrow();
+    }
+
+    static Process startSleeping(GatewayUnderTest gw) throws IOException {
         List<String> command = new ArrayList<>(List.of("ssh", "-F", gw.alice.config().toString()));
         command.addAll(List.of(gw.direct("root", "web-01", "sleep 60")));
         return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
     }
 
-    private static SessionInfo awaitSession(GatewayUnderTest gw) throws InterruptedException {
+    static SessionInfo awaitSession(GatewayUnderTest gw) throws InterruptedException {
         assertThat(gw.events.await(e -> e.startsWith("exec sleep 60"))).isTrue();
         return gw.events.started.getLast();
     }
 
-    private static String stderr(Process process) throws IOException {
+    static String stderr(Process process) throws IOException {
         return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -10,6 +10,7 @@ import dev.gatehouse.controlplane.hosts.HostStore;
 import dev.gatehouse.controlplane.keys.KeyOwners;
 import dev.gatehouse.controlplane.live.LiveTerminals;
 import dev.gatehouse.controlplane.policy.PolicyEngine;
+import dev.gatehouse.controlplane.revocation.AccessChangeLog;
 import dev.gatehouse.sshproxy.audit.RecorderListener;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.events.ListenerChain;
@@ -39,7 +40,7 @@ class BastionConfiguration {
     @Bean
     BastionService bastion(GatehouseSettings settings, KeyOwners keyOwners, PolicyEngine policy, HostStore hosts,
             HostKeyPinning pinning, CertificateAuthorities authorities, RecorderListener listener, LiveTerminals live,
-            TargetDialer dialer)
+            TargetDialer dialer, AccessChangeLog accessChanges)
             throws IOException {
         GatehouseSettings.Ssh ssh = settings.ssh();
         BastionConfig config = BastionConfig.defaults(settings.dataDir().resolve("ssh"), ssh.port(), hostNames(ssh))
@@ -48,7 +49,8 @@ class BastionConfiguration {
                 .withFailMode(settings.recording().failMode() == GatehouseSettings.Recording.FailMode.OPEN
                         ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED)
                 .withAuthLimits(ssh.auth().limits());
-        ControlPlaneAccessDecider decider = new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning);
+        ControlPlaneAccessDecider decider = new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning,
+                accessChanges);
         ControlPlaneCertificateIssuer issuer = new ControlPlaneCertificateIssuer(authorities);
         ListenerChain listeners = new ListenerChain(List.of(listener, live));
         // A fresh server on every start: MINA's client cannot be started twice, and Spring restarts contexts it paused.

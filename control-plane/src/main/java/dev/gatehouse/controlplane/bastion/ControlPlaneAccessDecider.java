@@ -6,9 +6,11 @@ import dev.gatehouse.controlplane.hosts.HostStore;
 import dev.gatehouse.controlplane.keys.KeyOwners;
 import dev.gatehouse.controlplane.policy.AccessDecision;
 import dev.gatehouse.controlplane.policy.PolicyEngine;
+import dev.gatehouse.controlplane.revocation.AccessChangeLog;
 import dev.gatehouse.controlplane.users.User;
 import dev.gatehouse.pki.ssh.InvalidSshKeyException;
 import dev.gatehouse.pki.ssh.SshPublicKey;
+import dev.gatehouse.sshproxy.access.AccessChanges;
 import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.ForwardRoute;
@@ -40,12 +42,15 @@ final class ControlPlaneAccessDecider implements AccessDecider {
     private final PolicyEngine policy;
     private final HostStore hosts;
     private final HostKeyPinning pinning;
+    private final AccessChangeLog changes;
 
-    ControlPlaneAccessDecider(KeyOwners keyOwners, PolicyEngine policy, HostStore hosts, HostKeyPinning pinning) {
+    ControlPlaneAccessDecider(KeyOwners keyOwners, PolicyEngine policy, HostStore hosts, HostKeyPinning pinning,
+            AccessChangeLog changes) {
         this.keyOwners = Objects.requireNonNull(keyOwners, "keyOwners");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.hosts = Objects.requireNonNull(hosts, "hosts");
         this.pinning = Objects.requireNonNull(pinning, "pinning");
+        this.changes = Objects.requireNonNull(changes, "changes");
     }
 
     @Override
@@ -70,10 +75,8 @@ final class ControlPlaneAccessDecider implements AccessDecider {
         if (!decision.allowed()) {
             return Decision.deny(decision.reason());
         }
-        Duration maxSession = decision.maxSessionSeconds() > 0
-                ? Duration.ofSeconds(decision.maxSessionSeconds()) : DEFAULT_MAX_SESSION;
         return Decision.allow(new Target(hostName, HostAndPort.parse(host.get().address()), host.get().network(),
-                pinnedKey(host.get()), maxSession, new Forwarding(decision.portForwarding(),
+                pinnedKey(host.get()), maxSession(decision), new Forwarding(decision.portForwarding(),
                 decision.allowRemoteForwarding(), decision.allowAgentForwarding())));
     }
 
@@ -97,7 +100,7 @@ final class ControlPlaneAccessDecider implements AccessDecider {
         if (!decision.allowed()) {
             return Decision.deny(decision.reason());
         }
-        return Decision.allow(new ForwardRoute(network, dialled));
+        return Decision.allow(new ForwardRoute(network, dialled, maxSession(decision)));
     }
 
     @Override
@@ -108,11 +111,21 @@ final class ControlPlaneAccessDecider implements AccessDecider {
     }
 
     @Override
+    public AccessChanges changesSince(long revision) {
+        return changes.since(revision);
+    }
+
+    @Override
     public void learnHostKey(String targetName, PublicKey hostKey) {
         HostKeyPinning.Verdict verdict = pinning.verify(targetName, hostKey);
         if (!verdict.trusted()) {
             log.warn("host key of {} not learned: {}", targetName, verdict.outcome());
         }
+    }
+
+    private static Duration maxSession(AccessDecision decision) {
+        return decision.maxSessionSeconds() > 0 ? Duration.ofSeconds(decision.maxSessionSeconds())
+                : DEFAULT_MAX_SESSION;
     }
 
     private static Optional<PublicKey> pinnedKey(Host host) {

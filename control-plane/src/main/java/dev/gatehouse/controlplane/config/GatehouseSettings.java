@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -34,7 +35,8 @@ public record GatehouseSettings(
         @Valid @NotNull @DefaultValue Oidc oidc,
         @Valid @NotNull @DefaultValue Recording recording,
         @Valid @NotNull @DefaultValue Api api,
-        Path masterKeyFile) {
+        Path masterKeyFile,
+        @Valid @NotNull @DefaultValue Console console) {
 
     /** What this process runs. */
     public enum Role {
@@ -216,12 +218,15 @@ public record GatehouseSettings(
     public record Api(@Min(1024) @Max(16 * 1024 * 1024) @DefaultValue("1048576") int maxBodyBytes,
             @NotNull @DefaultValue("1m") Duration refusalInterval) {}
 
+    /** {@code sessionLifetime}: a console sign-in ends this long after it began, however active (at least 1 min). */
+    public record Console(@NotNull @DurationMin(minutes = 1) @DefaultValue("12h") Duration sessionLifetime) {}
+
     @Override
     public String toString() {
         return "GatehouseSettings[role=" + role + ", dataDir=" + dataDir + ", ssh=" + ssh + ", http=" + http
                 + ", tunnel=" + tunnel + ", bootstrapToken=" + (bootstrapToken == null ? "none" : "***")
                 + ", bootstrapTokenTtl=" + bootstrapTokenTtl
                 + ", database=" + database + ", secrets=" + secrets + ", oidc=" + oidc + ", recording=" + recording
-                + ", api=" + api + ", masterKeyFile=" + masterKeyFile + "]";
+                + ", api=" + api + ", masterKeyFile=" + masterKeyFile + ", console=" + console + "]";
     }
 }

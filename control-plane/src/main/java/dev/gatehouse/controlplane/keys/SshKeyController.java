@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane.keys;
 import dev.gatehouse.controlplane.api.ApiException;
 import dev.gatehouse.controlplane.audit.AdminChanges;
 import dev.gatehouse.controlplane.audit.AdminChanges.Change;
+import dev.gatehouse.controlplane.revocation.AccessChangeLog;
 import dev.gatehouse.controlplane.users.UserStore;
 import dev.gatehouse.pki.ssh.InvalidSshKeyException;
 import dev.gatehouse.pki.ssh.SshPublicKey;
@@ -33,12 +34,15 @@ final class SshKeyController {
     private final SshKeyStore keys;
     private final UserStore users;
     private final AdminChanges changes;
+    private final AccessChangeLog accessChanges;
     private final Clock clock;
 
-    SshKeyController(SshKeyStore keys, UserStore users, AdminChanges changes, Clock clock) {
+    SshKeyController(SshKeyStore keys, UserStore users, AdminChanges changes, AccessChangeLog accessChanges,
+            Clock clock) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.users = Objects.requireNonNull(users, "users");
         this.changes = Objects.requireNonNull(changes, "changes");
+        this.accessChanges = Objects.requireNonNull(accessChanges, "accessChanges");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -81,13 +85,14 @@ final class SshKeyController {
         return keys.find(username, id).orElseThrow(() -> notFound(username, id));
     }
 
-    /** Removes the key: the next connection with it is refused. */
+    /** Removes the key: the next connection with it is refused, and the live ones end within seconds. */
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable String username, @PathVariable UUID id) {
         changes.apply("user.key-removed", "user:" + username, () -> {
             SshKey before = keys.find(username, id).orElseThrow(() -> notFound(username, id));
             keys.delete(id);
+            accessChanges.record(username, "key removed");
             return new Change<>(before, null);
         });
     }

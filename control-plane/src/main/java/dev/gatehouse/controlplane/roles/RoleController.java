@@ -6,6 +6,7 @@ import dev.gatehouse.controlplane.audit.AdminChanges;
 import dev.gatehouse.controlplane.audit.AdminChanges.Change;
 import dev.gatehouse.controlplane.policy.Destinations;
 import dev.gatehouse.controlplane.policy.Labels;
+import dev.gatehouse.controlplane.revocation.AccessChangeLog;
 import dev.gatehouse.controlplane.users.UserStore;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -39,11 +40,13 @@ final class RoleController {
     private final RoleStore roles;
     private final UserStore users;
     private final AdminChanges changes;
+    private final AccessChangeLog accessChanges;
 
-    RoleController(RoleStore roles, UserStore users, AdminChanges changes) {
+    RoleController(RoleStore roles, UserStore users, AdminChanges changes, AccessChangeLog accessChanges) {
         this.roles = Objects.requireNonNull(roles, "roles");
         this.users = Objects.requireNonNull(users, "users");
         this.changes = Objects.requireNonNull(changes, "changes");
+        this.accessChanges = Objects.requireNonNull(accessChanges, "accessChanges");
     }
 
     /** A role as written by the API; {@code name} is taken from the path on PUT. */
@@ -97,7 +100,10 @@ final class RoleController {
         return roles.find(name).orElseThrow(() -> notFound(name));
     }
 
-    /** Replaces the role's grants; the change applies to the next decision the policy engine makes. */
+    /**
+     * Replaces the role's grants; the change applies to the next decision the policy engine makes, and live sessions
+     * of the role's holders that it no longer allows end within seconds.
+     */
     @PutMapping("/{name}")
     Role replace(@PathVariable String name, @Valid @RequestBody RoleRequest request) {
         if (request.name() != null && !request.name().equals(name)) {
@@ -107,6 +113,7 @@ final class RoleController {
         return changes.apply("role.updated", "role:" + name, () -> {
             Role before = roles.find(name).orElseThrow(() -> notFound(name));
             roles.update(role);
+            accessChanges.record(users.usernamesWithRole(name), "role " + name + " changed");
             return new Change<>(before, role);
         });
     }

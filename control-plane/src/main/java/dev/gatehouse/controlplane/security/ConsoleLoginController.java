@@ -52,6 +52,7 @@ final class ConsoleLoginController {
     private final AuditTrail trail;
     private final RefusalHandler refusals;
     private final FailureWindows failures;
+    private final Clock clock;
     private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
     // Compared against when the user has no password, so a wrong name costs as long as a wrong password.
     private final String absentHash;
@@ -62,6 +63,7 @@ final class ConsoleLoginController {
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.trail = Objects.requireNonNull(trail, "trail");
         this.refusals = Objects.requireNonNull(refusals, "refusals");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.failures = new FailureWindows(FAILURE_WINDOW, 10_000, clock);
         this.absentHash = passwords.encode(OpaqueTokens.generate(""));
     }
@@ -103,7 +105,8 @@ final class ConsoleLoginController {
         if (old != null) {
             old.invalidate();
         }
-        request.getSession(true);
+        // The start of the session's absolute lifetime (ConsoleSessions).
+        request.getSession(true).setAttribute(ConsoleSessions.SIGNED_IN_AT, clock.instant());
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(new CallerAuthentication(caller));
         SecurityContextHolder.setContext(context);

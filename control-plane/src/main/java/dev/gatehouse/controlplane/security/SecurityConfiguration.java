@@ -4,6 +4,7 @@ import dev.gatehouse.controlplane.audit.AuditTrail;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.tokens.ApiTokenAuthenticationProvider;
 import dev.gatehouse.controlplane.tokens.ApiTokenStore;
+import dev.gatehouse.controlplane.users.UserStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,6 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -65,7 +65,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, GatehouseSettings settings, ApiTokenStore tokens, Clock clock,
-            RefusalHandler refusals) throws Exception {
+            RefusalHandler refusals, UserStore users, AuditTrail trail) throws Exception {
         AuthenticationManager bearer = bearerAuthentication(settings, tokens, clock);
         // CSRF matters only for requests a browser authenticates by itself, i.e. with the session cookie.
         RequestMatcher noSessionCookie = request -> request.getHeader("Authorization") != null
@@ -93,7 +93,8 @@ class SecurityConfiguration {
                 .csrf(csrf -> csrf.spa().ignoringRequestMatchers(noSessionCookie,
                         PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, LOGIN_PATH)))
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.NEVER))
-                .securityContext(context -> context.securityContextRepository(new HttpSessionSecurityContextRepository()))
+                .securityContext(context -> context.securityContextRepository(
+                        new ConsoleSessions(users, trail, clock, settings.console().sessionLifetime())))
                 // HSTS is Spring Security's default on requests that came over TLS.
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
                 .httpBasic(basic -> basic.disable())

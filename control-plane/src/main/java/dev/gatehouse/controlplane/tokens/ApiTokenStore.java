@@ -51,6 +51,12 @@ public final class ApiTokenStore {
         return jdbc.sql("SELECT " + COLUMNS + " FROM api_tokens ORDER BY name").query(ApiTokenStore::map).list();
     }
 
+    /** The tokens {@code createdBy} made (an audit name: a person, or {@code token:<name>}). */
+    public List<ApiToken> createdBy(String createdBy) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM api_tokens WHERE created_by = ? ORDER BY name").param(createdBy)
+                .query(ApiTokenStore::map).list();
+    }
+
     public void revoke(UUID id, Instant at) {
         jdbc.sql("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").params(timestamp(at), id)
                 .update();

@@ -4,9 +4,11 @@ import dev.gatehouse.controlplane.api.ApiException;
 import dev.gatehouse.controlplane.api.Names;
 import dev.gatehouse.controlplane.audit.AdminChanges;
 import dev.gatehouse.controlplane.audit.AdminChanges.Change;
+import dev.gatehouse.controlplane.revocation.AccessChangeLog;
 import dev.gatehouse.controlplane.roles.Role;
 import dev.gatehouse.controlplane.roles.RoleStore;
 import dev.gatehouse.controlplane.security.ApiScope;
+import dev.gatehouse.controlplane.tokens.PersonTokens;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -38,12 +40,17 @@ final class UserController {
     private final RoleStore roles;
     private final PasswordEncoder passwords;
     private final AdminChanges changes;
+    private final AccessChangeLog accessChanges;
+    private final PersonTokens tokens;
 
-    UserController(UserStore users, RoleStore roles, PasswordEncoder passwords, AdminChanges changes) {
+    UserController(UserStore users, RoleStore roles, PasswordEncoder passwords, AdminChanges changes,
+            AccessChangeLog accessChanges, PersonTokens tokens) {
         this.users = Objects.requireNonNull(users, "users");
         this.roles = Objects.requireNonNull(roles, "roles");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.changes = Objects.requireNonNull(changes, "changes");
+        this.accessChanges = Objects.requireNonNull(accessChanges, "accessChanges");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
     }
 
     /**
@@ -85,7 +92,10 @@ final class UserController {
         return users.find(username).orElseThrow(() -> notFound(username));
     }
 
-    /** Replaces roles, disabled and scope; disabling someone refuses their next connection and API call. */
+    /**
+     * Replaces roles, disabled and scope. Disabling someone (or taking a role away) ends their live SSH sessions and
+     * forwards whose access no longer holds within seconds; disabling also revokes the API tokens they made.
+     */
     @PutMapping("/{username}")
     User replace(@PathVariable String username, @Valid @RequestBody UserRequest request) {
         if (request.username() != null && !request.username().equals(username)) {
@@ -96,6 +106,12 @@ final class UserController {
         return changes.apply("user.updated", "user:" + username, () -> {
             User before = users.findForUpdate(username).orElseThrow(() -> notFound(username));
             users.update(user, hash);
+            if (user.disabled() && !before.disabled()) {
+                accessChanges.record(username, "user disabled");
+                tokens.revokeAll(username);
+            } else if (!user.roles().containsAll(before.roles())) {
+                accessChanges.record(username, "role removed");
+            }
             return new Change<>(before, users.find(username).orElseThrow());
         });
     }
@@ -106,6 +122,8 @@ final class UserController {
         changes.apply("user.deleted", "user:" + username, () -> {
             User before = users.findForUpdate(username).orElseThrow(() -> notFound(username));
             users.delete(username);
+            accessChanges.record(username, "user deleted");
+            tokens.revokeAll(username);
             return new Change<>(before, null);
         });
     }

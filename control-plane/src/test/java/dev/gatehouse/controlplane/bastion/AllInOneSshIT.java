@@ -349,18 +349,6 @@ class AllInOneSshIT extends GatehouseTestApplication {
                 .isEqualTo(2);
     }
 
-    private static <T> T eventually(java.util.function.Supplier<T> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("condition not met within 20 s");
-    }
-
     private record Run(int exit, String stdout, String stderr) {}
 
     private Run ssh(String... args) throws Exception {

@@ -13,7 +13,10 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The console's password login: session cookie flags, CSRF on cookie-authenticated changes, logout, refusals. */
+/**
+ * The console's password login: session cookie flags, CSRF on cookie-authenticated changes, logout, refusals; the
+ * person re-checked on every request (disabled, demoted) and their API tokens revoked with them.
+ */
 class ConsoleLoginIT extends GatehouseTestApplication {
 
     private static final String PASSWORD = "correct horse battery staple";
@@ -127,6 +130,57 @@ class ConsoleLoginIT extends GatehouseTestApplication {
     private ApiClient.Reply signIn(String from, String user, String password) {
         return ApiClient.from(port, from).post("/api/v1/session", null,
                 "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}");
+    }
+
+    @Test
+    void aCookieStopsWorkingOnceThePersonIsDisabledAndTheEndIsAudited() throws Exception {
+        login();
+        assertThat(call("GET", "/api/v1/users", null, null).statusCode()).isEqualTo(200);
+
+        api.put("/api/v1/users/" + username, ADMIN, "{\"roles\":[],\"apiScope\":\"admin\",\"disabled\":true}");
+
+        assertThat(call("GET", "/api/v1/users", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/v1/session", null, null).statusCode()).isEqualTo(401);
+        ApiClient.Reply ended = api.get("/api/v1/audit/events?type=console.session.ended&actor=" + username, ADMIN);
+        assertThat(ended.json().get("events").size()).as(ended.body()).isEqualTo(1);
+        assertThat(ended.body()).contains("user disabled").contains("\"outcome\":\"denied\"");
+    }
+
+    @Test
+    void aDemotedAdminsCookieLosesTheAdminScopeAtOnce() throws Exception {
+        login();
+        call("GET", "/api/v1/session", null, null);
+        String network = unique("demoted");
+
+        api.put("/api/v1/users/" + username, ADMIN, "{\"roles\":[],\"apiScope\":\"auditor\"}");
+
+        assertThat(call("GET", "/api/v1/session", null, null).body()).contains("\"scope\":\"auditor\"");
+        assertThat(call("GET", "/api/v1/users", null, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> change = call("POST", "/api/v1/networks", "{\"name\":\"" + network + "\"}", csrfToken());
+        assertThat(change.statusCode()).as(change.body()).isEqualTo(403);
+        assertThat(api.get("/api/v1/networks/" + network, ADMIN).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/audit/events?type=api.forbidden&actor=" + username, ADMIN).body())
+                .contains("POST /api/v1/networks");
+    }
+
+    @Test
+    void disablingThePersonRevokesTheApiTokensTheyMadeAndAuditsEach() throws Exception {
+        login();
+        call("GET", "/api/v1/session", null, null);
+        String name = unique("made-by-console");
+        HttpResponse<String> made = call("POST", "/api/v1/api-tokens",
+                "{\"name\":\"" + name + "\",\"scope\":\"admin\"}", csrfToken());
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        String secret = made.body().replaceFirst("(?s).*\"token\":\"([^\"]+)\".*", "$1");
+        assertThat(api.get("/api/v1/users", secret).status()).isEqualTo(200);
+
+        api.put("/api/v1/users/" + username, ADMIN, "{\"roles\":[],\"apiScope\":\"admin\",\"disabled\":true}");
+
+        ApiClient.Reply refused = api.get("/api/v1/users", secret);
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.body()).contains("was revoked");
+        assertThat(api.get("/api/v1/audit/events?type=api-token.revoked&target=api-token:" + name, ADMIN).json()
+                .get("events").size()).isEqualTo(1);
     }
 
     private void login() throws Exception {

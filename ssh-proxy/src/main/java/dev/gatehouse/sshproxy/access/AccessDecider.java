@@ -26,6 +26,12 @@ public interface AccessDecider {
     /** The hosts and logins {@code user} may use, for the menu. */
     List<Reachable> reachable(GatewayUser user);
 
+    /**
+     * The people whose access changed since {@code revision} (0 the first time; then the revision the last answer
+     * carried). Polled every few seconds to end live sessions whose access no longer holds; cheap when nothing changed.
+     */
+    AccessChanges changesSince(long revision);
+
     /** Records the host key a target presented on first contact, so later sessions pin it. */
     void learnHostKey(String targetName, PublicKey hostKey);
 }

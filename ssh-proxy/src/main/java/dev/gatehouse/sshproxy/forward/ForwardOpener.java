@@ -13,9 +13,10 @@ import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.FlowRecord;
-import dev.gatehouse.sshproxy.events.SessionInfo;
 import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.session.AccessRefusedException;
+import dev.gatehouse.sshproxy.session.ForwardOnlySession;
+import dev.gatehouse.sshproxy.session.LiveForward;
 import dev.gatehouse.sshproxy.session.SessionKeys;
 import dev.gatehouse.sshproxy.session.TargetConnection;
 import dev.gatehouse.sshproxy.session.TargetSessions;
@@ -27,12 +28,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.session.Session;
@@ -57,9 +56,8 @@ public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
     private final TargetSessions sessions;
     private final Map<ForwardChannel, OpenFlow> flows = new ConcurrentHashMap<>();
 
-    private static final AttributeKey<ForwardOnlySession> FORWARD_ONLY = new AttributeKey<>();
-
-    private record OpenFlow(Activity activity, ForwardRoute route, String originator, Instant start) {
+    /** {@code live} is null for a forward the target opens (it ends with the target session, not on its own). */
+    private record OpenFlow(Activity activity, ForwardRoute route, String originator, Instant start, LiveForward live) {
     }
 
     public ForwardOpener(AccessDecider decider, TargetDialer dialer, JumpRegistry jumps,
@@ -115,11 +113,24 @@ public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
             throw new ForwardRefusedException(reason);
         }
         ForwardRoute route = ((Decision.Allowed<ForwardRoute>) decision).value();
+        boolean carried = carrier != null && carrier.info() != null;
+        // A connection that only forwards is a session too: admitted against the person's limit before any dial.
+        ForwardOnlySession forwardOnly = null;
+        if (!carried) {
+            try {
+                forwardOnly = sessions.forwardOnly(session, user, route.maxSessionLength());
+            } catch (AccessRefusedException e) {
+                listener.denied(null, new Denial(user.username(), source, "forward " + destination, e.getMessage()));
+                throw new ForwardRefusedException(e.getMessage());
+            }
+        }
         DialedConnection connection = dialer.dial(route.network(), route.address(), timeout);
-        Activity activity = carrier != null && carrier.info() != null
+        Activity activity = carried
                 ? carrier.startActivity(Activity.Kind.FORWARD, "forward " + destination, null, 0, 0)
-                : forwardOnly(session, user, source, destination);
-        flows.put(channel, new OpenFlow(activity, route, originator, Instant.now()));
+                : forwardOnly.startFlow("forward " + destination);
+        LiveForward live = new LiveForward(via, destination, () -> channel.close(true));
+        session.computeAttributeIfAbsent(SessionKeys.FORWARDS, k -> ConcurrentHashMap.newKeySet()).add(live);
+        flows.put(channel, new OpenFlow(activity, route, originator, Instant.now(), live));
         return connection;
     }
 
@@ -150,26 +161,8 @@ public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
         DialedConnection connection = UpstreamForward.open(upstream, host, port, originator, timeout);
         Activity activity = carrier.startActivity(Activity.Kind.FORWARD, "forward " + destination, null, 0, 0);
         flows.put(channel, new OpenFlow(activity, new ForwardRoute(target.network(), destination), originator,
-                Instant.now()));
+                Instant.now(), null));
         return connection;
-    }
-
-    /** A connection that only forwards (no target login) still gets a session id, and one activity per flow. */
-    private Activity forwardOnly(ServerSession session, GatewayUser user, String source, HostAndPort destination) {
-        ForwardOnlySession holder = session.computeAttributeIfAbsent(FORWARD_ONLY, k -> new ForwardOnlySession(
-                new SessionInfo(UUID.randomUUID().toString(), user.username(), "-", "-", Target.DIRECT_NETWORK, source,
-                        Instant.now())));
-        int n = holder.flows.incrementAndGet();
-        Activity activity = new Activity(n == 1 ? holder.info.sessionId() : holder.info.sessionId() + "." + n,
-                holder.info, Activity.Kind.FORWARD, "forward " + destination, null, 0, 0, Instant.now());
-        listener.activityStarted(activity);
-        return activity;
-    }
-
-    private record ForwardOnlySession(SessionInfo info, AtomicInteger flows) {
-        ForwardOnlySession(SessionInfo info) {
-            this(info, new AtomicInteger());
-        }
     }
 
     private DialedConnection jumpTo(JumpRegistry.Jump jump) throws IOException {
@@ -193,6 +186,10 @@ public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
     public void closed(ForwardChannel channel, long bytesToDestination, long bytesFromDestination) {
         OpenFlow flow = flows.remove(channel);
         if (flow != null) {
+            Set<LiveForward> open = channel.getSession().getAttribute(SessionKeys.FORWARDS);
+            if (open != null && flow.live() != null) {
+                open.remove(flow.live());
+            }
             listener.flow(flow.activity(), new FlowRecord(flow.route().address().toString(), flow.route().network(),
                     flow.originator(), bytesToDestination, bytesFromDestination,
                     Duration.between(flow.start(), Instant.now())));

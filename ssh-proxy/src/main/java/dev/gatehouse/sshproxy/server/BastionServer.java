@@ -17,6 +17,7 @@ import dev.gatehouse.sshproxy.forward.JumpRegistry;
 import dev.gatehouse.sshproxy.forward.RefusingForwardingFilter;
 import dev.gatehouse.sshproxy.forward.RemoteForwards;
 import dev.gatehouse.sshproxy.session.GatewayChannelSession;
+import dev.gatehouse.sshproxy.session.LiveAccessCheck;
 import dev.gatehouse.sshproxy.session.SessionCommands;
 import dev.gatehouse.sshproxy.session.SessionKeys;
 import dev.gatehouse.sshproxy.session.TargetSessions;
@@ -67,6 +68,7 @@ public final class BastionServer implements Closeable {
     private final SshServer server;
     private final UpstreamConnector connector;
     private final TargetSessions sessions;
+    private final LiveAccessCheck accessCheck;
     private final JumpRegistry jumps = new JumpRegistry();
     private final BastionHostKey hostKey;
     private final RepeatedRefusals refusals;
@@ -85,6 +87,7 @@ public final class BastionServer implements Closeable {
         this.connector = new UpstreamConnector(issuer, decider, dialer, config.connectTimeout());
         this.sessions = new TargetSessions(decider, connector, guarded, config.maxSessionsPerUser(),
                 config.failMode() == BastionConfig.FailMode.CLOSED);
+        this.accessCheck = new LiveAccessCheck(sessions, decider, guarded);
         this.server = SshServer.setUpDefaultServer();
         server.setHost(config.bindAddress());
         server.setPort(config.port());
@@ -136,6 +139,7 @@ public final class BastionServer implements Closeable {
                 }
                 GatewayUser user = session.getAttribute(SessionKeys.USER);
                 if (event == Event.Authenticated && user != null) {
+                    sessions.authenticated((ServerSession) session);
                     JumpRegistry.Jump jump = session.getAttribute(SessionKeys.JUMP);
                     guarded.authenticated(user.username(), jump != null ? jump.source()
                             : SourceAddress.of(session.getRemoteAddress()),
@@ -175,6 +179,7 @@ public final class BastionServer implements Closeable {
         refusals.start();
         connector.start();
         server.start();
+        accessCheck.start(LiveAccessCheck.PERIOD);
     }
 
     /** The port actually bound (useful when the configured port is 0). */
@@ -269,6 +274,7 @@ public final class BastionServer implements Closeable {
         try {
             server.stop(true);
         } finally {
+            accessCheck.close();
             sessions.shutdown();
             connector.close();
             refusals.close();

@@ -88,6 +88,7 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
 
     private static boolean accept(GatewayUser user, PublicKey key, ServerSession session) {
         session.setAttribute(SessionKeys.USER, user);
+        session.setAttribute(SessionKeys.KEY, key);
         session.setAttribute(KEY_FINGERPRINT, KeyUtils.getFingerPrint(key));
         return true;
     }

@@ -2,6 +2,8 @@ package dev.gatehouse.sshproxy.session;
 
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
+import java.security.PublicKey;
+import java.util.Set;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 
 /** Attributes the bastion keeps on each incoming SSH connection. */
@@ -17,6 +19,14 @@ public final class SessionKeys {
     public static final AttributeKey<Boolean> AGENT_REQUESTED = new AttributeKey<>();
     /** On an upstream session: the gateway session it belongs to (for channels the target opens back). */
     public static final AttributeKey<TargetConnection> CARRIER = new AttributeKey<>();
+    /** The key the person authenticated with: re-checked while the connection lives. */
+    public static final AttributeKey<PublicKey> KEY = new AttributeKey<>();
+    /** The session of a connection that forwards without a target login, once its first flow opened. */
+    public static final AttributeKey<ForwardOnlySession> FORWARD_ONLY = new AttributeKey<>();
+    /** Why the gateway is ending this connection (terminate, maximum length, revocation), for the record of its end. */
+    public static final AttributeKey<String> END_REASON = new AttributeKey<>();
+    /** The open port-forward flows of this connection (a concurrent set). */
+    public static final AttributeKey<Set<LiveForward>> FORWARDS = new AttributeKey<>();
 
     private SessionKeys() {
     }

@@ -23,7 +23,7 @@ import org.apache.sshd.server.session.ServerSession;
  * The upstream half of one gateway session: decided and logged in on the first channel that needs it, shared by every
  * later channel of the same incoming connection (ControlMaster, sftp after shell), closed with it.
  */
-public final class TargetConnection {
+public final class TargetConnection implements LiveSession {
 
     private final TargetSessions sessions;
     private final ServerSession downstream;
@@ -80,7 +80,7 @@ public final class TargetConnection {
                 Instant.now());
         upstream.setAttribute(SessionKeys.CARRIER, this);
         upstream.addCloseFutureListener(f -> closeDownstream());
-        sessions.started(this);
+        sessions.started(this, info, target.maxSessionLength());
         return upstream;
     }
 
@@ -128,18 +128,22 @@ public final class TargetConnection {
     }
 
     /** Tells the person something on every open channel, between the target's own output (e.g. the session is about to end). */
-    void notice(String message) {
+    @Override
+    public void notice(String message) {
         terminals.forEach(terminal -> terminal.accept(message));
     }
 
+    @Override
     public String sessionId() {
         return sessionId;
     }
 
+    @Override
     public GatewayUser user() {
         return user;
     }
 
+    @Override
     public ServerSession downstream() {
         return downstream;
     }
@@ -157,8 +161,14 @@ public final class TargetConnection {
         return SourceAddress.of(downstream.getClientAddress());
     }
 
+    /** The login and host this connection asked for. */
+    Route.ToTarget route() {
+        return route;
+    }
+
     /** Closes the upstream half; called when the incoming connection ends. */
-    void close(String reason) {
+    @Override
+    public void close(String reason) {
         ClientSession toClose;
         SessionInfo ended;
         synchronized (this) {

@@ -2,14 +2,20 @@ package dev.gatehouse.sshproxy.session;
 
 import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.sshproxy.access.Target;
 import dev.gatehouse.sshproxy.events.BastionListener;
+import dev.gatehouse.sshproxy.events.SessionInfo;
+import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
 import dev.gatehouse.sshproxy.upstream.UpstreamConnector;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,7 +24,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.server.session.ServerSession;
 
-/** The live gateway sessions: created per incoming connection, counted per person, terminable by id. */
+/**
+ * The live gateway sessions: created per incoming connection, counted per person, terminable by id; and the
+ * authenticated connections, for re-checking access when it changes.
+ */
 public final class TargetSessions {
 
     private static final Duration WARNING = Duration.ofMinutes(5);
@@ -28,7 +37,8 @@ public final class TargetSessions {
     private final BastionListener listener;
     private final int maxSessionsPerUser;
     private final boolean failClosed;
-    private final Map<String, TargetConnection> live = new ConcurrentHashMap<>();
+    private final Map<String, LiveSession> live = new ConcurrentHashMap<>();
+    private final Set<ServerSession> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
     /** Per live session: the warning before its maximum length, then the end. */
     private final Map<String, List<ScheduledFuture<?>>> deadlines = new ConcurrentHashMap<>();
@@ -64,19 +74,28 @@ public final class TargetSessions {
 
     /** Called when an incoming connection ends. */
     public void closed(ServerSession session, String reason) {
+        connections.remove(session);
+        String ending = session.getAttribute(SessionKeys.END_REASON);
+        String why = ending != null ? ending : reason;
         TargetConnection connection = session.getAttribute(SessionKeys.TARGET);
         if (connection != null) {
-            connection.close(reason);
+            connection.close(why);
+        }
+        ForwardOnlySession forwards = session.getAttribute(SessionKeys.FORWARD_ONLY);
+        if (forwards != null) {
+            forwards.close(why);
         }
     }
 
     /** Ends a live session within a second, telling the user why. False when no such session is live. */
     public boolean terminate(String sessionId, String reason) {
         // Claimed atomically: a second terminate (or the max-length timer racing an admin) finds nothing to end.
-        TargetConnection connection = live.remove(sessionId);
+        LiveSession connection = live.remove(sessionId);
         if (connection == null) {
             return false;
         }
+        // The disconnect below closes the connection from an I/O thread, which may record its end first: with this why.
+        connection.downstream().setAttribute(SessionKeys.END_REASON, reason);
         disconnect(connection.downstream(), "gatehouse: " + reason);
         connection.close(reason);
         return true;
@@ -90,13 +109,13 @@ public final class TargetSessions {
         }
     }
 
-    public List<TargetConnection> live() {
+    public List<LiveSession> live() {
         return List.copyOf(live.values());
     }
 
-    /** Counts the connection against its person's limit; returns the refusal reason when over it. */
-    String admit(TargetConnection connection) {
-        String name = connection.user().username();
+    /** Counts the session against its person's limit; returns the refusal reason when over it. */
+    String admit(LiveSession session) {
+        String name = session.user().username();
         int[] refused = {0};
         perUser.compute(name, (k, count) -> {
             int current = count == null ? 0 : count;
@@ -110,27 +129,61 @@ public final class TargetSessions {
                 ? "too many concurrent sessions for " + name + " (limit " + maxSessionsPerUser + ")" : null;
     }
 
-    void release(TargetConnection connection) {
-        perUser.computeIfPresent(connection.user().username(), (k, count) -> count <= 1 ? null : count - 1);
-        live.remove(connection.sessionId());
-        List<ScheduledFuture<?>> timers = deadlines.remove(connection.sessionId());
+    void release(LiveSession session) {
+        perUser.computeIfPresent(session.user().username(), (k, count) -> count <= 1 ? null : count - 1);
+        live.remove(session.sessionId());
+        List<ScheduledFuture<?>> timers = deadlines.remove(session.sessionId());
         if (timers != null) {
             timers.forEach(timer -> timer.cancel(false));
         }
     }
 
-    void started(TargetConnection connection) {
-        live.put(connection.sessionId(), connection);
-        Duration length = connection.target().maxSessionLength();
+    /** Makes an admitted session live: terminable, and bounded by {@code length} (warned before, then ended). */
+    void started(LiveSession session, SessionInfo info, Duration length) {
+        live.put(session.sessionId(), session);
         Duration notice = warningBefore(length);
-        deadlines.put(connection.sessionId(), List.of(
-                clock.schedule(() -> connection.notice("this session ends in " + describe(notice) + " (maximum session"
+        deadlines.put(session.sessionId(), List.of(
+                clock.schedule(() -> session.notice("this session ends in " + describe(notice) + " (maximum session"
                         + " length of " + describe(length) + "); save your work"),
                         length.minus(notice).toMillis(), TimeUnit.MILLISECONDS),
-                clock.schedule(() -> terminate(connection.sessionId(),
+                clock.schedule(() -> terminate(session.sessionId(),
                         "maximum session length of " + describe(length) + " reached; the session is closed"),
                         length.toMillis(), TimeUnit.MILLISECONDS)));
-        listener.sessionStarted(connection.info());
+        listener.sessionStarted(info);
+    }
+
+    /**
+     * The session of a connection that forwards without a target login: admitted against the person's limit on its
+     * first flow, then shared by the later ones.
+     */
+    public ForwardOnlySession forwardOnly(ServerSession session, GatewayUser user, Duration maxLength)
+            throws AccessRefusedException {
+        synchronized (session) {
+            ForwardOnlySession existing = session.getAttribute(SessionKeys.FORWARD_ONLY);
+            if (existing != null) {
+                return existing;
+            }
+            ForwardOnlySession created = new ForwardOnlySession(this, session, new SessionInfo(
+                    UUID.randomUUID().toString(), user.username(), "-", "-", Target.DIRECT_NETWORK,
+                    SourceAddress.of(session.getClientAddress()), Instant.now()));
+            String limit = admit(created);
+            if (limit != null) {
+                throw new AccessRefusedException(limit);
+            }
+            session.setAttribute(SessionKeys.FORWARD_ONLY, created);
+            started(created, created.info(), maxLength);
+            return created;
+        }
+    }
+
+    /** Registers an authenticated incoming connection, so a change of its person's access re-checks it. */
+    public void authenticated(ServerSession session) {
+        connections.add(session);
+    }
+
+    /** The authenticated incoming connections still open. */
+    Set<ServerSession> connections() {
+        return Set.copyOf(connections);
     }
 
     /** How long before the maximum length the person is warned: 5 minutes, or half of a shorter session. */

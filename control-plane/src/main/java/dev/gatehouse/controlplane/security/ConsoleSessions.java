@@ -1,0 +1,129 @@
+package dev.gatehouse.controlplane.security;
+
+import dev.gatehouse.controlplane.audit.AuditRecord;
+import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.users.User;
+import dev.gatehouse.controlplane.users.UserStore;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.security.core.context.DeferredSecurityContext;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.HttpRequestResponseHolder;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+
+/**
+ * The console's sign-ins, kept in the HTTP session and checked again on every request: a person disabled, deleted or
+ * without console access loses the session at once, a changed scope applies at once, and no session outlives
+ * {@code gatehouse.console.session-lifetime} after its sign-in. Each ending is an audit event.
+ */
+final class ConsoleSessions implements SecurityContextRepository {
+
+    /** When the person signed in (an {@link Instant}), set by the login. */
+    static final String SIGNED_IN_AT = ConsoleSessions.class.getName() + ".signedInAt";
+
+    private final HttpSessionSecurityContextRepository stored = new HttpSessionSecurityContextRepository();
+    private final UserStore users;
+    private final AuditTrail trail;
+    private final Clock clock;
+    private final Duration lifetime;
+
+    ConsoleSessions(UserStore users, AuditTrail trail, Clock clock, Duration lifetime) {
+        this.users = Objects.requireNonNull(users, "users");
+        this.trail = Objects.requireNonNull(trail, "trail");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+    }
+
+    @Override
+    public DeferredSecurityContext loadDeferredContext(HttpServletRequest request) {
+        DeferredSecurityContext loaded = stored.loadDeferredContext(request);
+        return new DeferredSecurityContext() {
+            private SecurityContext checked;
+
+            @Override
+            public SecurityContext get() {
+                if (checked == null) {
+                    checked = recheck(request, loaded.get());
+                }
+                return checked;
+            }
+
+            @Override
+            public boolean isGenerated() {
+                return loaded.isGenerated() || get().getAuthentication() == null;
+            }
+        };
+    }
+
+    @Override
+    @Deprecated
+    public SecurityContext loadContext(HttpRequestResponseHolder holder) {
+        return recheck(holder.getRequest(), stored.loadDeferredContext(holder.getRequest()).get());
+    }
+
+    @Override
+    public void saveContext(SecurityContext context, HttpServletRequest request, HttpServletResponse response) {
+        stored.saveContext(context, request, response);
+    }
+
+    @Override
+    public boolean containsContext(HttpServletRequest request) {
+        return stored.containsContext(request);
+    }
+
+    /** The context as the person's current state allows it: unchanged, with the scope they hold now, or empty. */
+    private SecurityContext recheck(HttpServletRequest request, SecurityContext context) {
+        if (!(context.getAuthentication() instanceof CallerAuthentication authentication)
+                || !"password".equals(authentication.caller().via())) {
+            return context;
+        }
+        HttpSession session = request.getSession(false);
+        if (session == null) {
+            return context;
+        }
+        Caller caller = authentication.caller();
+        // The lifetime first: an expired session costs no database query.
+        String ended = lifetimeOver(session);
+        Optional<User> user = Optional.empty();
+        if (ended == null) {
+            user = users.find(caller.name());
+            ended = refusal(user);
+        }
+        if (ended != null) {
+            session.invalidate();
+            trail.record(new AuditRecord("console.session.ended", caller.name(), "console", null, null,
+                    request.getRemoteAddr(), "denied", ended));
+            return SecurityContextHolder.createEmptyContext();
+        }
+        ApiScope now = user.orElseThrow().apiScope();
+        if (now == caller.scope()) {
+            return context;
+        }
+        SecurityContext changed = SecurityContextHolder.createEmptyContext();
+        changed.setAuthentication(new CallerAuthentication(new Caller(caller.name(), now, caller.via())));
+        session.setAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, changed);
+        return changed;
+    }
+
+    private String lifetimeOver(HttpSession session) {
+        Object signedIn = session.getAttribute(SIGNED_IN_AT);
+        return signedIn instanceof Instant at && clock.instant().isBefore(at.plus(lifetime)) ? null
+                : "the console session reached its lifetime of " + lifetime;
+    }
+
+    /** Why the person may no longer hold a console session, or null when they may. */
+    private static String refusal(Optional<User> user) {
+        return user.isEmpty() ? "user deleted"
+                : user.get().disabled() ? "user disabled"
+                : user.get().apiScope() == null ? "user has no console access (no apiScope)"
+                : null;
+    }
+}
