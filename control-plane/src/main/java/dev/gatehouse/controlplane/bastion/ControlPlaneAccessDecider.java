@@ -151,11 +151,12 @@ final class ControlPlaneAccessDecider implements AccessDecider {
     }
 
     @Override
-    public void learnHostKey(String targetName, PublicKey hostKey) {
+    public boolean learnHostKey(String targetName, PublicKey hostKey) {
         HostKeyPinning.Verdict verdict = pinning.verify(targetName, hostKey);
         if (!verdict.trusted()) {
             log.warn("host key of {} not learned: {}", targetName, verdict.outcome());
         }
+        return verdict.trusted();
     }
 
     private static Optional<PublicKey> pinnedKey(Host host) {

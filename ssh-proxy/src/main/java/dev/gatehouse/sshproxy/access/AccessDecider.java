@@ -26,6 +26,10 @@ public interface AccessDecider {
     /** The hosts and logins {@code user} may use, for the menu. */
     List<Reachable> reachable(GatewayUser user);
 
-    /** Records the host key a target presented on first contact, so later sessions pin it. */
-    void learnHostKey(String targetName, PublicKey hostKey);
+    /**
+     * Records the host key a target presented on first contact, so later sessions pin it. True only when that key is
+     * now the trusted one; false when the store refused it (another key won a concurrent first contact, the host is
+     * gone): the connection must then fail closed.
+     */
+    boolean learnHostKey(String targetName, PublicKey hostKey);
 }

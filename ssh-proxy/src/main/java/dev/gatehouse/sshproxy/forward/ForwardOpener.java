@@ -14,7 +14,6 @@ import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.FlowRecord;
 import dev.gatehouse.sshproxy.events.SessionInfo;
-import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.session.SessionKeys;
 import dev.gatehouse.sshproxy.session.TargetConnection;
 import java.io.IOException;
@@ -82,7 +81,7 @@ public final class ForwardOpener implements ChannelFactory {
         if (user == null) {
             throw new ForwardRefusedException("not authenticated");
         }
-        String source = SourceAddress.of(session.getClientAddress());
+        String source = SessionKeys.source(session);
         TargetConnection carrier = session.getAttribute(SessionKeys.TARGET);
         Optional<Target> via = Optional.ofNullable(carrier == null ? null : carrier.target());
         if (port == SSH_PORT && via.isEmpty() && session.getAttribute(SessionKeys.JUMP) == null
@@ -103,7 +102,15 @@ public final class ForwardOpener implements ChannelFactory {
             throw new ForwardRefusedException(reason);
         }
         ForwardRoute route = ((Decision.Allowed<ForwardRoute>) decision).value();
-        DialedConnection connection = dialer.dial(route.network(), route.address(), timeout);
+        DialedConnection connection;
+        try {
+            connection = dialer.dial(route.network(), route.address(), timeout);
+        } catch (IOException e) {
+            // A granted destination that cannot be reached is still evidence: who tried, where to, and why it failed.
+            listener.denied(null, new Denial(user.username(), source, "forward " + destination + " via "
+                    + route.address() + " in network '" + route.network() + "'", "dial failed: " + e.getMessage()));
+            throw e;
+        }
         Activity activity = carrier != null && carrier.info() != null
                 ? carrier.startActivity(Activity.Kind.FORWARD, "forward " + destination, null, 0, 0)
                 : forwardOnly(session, user, source, destination);

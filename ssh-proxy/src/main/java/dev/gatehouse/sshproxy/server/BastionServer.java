@@ -6,7 +6,6 @@ import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.GuardedListener;
-import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.forward.ExplainedOpenFailures;
 import dev.gatehouse.sshproxy.forward.ForwardOpener;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
@@ -99,9 +98,7 @@ public final class BastionServer implements Closeable {
             public void sessionEvent(Session session, Event event) {
                 GatewayUser user = session.getAttribute(SessionKeys.USER);
                 if (event == Event.Authenticated && user != null) {
-                    JumpRegistry.Jump jump = session.getAttribute(SessionKeys.JUMP);
-                    guarded.authenticated(user.username(), jump != null ? jump.source()
-                            : SourceAddress.of(session.getRemoteAddress()),
+                    guarded.authenticated(user.username(), SessionKeys.source(session),
                             session.getAttribute(GatewayAuthenticator.KEY_FINGERPRINT));
                 }
             }

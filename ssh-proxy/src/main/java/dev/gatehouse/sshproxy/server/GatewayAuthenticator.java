@@ -5,7 +5,6 @@ import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
-import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
 import dev.gatehouse.sshproxy.session.SessionKeys;
 import java.net.InetSocketAddress;
@@ -39,7 +38,7 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
         JumpRegistry.Jump jump = session.getAttribute(SessionKeys.JUMP);
-        String source = jump != null ? jump.source() : SourceAddress.of(session.getClientAddress());
+        String source = SessionKeys.source(session);
         String address = jump != null ? jump.source() : host(session.getClientAddress());
         if (limiter.isBlocked(address, username)) {
             listener.denied(null, new Denial(username, source, "auth publickey", "too many failed attempts"));

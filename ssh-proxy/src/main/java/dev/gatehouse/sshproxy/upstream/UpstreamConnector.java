@@ -180,8 +180,12 @@ public final class UpstreamConnector implements Closeable {
         }
         PublicKey key = presented instanceof OpenSshCertificate cert ? cert.getCertPubKey() : presented;
         if (check.target.pinnedHostKey().isEmpty()) {
-            decider.learnHostKey(check.target.name(), key);
-            return true;
+            if (decider.learnHostKey(check.target.name(), key)) {
+                return true;
+            }
+            check.mismatch.set("host key of " + check.target.name() + " (" + KeyUtils.getFingerPrint(key)
+                    + ") was not accepted as its first key (another key may have been recorded meanwhile); refusing to connect");
+            return false;
         }
         if (KeyUtils.compareKeys(check.target.pinnedHostKey().get(), key)) {
             return true;
