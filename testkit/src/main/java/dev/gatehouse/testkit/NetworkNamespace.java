@@ -81,6 +81,11 @@ public final class NetworkNamespace implements AutoCloseable {
         return hostAddress;
     }
 
+    /** The namespace's end of the veth pair: an address inside the namespace this host does route to. */
+    public String namespaceAddress() {
+        return hostAddress.substring(0, hostAddress.lastIndexOf('.')) + ".2";
+    }
+
     /** An address inside the namespace that this host has no route to. */
     public String privateAddress() {
         return privateAddress;

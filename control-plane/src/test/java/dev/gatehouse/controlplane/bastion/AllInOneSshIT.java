@@ -249,7 +249,7 @@ class AllInOneSshIT extends GatehouseTestApplication {
                 .isEqualTo(2);
     }
 
-    private static <T> T eventually(java.util.function.Supplier<T> probe) throws InterruptedException {
+    static <T> T eventually(java.util.function.Supplier<T> probe) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             T value = probe.get();
@@ -277,7 +277,7 @@ class AllInOneSshIT extends GatehouseTestApplication {
         return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err));
     }
 
-    private static void expect(ApiClient.Reply reply, int status) {
+    static void expect(ApiClient.Reply reply, int status) {
         if (reply.status() != status) {
             throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
         }
