@@ -49,7 +49,8 @@ class BastionConfiguration {
                         ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED);
         // Tests put a resolver bean in to map names to reserved addresses without touching DNS or /etc/hosts.
         ControlPlaneAccessDecider decider = new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning,
-                resolver.getIfAvailable(() -> NameResolver.SYSTEM), ReservedRanges.ofThisMachine());
+                resolver.getIfAvailable(() -> NameResolver.SYSTEM), ReservedRanges.ofThisMachine(),
+                settings.targets().hostCertificateAuthorities());
         ControlPlaneCertificateIssuer issuer = new ControlPlaneCertificateIssuer(authorities);
         ListenerChain listeners = new ListenerChain(List.of(listener, live));
         // A fresh server on every start: MINA's client cannot be started twice, and Spring restarts contexts it paused.

@@ -46,15 +46,17 @@ final class ControlPlaneAccessDecider implements AccessDecider {
     private final HostKeyPinning pinning;
     private final NameResolver resolver;
     private final ReservedRanges reserved;
+    private final List<PublicKey> hostCertificateAuthorities;
 
     ControlPlaneAccessDecider(KeyOwners keyOwners, PolicyEngine policy, HostStore hosts, HostKeyPinning pinning,
-            NameResolver resolver, ReservedRanges reserved) {
+            NameResolver resolver, ReservedRanges reserved, List<PublicKey> hostCertificateAuthorities) {
         this.keyOwners = Objects.requireNonNull(keyOwners, "keyOwners");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.hosts = Objects.requireNonNull(hosts, "hosts");
         this.pinning = Objects.requireNonNull(pinning, "pinning");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.reserved = Objects.requireNonNull(reserved, "reserved");
+        this.hostCertificateAuthorities = List.copyOf(hostCertificateAuthorities);
     }
 
     @Override
@@ -157,6 +159,11 @@ final class ControlPlaneAccessDecider implements AccessDecider {
             log.warn("host key of {} not learned: {}", targetName, verdict.outcome());
         }
         return verdict.trusted();
+    }
+
+    @Override
+    public List<PublicKey> hostCertificateAuthorities() {
+        return hostCertificateAuthorities;
     }
 
     private static Optional<PublicKey> pinnedKey(Host host) {

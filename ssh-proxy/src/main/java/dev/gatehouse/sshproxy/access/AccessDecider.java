@@ -23,6 +23,14 @@ public interface AccessDecider {
      */
     Decision<ForwardRoute> authorizeForward(GatewayUser user, Optional<Target> via, HostAndPort destination);
 
+    /**
+     * CA keys whose host certificates are trusted for the inventory names they certify, instead of a pinned or learned
+     * key ({@code gatehouse.targets.host-ca}); none by default.
+     */
+    default List<PublicKey> hostCertificateAuthorities() {
+        return List.of();
+    }
+
     /** The hosts and logins {@code user} may use, for the menu. */
     List<Reachable> reachable(GatewayUser user);
 
