@@ -82,6 +82,19 @@ class BastionForwardIT extends AgainstOneTarget {
     }
 
     @Test
+    void aGrantedForwardWhoseDialFailsIsAnAuditEventWithTheReason() throws Exception {
+        int nobodyListens = TargetSshd.freePort();
+        gw.decider.allowForward("alice", new HostAndPort("127.0.0.1", nobodyListens));
+
+        Result result = gw.alice.ssh("-p", String.valueOf(gw.bastion.port()), "-W", "127.0.0.1:" + nobodyListens,
+                "alice@127.0.0.1");
+
+        assertThat(result.exitCode()).isEqualTo(255);
+        assertThat(gw.events.denials).anyMatch(d -> d.request().startsWith("forward 127.0.0.1:" + nobodyListens)
+                && d.reason().equals("dial failed: 127.0.0.1:" + nobodyListens + ": connection refused"));
+    }
+
+    @Test
     void remoteForwardingIsRefusedAndReported() throws Exception {
         Result result = gw.alice.ssh("-p", String.valueOf(gw.bastion.port()), "-N", "-o",
                 "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:" + granted.port(), "alice@127.0.0.1");

@@ -69,6 +69,24 @@ class BastionSessionIT extends AgainstOneTarget {
     }
 
     @Test
+    void proxyJumpSessionRecordsTheClientsAddressNotTheBastionsOwnLoopback() throws Exception {
+        // The inner SSH of a -J arrives from the bastion itself; the client here binds 127.0.0.7 to tell them apart.
+        Path config = dir.resolve("alice-from-127.0.0.7");
+        Files.writeString(config, Files.readString(gw.alice.config()).replace("Host *\n", "Host *\n  BindAddress 127.0.0.7\n"));
+        String command = "echo jumped-from-seven";
+
+        Result result = gw.alice.run(null, List.of("ssh", "-F", config.toString(), "-J",
+                "alice@127.0.0.1:" + gw.bastion.port(), "root@web-01", command));
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        var tape = gw.recorder.sessions().stream().filter(t -> command.equals(t.start().command())).findFirst()
+                .orElseThrow();
+        assertThat(tape.start().sourceAddress()).startsWith("127.0.0.7:");
+        assertThat(gw.events.started).filteredOn(s -> s.sessionId().equals(tape.start().sessionId()))
+                .singleElement().satisfies(s -> assertThat(s.source()).startsWith("127.0.0.7:"));
+    }
+
+    @Test
     void bareUserNameListsTheHostsAndLoginsThisPersonMayUse() throws Exception {
         Result result = gw.alice.ssh("-p", String.valueOf(gw.bastion.port()), "alice@127.0.0.1");
 

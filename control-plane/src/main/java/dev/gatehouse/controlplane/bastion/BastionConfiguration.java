@@ -11,6 +11,7 @@ import dev.gatehouse.controlplane.keys.KeyOwners;
 import dev.gatehouse.controlplane.live.LiveTerminals;
 import dev.gatehouse.controlplane.policy.PolicyEngine;
 import dev.gatehouse.controlplane.revocation.AccessChangeLog;
+import dev.gatehouse.controlplane.policy.ReservedRanges;
 import dev.gatehouse.sshproxy.audit.RecorderListener;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.events.ListenerChain;
@@ -22,6 +23,7 @@ import java.net.UnknownHostException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -40,7 +42,7 @@ class BastionConfiguration {
     @Bean
     BastionService bastion(GatehouseSettings settings, KeyOwners keyOwners, PolicyEngine policy, HostStore hosts,
             HostKeyPinning pinning, CertificateAuthorities authorities, RecorderListener listener, LiveTerminals live,
-            TargetDialer dialer, AccessChangeLog accessChanges)
+            TargetDialer dialer, AccessChangeLog accessChanges, ObjectProvider<NameResolver> resolver)
             throws IOException {
         GatehouseSettings.Ssh ssh = settings.ssh();
         BastionConfig config = BastionConfig.defaults(settings.dataDir().resolve("ssh"), ssh.port(), hostNames(ssh))
@@ -49,8 +51,10 @@ class BastionConfiguration {
                 .withFailMode(settings.recording().failMode() == GatehouseSettings.Recording.FailMode.OPEN
                         ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED)
                 .withAuthLimits(ssh.auth().limits());
+        // Tests put a resolver bean in to map names to reserved addresses without touching DNS or /etc/hosts.
         ControlPlaneAccessDecider decider = new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning,
-                accessChanges);
+                accessChanges, resolver.getIfAvailable(() -> NameResolver.SYSTEM), ReservedRanges.ofThisMachine(),
+                settings.targets().hostCertificateAuthorities());
         ControlPlaneCertificateIssuer issuer = new ControlPlaneCertificateIssuer(authorities);
         ListenerChain listeners = new ListenerChain(List.of(listener, live));
         // A fresh server on every start: MINA's client cannot be started twice, and Spring restarts contexts it paused.

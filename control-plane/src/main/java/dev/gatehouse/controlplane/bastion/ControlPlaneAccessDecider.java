@@ -5,7 +5,10 @@ import dev.gatehouse.controlplane.hosts.HostKeyPinning;
 import dev.gatehouse.controlplane.hosts.HostStore;
 import dev.gatehouse.controlplane.keys.KeyOwners;
 import dev.gatehouse.controlplane.policy.AccessDecision;
+import dev.gatehouse.controlplane.policy.Cidr;
+import dev.gatehouse.controlplane.policy.ForwardDestination;
 import dev.gatehouse.controlplane.policy.PolicyEngine;
+import dev.gatehouse.controlplane.policy.ReservedRanges;
 import dev.gatehouse.controlplane.revocation.AccessChangeLog;
 import dev.gatehouse.controlplane.users.User;
 import dev.gatehouse.pki.ssh.InvalidSshKeyException;
@@ -19,6 +22,8 @@ import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.access.Reachable;
 import dev.gatehouse.sshproxy.access.Target;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
@@ -43,14 +48,21 @@ final class ControlPlaneAccessDecider implements AccessDecider {
     private final HostStore hosts;
     private final HostKeyPinning pinning;
     private final AccessChangeLog changes;
+    private final NameResolver resolver;
+    private final ReservedRanges reserved;
+    private final List<PublicKey> hostCertificateAuthorities;
 
     ControlPlaneAccessDecider(KeyOwners keyOwners, PolicyEngine policy, HostStore hosts, HostKeyPinning pinning,
-            AccessChangeLog changes) {
+            AccessChangeLog changes, NameResolver resolver, ReservedRanges reserved,
+            List<PublicKey> hostCertificateAuthorities) {
         this.keyOwners = Objects.requireNonNull(keyOwners, "keyOwners");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.hosts = Objects.requireNonNull(hosts, "hosts");
         this.pinning = Objects.requireNonNull(pinning, "pinning");
         this.changes = Objects.requireNonNull(changes, "changes");
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.reserved = Objects.requireNonNull(reserved, "reserved");
+        this.hostCertificateAuthorities = List.copyOf(hostCertificateAuthorities);
     }
 
     @Override
@@ -83,8 +95,8 @@ final class ControlPlaneAccessDecider implements AccessDecider {
     @Override
     public Decision<ForwardRoute> authorizeForward(GatewayUser user, Optional<Target> via, HostAndPort destination) {
         // A forward inside a target session is dialled in that target's network; a bare -L/-W names either an
-        // inventory host (dialled in its network, at its address with the requested port) or a destination a role
-        // grants in the direct network.
+        // inventory host (dialled in its network, at its address with the requested port), a destination a grant
+        // tied to an agent network matches, or a destination a role grants in the direct network.
         String network = via.map(Target::network).orElse(null);
         HostAndPort dialled = destination;
         if (network == null) {
@@ -93,14 +105,49 @@ final class ControlPlaneAccessDecider implements AccessDecider {
                 network = named.get().network();
                 dialled = new HostAndPort(HostAndPort.parse(named.get().address()).host(), destination.port());
             } else {
-                network = Target.DIRECT_NETWORK;
+                network = policy.tiedAgentNetwork(user.username(), destination.host(), destination.port(),
+                        Target.DIRECT_NETWORK).orElse(Target.DIRECT_NETWORK);
             }
         }
+        if (Target.DIRECT_NETWORK.equals(network)) {
+            return authorizeDirect(user, destination, dialled);
+        }
+        // In an agent network the agent resolves the name in its own network and dials only what its own allow-list
+        // permits; resolving it here would check an address the agent never dials.
         AccessDecision decision = policy.mayForward(user.username(), network, destination.host(), destination.port());
         if (!decision.allowed()) {
             return Decision.deny(decision.reason());
         }
         return Decision.allow(new ForwardRoute(network, dialled, maxSession(decision)));
+    }
+
+    /**
+     * The gateway dials the direct network itself: the name is resolved once, here, and the address the policy checked
+     * is the one dialled (a second lookup could answer differently: DNS rebinding). The first address granted wins.
+     */
+    private Decision<ForwardRoute> authorizeDirect(GatewayUser user, HostAndPort requested, HostAndPort dialled) {
+        InetAddress[] addresses;
+        try {
+            InetAddress literal = Cidr.literal(dialled.host());
+            addresses = literal != null ? new InetAddress[] {literal} : resolver.resolve(dialled.host());
+        } catch (UnknownHostException e) {
+            return Decision.deny(dialled.host() + ": unknown host");
+        }
+        String refusal = dialled.host() + ": no address";
+        for (InetAddress address : addresses) {
+            ForwardDestination checked = new ForwardDestination(requested.host(), address,
+                    reserved.rangeOf(address).orElse(null));
+            AccessDecision decision = policy.mayForward(user.username(), Target.DIRECT_NETWORK, checked,
+                    requested.port());
+            if (decision.allowed()) {
+                return Decision.allow(new ForwardRoute(Target.DIRECT_NETWORK,
+                        new HostAndPort(address.getHostAddress(), requested.port())));
+            }
+            if (address == addresses[0]) {
+                refusal = decision.reason();
+            }
+        }
+        return Decision.deny(refusal);
     }
 
     @Override
@@ -116,11 +163,17 @@ final class ControlPlaneAccessDecider implements AccessDecider {
     }
 
     @Override
-    public void learnHostKey(String targetName, PublicKey hostKey) {
+    public boolean learnHostKey(String targetName, PublicKey hostKey) {
         HostKeyPinning.Verdict verdict = pinning.verify(targetName, hostKey);
         if (!verdict.trusted()) {
             log.warn("host key of {} not learned: {}", targetName, verdict.outcome());
         }
+        return verdict.trusted();
+    }
+
+    @Override
+    public List<PublicKey> hostCertificateAuthorities() {
+        return hostCertificateAuthorities;
     }
 
     private static Duration maxSession(AccessDecision decision) {

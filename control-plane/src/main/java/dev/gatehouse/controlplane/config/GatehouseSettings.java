@@ -36,7 +36,8 @@ public record GatehouseSettings(
         @Valid @NotNull @DefaultValue Recording recording,
         @Valid @NotNull @DefaultValue Api api,
         Path masterKeyFile,
-        @Valid @NotNull @DefaultValue Console console) {
+        @Valid @NotNull @DefaultValue Console console,
+        @Valid @NotNull @DefaultValue Targets targets) {
 
     /** What this process runs. */
     public enum Role {
@@ -221,12 +222,53 @@ public record GatehouseSettings(
     /** {@code sessionLifetime}: a console sign-in ends this long after it began, however active (at least 1 min). */
     public record Console(@NotNull @DurationMin(minutes = 1) @DefaultValue("12h") Duration sessionLifetime) {}
 
+    /**
+     * How the bastion trusts targets' host keys besides pinning. {@code hostCa}: CA public keys, one per line, each
+     * {@code type base64} or a known_hosts {@code @cert-authority pattern type base64} line; a target presenting a host
+     * certificate signed by one of them, valid now and naming its inventory name, is trusted. Empty: pinning only.
+     */
+    public record Targets(@DefaultValue("") String hostCa) {
+
+        public Targets {
+            hostCertificateAuthorities(hostCa);
+        }
+
+        /** The parsed CA keys; a malformed line stops start-up naming the setting. */
+        public List<java.security.PublicKey> hostCertificateAuthorities() {
+            return hostCertificateAuthorities(hostCa);
+        }
+
+        private static List<java.security.PublicKey> hostCertificateAuthorities(String text) {
+            List<java.security.PublicKey> keys = new java.util.ArrayList<>();
+            for (String line : (text == null ? "" : text).split("\\R")) {
+                String key = line.strip();
+                if (key.isEmpty() || key.startsWith("#")) {
+                    continue;
+                }
+                if (key.startsWith("@cert-authority")) {
+                    String[] fields = key.split("[ \t]+", 3);
+                    key = fields.length == 3 ? fields[2] : "";
+                }
+                try {
+                    keys.add(dev.gatehouse.pki.ssh.SshPublicKey.parse(key).key());
+                } catch (RuntimeException e) {
+                    // No cause: start-up failure reports show the innermost message, which would not name the setting.
+                    throw new IllegalArgumentException("gatehouse.targets.host-ca: '" + line.strip() + "' is not a CA "
+                            + "public key or an @cert-authority line: " + e.getMessage());
+                }
+            }
+            return List.copyOf(keys);
+        }
+    }
+
+
     @Override
     public String toString() {
         return "GatehouseSettings[role=" + role + ", dataDir=" + dataDir + ", ssh=" + ssh + ", http=" + http
                 + ", tunnel=" + tunnel + ", bootstrapToken=" + (bootstrapToken == null ? "none" : "***")
                 + ", bootstrapTokenTtl=" + bootstrapTokenTtl
                 + ", database=" + database + ", secrets=" + secrets + ", oidc=" + oidc + ", recording=" + recording
-                + ", api=" + api + ", masterKeyFile=" + masterKeyFile + ", console=" + console + "]";
+                + ", api=" + api + ", masterKeyFile=" + masterKeyFile + ", console=" + console + ", targets=" + targets
+                + "]";
     }
 }

@@ -49,32 +49,66 @@ public final class PolicyEngine {
     }
 
     /**
-     * May {@code username} open a TCP forward to {@code destinationHost}:{@code port} inside {@code network}? A role
-     * grants it when it selects at least one host of that network and lists a matching destination pattern.
+     * May {@code username} open a TCP forward to {@code destinationHost}:{@code port} inside {@code network}, the name
+     * not resolved here? See {@link #mayForward(String, String, ForwardDestination, int)}.
      */
     public AccessDecision mayForward(String username, String network, String destinationHost, int port) {
+        return mayForward(username, network, ForwardDestination.unresolved(destinationHost), port);
+    }
+
+    /**
+     * May {@code username} open a TCP forward to {@code destination}:{@code port} inside {@code network}? A role grants
+     * it with a destination grant tied to that network, or, untied, when it selects at least one host of the network.
+     * A reserved address (loopback, link-local, the gateway's own) is granted only by a CIDR grant inside its range.
+     */
+    public AccessDecision mayForward(String username, String network, ForwardDestination destination, int port) {
         Optional<User> user = facts.user(username);
         String refused = refusedUser(username, user);
         if (refused != null) {
             return AccessDecision.deny(refused);
         }
         List<Host> hostsInNetwork = facts.hosts(network);
-        List<Role> reaching = facts.roles(user.get().roles()).stream()
-                .filter(role -> hostsInNetwork.stream().anyMatch(h -> Labels.selects(role.hostLabels(), h.labels())))
+        List<Role> roles = facts.roles(user.get().roles());
+        List<Role> reaching = roles.stream()
+                .filter(role -> hostsInNetwork.stream().anyMatch(h -> Labels.selects(role.hostLabels(), h.labels()))
+                        || role.forwardDestinations().stream().anyMatch(p -> network.equals(Destinations.network(p))))
                 .toList();
         if (reaching.isEmpty()) {
             return AccessDecision.deny("no role of '" + username + "' grants access to any host in network '" + network + "'");
         }
         List<Role> granting = reaching.stream()
                 .filter(role -> role.forwardDestinations().stream()
-                        .anyMatch(pattern -> Destinations.grants(pattern, destinationHost, port)))
+                        .anyMatch(pattern -> Destinations.grants(pattern, network, destination, port)))
                 .toList();
+        String where = destination.describe() + ":" + port + " in network '" + network + "'";
         if (granting.isEmpty()) {
-            return AccessDecision.deny("forwarding to " + destinationHost + ":" + port + " in network '" + network
-                    + "' is not granted to '" + username + "'");
+            if (destination.reserved() != null) {
+                return AccessDecision.deny("forwarding to " + where + " is refused: " + destination.address().getHostAddress()
+                        + " is in " + destination.reserved() + ", reserved (" + ReservedRanges.describe(destination.reserved())
+                        + "); only a grant naming it by CIDR, such as " + Cidr.of(destination.address()) + ":" + port + ", opens it");
+            }
+            return AccessDecision.deny("forwarding to " + where + " is not granted to '" + username + "'");
         }
-        return allow("role " + names(granting) + " grants forwarding to " + destinationHost + ":" + port
-                + " in network '" + network + "'", granting);
+        return allow("role " + names(granting) + " grants forwarding to " + where, granting);
+    }
+
+    /**
+     * The agent network a bare forward to {@code destinationHost}:{@code port} is meant for: the first one a grant of
+     * {@code username}'s roles is tied to and matches by name (not resolved here: the agent resolves it).
+     */
+    public Optional<String> tiedAgentNetwork(String username, String destinationHost, int port, String directNetwork) {
+        Optional<User> user = facts.user(username);
+        if (refusedUser(username, user) != null) {
+            return Optional.empty();
+        }
+        ForwardDestination unresolved = ForwardDestination.unresolved(destinationHost);
+        return facts.roles(user.get().roles()).stream()
+                .flatMap(role -> role.forwardDestinations().stream())
+                .map(Destinations::parse)
+                .filter(grant -> grant.network() != null && !grant.network().equals(directNetwork))
+                .filter(grant -> grant.grants(grant.network(), unresolved, port))
+                .map(Destinations.Grant::network)
+                .findFirst();
     }
 
     /** Every host {@code username} may open, with the logins allowed there; empty for unknown or disabled users. */

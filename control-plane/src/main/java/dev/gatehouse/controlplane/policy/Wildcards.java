@@ -5,6 +5,21 @@ final class Wildcards {
 
     private Wildcards() {}
 
+    /** Like {@link #matches}, label by label: a {@code *} never spans a dot, so {@code local*} is not {@code local.evil.com}. */
+    static boolean matchesWithinLabels(String pattern, String text) {
+        String[] patternLabels = pattern.split("\\.", -1);
+        String[] textLabels = text.split("\\.", -1);
+        if (patternLabels.length != textLabels.length) {
+            return false;
+        }
+        for (int i = 0; i < patternLabels.length; i++) {
+            if (!matches(patternLabels[i], textLabels[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static boolean matches(String pattern, String text) {
         int p = 0;
         int t = 0;

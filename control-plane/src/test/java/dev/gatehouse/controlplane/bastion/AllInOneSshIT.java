@@ -365,7 +365,7 @@ class AllInOneSshIT extends GatehouseTestApplication {
         return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err));
     }
 
-    private static void expect(ApiClient.Reply reply, int status) {
+    static void expect(ApiClient.Reply reply, int status) {
         if (reply.status() != status) {
             throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
         }

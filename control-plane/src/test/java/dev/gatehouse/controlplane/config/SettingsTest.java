@@ -169,6 +169,19 @@ class SettingsTest {
                 .isTrue();
     }
 
+    @Test
+    void targetHostCaTakesAKeyOrACertAuthorityLineAndAMalformedOneStopsStartupNamingTheSetting(@TempDir Path dataDir,
+            CapturedOutput output) {
+        String key = dev.gatehouse.testkit.SshKeys.ed25519(dataDir).publicKeyLine();
+        GatehouseSettings settings = Binder.get(environment(Map.of("GATEHOUSE_TARGETS_HOST_CA",
+                key + "\n@cert-authority *.corp " + key))).bindOrCreate("gatehouse", GatehouseSettings.class);
+        assertThat(settings.targets().hostCertificateAuthorities()).hasSize(2);
+
+        assertThatThrownBy(() -> start(dataDir, "--gatehouse.targets.host-ca=@cert-authority * ssh-ed25519 AAAAnot"))
+                .isInstanceOf(Exception.class);
+        assertThat(output.getAll()).contains("gatehouse.targets.host-ca").contains("not a CA public key");
+    }
+
     private static void start(Path dataDir, String... arguments) {
         String[] all = new String[arguments.length + 2];
         all[0] = "--gatehouse.data-dir=" + dataDir;

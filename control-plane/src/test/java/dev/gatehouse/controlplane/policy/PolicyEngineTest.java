@@ -22,12 +22,16 @@ class PolicyEngineTest {
             .role(new Role("everywhere", List.of("audit"), Map.of("*", "*"), List.of(), 300, false, false))
             .role(new Role("nothing", List.of("root"), Map.of(), List.of("*:*"), 300, false, false))
             .role(new Role("db-tunnels", List.of("postgres"), Map.of("app", "db"), List.of(), 600, false, false, true))
+            .role(new Role("net", List.of("deploy"), Map.of("app", "web"), List.of("local*:*", "*.corp:5432",
+                    "10.20.0.0/16:5432", "[fd00::/8]:22", "127.0.0.0/8:9000", "app.corp:3000-3009", "10.30.*.*:80",
+                    "licence:27000@office", "198.51.100.0/24:443@lab"), 60, false, false))
             .user("alice", false, "web-admin")
             .user("bob", false, "dba", "nothing")
             .user("carol", true, "web-admin", "everywhere")
             .user("dave", false)
             .user("frank", false, "dba", "db-tunnels")
             .user("erin", false, "everywhere", "ghost-role")
+            .user("grace", false, "net")
             .host("web-01", "direct", Map.of("app", "web", "env", "production"))
             .host("web-02", "direct", Map.of("app", "web", "env", "staging"))
             .host("db-01", "office", Map.of("app", "db"))
@@ -85,6 +89,74 @@ class PolicyEngineTest {
 
         assertThat(decision.allowed()).as(decision.reason()).isEqualTo(allowed);
         assertThat(decision.reason()).contains(reason);
+    }
+
+    static Stream<Arguments> resolvedForwards() {
+        return Stream.of(
+                // name sent, address it resolved to, reserved range, port, allowed, reason fragment
+                Arguments.of("localhost", "127.0.0.1", "127.0.0.0/8", 8080, false,
+                        "forwarding to localhost (127.0.0.1):8080 in network 'direct' is refused: 127.0.0.1 is in "
+                                + "127.0.0.0/8, reserved (loopback); only a grant naming it by CIDR, such as "
+                                + "127.0.0.1/32:8080, opens it"),
+                Arguments.of("localhost", "127.0.0.1", "127.0.0.0/8", 9000, true, "'net'"),
+                Arguments.of("localhost", "::1", "::1/128", 9000, false, "reserved (loopback)"),
+                Arguments.of("db.corp", "169.254.169.254", "169.254.169.254/32", 5432, false, "cloud metadata"),
+                Arguments.of("db.corp", "169.254.1.1", "169.254.0.0/16", 5432, false, "reserved (link-local)"),
+                Arguments.of("gw.corp", "10.20.0.1", "10.20.0.1/32", 5432, false, "the gateway itself"),
+                Arguments.of("db.corp", "10.20.3.4", null, 5432, true, "grants forwarding to db.corp (10.20.3.4):5432"),
+                Arguments.of("elsewhere.example", "10.20.3.4", null, 5432, true, "'net'"),
+                Arguments.of("10.20.3.4", "10.20.3.4", null, 5432, true, "forwarding to 10.20.3.4:5432"),
+                Arguments.of("elsewhere.example", "10.21.0.1", null, 5432, false, "is not granted to 'grace'"),
+                Arguments.of("localbox", "203.0.113.5", null, 1, true, "'net'"),
+                Arguments.of("local.evil.example", "203.0.113.5", null, 1, false, "is not granted"),
+                Arguments.of("fd00::5", "fd00::5", null, 22, true, "'net'"),
+                Arguments.of("fd00::5", "fd00::5", null, 23, false, "is not granted"),
+                Arguments.of("app.corp", "203.0.113.7", null, 3009, true, "'net'"),
+                Arguments.of("app.corp", "203.0.113.7", null, 3010, false, "is not granted"),
+                Arguments.of("10.30.1.2", "10.30.1.2", null, 80, true, "'net'"),
+                Arguments.of("10.30.evil.example", "203.0.113.9", null, 80, false, "is not granted"),
+                Arguments.of("www.example", "198.51.100.7", null, 443, false, "is not granted"));
+    }
+
+    @ParameterizedTest(name = "{0} ({1}):{3} -> {4}")
+    @MethodSource("resolvedForwards")
+    void mayForwardChecksTheResolvedAddressAndRefusesReservedOnesUnlessACidrNamesThem(String name, String address,
+            String reserved, int port, boolean allowed, String reason) throws Exception {
+        ForwardDestination destination = new ForwardDestination(name, java.net.InetAddress.getByName(address),
+                reserved == null ? null : Cidr.parse(reserved));
+
+        AccessDecision decision = ENGINE.mayForward("grace", "direct", destination, port);
+
+        assertThat(decision.allowed()).as(decision.reason()).isEqualTo(allowed);
+        assertThat(decision.reason()).contains(reason);
+    }
+
+    @Test
+    void aGrantTiedToANetworkGrantsOnlyThere() {
+        assertThat(ENGINE.mayForward("grace", "office", "licence", 27000).allowed()).isTrue();
+        assertThat(ENGINE.mayForward("grace", "direct", "licence", 27000).allowed()).isFalse();
+        assertThat(ENGINE.mayForward("grace", "lab", "198.51.100.7", 443).allowed()).isTrue();
+        assertThat(ENGINE.tiedAgentNetwork("grace", "licence", 27000, "direct")).contains("office");
+        assertThat(ENGINE.tiedAgentNetwork("grace", "licence", 27001, "direct")).isEmpty();
+        assertThat(ENGINE.tiedAgentNetwork("carol", "licence", 27000, "direct")).isEmpty();
+    }
+
+    @Test
+    void reservedRangesNameTheNarrowestRangeAndTheGatewaysOwnAddresses() throws Exception {
+        java.net.InetAddress own = java.net.InetAddress.getByName("10.20.0.1");
+        ReservedRanges ranges = new ReservedRanges(own::equals);
+
+        assertThat(ranges.rangeOf(java.net.InetAddress.getByName("169.254.169.254")))
+                .contains(Cidr.parse("169.254.169.254/32"));
+        assertThat(ranges.rangeOf(java.net.InetAddress.getByName("169.254.3.3"))).contains(Cidr.parse("169.254.0.0/16"));
+        assertThat(ranges.rangeOf(java.net.InetAddress.getByName("fe80::1"))).contains(Cidr.parse("fe80::/10"));
+        assertThat(ranges.rangeOf(java.net.InetAddress.getByName("fd00:ec2::254"))).contains(Cidr.parse("fd00:ec2::254/128"));
+        assertThat(ranges.rangeOf(java.net.InetAddress.getByName("0.0.0.0"))).contains(Cidr.parse("0.0.0.0/8"));
+        assertThat(ranges.rangeOf(java.net.InetAddress.getByName("::ffff:127.0.0.2"))).contains(Cidr.parse("127.0.0.0/8"));
+        assertThat(ranges.rangeOf(own)).contains(Cidr.parse("10.20.0.1/32"));
+        assertThat(ranges.rangeOf(java.net.InetAddress.getByName("10.20.0.2"))).isEmpty();
+        assertThat(ReservedRanges.ofThisMachine().rangeOf(java.net.InetAddress.getLoopbackAddress()))
+                .contains(Cidr.parse("127.0.0.0/8"));
     }
 
     @Test

@@ -23,6 +23,14 @@ public interface AccessDecider {
      */
     Decision<ForwardRoute> authorizeForward(GatewayUser user, Optional<Target> via, HostAndPort destination);
 
+    /**
+     * CA keys whose host certificates are trusted for the inventory names they certify, instead of a pinned or learned
+     * key ({@code gatehouse.targets.host-ca}); none by default.
+     */
+    default List<PublicKey> hostCertificateAuthorities() {
+        return List.of();
+    }
+
     /** The hosts and logins {@code user} may use, for the menu. */
     List<Reachable> reachable(GatewayUser user);
 
@@ -32,6 +40,9 @@ public interface AccessDecider {
      */
     AccessChanges changesSince(long revision);
 
-    /** Records the host key a target presented on first contact, so later sessions pin it. */
-    void learnHostKey(String targetName, PublicKey hostKey);
+     * Records the host key a target presented on first contact, so later sessions pin it. True only when that key is
+     * now the trusted one; false when the store refused it (another key won a concurrent first contact, the host is
+     * gone): the connection must then fail closed.
+     */
+    boolean learnHostKey(String targetName, PublicKey hostKey);
 }

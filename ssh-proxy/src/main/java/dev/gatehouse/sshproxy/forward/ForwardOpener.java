@@ -89,7 +89,7 @@ public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
         if (user == null) {
             throw new ForwardRefusedException("not authenticated");
         }
-        String source = SourceAddress.of(session.getClientAddress());
+        String source = SessionKeys.source(session);
         TargetConnection carrier = sessions.connectionFor(session);
         if (carrier != null) {
             return throughTarget(channel, carrier, host, port, originator);
@@ -124,7 +124,15 @@ public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
                 throw new ForwardRefusedException(e.getMessage());
             }
         }
-        DialedConnection connection = dialer.dial(route.network(), route.address(), timeout);
+        DialedConnection connection;
+        try {
+            connection = dialer.dial(route.network(), route.address(), timeout);
+        } catch (IOException e) {
+            // A granted destination that cannot be reached is still evidence: who tried, where to, and why it failed.
+            listener.denied(null, new Denial(user.username(), source, "forward " + destination + " via "
+                    + route.address() + " in network '" + route.network() + "'", "dial failed: " + e.getMessage()));
+            throw e;
+        }
         Activity activity = carried
                 ? carrier.startActivity(Activity.Kind.FORWARD, "forward " + destination, null, 0, 0)
                 : forwardOnly.startFlow("forward " + destination);

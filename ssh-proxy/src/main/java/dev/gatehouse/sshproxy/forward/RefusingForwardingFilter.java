@@ -3,7 +3,6 @@ package dev.gatehouse.sshproxy.forward;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
-import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.session.SessionKeys;
 import java.util.Objects;
 import org.apache.sshd.common.session.Session;
@@ -46,7 +45,7 @@ public final class RefusingForwardingFilter implements ForwardingFilter {
     private boolean deny(Session session, String request, String reason) {
         GatewayUser user = session.getAttribute(SessionKeys.USER);
         listener.denied(null, new Denial(user == null ? String.valueOf(session.getUsername()) : user.username(),
-                SourceAddress.of(session.getRemoteAddress()), request, reason));
+                SessionKeys.source(session), request, reason));
         return false;
     }
 }

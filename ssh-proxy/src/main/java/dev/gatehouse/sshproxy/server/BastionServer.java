@@ -140,9 +140,7 @@ public final class BastionServer implements Closeable {
                 GatewayUser user = session.getAttribute(SessionKeys.USER);
                 if (event == Event.Authenticated && user != null) {
                     sessions.authenticated((ServerSession) session);
-                    JumpRegistry.Jump jump = session.getAttribute(SessionKeys.JUMP);
-                    guarded.authenticated(user.username(), jump != null ? jump.source()
-                            : SourceAddress.of(session.getRemoteAddress()),
+                    guarded.authenticated(user.username(), SessionKeys.source(session),
                             session.getAttribute(GatewayAuthenticator.KEY_FINGERPRINT));
                 }
             }

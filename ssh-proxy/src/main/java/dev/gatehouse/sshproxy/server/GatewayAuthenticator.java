@@ -6,7 +6,6 @@ import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
-import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
 import dev.gatehouse.sshproxy.session.SessionKeys;
 import java.net.InetSocketAddress;
@@ -49,7 +48,7 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
         if (jump != null) {
             return authenticateJump(username, key, session, jump);
         }
-        String source = SourceAddress.of(session.getClientAddress());
+        String source = SessionKeys.source(session);
         String address = host(session.getClientAddress());
         if (limiter.isBlocked(address, username)) {
             refuse(address, new Denial(username, source, "auth publickey", "too many failed attempts"));

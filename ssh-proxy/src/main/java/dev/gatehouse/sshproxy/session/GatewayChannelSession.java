@@ -3,7 +3,6 @@ package dev.gatehouse.sshproxy.session;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
-import dev.gatehouse.sshproxy.events.SourceAddress;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
@@ -112,6 +111,6 @@ public final class GatewayChannelSession extends ChannelSession {
     private void deny(String request, String reason) {
         GatewayUser user = getSession().getAttribute(SessionKeys.USER);
         listener.denied(null, new Denial(user == null ? getSession().getUsername() : user.username(),
-                SourceAddress.of(getSession().getClientAddress()), request, reason));
+                SessionKeys.source(getSession()), request, reason));
     }
 }

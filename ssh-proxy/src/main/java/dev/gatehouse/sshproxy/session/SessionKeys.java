@@ -4,7 +4,10 @@ import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
 import java.security.PublicKey;
 import java.util.Set;
+import dev.gatehouse.sshproxy.events.SourceAddress;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.server.session.ServerSession;
 
 /** Attributes the bastion keeps on each incoming SSH connection. */
 public final class SessionKeys {
@@ -27,6 +30,19 @@ public final class SessionKeys {
     public static final AttributeKey<String> END_REASON = new AttributeKey<>();
     /** The open port-forward flows of this connection (a concurrent set). */
     public static final AttributeKey<Set<LiveForward>> FORWARDS = new AttributeKey<>();
+
+    /**
+     * The engineer's address as events carry it. A ProxyJump's inner connection comes from the bastion itself, so for
+     * it this is the outer connection's client address; otherwise the client address (the PROXY header's, behind one).
+     */
+    public static String source(Session session) {
+        JumpRegistry.Jump jump = session.getAttribute(JUMP);
+        if (jump != null) {
+            return jump.source();
+        }
+        return SourceAddress.of(session instanceof ServerSession server ? server.getClientAddress()
+                : session.getRemoteAddress());
+    }
 
     private SessionKeys() {
     }

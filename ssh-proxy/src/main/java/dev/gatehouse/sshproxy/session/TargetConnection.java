@@ -6,7 +6,6 @@ import dev.gatehouse.sshproxy.access.Target;
 import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.SessionInfo;
-import dev.gatehouse.sshproxy.events.SourceAddress;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Objects;
@@ -158,7 +157,7 @@ public final class TargetConnection implements LiveSession {
     }
 
     String source() {
-        return SourceAddress.of(downstream.getClientAddress());
+        return SessionKeys.source(downstream);
     }
 
     /** The login and host this connection asked for. */

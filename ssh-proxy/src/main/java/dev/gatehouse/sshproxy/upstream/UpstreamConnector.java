@@ -9,6 +9,7 @@ import dev.gatehouse.sshproxy.dial.LoopbackBridge;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -27,6 +28,7 @@ import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.AbstractClientSession;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.channel.ChannelFactory;
@@ -35,6 +37,8 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
@@ -66,6 +70,10 @@ public final class UpstreamConnector implements Closeable {
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setServerKeyVerifier(this::verifyHostKey);
+        client.addSessionListener(new HostCertificateNames());
+        // A host certificate that is not valid for the target (another name, another CA) leaves its plain key to be
+        // checked against the pin, as OpenSSH falls back to known_hosts; MINA would otherwise drop the connection.
+        CoreModuleProperties.ABORT_ON_INVALID_CERTIFICATE.set(client, false);
         // AES-GCM runs on the JDK's AES-NI intrinsics; MINA's ChaCha20-Poly1305 is plain Java and several times slower.
         client.setCipherFactories(List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm,
                 BuiltinCiphers.aes128ctr, BuiltinCiphers.aes256ctr, BuiltinCiphers.cc20p1305_openssh));
@@ -185,10 +193,17 @@ public final class UpstreamConnector implements Closeable {
         if (check == null) {
             return false;
         }
+        if (presented instanceof OpenSshCertificate certificate && certifiedByHostCa(certificate, check.target.name())) {
+            return true;
+        }
         PublicKey key = presented instanceof OpenSshCertificate cert ? cert.getCertPubKey() : presented;
         if (check.target.pinnedHostKey().isEmpty()) {
-            decider.learnHostKey(check.target.name(), key);
-            return true;
+            if (decider.learnHostKey(check.target.name(), key)) {
+                return true;
+            }
+            check.mismatch.set("host key of " + check.target.name() + " (" + KeyUtils.getFingerPrint(key)
+                    + ") was not accepted as its first key (another key may have been recorded meanwhile); refusing to connect");
+            return false;
         }
         if (KeyUtils.compareKeys(check.target.pinnedHostKey().get(), key)) {
             return true;
@@ -196,6 +211,37 @@ public final class UpstreamConnector implements Closeable {
         check.mismatch.set("host key of " + check.target.name() + " does not match the key on record ("
                 + KeyUtils.getFingerPrint(key) + " presented); refusing to connect");
         return false;
+    }
+
+    /**
+     * A host certificate from a trusted host CA, of type host, valid now, naming the target's inventory name. MINA has
+     * verified its signature (a certificate that fails its checks reaches the verifier as the plain key).
+     */
+    private boolean certifiedByHostCa(OpenSshCertificate certificate, String targetName) {
+        return certificate.getType() == OpenSshCertificate.Type.HOST
+                && certificate.getPrincipals().contains(targetName)
+                && OpenSshCertificate.isValidNow(certificate)
+                && decider.hostCertificateAuthorities().stream()
+                        .anyMatch(ca -> KeyUtils.compareKeys(ca, certificate.getCaPubKey()));
+    }
+
+    /**
+     * MINA checks a host certificate's principals against the host it connected to: an address or a tunnel's loopback
+     * bridge, never the inventory name a certificate names. Once the target has answered (the connect address is set
+     * by then), this makes that name the host it checks. Were it ever too early, the certificate would only be ignored
+     * and the pinned key checked: never less strict.
+     */
+    private final class HostCertificateNames implements SessionListener {
+        @Override
+        public void sessionPeerIdentificationReceived(Session session, String version, List<String> extraLines) {
+            AttributeRepository context = session instanceof ClientSession client ? client.getConnectionContext() : null;
+            HostKeyCheck check = context == null ? null : context.getAttribute(HOST_KEY_CHECK);
+            if (check != null && session instanceof AbstractClientSession client
+                    && !decider.hostCertificateAuthorities().isEmpty()) {
+                client.setConnectAddress(InetSocketAddress.createUnresolved(check.target.name(),
+                        check.target.address().port()));
+            }
+        }
     }
 
     private static KeyPair sessionKey() throws IOException {
