@@ -40,6 +40,7 @@ public interface AccessDecider {
      */
     AccessChanges changesSince(long revision);
 
+    /**
      * Records the host key a target presented on first contact, so later sessions pin it. True only when that key is
      * now the trusted one; false when the store refused it (another key won a concurrent first contact, the host is
      * gone): the connection must then fail closed.
