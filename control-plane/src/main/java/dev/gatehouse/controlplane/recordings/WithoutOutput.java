@@ -1,6 +1,7 @@
 package dev.gatehouse.controlplane.recordings;
 
 import dev.gatehouse.audit.events.AuditEvent;
+import dev.gatehouse.audit.recording.ChannelStream;
 import dev.gatehouse.audit.recording.ForwardFlow;
 import dev.gatehouse.audit.recording.SessionEnd;
 import dev.gatehouse.audit.recording.SessionRecorder;
@@ -26,7 +27,7 @@ final class WithoutOutput implements SessionRecorder {
         SessionRecording recording = delegate.open(start);
         return new SessionRecording() {
             @Override
-            public void output(byte[] data, int offset, int length) {
+            public void output(ChannelStream stream, byte[] data, int offset, int length) {
             }
 
             @Override
