@@ -8,6 +8,7 @@ import dev.gatehouse.audit.events.AuditSink;
 import dev.gatehouse.audit.events.CanonicalJson;
 import dev.gatehouse.audit.events.PostgresAuditStore;
 import dev.gatehouse.audit.events.StoredAuditEvent;
+import dev.gatehouse.audit.recording.ChannelStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +23,8 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
- * A session's recording as asciicast or plain-text transcript, and its events as JSON lines, each with a signed
+ * A session's recording as asciicast or plain-text transcript, its events as JSON lines, and (for a channel without a
+ * terminal) each of stdin, stdout and stderr as the bytes that passed, each with a signed
  * {@link Manifest}. Every view or export is itself recorded as an audit event (who looked at which recording).
  */
 public final class SessionExport {
@@ -31,7 +33,11 @@ public final class SessionExport {
     public enum Format {
         ASCIICAST("application/x-asciicast", "cast"),
         TRANSCRIPT("text/plain; charset=utf-8", "txt"),
-        EVENTS("application/x-ndjson", "jsonl");
+        EVENTS("application/x-ndjson", "jsonl"),
+        /** The bytes of one stream of a channel recorded without a terminal, exactly as they passed. */
+        STDIN("application/octet-stream", "stdin"),
+        STDOUT("application/octet-stream", "stdout"),
+        STDERR("application/octet-stream", "stderr");
 
         private final String contentType;
         private final String extension;
@@ -142,6 +148,8 @@ public final class SessionExport {
             }
             case TRANSCRIPT -> Transcript.of(asciicast(sessionId, chunks)).getBytes(StandardCharsets.UTF_8);
             case EVENTS -> jsonLines(events);
+            case STDIN, STDOUT, STDERR -> StreamsFile.stream(sessionId, asciicast(sessionId, chunks),
+                    ChannelStream.valueOf(format.name()));
         };
         String manifest = Manifest.sign(key, fields, content);
         accessLog.record(AuditEvent.builder("recording.exported").actor(actor).sourceAddress(sourceAddress)

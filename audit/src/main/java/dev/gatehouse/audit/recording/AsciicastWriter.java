@@ -84,13 +84,13 @@ final class AsciicastWriter {
         return pendingAt >= 0;
     }
 
-    private static void line(StringBuilder out, long nanos, String code, String data) {
+    static void line(StringBuilder out, long nanos, String code, String data) {
         out.append('[').append(String.format(Locale.ROOT, "%.6f", nanos / 1e9)).append(", \"").append(code)
                 .append("\", ").append(CanonicalJson.write(data)).append("]\n");
     }
 
     /** UTF-8 decoding across frames: an incomplete trailing sequence waits for the next frame. */
-    private static final class Utf8Stream {
+    static final class Utf8Stream {
         private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);

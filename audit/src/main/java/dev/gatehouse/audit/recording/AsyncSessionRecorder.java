@@ -12,6 +12,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * asciicast chunks, finds commands, keeps each session's hash chain, signs checkpoints, and hands the result to the
  * {@link EvidenceSpool} (which stores it, or keeps it on disk until the store is back).
  *
- * <p>The bastion's threads never wait: see {@link QueuedRecording} for what happens when the queue is full.
+ * <p>When the queue is full, output waits for room and control frames wait in their recording's backlog: see
+ * {@link QueuedRecording}.
  */
 public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseable {
 
@@ -40,6 +43,8 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
     private final ConcurrentLinkedQueue<QueuedRecording> backlogged = new ConcurrentLinkedQueue<>();
     private final Map<QueuedRecording, SessionTape> tapes = new HashMap<>();
     private final Thread worker;
+    private final ReentrantLock roomLock = new ReentrantLock();
+    private final Condition room = roomLock.newCondition();
     private volatile boolean running = true;
     /** Set when the worker hit an {@link Error}: what it was doing is lost, so new sessions are refused. */
     private volatile String fault;
@@ -57,7 +62,7 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
     @Override
     public SessionRecording open(SessionStart start) {
         Objects.requireNonNull(start, "start");
-        QueuedRecording r = new QueuedRecording(this, start, settings, System.nanoTime());
+        QueuedRecording r = new QueuedRecording(this, start, settings);
         r.begin(System.nanoTime());
         return r;
     }
@@ -100,6 +105,28 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
             return false;
         }
         return true;
+    }
+
+    /**
+     * Waits a little for the worker to free room in the queue; false when interrupted (the flag is kept). Bounded, so
+     * a caller re-checks whether the recorder stopped.
+     */
+    boolean awaitRoom() {
+        roomLock.lock();
+        try {
+            room.await(10, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            roomLock.unlock();
+        }
+    }
+
+    /** Whether frames can no longer be recorded (closed, or the worker is gone). */
+    boolean stopped() {
+        return !running || !worker.isAlive();
     }
 
     void backlogged(QueuedRecording r) {
@@ -150,6 +177,9 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
                     apply(q.recording(), q.frame(), out);
                     q.recording().processed++;
                 }
+                if (!batch.isEmpty()) {
+                    signalRoom();
+                }
                 batch.clear();
                 handled[0] += drainBacklogs(out);
                 long now = System.nanoTime();
@@ -194,6 +224,15 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
                 inFlight.addAndGet(-handled[0]);
                 handled[0] = 0;
             }
+        }
+    }
+
+    private void signalRoom() {
+        roomLock.lock();
+        try {
+            room.signalAll();
+        } finally {
+            roomLock.unlock();
         }
     }
 

@@ -12,14 +12,15 @@ sealed interface Frame {
         return 64;
     }
 
-    record Output(long nanos, byte[] data) implements Frame {
+    record Output(long nanos, ChannelStream stream, byte[] data) implements Frame {
         @Override
         public int size() {
             return 64 + data.length;
         }
     }
 
-    record Input(long nanos, byte[] data) implements Frame {
+    /** Stdin; {@code kept} false: only for finding commands (a terminal's keystrokes with input recording off). */
+    record Input(long nanos, byte[] data, boolean kept) implements Frame {
         @Override
         public int size() {
             return 64 + data.length;
@@ -43,11 +44,16 @@ sealed interface Frame {
         }
     }
 
-    /** Output that was counted but not kept (flood control or a full queue), and why. */
+    /** Frames counted but not kept (a recording's backlog was full while the worker was behind), and why. */
     record Omitted(long nanos, long bytes, String reason) implements Frame {
     }
 
-    record End(long nanos, SessionEnd end) implements Frame {
+    /** The session's budget of kept bytes was reached: later bytes are only counted and hashed. */
+    record Truncated(long nanos, long budget) implements Frame {
+    }
+
+    /** The end, with every stream's totals (counted and hashed on the session's own threads). */
+    record End(long nanos, SessionEnd end, java.util.List<StreamTally> tallies) implements Frame {
     }
 
     record Begin(long nanos, SessionStart start) implements Frame {

@@ -60,6 +60,7 @@ public final class InMemorySessionRecorder implements SessionRecorder {
         private final SessionStart start;
         private final ByteArrayOutputStream output = new ByteArrayOutputStream();
         private final ByteArrayOutputStream input = new ByteArrayOutputStream();
+        private final Map<ChannelStream, ByteArrayOutputStream> streams = new java.util.EnumMap<>(ChannelStream.class);
         private final List<int[]> resizes = new ArrayList<>();
         private final List<String> commands = new ArrayList<>();
         private final List<SftpOperation> sftp = new ArrayList<>();
@@ -80,9 +81,10 @@ public final class InMemorySessionRecorder implements SessionRecorder {
         }
 
         @Override
-        public synchronized void output(byte[] data, int offset, int length) {
+        public synchronized void output(ChannelStream stream, byte[] data, int offset, int length) {
             if (end == null) {
                 output.write(data, offset, length);
+                streams.computeIfAbsent(stream, s -> new ByteArrayOutputStream()).write(data, offset, length);
             }
         }
 
@@ -90,6 +92,8 @@ public final class InMemorySessionRecorder implements SessionRecorder {
         public synchronized void input(byte[] data, int offset, int length) {
             if (end == null) {
                 input.write(data, offset, length);
+                streams.computeIfAbsent(ChannelStream.STDIN, s -> new ByteArrayOutputStream())
+                        .write(data, offset, length);
             }
         }
 
@@ -145,6 +149,12 @@ public final class InMemorySessionRecorder implements SessionRecorder {
 
         public synchronized byte[] input() {
             return input.toByteArray();
+        }
+
+        /** The bytes of one stream, in order (output() is stdout and stderr interleaved as they came). */
+        public synchronized byte[] stream(ChannelStream stream) {
+            ByteArrayOutputStream bytes = streams.get(stream);
+            return bytes == null ? new byte[0] : bytes.toByteArray();
         }
 
         public synchronized List<int[]> resizes() {

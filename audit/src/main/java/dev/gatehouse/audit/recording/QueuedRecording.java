@@ -1,26 +1,35 @@
 package dev.gatehouse.audit.recording;
 
 import dev.gatehouse.audit.events.AuditEvent;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bastion-facing side of one recording: copies each call into a frame and hands it to the recorder's queue.
  *
- * <p>Policy when output comes faster than recorded: output above the per-session rate, or arriving while the shared
- * queue is full, is not copied but counted, and an {@code m} marker with the count is recorded in its place. Control
- * frames (events, resizes, commands, the end) wait in this recording's own backlog while the queue is full, which the
- * worker drains in order. That backlog is bounded ({@link #MAX_BACKLOG_BYTES}): resizes in it are coalesced to the
- * latest, and past the bound input, events and commands are counted, not kept, and a marker says how many; the
- * session's start and end and its latest size are always kept.
+ * <p>Nothing is dropped silently. Every stream's bytes are counted and hashed (SHA-256) here, on the session's own
+ * threads, so the single worker is not the bottleneck; the first {@code maxBytesPerSession} bytes of all streams
+ * together are kept, later ones only counted and hashed (a {@link Frame.Truncated} marks the place, the end carries
+ * the totals). When the shared queue is full a data frame waits for room: the SSH windows then hold the peer back,
+ * memory stays bounded and no byte is lost. Control frames (events, resizes, commands, the end) never wait: they go to
+ * this recording's own backlog, which the worker drains in order. That backlog is bounded ({@link #MAX_BACKLOG_BYTES}):
+ * resizes in it are coalesced to the latest, and past the bound input, events and commands are counted, not kept, and
+ * a marker says how many; the session's start and end and its latest size are always kept.
  */
 final class QueuedRecording implements SessionRecording {
 
     private final AsyncSessionRecorder recorder;
     private final SessionStart start;
-    private final long ratePerSecond;
-    private final long burst;
+    private final long budget;
+    /** Without a pty stdin is evidence; on a terminal keystrokes are kept only when input recording is on. */
+    private final boolean keepInput;
     /** Per recording: a session cannot grow the heap through its backlog while the recorder is behind. */
     static final long MAX_BACKLOG_BYTES = 4L << 20;
 
@@ -28,21 +37,25 @@ final class QueuedRecording implements SessionRecording {
     private long backlogBytes;
     private long inputNotKept;
     private long framesNotKept;
-    private long tokens;
-    private long refilledAt;
-    private long omitted;
-    private String omittedReason;
-    private boolean ended;
+    /** Holds one data frame from counting to queueing, so the tallies and the recording see the same order. */
+    private final ReentrantLock order = new ReentrantLock();
+    private final MessageDigest[] digests = new MessageDigest[ChannelStream.values().length];
+    private final long[] seen = new long[digests.length];
+    private final long[] keptPer = new long[digests.length];
+    private long kept;
+    private boolean truncated;
+    private volatile boolean ended;
     long enqueued;
     volatile long processed;
 
-    QueuedRecording(AsyncSessionRecorder recorder, SessionStart start, RecorderSettings settings, long nowNanos) {
+    QueuedRecording(AsyncSessionRecorder recorder, SessionStart start, RecorderSettings settings) {
         this.recorder = recorder;
         this.start = start;
-        this.ratePerSecond = settings.outputBytesPerSecond();
-        this.burst = settings.outputBurstBytes();
-        this.tokens = burst;
-        this.refilledAt = nowNanos;
+        this.budget = settings.maxBytesPerSession();
+        this.keepInput = start.term() == null || settings.recordInput();
+        for (ChannelStream s : ChannelStream.values()) {
+            digests[s.ordinal()] = s == ChannelStream.STDIN && !keepInput ? null : sha256();
+        }
     }
 
     SessionStart start() {
@@ -50,36 +63,47 @@ final class QueuedRecording implements SessionRecording {
     }
 
     @Override
-    public synchronized void output(byte[] data, int offset, int length) {
+    public void output(ChannelStream stream, byte[] data, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, data.length);
-        if (ended || length == 0) {
-            return;
+        if (stream == ChannelStream.STDIN) {
+            throw new IllegalArgumentException("output goes to stdout or stderr, not stdin");
         }
-        long now = System.nanoTime();
-        refill(now);
-        if (tokens < length) {
-            omit(length, "output above " + ratePerSecond + " bytes/s");
-            return;
-        }
-        if (!backlog.isEmpty()) {
-            omit(length, "recorder queue full");
-            return;
-        }
-        flushOmitted(now);
-        Frame f = new Frame.Output(now, Arrays.copyOfRange(data, offset, offset + length));
-        if (recorder.offer(this, f)) {
-            tokens -= length;
-            enqueued++;
-        } else {
-            omit(length, "recorder queue full");
-        }
+        record(stream, data, offset, length);
     }
 
     @Override
-    public synchronized void input(byte[] data, int offset, int length) {
+    public void input(byte[] data, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, data.length);
-        if (!ended && length > 0) {
-            control(new Frame.Input(System.nanoTime(), Arrays.copyOfRange(data, offset, offset + length)));
+        record(ChannelStream.STDIN, data, offset, length);
+    }
+
+    private void record(ChannelStream stream, byte[] data, int offset, int length) {
+        if (length == 0) {
+            return;
+        }
+        order.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (stream == ChannelStream.STDIN && !keepInput) {
+                // Keystrokes on a terminal: not kept, still needed to find commands; typing is human-sized.
+                seen[stream.ordinal()] += length;
+                synchronized (this) {
+                    control(new Frame.Input(now, Arrays.copyOfRange(data, offset, offset + length), false));
+                }
+                return;
+            }
+            int keep = tally(stream, data, offset, length);
+            if (keep > 0) {
+                byte[] copy = Arrays.copyOfRange(data, offset, offset + keep);
+                enqueue(stream == ChannelStream.STDIN ? new Frame.Input(now, copy, true)
+                        : new Frame.Output(now, stream, copy));
+            }
+            markTruncated(keep < length, now);
+        } finally {
+            order.unlock();
         }
     }
 
@@ -119,11 +143,18 @@ final class QueuedRecording implements SessionRecording {
     }
 
     @Override
-    public synchronized void end(SessionEnd end) {
-        if (!ended) {
-            flushOmitted(System.nanoTime());
-            control(new Frame.End(System.nanoTime(), Objects.requireNonNull(end, "end")));
-            ended = true;
+    public void end(SessionEnd end) {
+        Objects.requireNonNull(end, "end");
+        order.lock();
+        try {
+            synchronized (this) {
+                if (!ended) {
+                    control(new Frame.End(System.nanoTime(), end, tallies()));
+                    ended = true;
+                }
+            }
+        } finally {
+            order.unlock();
         }
     }
 
@@ -153,13 +184,13 @@ final class QueuedRecording implements SessionRecording {
         return frames;
     }
 
+    synchronized boolean hasBacklog() {
+        return !backlog.isEmpty();
+    }
+
     /** Bytes (estimated) waiting in this recording's backlog. */
     synchronized long backlogBytes() {
         return backlogBytes;
-    }
-
-    synchronized boolean hasBacklog() {
-        return !backlog.isEmpty();
     }
 
     private void control(Frame f) {
@@ -173,7 +204,7 @@ final class QueuedRecording implements SessionRecording {
             recorder.backlogRemoved();
         } else if (backlogBytes + f.size() > MAX_BACKLOG_BYTES
                 && !(f instanceof Frame.Begin || f instanceof Frame.End || f instanceof Frame.Omitted
-                        || f instanceof Frame.Resize)) {
+                        || f instanceof Frame.Truncated || f instanceof Frame.Resize)) {
             if (f instanceof Frame.Input in) {
                 inputNotKept += in.data().length;
             } else {
@@ -189,26 +220,66 @@ final class QueuedRecording implements SessionRecording {
         recorder.backlogAdded();
     }
 
-    private void omit(int length, String reason) {
-        omitted += length;
-        omittedReason = reason;
+    /** Counts and hashes every byte; returns how many of them fit in the session's budget. */
+    private int tally(ChannelStream stream, byte[] data, int offset, int length) {
+        int i = stream.ordinal();
+        digests[i].update(data, offset, length);
+        seen[i] += length;
+        int keep = (int) Math.min(length, Math.max(0, budget - kept));
+        kept += keep;
+        keptPer[i] += keep;
+        return keep;
     }
 
-    private void flushOmitted(long now) {
-        if (omitted > 0) {
-            control(new Frame.Omitted(now, omitted, omittedReason));
-            omitted = 0;
+    private void markTruncated(boolean cut, long now) {
+        if (cut && !truncated) {
+            truncated = true;
+            synchronized (this) {
+                control(new Frame.Truncated(now, budget));
+            }
         }
     }
 
-    private void refill(long now) {
-        long elapsed = now - refilledAt;
-        if (elapsed > 0) {
-            long add = elapsed >= 1_000_000_000L * 1000 ? burst : elapsed * ratePerSecond / 1_000_000_000L;
-            if (add > 0) {
-                tokens = Math.min(burst, tokens + add);
-                refilledAt = now;
+    /**
+     * Queues a data frame, waiting while the queue is full (outside this recording's monitor, which the worker needs
+     * to drain the backlog). Interrupted (the relay is ending) the frame goes to the backlog instead: one frame, and
+     * the recording stays complete. A stopped recorder records nothing more; the tallies still count the bytes.
+     */
+    private void enqueue(Frame f) {
+        while (true) {
+            synchronized (this) {
+                if (backlog.isEmpty() && recorder.offer(this, f)) {
+                    enqueued++;
+                    return;
+                }
             }
+            if (recorder.stopped()) {
+                return;
+            }
+            if (!recorder.awaitRoom()) {
+                synchronized (this) {
+                    control(f);
+                }
+                return;
+            }
+        }
+    }
+
+    private List<StreamTally> tallies() {
+        List<StreamTally> out = new ArrayList<>();
+        for (ChannelStream s : ChannelStream.values()) {
+            int i = s.ordinal();
+            String hash = digests[i] == null ? null : HexFormat.of().formatHex(digests[i].digest());
+            out.add(new StreamTally(s, seen[i], keptPer[i], hash));
+        }
+        return out;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 }

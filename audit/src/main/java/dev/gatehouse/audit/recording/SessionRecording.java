@@ -8,12 +8,21 @@ import dev.gatehouse.audit.events.AuditEvent;
  */
 public interface SessionRecording {
 
-    /** Bytes the user saw (pty output or exec stdout/stderr). */
-    void output(byte[] data, int offset, int length);
+    /**
+     * Bytes the program wrote to {@code stream} ({@link ChannelStream#STDOUT} or {@link ChannelStream#STDERR}; a pty's
+     * output is stdout). May wait while the recorder's queue is full: output is never dropped silently.
+     */
+    void output(ChannelStream stream, byte[] data, int offset, int length);
+
+    /** Bytes written to stdout (a terminal's output). */
+    default void output(byte[] data, int offset, int length) {
+        output(ChannelStream.STDOUT, data, offset, length);
+    }
 
     /**
-     * Bytes the user typed. Used to find command lines; stored in the recording only when input recording is on
-     * (off by default: it can contain passwords).
+     * Bytes the user sent (stdin). On a terminal they are used to find command lines and stored only when input
+     * recording is on (off by default: passwords); without a terminal they are always stored (a script fed to
+     * {@code bash -s} is the evidence).
      */
     void input(byte[] data, int offset, int length);
 

@@ -10,11 +10,15 @@ import dev.gatehouse.audit.events.LinkedEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The worker's state for one session: the asciicast being written, the chunk being filled, the command finder and
- * the session's own hash chain. Single-threaded (the recorder's worker).
+ * The worker's state for one session: the recording being written (asciicast on a terminal, {@link StreamsWriter}'s
+ * lines without one), the chunk being filled, the command finder and the session's own hash chain. Single-threaded
+ * (the recorder's worker).
  */
 final class SessionTape {
 
@@ -27,12 +31,15 @@ final class SessionTape {
     private final AuditKey key;
     private final Consumer<Evidence> out;
     private final AsciicastWriter cast = new AsciicastWriter();
+    /** Null on a terminal. */
+    private final StreamsWriter streams;
     private final CommandExtractor commands = new CommandExtractor();
     private final StringBuilder chunk = new StringBuilder();
-    private final StringBuilder chunkText = new StringBuilder();
+    /** Each stream's text apart, so a word split between two frames is not cut by the other streams' text. */
+    private final StringBuilder[] chunkText = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
+    private int chunkTextLength;
     private long chunkOpenedNanos;
     private int chunkIndex;
-    private long outputBytes;
     private int commandSeq;
     private long seq;
     private byte[] prev = ChainHash.GENESIS;
@@ -45,6 +52,7 @@ final class SessionTape {
         this.settings = settings;
         this.key = key;
         this.out = out;
+        this.streams = start.term() == null ? new StreamsWriter() : null;
     }
 
     String sessionId() {
@@ -62,7 +70,7 @@ final class SessionTape {
                 .detail("kind", start.kind().wireName()).detail("term", start.term())
                 .detail("cols", start.cols()).detail("rows", start.rows()).detail("command", start.command())
                 .detail("recorder", settings.recorderId()).build());
-        chunk.append(AsciicastWriter.header(start));
+        chunk.append(streams == null ? AsciicastWriter.header(start) : StreamsWriter.header(start));
         chunkOpenedNanos = startNanos;
         if (start.command() != null) {
             command(start.command(), startNanos, "exec", false);
@@ -73,22 +81,23 @@ final class SessionTape {
         long t = Math.max(0, f.nanos() - startNanos);
         switch (f) {
             case Frame.Output o -> {
-                outputBytes += o.data().length;
-                String text = cast.output(t, o.data(), chunk);
-                if (chunkText.length() < MAX_SEARCH_TEXT) {
-                    // PostgreSQL text cannot hold NUL, which raw binary output is full of.
-                    chunkText.append(text, 0, Math.min(text.length(), MAX_SEARCH_TEXT - chunkText.length()));
-                    for (int i = chunkText.indexOf("\0"); i >= 0; i = chunkText.indexOf("\0", i)) {
-                        chunkText.setCharAt(i, ' ');
-                    }
+                if (streams != null) {
+                    searchText(o.stream(), streams.data(t, o.stream(), o.data(), chunk));
+                } else {
+                    String text = cast.output(t, o.data(), chunk);
+                    searchText(ChannelStream.STDOUT, text);
+                    commands.output(text, f.nanos());
+                    foundCommands();
                 }
-                commands.output(text, f.nanos());
-                foundCommands();
             }
             case Frame.Input i -> {
-                commands.input(i.data(), f.nanos());
-                if (settings.recordInput()) {
-                    cast.input(t, i.data(), chunk);
+                if (streams != null) {
+                    searchText(ChannelStream.STDIN, streams.data(t, ChannelStream.STDIN, i.data(), chunk));
+                } else {
+                    commands.input(i.data(), f.nanos());
+                    if (i.kept()) {
+                        cast.input(t, i.data(), chunk);
+                    }
                 }
             }
             case Frame.Resize r -> {
@@ -100,12 +109,19 @@ final class SessionTape {
             case Frame.Event e -> link(start.sessionId().equals(e.event().sessionId())
                     ? e.event() : rebind(e.event()));
             case Frame.Omitted o -> {
-                String label = "gatehouse: " + o.bytes() + " bytes of output not recorded (" + o.reason() + ")";
-                cast.marker(t, label, chunk);
+                String label = "gatehouse: not recorded: " + o.reason();
+                marker(t, label);
                 link(event("recording.summarised").detail("bytes", o.bytes()).detail("reason", o.reason())
                         .detail("offsetMillis", t / 1_000_000).build());
             }
-            case Frame.End e -> finish(e.end(), "ended");
+            case Frame.Truncated b -> {
+                String label = "gatehouse: the recording keeps the first " + b.budget() + " bytes of this session"
+                        + " (maxBytesPerSession); later bytes of every stream are counted and hashed, not kept";
+                marker(t, label);
+                link(event("recording.truncated").detail("budget", b.budget()).detail("reason", "maxBytesPerSession")
+                        .detail("offsetMillis", t / 1_000_000).build());
+            }
+            case Frame.End e -> finish(e.end(), e.tallies());
             case Frame.Begin b -> {
                 // handled by the worker, which creates the tape
             }
@@ -130,31 +146,71 @@ final class SessionTape {
         }
     }
 
-    private void finish(SessionEnd end, String status) {
+    private void finish(SessionEnd end, List<StreamTally> tallies) {
         commands.finish();
         foundCommands();
+        // What the user saw, kept or not.
+        long outputBytes = tallies.stream().filter(x -> x.stream() != ChannelStream.STDIN)
+                .mapToLong(StreamTally::bytes).sum();
         cast.flush(chunk);
         if (!chunk.isEmpty() || chunkIndex == 0) {
             seal();
         }
         link(event("session.ended").time(end.endedAt()).detail("exitStatus", end.exitStatus())
                 .detail("exitSignal", end.exitSignal()).detail("reason", end.reason())
-                .detail("chunks", chunkIndex).detail("outputBytes", outputBytes).build());
+                .detail("chunks", chunkIndex).detail("outputBytes", outputBytes)
+                .detail("streams", streamDetails(tallies)).build());
         checkpoint();
-        out.accept(new Evidence.Closed(start.sessionId(), end, status, chunkIndex, outputBytes));
+        out.accept(new Evidence.Closed(start.sessionId(), end, "ended", chunkIndex, outputBytes));
         ended = true;
+    }
+
+    /** Every stream's count, kept count and SHA-256: the whole session is accounted for, kept or not. */
+    private static Map<String, Object> streamDetails(List<StreamTally> tallies) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (StreamTally tally : tallies) {
+            m.put(tally.stream().wireName(), tally.details());
+        }
+        return m;
+    }
+
+    private void marker(long t, String label) {
+        if (streams != null) {
+            streams.marker(t, label, chunk);
+        } else {
+            cast.marker(t, label, chunk);
+        }
+    }
+
+    private void searchText(ChannelStream stream, String text) {
+        if (chunkTextLength < MAX_SEARCH_TEXT) {
+            StringBuilder b = chunkText[stream.ordinal()];
+            int from = b.length();
+            int n = Math.min(text.length(), MAX_SEARCH_TEXT - chunkTextLength);
+            b.append(text, 0, n);
+            chunkTextLength += n;
+            // PostgreSQL text cannot hold NUL, which raw binary output is full of.
+            for (int i = b.indexOf("\0", from); i >= 0; i = b.indexOf("\0", i)) {
+                b.setCharAt(i, ' ');
+            }
+        }
     }
 
     private void seal() {
         cast.flush(chunk);
         byte[] content = chunk.toString().getBytes(StandardCharsets.UTF_8);
-        out.accept(new Evidence.Chunk(start.sessionId(), chunkIndex, content, chunkText.toString()));
+        StringBuilder text = new StringBuilder(chunkTextLength + 2);
+        for (StringBuilder b : chunkText) {
+            text.append(text.isEmpty() || b.isEmpty() ? "" : "\n").append(b);
+            b.setLength(0);
+        }
+        chunkTextLength = 0;
+        out.accept(new Evidence.Chunk(start.sessionId(), chunkIndex, content, text.toString()));
         link(event("recording.chunk").detail("index", chunkIndex).detail("bytes", content.length)
                 .detail("sha256", HexFormat.of().formatHex(ChainHash.sha256(content, 0, content.length)))
                 .detail("key", Evidence.chunkKey(start.sessionId(), chunkIndex)).build());
         chunkIndex++;
         chunk.setLength(0);
-        chunkText.setLength(0);
     }
 
     private void checkpoint() {

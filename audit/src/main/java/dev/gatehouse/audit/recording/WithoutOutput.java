@@ -21,7 +21,7 @@ public final class WithoutOutput implements SessionRecorder {
         SessionRecording recording = delegate.open(start);
         return new SessionRecording() {
             @Override
-            public void output(byte[] data, int offset, int length) {
+            public void output(ChannelStream stream, byte[] data, int offset, int length) {
             }
 
             @Override

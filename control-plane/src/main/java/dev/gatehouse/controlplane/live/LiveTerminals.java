@@ -27,9 +27,18 @@ public final class LiveTerminals implements BastionListener {
     @Override
     public void output(Activity activity, byte[] data, int offset, int length) {
         LiveFeed feed = feeds.get(activity.id());
-        if (feed != null) {
+        if (feed != null && activity.term() != null) {
             feed.output(data, offset, length);
+        } else if (feed != null) {
+            // Without a pty nothing turns "\n" into "\r\n"; the watcher's terminal needs it to start the line.
+            byte[] lines = withCarriageReturns(data, offset, length);
+            feed.output(lines, 0, lines.length);
         }
+    }
+
+    @Override
+    public void errorOutput(Activity activity, byte[] data, int offset, int length) {
+        output(activity, data, offset, length);
     }
 
     @Override
@@ -48,6 +57,17 @@ public final class LiveTerminals implements BastionListener {
                     : exitStatus != null ? "exit " + exitStatus : "ended";
             feed.ended(reason == null || reason.isBlank() ? how : how + " (" + reason + ")");
         }
+    }
+
+    private static byte[] withCarriageReturns(byte[] data, int offset, int length) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(length + length / 8);
+        for (int i = offset; i < offset + length; i++) {
+            if (data[i] == '\n' && (i == offset || data[i - 1] != '\r')) {
+                out.write('\r');
+            }
+            out.write(data[i]);
+        }
+        return out.toByteArray();
     }
 
     /** The feed of a running activity on this gateway, if there is one. */

@@ -57,7 +57,8 @@ class RecordingConfiguration {
 
     @Bean(destroyMethod = "close")
     AsyncSessionRecorder asyncSessionRecorder(GatehouseSettings settings, AuditKey key, EvidenceSpool spool) {
-        return new AsyncSessionRecorder(RecorderSettings.defaults(NodeId.of(settings.dataDir())), key, spool);
+        return new AsyncSessionRecorder(RecorderSettings.defaults(NodeId.of(settings.dataDir()))
+                .withMaxBytesPerSession(settings.recording().maxBytesPerSession().toBytes()), key, spool);
     }
 
     @Bean

@@ -62,6 +62,7 @@ class SettingsTest {
         assertThat(settings.database().external()).isFalse();
         assertThat(settings.recording().failMode()).isEqualTo(GatehouseSettings.Recording.FailMode.CLOSED);
         assertThat(settings.api().maxBodyBytes()).isEqualTo(1048576);
+        assertThat(settings.recording().maxBytesPerSession().toBytes()).isEqualTo(1L << 30);
     }
 
     @Test
@@ -95,6 +96,14 @@ class SettingsTest {
         assertThatThrownBy(() -> start(dataDir, "--gatehouse.ssh.port=70000")).isInstanceOf(Exception.class);
 
         assertThat(output.getAll()).contains("gatehouse.ssh.port").contains("70000").contains("65535");
+    }
+
+    @Test
+    void aRecordingBudgetThatIsNotPositiveStopsStartupNamingTheSetting(@TempDir Path dataDir, CapturedOutput output) {
+        assertThatThrownBy(() -> start(dataDir, "--gatehouse.recording.max-bytes-per-session=0B"))
+                .isInstanceOf(Exception.class);
+
+        assertThat(output.getAll()).contains("gatehouse.recording.max-bytes-per-session").contains("positive");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.gatehouse.sshproxy.audit;
 
 import dev.gatehouse.audit.events.AuditEvent;
 import dev.gatehouse.audit.events.AuditSink;
+import dev.gatehouse.audit.recording.ChannelStream;
 import dev.gatehouse.audit.recording.ForwardFlow;
 import dev.gatehouse.audit.recording.SessionEnd;
 import dev.gatehouse.audit.recording.SessionKind;
@@ -103,6 +104,14 @@ public final class RecorderListener implements BastionListener, AutoCloseable {
         SessionRecording recording = recordings.get(activity.id());
         if (recording != null) {
             recording.output(data, offset, length);
+        }
+    }
+
+    @Override
+    public void errorOutput(Activity activity, byte[] data, int offset, int length) {
+        SessionRecording recording = recordings.get(activity.id());
+        if (recording != null) {
+            recording.output(ChannelStream.STDERR, data, offset, length);
         }
     }
 

@@ -32,11 +32,18 @@ public interface BastionListener {
     default void activityStarted(Activity activity) {
     }
 
-    /** What the user saw (pty output, or exec stdout); {@code data} is only valid during the call. */
+    /** What the user saw (pty output, or stdout without a pty); {@code data} is only valid during the call. */
     default void output(Activity activity, byte[] data, int offset, int length) {
     }
 
-    /** What the user typed on a pty (used to find shell command lines); only valid during the call. */
+    /** What the program wrote to stderr; only valid during the call. */
+    default void errorOutput(Activity activity, byte[] data, int offset, int length) {
+    }
+
+    /**
+     * What the user sent: keystrokes on a pty (used to find shell command lines), stdin without one (a script fed to
+     * {@code bash -s}, a file sent by scp); only valid during the call.
+     */
     default void input(Activity activity, byte[] data, int offset, int length) {
     }
 

@@ -70,6 +70,11 @@ public final class GuardedListener implements BastionListener {
     }
 
     @Override
+    public void errorOutput(Activity activity, byte[] data, int offset, int length) {
+        call("errorOutput", l -> l.errorOutput(activity, data, offset, length));
+    }
+
+    @Override
     public void input(Activity activity, byte[] data, int offset, int length) {
         call("input", l -> l.input(activity, data, offset, length));
     }

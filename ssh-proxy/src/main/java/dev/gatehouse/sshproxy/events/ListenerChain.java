@@ -58,6 +58,11 @@ public final class ListenerChain implements BastionListener {
     }
 
     @Override
+    public void errorOutput(Activity activity, byte[] data, int offset, int length) {
+        each(l -> l.errorOutput(activity, data, offset, length));
+    }
+
+    @Override
     public void input(Activity activity, byte[] data, int offset, int length) {
         each(l -> l.input(activity, data, offset, length));
     }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A shell or exec channel relayed to the same request on the target: pty, environment, window changes and signals go
  * up; stdout, stderr, EOF, exit status and exit signal come back, in OpenSSH's order. Each direction is a blocking
- * copy on a virtual thread through MINA's windowed pipes, so memory per channel is bounded by the SSH windows.
+ * copy on a virtual thread through MINA's windowed pipes, so memory per channel is bounded by the SSH windows. Every
+ * stream goes to the listener, pty or not: without a pty stdin, stdout and stderr are the evidence.
  */
 final class RelayCommand extends BastionCommand {
 
@@ -86,9 +87,10 @@ final class RelayCommand extends BastionCommand {
         env.addSignalListener((ch, signal) -> forwardSignal(env, signal, windowChanges));
         // Gateway notices go between whole writes of the target's own stderr.
         Runnable noTerminal = connection.addTerminal(message -> tell(message, pty, true));
-        Thread stdin = Thread.ofVirtual().start(() -> pumpInput(pty ? listener : null, info));
-        Thread stderr = Thread.ofVirtual().start(() -> copy(upstream.getInvertedErr(), err, null, null));
-        copy(upstream.getInvertedOut(), new ChannelDataWriter(channel), pty ? listener : null, info);
+        Thread stdin = Thread.ofVirtual().start(() -> pumpInput(listener, info));
+        Thread stderr = Thread.ofVirtual().start(() -> copy(upstream.getInvertedErr(), err,
+                (data, n) -> listener.errorOutput(info, data, 0, n)));
+        copy(upstream.getInvertedOut(), new ChannelDataWriter(channel), (data, n) -> listener.output(info, data, 0, n));
         join(stderr);
         upstream.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), CLOSE_WAIT);
         stdin.interrupt();
@@ -158,16 +160,14 @@ final class RelayCommand extends BastionCommand {
         }
     }
 
-    private void pumpInput(BastionListener recorder, Activity info) {
+    private void pumpInput(BastionListener listener, Activity info) {
         OutputStream target = new ChannelDataWriter(upstream);
         byte[] buffer = new byte[CHUNK];
         try {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 target.write(buffer, 0, n);
-                if (recorder != null) {
-                    recorder.input(info, buffer, 0, n);
-                }
+                listener.input(info, buffer, 0, n);
             }
         } catch (IOException e) {
             LOG.trace("client input ended", e);
@@ -177,16 +177,19 @@ final class RelayCommand extends BastionCommand {
         }
     }
 
-    private static void copy(InputStream from, OutputStream to, BastionListener recorder, Activity info) {
+    /** Where a copy shows what it passed on; the buffer is only valid during the call. */
+    private interface Tap {
+        void passed(byte[] data, int length);
+    }
+
+    private static void copy(InputStream from, OutputStream to, Tap tap) {
         byte[] buffer = new byte[CHUNK];
         try {
             int n;
             while ((n = from.read(buffer)) >= 0) {
                 to.write(buffer, 0, n);
                 to.flush();
-                if (recorder != null) {
-                    recorder.output(info, buffer, 0, n);
-                }
+                tap.passed(buffer, n);
             }
         } catch (IOException e) {
             LOG.trace("relay copy ended", e);
