@@ -15,7 +15,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** While the recorder is behind, a session's control frames wait in a bounded backlog; nothing is dropped silently. */
+/**
+ * While the recorder is behind, a session's control frames (keystrokes kept only for finding commands, resizes,
+ * events) wait in a bounded backlog; nothing is dropped silently. Kept data frames wait for room instead (see
+ * {@code OutputFloodIT}), so they are not part of this flood.
+ */
 class RecorderBacklogTest {
 
     @TempDir
@@ -38,7 +42,7 @@ class RecorderBacklogTest {
         List<Evidence> stored = new CopyOnWriteArrayList<>();
         EvidenceSpool spool = new EvidenceSpool(dir, stored::addAll, 1 << 20);
         try (AsyncSessionRecorder recorder = new AsyncSessionRecorder(RecorderSettings.defaults("node-a")
-                .withRecordInput(true).withQueue(4, 1 << 20), key,
+                .withQueue(4, 1 << 20), key,
                 spool)) {
             recorder.open(SessionStart.shell("stuck-1", "alice", "root", "web-01", 80, 24)).end(SessionEnd.exited(0));
             assertThat(signing.await(30, TimeUnit.SECONDS)).as("the worker is stuck signing").isTrue();

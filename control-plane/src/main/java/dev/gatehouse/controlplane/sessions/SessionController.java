@@ -20,6 +20,8 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -126,6 +128,38 @@ final class SessionController {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("application/x-asciicast");
         playback.writeTo(response.getOutputStream());
+    }
+
+    /**
+     * The session exported in one format ({@code asciicast}, {@code transcript}, {@code events}, or for a channel
+     * without a terminal {@code stdin}, {@code stdout}, {@code stderr}: that stream's exact bytes). The signed manifest
+     * (Ed25519 over the content's SHA-256 and the chain head it came from) is in the {@code Gatehouse-Manifest} header,
+     * base64; each export is logged as {@code recording.exported}.
+     */
+    @GetMapping("/{id}/export")
+    void export(@PathVariable String id, @RequestParam String format, HttpServletResponse response)
+            throws IOException {
+        SessionSummary session = find(id);
+        SessionExport.Format wanted;
+        try {
+            wanted = SessionExport.Format.valueOf(format.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("format", "must be one of asciicast, transcript, events, stdin, stdout, stderr");
+        }
+        SessionExport.Exported exported;
+        try {
+            exported = recordings.export(session.sessionId(), wanted, RequestOrigin.actor(),
+                    RequestOrigin.sourceAddress());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("format", e.getMessage());
+        }
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(exported.contentType());
+        response.setHeader("Content-Disposition", "attachment; filename=\"" + exported.fileName() + "\"");
+        response.setHeader("Gatehouse-Manifest", Base64.getEncoder().encodeToString(
+                exported.manifest().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        response.setContentLength(exported.content().length);
+        response.getOutputStream().write(exported.content());
     }
 
     @PostMapping("/{id}/terminate")

@@ -89,6 +89,7 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
             new Endpoint("GET", "/api/v1/sessions/no-such-session-{suffix}", null, 404),
             new Endpoint("GET", "/api/v1/sessions/no-such-session-{suffix}/events", null, 404),
             new Endpoint("GET", "/api/v1/sessions/no-such-session-{suffix}/recording", null, 404),
+            new Endpoint("GET", "/api/v1/sessions/no-such-session-{suffix}/export?format=stdout", null, 404),
             new Endpoint("POST", "/api/v1/sessions/no-such-session-{suffix}/terminate", "{\"reason\":\"test\"}", 404),
             new Endpoint("GET", "/api/v1/session", null, 200),
             new Endpoint("GET", "/actuator/prometheus", null, 200));

@@ -257,6 +257,37 @@ class AllInOneSshIT extends GatehouseTestApplication {
         assertThat(lines).anyMatch(l -> l.startsWith("printf")).noneMatch(l -> l.equals("fake-" + marker));
     }
 
+    @Test
+    void aScriptFedToBashWithoutATerminalIsFoundBySearchAndEachStreamComesBackByteExact() throws Exception {
+        String marker = "script" + Long.toString(System.nanoTime(), 36);
+        String script = "echo out-" + marker + "\nprintf 'err-%s\\n' " + marker + " >&2\nhead -c 3000 /dev/zero | tr '\\0' x\n";
+        Path file = Files.writeString(work.resolve(marker + ".sh"), script);
+        Run run = sshWithInput(file, "-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1",
+                "bash -s");
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo("out-" + marker + "\n" + "x".repeat(3000));
+        assertThat(run.stderr()).contains("err-" + marker + "\n");
+
+        ApiClient api = new ApiClient(port);
+        JsonNode found = eventually(() -> {
+            JsonNode sessions = api.get("/api/v1/sessions?user=" + person + "&q=" + marker, ADMIN).json()
+                    .get("sessions");
+            return sessions.size() == 1 && !"live".equals(sessions.get(0).get("status").asString())
+                    ? sessions.get(0) : null;
+        });
+        String id = found.get("sessionId").asString();
+        ApiClient.Reply stdin = api.get("/api/v1/sessions/" + id + "/export?format=stdin", ADMIN);
+        assertThat(stdin.status()).as(stdin.body()).isEqualTo(200);
+        assertThat(stdin.body()).isEqualTo(script);
+        assertThat(api.get("/api/v1/sessions/" + id + "/export?format=stdout", ADMIN).body())
+                .isEqualTo("out-" + marker + "\n" + "x".repeat(3000));
+        assertThat(api.get("/api/v1/sessions/" + id + "/export?format=stderr", ADMIN).body())
+                .isEqualTo("err-" + marker + "\n");
+        assertThat(api.get("/api/v1/sessions/" + id + "/export?format=movie", ADMIN).status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/audit/events?type=recording.exported&target=" + id, ADMIN).json().get("events")
+                .size()).isEqualTo(3);
+    }
+
     /**
      * Types lines into an interactive shell through the bastion like a person: waits for the prompt, types a line,
      * waits until the screen shows the text that follows it (or for the next prompt when it is null), then exits.
@@ -352,11 +383,15 @@ class AllInOneSshIT extends GatehouseTestApplication {
     private record Run(int exit, String stdout, String stderr) {}
 
     private Run ssh(String... args) throws Exception {
+        return sshWithInput(Path.of("/dev/null"), args);
+    }
+
+    private Run sshWithInput(Path input, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("ssh", "-F", config.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(work, "out", ".txt");
         Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(input.toFile()))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
