@@ -160,7 +160,8 @@ kind, since = sys.argv[1], sys.argv[2]
 s = [x for x in json.load(sys.stdin)["sessions"] if x["kind"] == kind and x["startedAt"] >= since]
 if not s or min(s, key=lambda x: x["startedAt"]).get("status") == "live":
     sys.exit(1)
-print(f"{min(s, key=lambda x: x[\"startedAt\"])[\"outputBytes\"] / 1048576:.1f}")
+first = min(s, key=lambda x: x["startedAt"])
+print("%.1f" % (first["outputBytes"] / 1048576))
 ' "$kind" "$since" && return 0
     sleep 0.5
   done
