@@ -1,16 +1,14 @@
 package dev.gatehouse.controlplane.tokens;
 
 import dev.gatehouse.controlplane.config.GatehouseSettings;
+import dev.gatehouse.controlplane.config.OwnerOnly;
 import dev.gatehouse.controlplane.config.InvalidSettingException;
 import dev.gatehouse.controlplane.security.ApiScope;
 import dev.gatehouse.controlplane.security.OpaqueTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -72,12 +70,7 @@ public final class BootstrapToken {
         try {
             Files.createDirectories(file.getParent());
             Files.deleteIfExists(file);
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, secret + "\n", StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+            OwnerOnly.createFile(file, secret + "\n");
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the generated admin API token to " + file, e);
