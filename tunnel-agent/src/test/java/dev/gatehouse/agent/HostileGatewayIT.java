@@ -93,6 +93,26 @@ class HostileGatewayIT {
         Http2Headers response = nodes.response.get(30, TimeUnit.SECONDS);
         assertThat(response.status().toString()).isEqualTo("413");
         assertEchoStillWorks();
+
+        String extra = "127.0.0.1:9";
+        announce("evil " + gateway.address() + "\n"
+                + "node-2 " + extra + "\n"
+                + "node-3 10.0.0.1\n"                  // no port
+                + "node;rm 10.0.0.2:22\n"             // an id with a shell character
+                + "node-4 10.0.0.3:22 surplus\n"      // three fields
+                + "node-5 evil;host:22\n"             // a shell character in the address
+                + "node-6 10.0.0.4:123456\n");        // port of six digits
+        assertThat(agent.knownGateways()).as("only the well-formed lines are taken")
+                .containsExactlyInAnyOrder(gateway.address(), extra);
+        announce("evil " + gateway.address() + "\n");
+        assertThat(agent.knownGateways()).containsExactly(gateway.address());
+        assertEchoStillWorks();
+    }
+
+    private static void announce(String nodeList) throws Exception {
+        HostileGateway.Exchange nodes = gateway.request(TunnelHeaders.PATH_NODES, TunnelHeaders.NODE_ID, "evil");
+        nodes.sendLast(Unpooled.copiedBuffer(nodeList, StandardCharsets.UTF_8));
+        assertThat(nodes.response.get(30, TimeUnit.SECONDS).status().toString()).isEqualTo("200");
     }
 
     private static byte[] dataAt(long offset, String text) {

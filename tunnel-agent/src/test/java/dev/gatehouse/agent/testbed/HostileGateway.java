@@ -67,6 +67,11 @@ public final class HostileGateway implements AutoCloseable {
         public void send(ByteBuf bytes) {
             channel.writeAndFlush(new DefaultHttp2DataFrame(bytes));
         }
+
+        /** Sends raw bytes as the stream's last DATA frame. */
+        public void sendLast(ByteBuf bytes) {
+            channel.writeAndFlush(new DefaultHttp2DataFrame(bytes, true));
+        }
     }
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
