@@ -28,8 +28,7 @@ class HostileAgentIT {
     @BeforeAll
     static void start() throws Exception {
         bed = new Testbed();
-        echo = TcpTarget.echo();
-        bed.closeLater(echo);
+        echo = bed.echo();
         gateway = bed.gateway("node-a", null);
         address = Testbed.address(gateway.start());
         bed.agent("good", "lab", address, Testbed.agentSettings("127.0.0.1:" + echo.port()));

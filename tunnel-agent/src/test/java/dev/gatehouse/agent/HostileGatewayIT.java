@@ -29,8 +29,7 @@ class HostileGatewayIT {
     @BeforeAll
     static void start() throws Exception {
         bed = new Testbed();
-        echo = TcpTarget.echo();
-        bed.closeLater(echo);
+        echo = bed.echo();
         gateway = new HostileGateway(bed);
         bed.closeLater(gateway);
         agent = bed.agent("agent-1", "lab", gateway.address(), Testbed.agentSettings("127.0.0.1:" + echo.port()));

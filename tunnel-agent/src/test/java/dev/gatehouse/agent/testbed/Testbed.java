@@ -98,6 +98,13 @@ public final class Testbed implements AutoCloseable {
         toClose.push(closeable);
     }
 
+    /** A TCP echo service on loopback, closed with the test bed. */
+    public TcpTarget echo() throws Exception {
+        TcpTarget echo = TcpTarget.echo();
+        closeLater(echo);
+        return echo;
+    }
+
     @Override
     public void close() throws Exception {
         while (!toClose.isEmpty()) {
