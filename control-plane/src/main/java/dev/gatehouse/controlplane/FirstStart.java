@@ -45,6 +45,7 @@ final class FirstStart {
                 : new StartupReport.GeneratedToken(secret, BootstrapToken.writeOwnerOnly(settings.dataDir(), secret));
     }
 
+    @SuppressWarnings("SystemConsoleNull") // before Java 22 a missing terminal is a null console; handled both ways
     private static boolean onTerminal() {
         java.io.Console console = System.console();
         if (console == null) {

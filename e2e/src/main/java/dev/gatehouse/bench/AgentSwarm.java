@@ -109,7 +109,7 @@ public final class AgentSwarm {
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         Matcher token = TOKEN.matcher(response.body());
-        if (response.statusCode() != 201 && response.statusCode() != 200 || !token.find()) {
+        if ((response.statusCode() != 201 && response.statusCode() != 200) || !token.find()) {
             throw new IOException("join token refused (" + response.statusCode() + "): " + response.body());
         }
         return token.group(1);

@@ -2,6 +2,7 @@ package dev.gatehouse.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -301,7 +302,7 @@ public final class OpenSshServer implements AutoCloseable {
                     throw new IllegalStateException("sshd exited with " + process.exitValue() + " at start:\n" + log);
                 }
                 try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
                     return;
                 } catch (IOException notYet) {
                     sleepBriefly();
@@ -316,7 +317,7 @@ public final class OpenSshServer implements AutoCloseable {
         private static int freePort() throws IOException {
             try (ServerSocket socket = new ServerSocket()) {
                 socket.setReuseAddress(false);
-                socket.bind(new InetSocketAddress("127.0.0.1", 0));
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 return socket.getLocalPort();
             }
         }

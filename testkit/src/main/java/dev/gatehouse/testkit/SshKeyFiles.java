@@ -35,6 +35,6 @@ public record SshKeyFiles(Path privateKey, Path publicKey, String publicKeyLine)
         CommandResult result = ExternalCommand.runSuccessfully(
                 List.of(OpenSshBinaries.client("ssh-keygen"), "-l", "-E", "sha256", "-f", publicKey.toString()),
                 Duration.ofSeconds(30));
-        return result.stdoutText().split(" ")[1];
+        return result.stdoutText().split(" ", 3)[1];
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ public final class ChainCheckpointer implements AutoCloseable {
     /** Per anchor, the newest checkpoint it has not taken yet (retried at each run; older ones are superseded). */
     private final Map<CheckpointAnchor, SignedCheckpoint> pending = new LinkedHashMap<>();
     private ScheduledExecutorService timer;
+    private ScheduledFuture<?> job;
 
     /** Anchors checkpoints in {@code anchorStore} (see {@link BlobAnchors}). */
     public ChainCheckpointer(DataSource dataSource, AuditKey key, BlobStore anchorStore) {
@@ -61,11 +63,11 @@ public final class ChainCheckpointer implements AutoCloseable {
     public ChainCheckpointer start(Duration interval) {
         timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("audit-checkpoint")
                 .daemon(true).unstarted(r));
-        timer.scheduleWithFixedDelay(() -> {
+        job = timer.scheduleWithFixedDelay(() -> {
             try {
                 checkpoint();
-            } catch (RuntimeException e) {
-                LOG.warn("audit checkpoint failed (will retry): {}", e.getMessage());
+            } catch (RuntimeException | Error e) { // an Error too: a task that throws is never run again
+                LOG.warn("audit checkpoint failed (will retry): {}", e.toString());
             }
         }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
@@ -142,6 +144,7 @@ public final class ChainCheckpointer implements AutoCloseable {
     @Override
     public void close() {
         if (timer != null) {
+            job.cancel(false);
             timer.shutdownNow();
         }
     }

@@ -6,8 +6,10 @@ import java.security.NoSuchAlgorithmException;
 /** The link function of every evidence chain: SHA-256 over the previous link's hash and the item's canonical bytes. */
 public final class ChainHash {
 
-    /** The "previous hash" of the first link of any chain. */
-    public static final byte[] GENESIS = new byte[32];
+    /** The "previous hash" of the first link of any chain: 32 zero bytes, a new array each time. */
+    public static byte[] genesis() {
+        return new byte[32];
+    }
 
     private ChainHash() {
     }

@@ -39,7 +39,7 @@ public record AuditEvent(
         actor = Text.clean(Objects.requireNonNull(actor, "actor"));
         sourceAddress = Text.cleanNullable(sourceAddress);
         target = Text.cleanNullable(target);
-        outcome = Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(outcome, "outcome");
         if (!OUTCOMES.contains(outcome)) {
             throw new IllegalArgumentException("outcome must be one of " + OUTCOMES + ", was: " + outcome);
         }

@@ -96,7 +96,7 @@ public final class PostgresAuditStore implements AuditSink {
      */
     public void appendToSession(Connection c, AuditEvent e) throws SQLException {
         long seq = 0;
-        byte[] prev = ChainHash.GENESIS;
+        byte[] prev = ChainHash.genesis();
         try (PreparedStatement ps = c.prepareStatement("SELECT session_seq, session_hash FROM audit_events"
                 + " WHERE session_id = ? AND session_seq IS NOT NULL ORDER BY session_seq DESC LIMIT 1")) {
             ps.setString(1, Objects.requireNonNull(e.sessionId(), "sessionId"));

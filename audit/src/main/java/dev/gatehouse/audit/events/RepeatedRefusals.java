@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -43,6 +44,7 @@ public final class RepeatedRefusals implements AutoCloseable {
     // Insertion order is start order, so the eldest entry is the one whose interval ends first.
     private final LinkedHashMap<String, Interval> sources = new LinkedHashMap<>();
     private ScheduledExecutorService ticker;
+    private ScheduledFuture<?> ticking;
 
     public RepeatedRefusals(Duration interval, int maxSources, Clock clock, Consumer<Summary> summaries) {
         if (interval.isNegative() || interval.isZero()) {
@@ -105,7 +107,7 @@ public final class RepeatedRefusals implements AutoCloseable {
             ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("repeated-refusals")
                     .factory());
             long tick = Math.max(100, interval.toMillis() / 4);
-            ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+            ticking = ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
         }
         return this;
     }
@@ -113,8 +115,9 @@ public final class RepeatedRefusals implements AutoCloseable {
     private void tick() {
         try {
             flush(false);
-        } catch (RuntimeException e) {
-            // The consumer reports its own failures; one failed write must not end every later summary.
+        } catch (RuntimeException | Error e) {
+            // The consumer reports its own failures; one failed write must not end every later summary (a task that
+            // throws is never run again).
         }
     }
 
@@ -124,6 +127,9 @@ public final class RepeatedRefusals implements AutoCloseable {
         ScheduledExecutorService stopping;
         synchronized (this) {
             stopping = ticker;
+            if (ticking != null) {
+                ticking.cancel(false);
+            }
             ticker = null;
         }
         if (stopping != null) {

@@ -17,8 +17,8 @@ final class StreamsFile {
     /** The bytes of {@code stream} in order; refused for a terminal's asciicast, whose output is text, not bytes. */
     static byte[] stream(String sessionId, byte[] recording, ChannelStream stream) {
         List<String> lines = new String(recording, StandardCharsets.UTF_8).lines().toList();
-        if (lines.isEmpty() || !(CanonicalJson.readObject(lines.getFirst()) instanceof Map<String, Object> header)
-                || !Integer.valueOf(1).equals(header.get("streams"))) {
+        Map<String, Object> header = lines.isEmpty() ? Map.of() : CanonicalJson.readObject(lines.getFirst());
+        if (!Integer.valueOf(1).equals(header.get("streams"))) {
             throw new IllegalArgumentException("session " + sessionId + " was recorded on a terminal: its output is"
                     + " the asciicast, not separate streams");
         }

@@ -47,7 +47,7 @@ final class Transcript {
                 if (i + 1 < s.length() && s.charAt(i + 1) != '\n') {
                     out.append('\n');
                 }
-            } else if (c == '\n' || c == '\t' || c >= 0x20 && c != 0x7f) {
+            } else if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f)) {
                 out.append(c);
             }
             i++;

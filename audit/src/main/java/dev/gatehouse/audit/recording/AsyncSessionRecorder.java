@@ -111,6 +111,7 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
      * Waits a little for the worker to free room in the queue; false when interrupted (the flag is kept). Bounded, so
      * a caller re-checks whether the recorder stopped.
      */
+    @SuppressWarnings("WaitNotInLoop") // one bounded pause; the caller loops and re-checks the queue
     boolean awaitRoom() {
         roomLock.lock();
         try {
@@ -156,6 +157,7 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
         return spool.awaitDrained(java.time.Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // only this worker thread writes processed; others read it
     private void work() {
         List<Evidence> out = new ArrayList<>();
         List<Queued> batch = new ArrayList<>();

@@ -60,7 +60,7 @@ final class CommandExtractor {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (state) {
-                case TEXT -> text(c, nanos);
+                case TEXT -> text(c);
                 case ESC -> {
                     state = c == '[' ? State.CSI : c == ']' ? State.OSC : State.TEXT;
                     escape.setLength(0);
@@ -75,14 +75,14 @@ final class CommandExtractor {
                 }
                 case OSC -> {
                     if (c == 7) {
-                        osc(nanos);
+                        osc();
                     } else if (c == 27) {
                         state = State.OSC_ESC;
                     } else if (escape.length() < 256) {
                         escape.append(c);
                     }
                 }
-                case OSC_ESC -> osc(nanos);
+                case OSC_ESC -> osc();
             }
         }
     }
@@ -101,11 +101,11 @@ final class CommandExtractor {
         return out;
     }
 
-    private void text(char c, long nanos) {
+    private void text(char c) {
         switch (c) {
             case 27 -> state = State.ESC;
             case '\r' -> cursor = 0;
-            case '\n' -> newLine(nanos);
+            case '\n' -> newLine();
             case '\b' -> cursor = Math.max(0, cursor - 1);
             default -> {
                 if (c >= 0x20 && c != 0x7f && !altScreen) {
@@ -174,7 +174,7 @@ final class CommandExtractor {
         }
     }
 
-    private void osc(long nanos) {
+    private void osc() {
         state = State.TEXT;
         String body = escape.toString();
         if (!body.startsWith("133;") || body.length() < 5) {
@@ -193,7 +193,7 @@ final class CommandExtractor {
         }
     }
 
-    private void newLine(long nanos) {
+    private void newLine() {
         resolve("terminal");
         reset();
     }
@@ -267,7 +267,7 @@ final class CommandExtractor {
 
     private static int number(String params, int dflt) {
         try {
-            return params.isEmpty() ? dflt : Math.min(MAX_LINE, Integer.parseInt(params.split(";")[0]));
+            return params.isEmpty() ? dflt : Math.min(MAX_LINE, Integer.parseInt(params.split(";", 2)[0]));
         } catch (NumberFormatException e) {
             return dflt;
         }

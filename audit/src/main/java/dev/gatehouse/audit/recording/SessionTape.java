@@ -42,7 +42,7 @@ final class SessionTape {
     private int chunkIndex;
     private int commandSeq;
     private long seq;
-    private byte[] prev = ChainHash.GENESIS;
+    private byte[] prev = ChainHash.genesis();
     private long checkpointedSeq;
     private boolean ended;
 

@@ -153,6 +153,7 @@ public final class EvidenceSpool implements AutoCloseable {
     }
 
     /** One round: a batch from memory or the journal to the store; returns the next backoff. */
+    @SuppressWarnings("WaitNotInLoop") // each wait is a pause of the delivery loop, which calls this again
     private long deliverOnce(long backoff) throws InterruptedException {
         synchronized (this) {
             if (journal.broken() || !unwritten.isEmpty()) {

@@ -108,7 +108,7 @@ public final class AuditVerifier {
         AnchorWalk anchorWalk = new AnchorWalk(anchors, anchorSeqs, checkpointRows, key, broken);
         long total = lastEventId();
         long lastId = 0;
-        byte[] prev = ChainHash.GENESIS;
+        byte[] prev = ChainHash.genesis();
         long checked = 0;
         for (List<StoredRow> page = store.rowsAfter(0, PAGE); !page.isEmpty();
                 page = store.rowsAfter(lastId, PAGE)) {
@@ -162,7 +162,7 @@ public final class AuditVerifier {
 
     private static void sessionLink(StoredRow row, byte[] canonical, Map<String, SessionState> sessions,
             List<String> problems) {
-        SessionState s = sessions.getOrDefault(row.sessionId(), new SessionState(0, ChainHash.GENESIS));
+        SessionState s = sessions.getOrDefault(row.sessionId(), new SessionState(0, ChainHash.genesis()));
         if (row.sessionSeq() != s.seq() + 1) {
             problems.add("session link " + row.sessionSeq() + " follows link " + s.seq() + " (missing or reordered)");
         }

@@ -251,7 +251,7 @@ public record GatehouseSettings(
 
         private static List<java.security.PublicKey> hostCertificateAuthorities(String text) {
             List<java.security.PublicKey> keys = new java.util.ArrayList<>();
-            for (String line : (text == null ? "" : text).split("\\R")) {
+            for (String line : (text == null ? "" : text).split("\\R", -1)) {
                 String key = line.strip();
                 if (key.isEmpty() || key.startsWith("#")) {
                     continue;

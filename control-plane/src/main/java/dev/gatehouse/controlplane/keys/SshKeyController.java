@@ -61,7 +61,9 @@ final class SshKeyController {
         SshKey key = new SshKey(UUID.randomUUID(), username, parsed.fingerprint(), parsed.algorithm(),
                 parsed.openSshLine(), parsed.comment().isEmpty() ? null : parsed.comment(), clock.instant());
         changes.apply("user.key-added", "user:" + username, () -> {
-            users.findForUpdate(username).orElseThrow(() -> ApiException.notFound("no user named '" + username + "'"));
+            if (users.findForUpdate(username).isEmpty()) {
+                throw ApiException.notFound("no user named '" + username + "'");
+            }
             keys.findByFingerprint(key.fingerprint()).ifPresent(existing -> {
                 throw ApiException.conflict("publicKey", existing.username().equals(username)
                         ? "this key (" + key.fingerprint() + ") is already registered for '" + username + "'"
@@ -76,7 +78,9 @@ final class SshKeyController {
 
     @GetMapping
     List<SshKey> list(@PathVariable String username) {
-        users.find(username).orElseThrow(() -> ApiException.notFound("no user named '" + username + "'"));
+        if (users.find(username).isEmpty()) {
+            throw ApiException.notFound("no user named '" + username + "'");
+        }
         return keys.forUser(username);
     }
 

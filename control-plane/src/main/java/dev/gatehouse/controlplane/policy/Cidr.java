@@ -56,7 +56,7 @@ public record Cidr(InetAddress base, int prefix) {
             return null;
         }
         if (IPV4.matcher(text).matches()) {
-            for (String part : text.split("\\.")) {
+            for (String part : text.split("\\.", -1)) {
                 if (Integer.parseInt(part) > 255) {
                     return null;
                 }

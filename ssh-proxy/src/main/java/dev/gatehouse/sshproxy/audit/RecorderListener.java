@@ -56,7 +56,7 @@ public final class RecorderListener implements BastionListener, AutoCloseable {
 
     @Override
     public void denied(SessionInfo session, Denial denial) {
-        AuditEvent.Builder event = AuditEvent.builder("ssh." + denial.request().split(" ")[0] + ".denied")
+        AuditEvent.Builder event = AuditEvent.builder("ssh." + denial.request().split(" ", 2)[0] + ".denied")
                 .actor(denial.username())
                 .sourceAddress(denial.source())
                 .denied()

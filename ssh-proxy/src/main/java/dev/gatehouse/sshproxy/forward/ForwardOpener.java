@@ -94,8 +94,9 @@ public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
         if (carrier != null) {
             return throughTarget(channel, carrier, host, port, originator);
         }
-        Optional<Target> via = Optional.ofNullable(carrier == null ? null : carrier.target());
-        if (port == SSH_PORT && via.isEmpty() && session.getAttribute(SessionKeys.JUMP) == null
+        // From here on a bare forward: the connection has no target login, so the destination is granted by address.
+        Optional<Target> via = Optional.empty();
+        if (port == SSH_PORT && session.getAttribute(SessionKeys.JUMP) == null
                 && decider.reachable(user).stream().anyMatch(r -> r.host().equals(host))) {
             return jumpTo(new JumpRegistry.Jump(user, host, source));
         }
@@ -107,22 +108,19 @@ public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
         }
         Decision<ForwardRoute> decision = decider.authorizeForward(user, via, destination);
         if (decision instanceof Decision.Denied<ForwardRoute> denied) {
-            String reason = port == SSH_PORT && via.isEmpty() ? "no such host " + host + " for " + user.username()
+            String reason = port == SSH_PORT ? "no such host " + host + " for " + user.username()
                     : denied.reason();
             listener.denied(null, new Denial(user.username(), source, "forward " + destination, reason));
             throw new ForwardRefusedException(reason);
         }
         ForwardRoute route = ((Decision.Allowed<ForwardRoute>) decision).value();
-        boolean carried = carrier != null && carrier.info() != null;
         // A connection that only forwards is a session too: admitted against the person's limit before any dial.
-        ForwardOnlySession forwardOnly = null;
-        if (!carried) {
-            try {
-                forwardOnly = sessions.forwardOnly(session, user, route.maxSessionLength());
-            } catch (AccessRefusedException e) {
-                listener.denied(null, new Denial(user.username(), source, "forward " + destination, e.getMessage()));
-                throw new ForwardRefusedException(e.getMessage());
-            }
+        ForwardOnlySession forwardOnly;
+        try {
+            forwardOnly = sessions.forwardOnly(session, user, route.maxSessionLength());
+        } catch (AccessRefusedException e) {
+            listener.denied(null, new Denial(user.username(), source, "forward " + destination, e.getMessage()));
+            throw new ForwardRefusedException(e.getMessage());
         }
         DialedConnection connection;
         try {
@@ -133,9 +131,7 @@ public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
                     + route.address() + " in network '" + route.network() + "'", "dial failed: " + e.getMessage()));
             throw e;
         }
-        Activity activity = carried
-                ? carrier.startActivity(Activity.Kind.FORWARD, "forward " + destination, null, 0, 0)
-                : forwardOnly.startFlow("forward " + destination);
+        Activity activity = forwardOnly.startFlow("forward " + destination);
         LiveForward live = new LiveForward(via, destination, () -> channel.close(true));
         session.computeAttributeIfAbsent(SessionKeys.FORWARDS, k -> ConcurrentHashMap.newKeySet()).add(live);
         flows.put(channel, new OpenFlow(activity, route, originator, Instant.now(), live));

@@ -68,7 +68,7 @@ public final class RemoteForwards implements ChannelEndpoint {
     /** The gateway's handler of {@code tcpip-forward} and {@code cancel-tcpip-forward} on connections with a target. */
     public ConnectionServiceRequestHandler requests() {
         return (service, request, wantReply, buffer) -> {
-            if (!FORWARD.equals(request) && !CANCEL.equals(request)
+            if ((!FORWARD.equals(request) && !CANCEL.equals(request))
                     || !(service.getSession() instanceof ServerSession session)) {
                 return RequestHandler.Result.Unsupported;
             }

@@ -105,7 +105,7 @@ final class MenuCommand extends BastionCommand {
                 write("\b \b");
             } else if (b == 0x03 || b == 0x04) {
                 return "";
-            } else if (b >= '0' && b <= '9' || b == 'q') {
+            } else if ((b >= '0' && b <= '9') || b == 'q') {
                 if (answer.size() < MAX_ANSWER) {
                     answer.write(b);
                     write(String.valueOf((char) b));

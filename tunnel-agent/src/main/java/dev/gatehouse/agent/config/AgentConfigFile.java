@@ -41,7 +41,7 @@ public record AgentConfigFile(Path stateDir, AgentSettings settings) {
         Set<String> unknown = new TreeSet<>();
         for (String key : properties.stringPropertyNames()) {
             if (key.equals("allow") || key.startsWith("allow.")) {
-                for (String entry : properties.getProperty(key).split(",")) {
+                for (String entry : properties.getProperty(key).split(",", -1)) {
                     if (!entry.isBlank()) {
                         entries.add(entry.trim());
                     }

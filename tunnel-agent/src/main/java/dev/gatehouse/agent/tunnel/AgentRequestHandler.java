@@ -97,8 +97,8 @@ final class AgentRequestHandler extends ChannelInboundHandlerAdapter {
         nodesBody.release();
         nodesBody = null;
         Map<String, String> addresses = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
-            String[] parts = line.trim().split(" ");
+        for (String line : text.split("\n", -1)) {
+            String[] parts = line.trim().split(" ", -1);
             if (parts.length == 2 && parts[0].matches("[A-Za-z0-9._-]{1,100}")
                     && parts[1].matches("[A-Za-z0-9.\\-\\[\\]:]{1,300}:[0-9]{1,5}")) {
                 addresses.put(parts[0], parts[1]);

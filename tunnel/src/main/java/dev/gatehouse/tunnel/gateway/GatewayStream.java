@@ -276,6 +276,7 @@ final class GatewayStream implements TunnelStream, StreamSink {
         }
     }
 
+    @SuppressWarnings("WaitNotInLoop") // every caller loops, re-checking its own condition after each change
     private void awaitChange() throws InterruptedIOException {
         try {
             wait();
