@@ -113,10 +113,8 @@ class TwoNodesIT {
                     new InputStreamReader(throughB.getInputStream(), StandardCharsets.UTF_8));
             assertThat(echo(throughB.getOutputStream(), fromB, "before the revocation")).isEqualTo("before the revocation");
             String id = api(nodeA).get("/api/v1/agents", ADMIN).json().get(0).get("id").asString();
-            long revokedAt = System.nanoTime();
             expect(api(nodeA).delete("/api/v1/agents/" + id, ADMIN), 204);
             assertThat(throughB.waitFor(30, TimeUnit.SECONDS)).as("the session through node B ended").isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofSeconds(15));
             assertThat(Files.readString(revokedErr)).contains("edge@lab").contains("not enrolled (revoked");
             TunnelService tunnelsA = nodeA.getBean(TunnelService.class);
             TunnelService tunnelsB = nodeB.getBean(TunnelService.class);
