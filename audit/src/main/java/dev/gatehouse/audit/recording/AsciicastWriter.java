@@ -1,10 +1,6 @@
 package dev.gatehouse.audit.recording;
 
 import dev.gatehouse.audit.events.CanonicalJson;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -85,24 +81,59 @@ final class AsciicastWriter {
     }
 
     static void line(StringBuilder out, long nanos, String code, String data) {
-        out.append('[').append(String.format(Locale.ROOT, "%.6f", nanos / 1e9)).append(", \"").append(code)
-                .append("\", ").append(CanonicalJson.write(data)).append("]\n");
+        lineStart(out, nanos, code).append(CanonicalJson.write(data)).append("]\n");
     }
 
-    /** UTF-8 decoding across frames: an incomplete trailing sequence waits for the next frame. */
+    /** {@code [seconds, "code", } — the caller writes the data and {@code ]\n}. */
+    static StringBuilder lineStart(StringBuilder out, long nanos, String code) {
+        return out.append('[').append(String.format(Locale.ROOT, "%.6f", nanos / 1e9)).append(", \"").append(code)
+                .append("\", ");
+    }
+
+    /**
+     * UTF-8 decoding across frames: an incomplete trailing sequence (at most 3 bytes) waits for the next frame; bytes
+     * that are not UTF-8 become U+FFFD. The JDK's own string decoding does the work (its ASCII path is vectorised),
+     * which matters for output that is megabytes a second.
+     */
     static final class Utf8Stream {
-        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        private byte[] carry = new byte[0];
+        private final byte[] carry = new byte[3];
+        private int carried;
 
         String decode(byte[] data) {
-            ByteBuffer in = ByteBuffer.allocate(carry.length + data.length).put(carry).put(data).flip();
-            CharBuffer chars = CharBuffer.allocate(in.remaining() + 1);
-            decoder.decode(in, chars, false);
-            carry = new byte[in.remaining()];
-            in.get(carry);
-            return chars.flip().toString();
+            byte[] bytes = data;
+            int length = data.length;
+            if (carried > 0) {
+                bytes = new byte[carried + data.length];
+                System.arraycopy(carry, 0, bytes, 0, carried);
+                System.arraycopy(data, 0, bytes, carried, data.length);
+                length = bytes.length;
+                carried = 0;
+            }
+            int whole = length - incompleteTail(bytes, length);
+            carried = length - whole;
+            System.arraycopy(bytes, whole, carry, 0, carried);
+            return new String(bytes, 0, whole, StandardCharsets.UTF_8);
+        }
+
+        /** Forgets a carried partial character (after frames that were not decoded). */
+        void skip() {
+            carried = 0;
+        }
+
+        /** How many bytes at the end start a multi-byte character that the next frame may complete. */
+        static int incompleteTail(byte[] bytes, int length) {
+            for (int back = 1; back <= 3 && back <= length; back++) {
+                int b = bytes[length - back] & 0xff;
+                if (b < 0x80) {
+                    return 0; // ASCII: nothing pending
+                }
+                if (b >= 0xc0) { // a lead byte: does its sequence run past the end?
+                    int needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+                    return needed > back ? back : 0;
+                }
+                // a continuation byte: look further back for its lead
+            }
+            return 0;
         }
     }
 }

@@ -57,7 +57,7 @@ final class CommandExtractor {
         if (!text.isEmpty()) {
             outputSinceEnter = true;
         }
-        for (int i = 0; i < text.length(); i++) {
+        for (int i = wholeLinesOfOutput(text); i < text.length(); i++) {
             char c = text.charAt(i);
             switch (state) {
                 case TEXT -> text(c);
@@ -85,6 +85,24 @@ final class CommandExtractor {
                 case OSC_ESC -> osc();
             }
         }
+    }
+
+    /**
+     * With no Enter waiting for its screen reading, printed lines are output, not commands: a stretch of whole lines
+     * with no escape sequence leaves the reader as its last line feed does (an empty line). Skips that stretch and
+     * returns where reading goes on (0 when it cannot skip). A large {@code cat} on a terminal is all such lines.
+     */
+    private int wholeLinesOfOutput(String text) {
+        if (state != State.TEXT || !pending.isEmpty()) {
+            return 0;
+        }
+        int lastFeed = text.lastIndexOf('\n');
+        int firstEscape = text.indexOf(27);
+        if (lastFeed < 0 || (firstEscape >= 0 && firstEscape < lastFeed)) {
+            return 0;
+        }
+        reset();
+        return lastFeed + 1;
     }
 
     /** Ends the session: lines typed whose screen reading never came are kept as typed. */

@@ -82,7 +82,7 @@ final class SessionTape {
         switch (f) {
             case Frame.Output o -> {
                 if (streams != null) {
-                    searchText(o.stream(), streams.data(t, o.stream(), o.data(), chunk));
+                    searchText(o.stream(), streams.data(t, o.stream(), o.data(), chunk, wantsText()));
                 } else {
                     String text = cast.output(t, o.data(), chunk);
                     searchText(ChannelStream.STDOUT, text);
@@ -92,7 +92,7 @@ final class SessionTape {
             }
             case Frame.Input i -> {
                 if (streams != null) {
-                    searchText(ChannelStream.STDIN, streams.data(t, ChannelStream.STDIN, i.data(), chunk));
+                    searchText(ChannelStream.STDIN, streams.data(t, ChannelStream.STDIN, i.data(), chunk, wantsText()));
                 } else {
                     commands.input(i.data(), f.nanos());
                     if (i.kept()) {
@@ -180,6 +180,11 @@ final class SessionTape {
         } else {
             cast.marker(t, label, chunk);
         }
+    }
+
+    /** Whether this chunk's search text has room left. */
+    private boolean wantsText() {
+        return chunkTextLength < MAX_SEARCH_TEXT;
     }
 
     private void searchText(ChannelStream stream, String text) {

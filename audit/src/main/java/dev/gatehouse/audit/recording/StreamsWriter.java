@@ -34,9 +34,19 @@ final class StreamsWriter {
         return CanonicalJson.write(h) + "\n";
     }
 
-    /** Writes one frame of a stream; returns its text (for search). */
-    String data(long nanos, ChannelStream stream, byte[] data, StringBuilder out) {
-        line(out, nanos, stream.wireName(), Base64.getEncoder().encodeToString(data));
+    /**
+     * Writes one frame of a stream; returns its text for search when {@code wantText}, else "" (decoding is most of
+     * the cost of a fast binary transfer, and search keeps only so much text a chunk).
+     */
+    String data(long nanos, ChannelStream stream, byte[] data, StringBuilder out, boolean wantText) {
+        lastNanos = Math.max(lastNanos, nanos);
+        // Base64 needs no JSON escaping: the line is written as it is.
+        AsciicastWriter.lineStart(out, lastNanos, stream.wireName()).append('"')
+                .append(Base64.getEncoder().encodeToString(data)).append("\"]\n");
+        if (!wantText) {
+            text[stream.ordinal()].skip();
+            return "";
+        }
         return text[stream.ordinal()].decode(data);
     }
 

@@ -28,4 +28,24 @@ class AsciicastWriterTest {
         w.flush(out);
         assertThat(out.toString()).isEqualTo("[0.500000, \"o\", \"one\"]\n[1.500000, \"o\", \"two\"]\n");
     }
+
+    @Test
+    void aCharacterSplitAtAnyByteAcrossTwoFramesIsDecodedWhole() {
+        String text = "a\u00e9\u20ac\uD83D\uDE00z"; // 1, 2, 3 and 4 bytes in UTF-8
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int cut = 0; cut <= bytes.length; cut++) {
+            AsciicastWriter.Utf8Stream stream = new AsciicastWriter.Utf8Stream();
+            String decoded = stream.decode(java.util.Arrays.copyOfRange(bytes, 0, cut))
+                    + stream.decode(java.util.Arrays.copyOfRange(bytes, cut, bytes.length));
+            assertThat(decoded).as("cut after byte %d", cut).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void bytesThatAreNotUtf8BecomeReplacementCharactersAndDoNotSwallowTheNextFrame() {
+        AsciicastWriter.Utf8Stream stream = new AsciicastWriter.Utf8Stream();
+        assertThat(stream.decode(new byte[] {'x', (byte) 0x80, (byte) 0x80, (byte) 0x80})).isEqualTo("x\uFFFD\uFFFD\uFFFD");
+        assertThat(stream.decode(new byte[] {(byte) 0xe2, (byte) 0x82})).isEmpty(); // waits for its last byte
+        assertThat(stream.decode(new byte[] {'y'})).isEqualTo("\uFFFDy"); // it never came
+    }
 }

@@ -166,6 +166,30 @@ class CommandExtractorTest {
                 .allSatisfy(t -> assertThat(((String) t.toList().get(0)).length()).isLessThanOrEqualTo(16 * 1024));
     }
 
+    @Test
+    void commandsBeforeAndAfterALongPlainOutputAreBothReadFromTheScreen() {
+        out("$ ");
+        in("cat big.log\r");
+        StringBuilder lines = new StringBuilder("cat big.log\r\n");
+        for (int i = 0; i < 2000; i++) {
+            lines.append("line ").append(i).append(" of the log\r\n");
+        }
+        out(lines + "$ "); // the Enter still waits for its screen line: read, not skipped
+        out("more\r\nplain\r\noutput\r\n$ "); // nothing waits: whole lines skipped, the prompt read
+        in("whoami\r");
+        out("whoami\r\nroot\r\n$ ");
+        assertThat(found()).containsExactly(tuple("cat big.log", "typed+terminal", false),
+                tuple("whoami", "typed+terminal", false));
+    }
+
+    @Test
+    void aPromptMarkAfterPlainOutputLinesStillCounts() {
+        out("line one\r\nline two\r\n\u001b]133;A\u0007prompt> \u001b]133;B\u0007");
+        in("uptime\r");
+        out("uptime\u001b]133;C\u0007\r\n up 3 days\r\n");
+        assertThat(found()).containsExactly(tuple("uptime", "typed+osc133", false));
+    }
+
     private void out(String s) {
         x.output(s, ++now);
     }
