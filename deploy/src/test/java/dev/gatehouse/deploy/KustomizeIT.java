@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KustomizeIT {
 
-    private static final String KUBECTL = "kubectl 1.27 or newer, whose kustomize reads the 'labels' field";
+    private static final String KUBECTL = "a recent kubectl (tested with 1.32), whose kustomize reads the 'labels' field";
 
     @TempDir
     static Path work;
