@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code deploy/compose/compose.yaml}, read as data (no Docker engine here to run {@code docker compose config}):
- * the services the README promises, with the settings the roles need and no more.
+ * {@code deploy/compose/compose.yaml}, read as data: the services the README promises, with the settings the roles
+ * need and no more ({@link ComposeConfigIT} has Compose itself validate it).
  */
 class ComposeFileTest {
 
