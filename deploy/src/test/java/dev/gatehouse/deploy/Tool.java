@@ -33,7 +33,7 @@ record Tool(int exitCode, String output) {
         }
     }
 
-    private static Path installed(String name, String packageHint) {
+    static Path installed(String name, String packageHint) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin") + ":/usr/sbin:/sbin";
         for (String dir : path.split(":")) {
             Path candidate = Path.of(dir, name);
