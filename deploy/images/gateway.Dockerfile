@@ -19,8 +19,11 @@ RUN groupadd --system --gid 10001 gatehouse \
 
 COPY --chown=root:root --chmod=0644 control-plane/target/gatehouse-exec.jar /opt/gatehouse/gatehouse-exec.jar
 
+# HTTPS with a certificate from the gateway's own CA: plain HTTP would listen on the container's loopback only.
+# Set GATEHOUSE_HTTP_TLS_NAMES to the names clients use.
 ENV GATEHOUSE_DATA_DIR=/var/lib/gatehouse \
     GATEHOUSE_ROLE=all-in-one \
+    GATEHOUSE_HTTP_TLS_CERTIFICATE=auto \
     GATEHOUSE_JAVA_OPTS="-XX:+UseZGC -XX:MaxRAMPercentage=75"
 VOLUME ["/var/lib/gatehouse"]
 WORKDIR /var/lib/gatehouse

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -55,6 +56,14 @@ class DockerfilesTest {
         String entrypoint = all(image, "ENTRYPOINT").getLast();
         assertThat(entrypoint).as("exec form, java as PID 1 with umask 077")
                 .startsWith("[").contains("umask 077 && exec java ");
+    }
+
+    @Test
+    void gatewayImageWhenStartedThenItsApiIsReachableOverHttps() {
+        // Without TLS the API listens on the container's loopback only; with it, on every address.
+        List<Instruction> image = parse(DeployTree.deploy().resolve("images/gateway.Dockerfile"));
+
+        assertThat(all(image, "ENV")).anyMatch(e -> e.contains("GATEHOUSE_HTTP_TLS_CERTIFICATE=auto"));
     }
 
     @ParameterizedTest
