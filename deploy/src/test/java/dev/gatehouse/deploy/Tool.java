@@ -14,10 +14,17 @@ record Tool(int exitCode, String output) {
 
     /** Runs {@code command} (stdout and stderr together), failing the test when the tool is not installed. */
     static Tool run(String packageHint, String... command) {
+        return runWith(java.util.Map.of(), packageHint, command);
+    }
+
+    /** As {@link #run}, with {@code environment} added to this process's. */
+    static Tool runWith(java.util.Map<String, String> environment, String packageHint, String... command) {
         List<String> argv = new java.util.ArrayList<>(List.of(command));
         argv.set(0, installed(command[0], packageHint).toString());
         try {
-            Process process = new ProcessBuilder(argv).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(argv);
+            builder.environment().putAll(environment);
+            Process process = builder.redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
@@ -34,6 +41,10 @@ record Tool(int exitCode, String output) {
     }
 
     static Path installed(String name, String packageHint) {
+        if (name.startsWith("/")) {
+            return Files.isExecutable(Path.of(name)) ? Path.of(name)
+                    : fail(name + " is not installed; this check runs the real tool (" + packageHint + ")");
+        }
         String path = System.getenv().getOrDefault("PATH", "/usr/bin") + ":/usr/sbin:/sbin";
         for (String dir : path.split(":")) {
             Path candidate = Path.of(dir, name);
