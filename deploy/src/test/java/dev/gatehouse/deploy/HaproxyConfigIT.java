@@ -33,11 +33,13 @@ class HaproxyConfigIT {
 
     @Test
     void otherBackendsWhenReadThenNoProxyHeader() {
-        // The tunnel port speaks TLS from the first byte and the control plane HTTPS: a PROXY header would break both.
+        // The tunnel port, the control plane's HTTPS and its node port speak TLS from the first byte: a PROXY header
+        // would break them.
         Map<String, List<String>> backends = backends();
 
         assertThat(backends.get("bastion-tunnel")).hasSize(2).noneMatch(s -> s.contains("send-proxy"));
         assertThat(backends.get("control-plane")).hasSize(2).noneMatch(s -> s.contains("send-proxy"));
+        assertThat(backends.get("control-plane-nodes")).hasSize(2).noneMatch(s -> s.contains("send-proxy"));
     }
 
     /** Each backend's {@code server} lines, by backend name. */

@@ -67,10 +67,11 @@ class HaproxyRunIT {
             config = replace(config, "bind :2222", "bind 127.0.0.1:" + ssh);
             config = replace(config, "bind :4443", "bind 127.0.0.1:" + freePort());
             config = replace(config, "bind :8443", "bind 127.0.0.1:" + freePort());
+            config = replace(config, "bind :4446", "bind 127.0.0.1:" + freePort());
             config = replace(config, "bastion-1:2222", "127.0.0.1:" + answering.port());
             config = replace(config, "bastion-2:2222", "127.0.0.1:" + mute.port());
-            // Nothing listens for the tunnel and HTTPS backends: they are down, which this test does not look at.
-            config = config.replaceAll("(bastion-[12]|control-plane-[12]):(4443|8080)", "127.0.0.1:1");
+            // Nothing listens for the tunnel, HTTPS and node-port backends: they are down, which this test does not look at.
+            config = config.replaceAll("(bastion-[12]|control-plane-[12]):(4443|4446|8080)", "127.0.0.1:1");
             Path file = dir.resolve("haproxy.cfg");
             Files.writeString(file, config);
             haproxy = new ProcessBuilder(Tool.installed("haproxy", "Debian package haproxy").toString(), "-db", "-f",
