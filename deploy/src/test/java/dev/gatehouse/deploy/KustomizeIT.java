@@ -168,6 +168,21 @@ class KustomizeIT {
     }
 
     @Test
+    void bastionWhenRenderedThenItCallsAPortTheControlPlaneServiceOffers() {
+        String url = String.valueOf(env(containers(example.named("StatefulSet", "gatehouse-bastion")).getFirst())
+                .get("GATEHOUSE_CONTROL_PLANE_URL"));
+        Map<String, Object> service = example.named("Service", "gatehouse-control-plane");
+        String namespace = String.valueOf(at(service, "metadata", "namespace"));
+
+        assertThat(url).matches("https://[a-z0-9.-]+:[0-9]+");
+        String host = url.substring("https://".length(), url.lastIndexOf(':'));
+        int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+        assertThat(host).isEqualTo(name(service) + "." + namespace + ".svc");
+        assertThat(list(at(service, "spec", "ports"))).anyMatch(p -> Integer.valueOf(port).equals(map(p).get("port"))
+                && "nodes".equals(map(p).get("targetPort")));
+    }
+
+    @Test
     void secretsWhenInstalledThenGeneratedAndReferencedAndNeverInAConfigMap() {
         List<String> secrets = example.ofKind("Secret").stream().map(Manifests::name).toList();
         Map<String, Object> controlPlane = containers(example.named("Deployment", "gatehouse-control-plane")).getFirst();
