@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
@@ -58,6 +59,7 @@ public final class IngestBenchmark {
         long start;
         long offered;
         long cpuNanos;
+        java.util.Map<String, Long> stages;
         double serverCpu;
         long walBytes;
         long walStart = walPosition(database.dataSource());
@@ -68,13 +70,14 @@ public final class IngestBenchmark {
                     AuditKey.generate(), spool)) {
                 long cpuStart = cpu();
                 double serverCpuStart = serverCpu(database.dataSource(), database.name());
+                AtomicLong feederCpu = new AtomicLong();
                 List<Thread> feeders = new ArrayList<>();
                 long[] counts = new long[sessions];
                 start = System.nanoTime();
                 long end = start + Duration.ofSeconds(seconds).toNanos();
                 for (int s = 0; s < sessions; s++) {
                     int n = s;
-                    feeders.add(Thread.ofPlatform().start(() -> counts[n] = feed(recorder, spool, n, end)));
+                    feeders.add(Thread.ofPlatform().start(() -> counts[n] = feed(recorder, spool, n, end, feederCpu)));
                 }
                 for (Thread t : feeders) {
                     t.join();
@@ -84,6 +87,8 @@ public final class IngestBenchmark {
                     throw new IllegalStateException("the pipeline did not drain within 10 minutes");
                 }
                 cpuNanos = cpu() - cpuStart;
+                stages = threadCpu();
+                stages.put("feeders (the bastion's side)", feederCpu.get());
                 serverCpu = serverCpu(database.dataSource(), database.name()) - serverCpuStart;
                 walBytes = walPosition(database.dataSource()) - walStart;
             }
@@ -101,16 +106,20 @@ public final class IngestBenchmark {
         System.out.printf("cpu per event: benchmark JVM %.1f us, PostgreSQL backends %.1f us; WAL %.0f bytes/event"
                 + " (the whole server's)%n", cpuNanos / 1e3 / stored, serverCpu * 1e6 / stored,
                 (double) walBytes / stored);
+        StringBuilder perStage = new StringBuilder();
+        stages.forEach((name, nanos) -> perStage.append(String.format(" %s %.1f us;", name, nanos / 1e3 / stored)));
+        System.out.println("cpu per event by thread (the rest is GC and JIT):" + perStage);
     }
 
-    private static long feed(AsyncSessionRecorder recorder, EvidenceSpool spool, int n, long end) {
+    /** Feeds one session until {@code end}; returns the events offered and adds this thread's CPU to {@code cpu}. */
+    private static long feed(AsyncSessionRecorder recorder, EvidenceSpool spool, int n, long end, AtomicLong cpu) {
         SessionRecording r = recorder.open(SessionStart.shell("bench-" + n, "user" + n, "root", "host-" + n, 80, 24));
         long i = 0;
         while (System.nanoTime() < end) {
             // Pace to what the pipeline absorbs: control frames never block, so an unpaced feeder would only measure
-            // the recorder's backlog policy.
-            if (spool.backlog() > 50_000 || recorder.queued() > 20_000) {
-                LockSupport.parkNanos(200_000);
+            // the recorder's backlog policy. Checked every 256 events: the check takes the spool's lock.
+            if ((i & 255) == 0 && (spool.backlog() > 50_000 || recorder.queued() > 20_000)) {
+                LockSupport.parkNanos(1_000_000);
                 continue;
             }
             r.event(AuditEvent.builder("sftp.write").actor("user" + n).target("/srv/data/file-" + i)
@@ -118,6 +127,7 @@ public final class IngestBenchmark {
             i++;
         }
         r.end(SessionEnd.exited(0));
+        cpu.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
         return i;
     }
 
@@ -133,6 +143,17 @@ public final class IngestBenchmark {
             }
         }
         return out.toString();
+    }
+
+    /** CPU time of the pipeline's threads (each stage is one thread), the feeders summed. */
+    private static java.util.Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String name = t.getName().startsWith("audit-") ? t.getName() : "other";
+            out.merge(name, Math.max(0, mx.getThreadCpuTime(t.threadId())), Long::sum);
+        }
+        return out;
     }
 
     private static long cpu() {
