@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * {@link AuditSchema#grantRuntime}: the application's role appends events (moving the chain head) and keeps the
@@ -23,8 +22,8 @@ class AuditSchemaGrantsIT {
     void runtimeRoleAppendsEvidenceButCannotChangeItInAnyAuditTable() throws Exception {
         TestDatabase database = TestDatabase.create();
         TestDatabase.Roles roles = database.ownerAndRuntimeRoles();
-        DataSource owner = source(database, roles.owner(), roles.ownerPassword());
-        DataSource runtime = source(database, roles.runtime(), roles.runtimePassword());
+        DataSource owner = database.dataSource(roles.owner(), roles.ownerPassword());
+        DataSource runtime = database.dataSource(roles.runtime(), roles.runtimePassword());
         AuditSchema.migrate(owner);
         try (Connection c = owner.getConnection(); Statement s = c.createStatement()) {
             // A table a later migration adds: covered by its name alone.
@@ -54,13 +53,5 @@ class AuditSchemaGrantsIT {
     private static void assertRefused(Statement s, String sql) {
         assertThatThrownBy(() -> s.execute(sql)).as(sql).isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as(sql).isEqualTo("42501"));
-    }
-
-    private static DataSource source(TestDatabase database, String user, String password) {
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setURL(database.jdbcUrl());
-        source.setUser(user);
-        source.setPassword(password);
-        return source;
     }
 }

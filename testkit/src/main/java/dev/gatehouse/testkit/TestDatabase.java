@@ -89,11 +89,16 @@ public final class TestDatabase {
 
     /** A non-pooling data source on this database. */
     public DataSource dataSource() {
+        return dataSource(username, password);
+    }
+
+    /** A non-pooling data source on this database logged in as {@code user} (one of {@link Roles}, say). */
+    public DataSource dataSource(String user, String userPassword) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(jdbcUrl);
-        ds.setUser(username);
-        if (password != null) {
-            ds.setPassword(password);
+        ds.setUser(user);
+        if (userPassword != null) {
+            ds.setPassword(userPassword);
         }
         return ds;
     }

@@ -11,6 +11,9 @@ public final class ChainHash {
         return new byte[32];
     }
 
+    /** Cloned rather than looked up: {@code getInstance} walks the providers, a measurable cost at ingest rates. */
+    private static final MessageDigest PROTOTYPE = lookUp();
+
     private ChainHash() {
     }
 
@@ -28,6 +31,14 @@ public final class ChainHash {
     }
 
     public static MessageDigest sha256() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return lookUp();
+        }
+    }
+
+    private static MessageDigest lookUp() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -51,20 +51,19 @@ public final class CanonicalJson {
 
     /** The canonical text of the details map of an event. */
     public static String details(AuditEvent event) {
-        return write(event.details());
+        return EventJson.write(event.details());
     }
 
     /** The canonical bytes of an event whose details are already in their stored text form. */
     public static byte[] event(String type, String time, String actor, String sourceAddress, String target,
             String outcome, String sessionId, String detailsJson) {
-        String head = write(Arrays.asList("gatehouse.audit.v1", type, time, actor, sourceAddress, target, outcome,
-                sessionId));
-        return (head.substring(0, head.length() - 1) + "," + detailsJson + "]").getBytes(StandardCharsets.UTF_8);
+        return EventJson.event(new String[] {"gatehouse.audit.v1", type, time, actor, sourceAddress, target, outcome,
+                sessionId}, detailsJson).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The canonical bytes of an event. */
     public static byte[] event(AuditEvent e) {
-        return event(e.type(), DateTimeFormatter.ISO_INSTANT.format(e.time()), e.actor(), e.sourceAddress(),
+        return event(e.type(), EventJson.instant(e.time()), e.actor(), e.sourceAddress(),
                 e.target(), e.outcome(), e.sessionId(), details(e));
     }
 

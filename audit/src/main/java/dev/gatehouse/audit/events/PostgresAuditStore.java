@@ -8,7 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,11 +24,6 @@ import javax.sql.DataSource;
  */
 public final class PostgresAuditStore implements AuditSink {
 
-    private static final String INSERT = """
-            INSERT INTO audit_events (id, type, time, actor, source_address, target, outcome, session_id, details,
-                session_seq, session_prev_hash, session_hash, prev_hash, hash)
-            SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[]::timestamptz[], ?::text[], ?::text[], ?::text[],
-                ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bytea[], ?::bytea[], ?::bytea[], ?::bytea[])""";
     private static final String COLUMNS = "id, type, time, actor, source_address, target, outcome, session_id, "
             + "details, session_seq, session_hash, prev_hash, hash";
 
@@ -124,69 +118,21 @@ public final class PostgresAuditStore implements AuditSink {
             prev = rs.getBytes(2);
         }
         Set<String> present = alreadyStored(c, events);
-        int n = events.size();
-        Long[] ids = new Long[n];
-        String[] types = new String[n];
-        String[] times = new String[n];
-        String[] actors = new String[n];
-        String[] sources = new String[n];
-        String[] targets = new String[n];
-        String[] outcomes = new String[n];
-        String[] sessions = new String[n];
-        String[] details = new String[n];
-        Long[] sessionSeqs = new Long[n];
-        byte[][] sessionPrevs = new byte[n][];
-        byte[][] sessionHashes = new byte[n][];
-        byte[][] prevs = new byte[n][];
-        byte[][] hashes = new byte[n][];
         int inserted = 0;
-        for (LinkedEvent le : events) {
-            AuditEvent e = le.event();
-            SessionLink link = le.sessionLink();
-            if (link != null && present.contains(e.sessionId() + "/" + link.seq())) {
-                continue;
+        try (EventCopy copy = new EventCopy(c)) {
+            for (LinkedEvent le : events) {
+                AuditEvent e = le.event();
+                SessionLink link = le.sessionLink();
+                if (link != null && present.contains(e.sessionId() + "/" + link.seq())) {
+                    continue;
+                }
+                byte[] hash = ChainHash.link(prev, le.canonical());
+                copy.row(++seq, e, CanonicalJson.details(e), link == null ? null : link.seq(),
+                        link == null ? null : link.prevHash(), link == null ? null : link.hash(), prev, hash);
+                prev = hash;
+                inserted++;
             }
-            int i = inserted++;
-            String time = DateTimeFormatter.ISO_INSTANT.format(e.time());
-            details[i] = CanonicalJson.details(e);
-            byte[] hash = ChainHash.link(prev, le.canonical());
-            ids[i] = ++seq;
-            types[i] = e.type();
-            times[i] = time;
-            actors[i] = e.actor();
-            sources[i] = e.sourceAddress();
-            targets[i] = e.target();
-            outcomes[i] = e.outcome();
-            sessions[i] = e.sessionId();
-            if (link != null) {
-                sessionSeqs[i] = link.seq();
-                sessionPrevs[i] = link.prevHash();
-                sessionHashes[i] = link.hash();
-            }
-            prevs[i] = prev;
-            hashes[i] = hash;
-            prev = hash;
-        }
-        if (inserted > 0) {
-            // One statement per batch: arrays unnested server-side are far cheaper than a row-by-row batch.
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                int k = inserted;
-                ps.setArray(1, c.createArrayOf("bigint", java.util.Arrays.copyOf(ids, k)));
-                ps.setArray(2, c.createArrayOf("text", java.util.Arrays.copyOf(types, k)));
-                ps.setArray(3, c.createArrayOf("text", java.util.Arrays.copyOf(times, k)));
-                ps.setArray(4, c.createArrayOf("text", java.util.Arrays.copyOf(actors, k)));
-                ps.setArray(5, c.createArrayOf("text", java.util.Arrays.copyOf(sources, k)));
-                ps.setArray(6, c.createArrayOf("text", java.util.Arrays.copyOf(targets, k)));
-                ps.setArray(7, c.createArrayOf("text", java.util.Arrays.copyOf(outcomes, k)));
-                ps.setArray(8, c.createArrayOf("text", java.util.Arrays.copyOf(sessions, k)));
-                ps.setArray(9, c.createArrayOf("text", java.util.Arrays.copyOf(details, k)));
-                ps.setArray(10, c.createArrayOf("bigint", java.util.Arrays.copyOf(sessionSeqs, k)));
-                ps.setArray(11, c.createArrayOf("bytea", java.util.Arrays.copyOf(sessionPrevs, k)));
-                ps.setArray(12, c.createArrayOf("bytea", java.util.Arrays.copyOf(sessionHashes, k)));
-                ps.setArray(13, c.createArrayOf("bytea", java.util.Arrays.copyOf(prevs, k)));
-                ps.setArray(14, c.createArrayOf("bytea", java.util.Arrays.copyOf(hashes, k)));
-                ps.executeUpdate();
-            }
+            copy.finish();
         }
         if (inserted > 0) {
             try (PreparedStatement up = c.prepareStatement("UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1")) {
@@ -297,7 +243,7 @@ public final class PostgresAuditStore implements AuditSink {
 
         /** The canonical bytes recomputed from the stored columns. */
         public byte[] canonical() {
-            return CanonicalJson.event(type, DateTimeFormatter.ISO_INSTANT.format(time.toInstant()), actor,
+            return CanonicalJson.event(type, EventJson.instant(time.toInstant()), actor,
                     sourceAddress, target, outcome, sessionId, details);
         }
     }

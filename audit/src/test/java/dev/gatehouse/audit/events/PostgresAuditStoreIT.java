@@ -53,6 +53,22 @@ class PostgresAuditStoreIT {
     }
 
     @Test
+    void anEventWhoseTimePostgresCannotHoldIsRefusedAsBadDataAndTheConnectionGoesOn() throws SQLException {
+        try (Connection c = db.getConnection()) {
+            PostgresAuditStore onOneConnection = new PostgresAuditStore(new SingleConnectionDataSource(c));
+            // Past PostgreSQL's range (refused by the server), and past a long's microseconds (refused before it).
+            for (String far : List.of("-5000-01-01T00:00:00Z", "+300000-01-01T00:00:00Z")) {
+                AuditEvent event = AuditEvent.builder("time.far").actor("clock").time(Instant.parse(far)).build();
+                assertThatThrownBy(() -> onOneConnection.append(List.of(new LinkedEvent(event, null))))
+                        .isInstanceOf(AuditStoreException.class)
+                        .satisfies(e -> assertThat(((SQLException) e.getCause()).getSQLState()).as(far).startsWith("22"));
+            }
+            onOneConnection.record(AuditEvent.builder("time.far").actor("clock").build());
+        }
+        assertThat(store.search(AuditEventQuery.builder().type("time.far").build())).hasSize(1);
+    }
+
+    @Test
     void searchPagesWithTheLastIdAsCursor() {
         for (int i = 0; i < 5; i++) {
             store.record(AuditEvent.builder("page.test").actor("pager").detail("n", i).build());
