@@ -109,7 +109,7 @@ final class EventJson {
     private static boolean sortedStringKeys(Map<?, ?> m) {
         String previous = null;
         for (Object k : m.keySet()) {
-            if (!(k instanceof String key) || previous != null && previous.compareTo(key) >= 0) {
+            if (!(k instanceof String key) || (previous != null && previous.compareTo(key) >= 0)) {
                 return false;
             }
             previous = key;
