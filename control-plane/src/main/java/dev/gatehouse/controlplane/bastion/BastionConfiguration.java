@@ -50,7 +50,8 @@ class BastionConfiguration {
                 .withLimits(ssh.idleTimeout(), ssh.maxSessionsPerUser())
                 .withFailMode(settings.recording().failMode() == GatehouseSettings.Recording.FailMode.OPEN
                         ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED)
-                .withAuthLimits(ssh.auth().limits());
+                .withAuthLimits(ssh.auth().limits())
+                .withProxyProtocol(ssh.proxyProtocolSettings());
         // Tests put a resolver bean in to map names to reserved addresses without touching DNS or /etc/hosts.
         ControlPlaneAccessDecider decider = new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning,
                 accessChanges, resolver.getIfAvailable(() -> NameResolver.SYSTEM), ReservedRanges.ofThisMachine(),
