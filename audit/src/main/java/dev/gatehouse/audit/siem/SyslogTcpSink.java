@@ -92,7 +92,9 @@ public final class SyslogTcpSink implements SiemSink {
         try {
             if (socket == null) {
                 socket = new Socket();
-                socket.connect(address, 5000);
+                // An unresolved address is looked up at each connection, so a receiver that moves is followed.
+                socket.connect(address.isUnresolved() ? new InetSocketAddress(address.getHostString(),
+                        address.getPort()) : address, 5000);
                 socket.setSoTimeout(10_000);
                 if (tls != null) {
                     SSLSocket secured = (SSLSocket) tls.createSocket(socket, address.getHostString(),

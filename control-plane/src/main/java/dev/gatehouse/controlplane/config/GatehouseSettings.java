@@ -38,7 +38,9 @@ public record GatehouseSettings(
         @Valid @NotNull @DefaultValue Api api,
         Path masterKeyFile,
         @Valid @NotNull @DefaultValue Console console,
-        @Valid @NotNull @DefaultValue Targets targets) {
+        @Valid @NotNull @DefaultValue Targets targets,
+        @Valid @NotNull @DefaultValue Recordings recordings,
+        @Valid @NotNull @DefaultValue Siem siem) {
 
     /** What this process runs. */
     public enum Role {
@@ -304,6 +306,6 @@ public record GatehouseSettings(
                 + ", bootstrapTokenTtl=" + bootstrapTokenTtl
                 + ", database=" + database + ", secrets=" + secrets + ", oidc=" + oidc + ", recording=" + recording
                 + ", api=" + api + ", masterKeyFile=" + masterKeyFile + ", console=" + console + ", targets=" + targets
-                + "]";
+                + ", recordings=" + recordings + ", siem=" + siem + "]";
     }
 }
