@@ -86,12 +86,19 @@ class ProxyProtocolIT extends GatehouseTestApplication {
 
     @Test
     void throughSendProxyV2TheSessionAndItsEventsRecordTheClientsOwnAddress() throws Exception {
+        double started = metric("gatehouse_ssh_sessions_started_total", "");
+        double setups = metric("gatehouse_ssh_session_setup_seconds_count", "");
+        double relayed = metric("gatehouse_ssh_relayed_bytes_total", "direction=\"to_client\"");
         Run run = ssh("127.0.0.9", key, "-p", String.valueOf(v2.port()), login + "@" + host + "@127.0.0.1",
                 "echo " + mark("v2"));
         assertThat(run.exit()).as(run.output() + v2.log()).isZero();
         assertThat(sessionSource(mark("v2"))).startsWith("127.0.0.9:");
         assertThat(eventSources("ssh.login")).isNotEmpty().allMatch(s -> s.startsWith("127.0.0.9:"));
         assertThat(eventSources("ssh.auth")).isNotEmpty().allMatch(s -> s.startsWith("127.0.0.9:"));
+        assertThat(metric("gatehouse_ssh_sessions_started_total", "")).as("this session counted").isGreaterThan(started);
+        assertThat(metric("gatehouse_ssh_session_setup_seconds_count", "")).isGreaterThan(setups);
+        assertThat(metric("gatehouse_ssh_relayed_bytes_total", "direction=\"to_client\""))
+                .as("at least the echoed line").isGreaterThanOrEqualTo(relayed + mark("v2").length() + 1);
     }
 
     @Test
@@ -133,6 +140,7 @@ class ProxyProtocolIT extends GatehouseTestApplication {
                 "true");
         assertThat(direct.exit()).isEqualTo(255);
         assertThat(eventually(() -> denial("127.0.0.1:", "no PROXY protocol header"))).isNotNull();
+        assertThat(metric("gatehouse_ssh_sessions_refused_total", "reason=\"proxy-protocol\"")).isPositive();
     }
 
     @Test
@@ -209,6 +217,16 @@ class ProxyProtocolIT extends GatehouseTestApplication {
             }
         }
         return null;
+    }
+
+    /** The sample of {@code name} with {@code label} on this node's Prometheus page; 0 when absent. */
+    private double metric(String name, String label) {
+        for (String line : api.get("/actuator/prometheus", ADMIN).body().split("\n")) {
+            if ((line.startsWith(name + " ") || line.startsWith(name + "{")) && line.contains(label)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 
     private static void created(ApiClient.Reply reply) {
