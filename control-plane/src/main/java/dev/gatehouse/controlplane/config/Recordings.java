@@ -32,17 +32,18 @@ public record Recordings(@NotNull @DefaultValue("file") Store store, @Valid @Not
     }
 
     /**
-     * {@code gatehouse.recordings.s3.*}: {@code endpoint} (empty: AWS itself) of an S3-compatible server, {@code region},
-     * {@code bucket}, an optional key {@code prefix}, and {@code pathStyle} (bucket in the path, as MinIO, Ceph and
-     * S3Proxy want). Credentials come from the AWS SDK's default chain: {@code AWS_ACCESS_KEY_ID} and
+     * {@code gatehouse.recordings.s3.*}: {@code endpoint} (empty: AWS itself) of an S3-compatible server,
+     * {@code region}, {@code bucket}, an optional key {@code prefix}, and {@code pathStyle} (bucket in the path, as
+     * MinIO, Ceph and S3Proxy want). Credentials come from the AWS SDK's default chain: {@code AWS_ACCESS_KEY_ID} and
      * {@code AWS_SECRET_ACCESS_KEY}, a profile, or a container or instance role; never from a gatehouse setting.
      */
     public record S3(URI endpoint, @NotNull @DefaultValue("us-east-1") String region, String bucket,
             @DefaultValue("") String prefix, @DefaultValue("false") boolean pathStyle) {
 
         public S3 {
-            if (endpoint != null && !("https".equalsIgnoreCase(endpoint.getScheme())
-                    || "http".equalsIgnoreCase(endpoint.getScheme())) || endpoint != null && endpoint.getHost() == null) {
+            boolean web = endpoint == null || endpoint.getHost() != null
+                    && ("https".equalsIgnoreCase(endpoint.getScheme()) || "http".equalsIgnoreCase(endpoint.getScheme()));
+            if (!web) {
                 throw new InvalidSettingException("gatehouse.recordings.s3.endpoint", "an http:// or https:// URL",
                         "was " + endpoint);
             }

@@ -27,13 +27,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The all-in-one behind a real HAProxy on loopback, with {@code gatehouse.ssh.proxy-protocol=true} trusting only
- * 127.0.0.1 (where HAProxy connects from): a real {@code ssh -b 127.0.0.9} through {@code send-proxy-v2} and through
- * {@code send-proxy} (v1) is recorded as 127.0.0.9 in the session and its ssh.* events, failures count per real address,
- * and a direct client can neither skip the header from a trusted address nor send one from another.
+ * 127.0.0.1 (where HAProxy connects from) and 127.0.0.2: a real {@code ssh -b 127.0.0.9} through
+ * {@code send-proxy-v2} and through {@code send-proxy} (v1) is recorded as 127.0.0.9 in the session and its ssh.*
+ * events, failures count per real address, a silent balancer connection is closed at the header timeout, and a direct
+ * client can neither skip the header from a trusted address nor send one from another.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestPropertySource(properties = {"gatehouse.ssh.proxy-protocol=true",
-        "gatehouse.ssh.proxy-protocol-from=127.0.0.1/32", "gatehouse.ssh.auth.failures-per-address=2"})
+        "gatehouse.ssh.proxy-protocol-from=127.0.0.1/32,127.0.0.2/32", "gatehouse.ssh.proxy-protocol-timeout=2s",
+        "gatehouse.ssh.auth.failures-per-address=2"})
 class ProxyProtocolIT extends GatehouseTestApplication {
 
     @Autowired
@@ -141,6 +143,20 @@ class ProxyProtocolIT extends GatehouseTestApplication {
         assertThat(direct.exit()).isEqualTo(255);
         assertThat(eventually(() -> denial("127.0.0.1:", "no PROXY protocol header"))).isNotNull();
         assertThat(metric("gatehouse_ssh_sessions_refused_total", "reason=\"proxy-protocol\"")).isPositive();
+    }
+
+    @Test
+    void aBalancerConnectionThatSendsNothingIsClosedAtTheHeaderTimeoutAndAudited() throws Exception {
+        try (Socket silent = new Socket()) {
+            // Another trusted address than the header-less test's: refusals are audited in full once per address.
+            silent.bind(new InetSocketAddress("127.0.0.2", 0));
+            silent.connect(new InetSocketAddress("127.0.0.1", bastion.port()));
+            silent.setSoTimeout(30_000);
+            // Read to the end of the stream: the bastion closes it (a read timeout here fails the test).
+            silent.getInputStream().readAllBytes();
+        }
+        assertThat(eventually(() -> denial("127.0.0.2:", "no complete PROXY protocol header within 2000 ms")))
+                .isNotNull();
     }
 
     @Test
