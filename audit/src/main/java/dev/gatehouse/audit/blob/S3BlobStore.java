@@ -18,19 +18,37 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Blobs in an S3-compatible bucket (AWS SDK v2): path-style addressing and an endpoint override, so MinIO, Ceph or
+ * Blobs in an S3-compatible bucket (AWS SDK v2): an endpoint override and path-style addressing, so MinIO, Ceph or
  * S3Proxy work as well as AWS. Keys are stored under an optional prefix.
  */
 public final class S3BlobStore implements BlobStore, AutoCloseable {
 
-    /** Where and how to reach the bucket. {@code endpoint} null means AWS itself. */
-    public record Settings(URI endpoint, String region, String bucket, String prefix, String accessKey,
-            String secretKey) {
+    /**
+     * Where and how to reach the bucket. {@code endpoint} null means AWS itself; {@code pathStyle} puts the bucket in
+     * the path ({@code endpoint/bucket/key}, what most S3-compatible servers want) instead of the host name.
+     * {@code accessKey} null takes credentials from the SDK's default chain (environment, system properties, profile,
+     * container or instance role).
+     */
+    public record Settings(URI endpoint, String region, String bucket, String prefix, boolean pathStyle,
+            String accessKey, String secretKey) {
 
         public Settings {
             Objects.requireNonNull(bucket, "bucket");
             Objects.requireNonNull(region, "region");
             prefix = prefix == null || prefix.isEmpty() ? "" : (prefix.endsWith("/") ? prefix : prefix + "/");
+        }
+
+        /** Credentials from the SDK's default chain. */
+        public static Settings withDefaultCredentials(URI endpoint, String region, String bucket, String prefix,
+                boolean pathStyle) {
+            return new Settings(endpoint, region, bucket, prefix, pathStyle, null, null);
+        }
+
+        @Override
+        public String toString() {
+            return "Settings[endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket + ", prefix=" + prefix
+                    + ", pathStyle=" + pathStyle + ", credentials=" + (accessKey == null ? "default chain" : "***")
+                    + "]";
         }
     }
 
@@ -41,7 +59,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     public S3BlobStore(Settings settings) {
         var builder = S3Client.builder()
                 .region(Region.of(settings.region()))
-                .forcePathStyle(true)
+                .forcePathStyle(settings.pathStyle())
                 .httpClient(UrlConnectionHttpClient.create());
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());

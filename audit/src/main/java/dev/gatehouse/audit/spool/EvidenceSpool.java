@@ -43,6 +43,10 @@ public final class EvidenceSpool implements AutoCloseable {
     private volatile String lastError;
     private volatile boolean running = true;
     private final Thread delivery;
+    /** {@link System#nanoTime()} when evidence began waiting after the spool was last empty; -1 while empty. */
+    private long waitingSince = -1;
+    /** {@link System#nanoTime()} of the last batch the store took; {@code waitingSince} until one is. */
+    private long lastDelivered;
 
     public EvidenceSpool(Path directory, EvidenceStore store, long memoryBudgetBytes) {
         this.store = Objects.requireNonNull(store, "store");
@@ -51,6 +55,8 @@ public final class EvidenceSpool implements AutoCloseable {
         this.deadLetter = new Journal(directory, "dead-letter");
         this.onDisk = journal.hasUndelivered();
         if (onDisk) {
+            waitingSince = System.nanoTime();
+            lastDelivered = waitingSince;
             LOG.info("audit spool: delivering evidence left in {} by an earlier run", directory);
         }
         this.delivery = Thread.ofPlatform().name("audit-spool").daemon(true).start(this::deliver);
@@ -60,6 +66,10 @@ public final class EvidenceSpool implements AutoCloseable {
     public synchronized void submit(List<Evidence> items) {
         if (items.isEmpty()) {
             return;
+        }
+        if (waitingSince == -1) {
+            waitingSince = System.nanoTime();
+            lastDelivered = waitingSince;
         }
         if (onDisk) {
             append(items);
@@ -120,6 +130,20 @@ public final class EvidenceSpool implements AutoCloseable {
         return memory.size();
     }
 
+    /** Bytes of evidence waiting on disk (spilled during an outage or left by an earlier run): a gauge. */
+    public long spooledBytes() {
+        return journal.undeliveredBytes();
+    }
+
+    /**
+     * How far delivery is behind: zero while nothing waits; else the time since the later of the moment evidence began
+     * waiting and the store's last accepted batch. It grows while the store is away, and stays small under steady load
+     * that the store keeps up with.
+     */
+    public synchronized Duration uploadLag() {
+        return waitingSince == -1 ? Duration.ZERO : Duration.ofNanos(Math.max(0, System.nanoTime() - lastDelivered));
+    }
+
     /** True while deliveries are failing (the store is away); the last error says why. */
     public boolean failing() {
         return failing;
@@ -168,6 +192,9 @@ public final class EvidenceSpool implements AutoCloseable {
             generation = spills;
             fromDisk = onDisk;
             if (!fromDisk && memory.isEmpty()) {
+                if (unwritten.isEmpty()) {
+                    waitingSince = -1;
+                }
                 delivering = false;
                 notifyAll();
                 wait(200);
@@ -233,6 +260,7 @@ public final class EvidenceSpool implements AutoCloseable {
 
     /** Forgets a stored batch: advances the journal's position, or drops it from memory. */
     private synchronized void delivered(boolean fromDisk, long endPosition, long generation, int items) {
+        lastDelivered = System.nanoTime();
         if (fromDisk) {
             journal.delivered(endPosition);
         } else if (generation == spills) {

@@ -73,6 +73,15 @@ final class Journal {
         }
     }
 
+    /** Bytes appended and not yet delivered (0 when unreadable). */
+    synchronized long undeliveredBytes() {
+        try {
+            return Math.max(0, channel.size() - readPosition);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     Path path() {
         return log;
     }

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The same contract against a real S3 API server (S3Proxy, in-process, on a file-system backend). */
+/**
+ * The same contract against a real S3 API server (S3Proxy, in-process, on a file-system backend), with static
+ * credentials; {@link S3BlobStoreDefaultCredentialsIT} runs it again with credentials from the SDK's default chain.
+ */
 class S3BlobStoreIT extends BlobStoreContract {
 
     @TempDir
@@ -46,10 +49,22 @@ class S3BlobStoreIT extends BlobStoreContract {
 
     @Override
     BlobStore store() {
+        current = new S3BlobStore(settings(newBucket()));
+        return current;
+    }
+
+    S3BlobStore.Settings settings(String bucket) {
+        return new S3BlobStore.Settings(endpoint(), "us-east-1", bucket, "recordings", true, "test-access",
+                "test-secret");
+    }
+
+    static URI endpoint() {
+        return URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    static String newBucket() {
         String bucket = "gh-" + UUID.randomUUID().toString().substring(0, 8);
         backend.createContainer(bucket);
-        current = new S3BlobStore(new S3BlobStore.Settings(URI.create("http://127.0.0.1:" + proxy.getPort()),
-                "us-east-1", bucket, "recordings", "test-access", "test-secret"));
-        return current;
+        return bucket;
     }
 }

@@ -73,6 +73,30 @@ class EvidenceSpoolTest {
     }
 
     @Test
+    void uploadLagGrowsWhileTheStoreIsAwayAndIsZeroOnceEverythingIsDelivered() throws Exception {
+        FakeStore store = new FakeStore();
+        store.down.set(true);
+        try (EvidenceSpool spool = new EvidenceSpool(dir, store, 1 << 20)) {
+            assertThat(spool.uploadLag()).as("nothing waiting").isZero();
+            spool.submit(commands("1"));
+            Duration first = spool.uploadLag();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!(spool.failing() && spool.uploadLag().compareTo(first) > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(spool.failing()).as("the outage happened").isTrue();
+            assertThat(spool.uploadLag()).as("grows while the store is away").isGreaterThan(first);
+            store.down.set(false);
+            assertThat(spool.awaitDrained(Duration.ofSeconds(60))).isTrue();
+            deadline = System.nanoTime() + 30_000_000_000L;
+            while (!spool.uploadLag().isZero() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(spool.uploadLag()).isZero();
+        }
+    }
+
+    @Test
     void anErrorWhileDeliveringDoesNotEndTheDeliveryThread() throws Exception {
         FakeStore store = new FakeStore();
         store.outOfMemory.set(true);

@@ -17,6 +17,7 @@ import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.events.ListenerChain;
 import dev.gatehouse.sshproxy.server.BastionConfig;
 import dev.gatehouse.sshproxy.server.BastionServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -42,21 +43,22 @@ class BastionConfiguration {
     @Bean
     BastionService bastion(GatehouseSettings settings, KeyOwners keyOwners, PolicyEngine policy, HostStore hosts,
             HostKeyPinning pinning, CertificateAuthorities authorities, RecorderListener listener, LiveTerminals live,
-            TargetDialer dialer, AccessChangeLog accessChanges, ObjectProvider<NameResolver> resolver)
-            throws IOException {
+            TargetDialer dialer, AccessChangeLog accessChanges, ObjectProvider<NameResolver> resolver,
+            MeterRegistry meters) throws IOException {
         GatehouseSettings.Ssh ssh = settings.ssh();
         BastionConfig config = BastionConfig.defaults(settings.dataDir().resolve("ssh"), ssh.port(), hostNames(ssh))
                 .withBindAddress(ssh.bindAddress())
                 .withLimits(ssh.idleTimeout(), ssh.maxSessionsPerUser())
                 .withFailMode(settings.recording().failMode() == GatehouseSettings.Recording.FailMode.OPEN
                         ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED)
-                .withAuthLimits(ssh.auth().limits());
+                .withAuthLimits(ssh.auth().limits())
+                .withProxyProtocol(ssh.proxyProtocolSettings());
         // Tests put a resolver bean in to map names to reserved addresses without touching DNS or /etc/hosts.
         ControlPlaneAccessDecider decider = new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning,
                 accessChanges, resolver.getIfAvailable(() -> NameResolver.SYSTEM), ReservedRanges.ofThisMachine(),
                 settings.targets().hostCertificateAuthorities());
         ControlPlaneCertificateIssuer issuer = new ControlPlaneCertificateIssuer(authorities);
-        ListenerChain listeners = new ListenerChain(List.of(listener, live));
+        ListenerChain listeners = new ListenerChain(List.of(listener, live, new BastionMeters(meters)));
         // A fresh server on every start: MINA's client cannot be started twice, and Spring restarts contexts it paused.
         return new BastionService(() -> new BastionServer(config, decider, issuer, dialer, listeners));
     }

@@ -38,7 +38,9 @@ public record GatehouseSettings(
         @Valid @NotNull @DefaultValue Api api,
         Path masterKeyFile,
         @Valid @NotNull @DefaultValue Console console,
-        @Valid @NotNull @DefaultValue Targets targets) {
+        @Valid @NotNull @DefaultValue Targets targets,
+        @Valid @NotNull @DefaultValue Recordings recordings,
+        @Valid @NotNull @DefaultValue Siem siem) {
 
     /** What this process runs. */
     public enum Role {
@@ -54,6 +56,8 @@ public record GatehouseSettings(
      * The bastion's listener. {@code port} 0 picks a free port (tests). {@code hostNames} are the names clients use for
      * the gateway, the principals of its host certificate; empty means localhost, 127.0.0.1 and this machine's name.
      * {@code idleTimeout} closes a silent session; {@code maxSessionsPerUser} bounds one person's concurrent sessions.
+     * {@code proxyProtocol}: connections from {@code proxyProtocolFrom} (address ranges; the balancer) start with a
+     * PROXY v1/v2 header naming the client, within {@code proxyProtocolTimeout}; other peers are direct clients.
      */
     public record Ssh(
             @Min(0) @Max(65535) @DefaultValue("2222") int port,
@@ -61,7 +65,29 @@ public record GatehouseSettings(
             @NotNull @DefaultValue List<@NotBlank String> hostNames,
             @NotNull @DefaultValue("30m") Duration idleTimeout,
             @Min(1) @Max(10000) @DefaultValue("20") int maxSessionsPerUser,
-            @Valid @NotNull @DefaultValue SshAuth auth) {}
+            @Valid @NotNull @DefaultValue SshAuth auth,
+            @DefaultValue("false") boolean proxyProtocol,
+            @NotNull @DefaultValue({"127.0.0.0/8", "::1/128"}) List<String> proxyProtocolFrom,
+            @NotNull @DefaultValue("10s") Duration proxyProtocolTimeout) {
+
+        public Ssh {
+            proxyProtocolSettings(proxyProtocol, proxyProtocolFrom, proxyProtocolTimeout);
+        }
+
+        /** The bastion's view; a malformed range or a non-positive timeout stops start-up naming the setting. */
+        public dev.gatehouse.sshproxy.proxyprotocol.ProxyProtocolSettings proxyProtocolSettings() {
+            return proxyProtocolSettings(proxyProtocol, proxyProtocolFrom, proxyProtocolTimeout);
+        }
+
+        private static dev.gatehouse.sshproxy.proxyprotocol.ProxyProtocolSettings proxyProtocolSettings(boolean on,
+                List<String> from, Duration timeout) {
+            if (from == null || timeout == null) {
+                return dev.gatehouse.sshproxy.proxyprotocol.ProxyProtocolSettings.disabled();
+            }
+            var settings = dev.gatehouse.sshproxy.proxyprotocol.ProxyProtocolSettings.from(from, timeout);
+            return on ? settings : dev.gatehouse.sshproxy.proxyprotocol.ProxyProtocolSettings.disabled();
+        }
+    }
 
     /**
      * {@code gatehouse.ssh.auth.*}: failed authentications are limited per source address and per (address, user)
@@ -280,6 +306,6 @@ public record GatehouseSettings(
                 + ", bootstrapTokenTtl=" + bootstrapTokenTtl
                 + ", database=" + database + ", secrets=" + secrets + ", oidc=" + oidc + ", recording=" + recording
                 + ", api=" + api + ", masterKeyFile=" + masterKeyFile + ", console=" + console + ", targets=" + targets
-                + "]";
+                + ", recordings=" + recordings + ", siem=" + siem + "]";
     }
 }

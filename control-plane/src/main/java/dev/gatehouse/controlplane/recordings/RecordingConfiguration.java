@@ -2,7 +2,9 @@ package dev.gatehouse.controlplane.recordings;
 
 import dev.gatehouse.audit.blob.BlobStore;
 import dev.gatehouse.audit.blob.FileBlobStore;
+import dev.gatehouse.audit.blob.S3BlobStore;
 import dev.gatehouse.audit.chain.AuditKey;
+import dev.gatehouse.audit.chain.CheckpointAnchor;
 import dev.gatehouse.audit.chain.ChainCheckpointer;
 import dev.gatehouse.audit.events.PostgresAuditStore;
 import dev.gatehouse.audit.recording.AsyncSessionRecorder;
@@ -10,17 +12,22 @@ import dev.gatehouse.audit.recording.PostgresEvidenceStore;
 import dev.gatehouse.audit.recording.RecorderSettings;
 import dev.gatehouse.audit.recording.SessionRecorder;
 import dev.gatehouse.audit.recording.WithoutOutput;
+import dev.gatehouse.audit.retention.RecordingRetention;
+import dev.gatehouse.audit.siem.SiemStreamer;
 import dev.gatehouse.audit.spool.EvidenceSpool;
 import dev.gatehouse.audit.verify.AuditVerifier;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
+import dev.gatehouse.controlplane.config.Recordings;
 import dev.gatehouse.controlplane.audit.AuditTrail;
 import dev.gatehouse.controlplane.evidence.AuditVerifyCommand;
 import dev.gatehouse.controlplane.evidence.VerificationJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -28,8 +35,8 @@ import org.springframework.context.annotation.Primary;
 /**
  * The audit module's evidence pipeline on this node: recordings go through a bounded in-memory queue and a disk spool
  * under {@code <data-dir>/spool} into PostgreSQL (metadata, events, hash chain) and the blob store
- * ({@code <data-dir>/recordings}); the global chain head is signed every few seconds with the audit key, and each
- * checkpoint is anchored as a write-once object in the same blob store.
+ * ({@code <data-dir>/recordings} or S3); the global chain head is signed every few seconds with the audit key, and each
+ * checkpoint is anchored as a write-once object in the same blob store (and sent to the SIEM stream, when one is set).
  */
 @Configuration(proxyBeanMethods = false)
 class RecordingConfiguration {
@@ -39,9 +46,12 @@ class RecordingConfiguration {
     /** Evidence held in memory before the spool writes it to disk. */
     static final long SPOOL_MEMORY_BYTES = 64L << 20;
 
+    /** {@code gatehouse.recordings.store}: the data directory, or an S3 bucket (closed with the context). */
     @Bean
     BlobStore recordingBlobStore(GatehouseSettings settings) {
-        return new FileBlobStore(settings.dataDir().resolve("recordings"));
+        return settings.recordings().store() == Recordings.Store.S3
+                ? new S3BlobStore(settings.recordings().s3().blobStoreSettings())
+                : new FileBlobStore(settings.dataDir().resolve("recordings"));
     }
 
     @Bean
@@ -92,8 +102,19 @@ class RecordingConfiguration {
         return new AuditVerifyCommand(job);
     }
 
+    /** Anchored in the blob store, and in the SIEM stream when {@code gatehouse.siem.sink} names one. */
     @Bean(destroyMethod = "close")
-    ChainCheckpointer chainCheckpointer(DataSource dataSource, AuditKey key, BlobStore blobs) {
-        return new ChainCheckpointer(dataSource, key, blobs).start(CHECKPOINT_INTERVAL);
+    ChainCheckpointer chainCheckpointer(DataSource dataSource, AuditKey key, BlobStore blobs,
+            ObjectProvider<SiemStreamer> siem) {
+        List<CheckpointAnchor> anchors = siem.stream().map(CheckpointAnchor.class::cast).toList();
+        return new ChainCheckpointer(dataSource, key, blobs, anchors).start(CHECKPOINT_INTERVAL);
+    }
+
+    @Bean(destroyMethod = "close")
+    RetentionJob retentionJob(GatehouseSettings settings, PostgresAuditStore events, BlobStore blobs, AuditKey key) {
+        RetentionJob job = new RetentionJob(settings.recordings().retention(),
+                new RecordingRetention(events, blobs, key));
+        job.start(RetentionJob.PERIOD);
+        return job;
     }
 }

@@ -4,7 +4,9 @@ import dev.gatehouse.audit.recording.AsyncSessionRecorder;
 import dev.gatehouse.audit.spool.EvidenceSpool;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -36,7 +38,10 @@ final class RecordingHealth implements HealthIndicator {
         return health.build();
     }
 
-    /** {@code gatehouse_recording_accepting} (1 or 0) and the queue levels, on the registry passed in. */
+    /**
+     * {@code gatehouse_recording_accepting} (1 or 0), the recorder's queue and the spool's backlog, and the upload lag,
+     * on the registry passed in.
+     */
     void bind(MeterRegistry registry) {
         Gauge.builder("gatehouse.recording.accepting", recorder, r -> r.accepting() ? 1 : 0)
                 .description("1 while new sessions can be recorded; 0 while they are refused").register(registry);
@@ -48,5 +53,11 @@ final class RecordingHealth implements HealthIndicator {
                 .description("1 while the audit store refuses deliveries (evidence waits on disk)").register(registry);
         Gauge.builder("gatehouse.recording.spool.lost", spool, EvidenceSpool::lost)
                 .description("Evidence items lost: store, disk and memory budget all unavailable").register(registry);
+        Gauge.builder("gatehouse.recording.spool.disk", spool, EvidenceSpool::spooledBytes).baseUnit("bytes")
+                .description("Evidence bytes waiting on the spool's disk for the store").register(registry);
+        TimeGauge.builder("gatehouse.recording.upload.lag", spool, TimeUnit.SECONDS,
+                        s -> s.uploadLag().toNanos() / 1e9)
+                .description("How long evidence has waited for the audit store (0 when nothing waits)")
+                .register(registry);
     }
 }

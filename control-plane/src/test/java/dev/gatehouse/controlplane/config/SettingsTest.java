@@ -199,7 +199,7 @@ class SettingsTest {
         new SpringApplicationBuilder(GatehouseApplication.class).web(WebApplicationType.NONE).run(all).close();
     }
 
-    private static StandardEnvironment environment(Map<String, String> variables) {
+    static StandardEnvironment environment(Map<String, String> variables) {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                 new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,

@@ -1,5 +1,6 @@
 package dev.gatehouse.sshproxy.server;
 
+import dev.gatehouse.sshproxy.proxyprotocol.ProxyProtocolSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,10 +20,12 @@ import java.util.Set;
  * @param maxSessionsPerUser concurrent target sessions one person may hold
  * @param failMode what to do with new sessions while recording is unavailable
  * @param authLimits how failed authentications and unauthenticated connections are bounded
+ * @param proxyProtocol whether connections from a load balancer start with a PROXY header naming the client
  */
 public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory, List<String> hostNames,
                             Duration connectTimeout, Set<String> allowedEnv, Duration idleTimeout,
-                            int maxSessionsPerUser, FailMode failMode, AuthLimits authLimits) {
+                            int maxSessionsPerUser, FailMode failMode, AuthLimits authLimits,
+                            ProxyProtocolSettings proxyProtocol) {
 
     /**
      * Bounds on what a client may cost before it has authenticated.
@@ -80,6 +83,7 @@ public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory,
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(failMode, "gatehouse.recording.fail-mode must be closed or open");
         Objects.requireNonNull(authLimits, "authLimits");
+        Objects.requireNonNull(proxyProtocol, "proxyProtocol");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("gatehouse.ssh.port must be within 0..65535, was " + port);
         }
@@ -100,27 +104,33 @@ public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory,
     /** Defaults: connect timeout 4 s (users hear about a dead target within 5 s), LANG and LC_* passed on. */
     public static BastionConfig defaults(Path hostKeyDirectory, int port, List<String> hostNames) {
         return new BastionConfig("0.0.0.0", port, hostKeyDirectory, hostNames, Duration.ofSeconds(4),
-                Set.of("LANG", "LC_*"), Duration.ofMinutes(30), 20, FailMode.CLOSED, AuthLimits.defaults());
+                Set.of("LANG", "LC_*"), Duration.ofMinutes(30), 20, FailMode.CLOSED, AuthLimits.defaults(),
+                ProxyProtocolSettings.disabled());
     }
 
     public BastionConfig withBindAddress(String address) {
         return new BastionConfig(address, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv, idleTimeout,
-                maxSessionsPerUser, failMode, authLimits);
+                maxSessionsPerUser, failMode, authLimits, proxyProtocol);
     }
 
     public BastionConfig withLimits(Duration idle, int maxSessions) {
         return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv, idle,
-                maxSessions, failMode, authLimits);
+                maxSessions, failMode, authLimits, proxyProtocol);
     }
 
     public BastionConfig withFailMode(FailMode mode) {
         return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv,
-                idleTimeout, maxSessionsPerUser, mode, authLimits);
+                idleTimeout, maxSessionsPerUser, mode, authLimits, proxyProtocol);
     }
 
     public BastionConfig withAuthLimits(AuthLimits limits) {
         return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv,
-                idleTimeout, maxSessionsPerUser, failMode, limits);
+                idleTimeout, maxSessionsPerUser, failMode, limits, proxyProtocol);
+    }
+
+    public BastionConfig withProxyProtocol(ProxyProtocolSettings settings) {
+        return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv,
+                idleTimeout, maxSessionsPerUser, failMode, authLimits, settings);
     }
 
     /** Whether an environment variable the client sent may be passed on to the target. */

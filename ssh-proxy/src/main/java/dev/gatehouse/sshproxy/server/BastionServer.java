@@ -16,6 +16,7 @@ import dev.gatehouse.sshproxy.forward.ForwardOpener;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
 import dev.gatehouse.sshproxy.forward.RefusingForwardingFilter;
 import dev.gatehouse.sshproxy.forward.RemoteForwards;
+import dev.gatehouse.sshproxy.proxyprotocol.ProxyProtocolAcceptor;
 import dev.gatehouse.sshproxy.session.GatewayChannelSession;
 import dev.gatehouse.sshproxy.session.LiveAccessCheck;
 import dev.gatehouse.sshproxy.session.SessionCommands;
@@ -74,6 +75,8 @@ public final class BastionServer implements Closeable {
     private final RepeatedRefusals refusals;
     private final BastionListener listener;
     private final UnauthenticatedConnections unauthenticated;
+    /** Null unless {@code gatehouse.ssh.proxy-protocol} is on. */
+    private final ProxyProtocolAcceptor proxyProtocol;
 
     public BastionServer(BastionConfig config, AccessDecider decider, CertificateIssuer issuer, TargetDialer dialer,
                          BastionListener listener) throws IOException {
@@ -98,6 +101,9 @@ public final class BastionServer implements Closeable {
                         summary.count() + " more refusals from this address between " + summary.first() + " and "
                                 + summary.last() + " (repeated refusals, counted)")));
         this.unauthenticated = new UnauthenticatedConnections(config.authLimits());
+        this.proxyProtocol = config.proxyProtocol().enabled()
+                ? new ProxyProtocolAcceptor(config.proxyProtocol(), new ProxyOutcome()) : null;
+        server.setServerProxyAcceptor(proxyProtocol);
         server.setPublickeyAuthenticator(new GatewayAuthenticator(decider, guarded,
                 new AuthFailureLimiter(config.authLimits(), Clock.systemUTC()), refusals));
         server.setPasswordAuthenticator(null);
@@ -127,7 +133,9 @@ public final class BastionServer implements Closeable {
             @Override
             public void sessionCreated(Session session) {
                 attachJump((ServerSession) session);
-                if (session.getAttribute(SessionKeys.JUMP) == null) {
+                // Behind a balancer the client's address is known only once its PROXY header is read.
+                if (session.getAttribute(SessionKeys.JUMP) == null
+                        && (proxyProtocol == null || !proxyProtocol.awaitHeader((ServerSession) session))) {
                     admit((ServerSession) session);
                 }
             }
@@ -236,18 +244,38 @@ public final class BastionServer implements Closeable {
         }
     }
 
-    /** Counts a new connection against the unauthenticated limits; over them it is closed at once, and audited. */
-    private void admit(ServerSession session) {
+    /**
+     * Counts a new connection against the unauthenticated limits; over them it is closed at once, and audited. False
+     * when closed.
+     */
+    private boolean admit(ServerSession session) {
         String address = GatewayAuthenticator.host(session.getClientAddress());
         String refusal = unauthenticated.admit(address);
         if (refusal == null) {
             session.setAttribute(UNAUTHENTICATED_FROM, address);
-            return;
+            return true;
         }
         if (refusals.first(address)) {
             listener.denied(null, new Denial("-", SourceAddress.of(session.getClientAddress()), "auth connect", refusal));
         }
         session.close(true);
+        return false;
+    }
+
+    /** A PROXY header read (the connection then counts for the client it names) or refused (audited, closed). */
+    private final class ProxyOutcome implements ProxyProtocolAcceptor.Outcome {
+
+        @Override
+        public boolean addressKnown(ServerSession session) {
+            return admit(session);
+        }
+
+        @Override
+        public void refused(ServerSession session, String peer, String reason) {
+            if (refusals.first(GatewayAuthenticator.host(session.getIoSession().getRemoteAddress()))) {
+                listener.denied(null, new Denial("-", peer, "proxy-protocol header", reason));
+            }
+        }
     }
 
     private void release(Session session) {
@@ -276,6 +304,9 @@ public final class BastionServer implements Closeable {
             sessions.shutdown();
             connector.close();
             refusals.close();
+            if (proxyProtocol != null) {
+                proxyProtocol.close();
+            }
         }
     }
 }

@@ -1,0 +1,57 @@
+package dev.gatehouse.controlplane.evidence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.controlplane.GatehouseTestApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * {@code gatehouse.siem.sink=file}: an admin change made through the API reaches the JSON lines file, and so do the
+ * signed checkpoints of the chain (the checkpointer's SIEM anchor; with no anchor given to it the checkpoint line never
+ * comes and the test fails).
+ */
+class SiemFileIT extends GatehouseTestApplication {
+
+    private static final Path FILE = temporary().resolve("siem/audit.jsonl");
+
+    @DynamicPropertySource
+    static void siem(DynamicPropertyRegistry registry) {
+        registry.add("gatehouse.siem.sink", () -> "file");
+        registry.add("gatehouse.siem.file", FILE::toString);
+    }
+
+    @Test
+    void eventsAndSignedCheckpointsAreStreamedToTheFile() throws Exception {
+        String name = unique("siem-user");
+        assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"" + name + "\",\"roles\":[]}").status())
+                .isEqualTo(201);
+        assertThat(eventually(() -> lines().stream().anyMatch(l -> l.contains("user.created") && l.contains(name))
+                ? true : null)).isTrue();
+        String checkpoint = eventually(() -> lines().stream()
+                .filter(l -> l.startsWith("{") && l.contains("\"type\":\"audit.checkpoint\"")).findFirst().orElse(null));
+        assertThat(checkpoint).contains("\"signature\"").contains("\"seq\"");
+    }
+
+    private static List<String> lines() {
+        try {
+            return Files.exists(FILE) ? Files.readAllLines(FILE) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path temporary() {
+        try {
+            return Files.createTempDirectory("gatehouse-siem-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
