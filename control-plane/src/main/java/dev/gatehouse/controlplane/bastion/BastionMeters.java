@@ -112,7 +112,7 @@ final class BastionMeters implements BastionListener {
 
     @Override
     public void flow(Activity activity, FlowRecord flow) {
-        toClient.increment(flow.bytesFromDestination());
-        toTarget.increment(flow.bytesToDestination());
+        toClient.increment((double) flow.bytesFromDestination());
+        toTarget.increment((double) flow.bytesToDestination());
     }
 }

@@ -41,8 +41,8 @@ public record Recordings(@NotNull @DefaultValue("file") Store store, @Valid @Not
             @DefaultValue("") String prefix, @DefaultValue("false") boolean pathStyle) {
 
         public S3 {
-            boolean web = endpoint == null || endpoint.getHost() != null
-                    && ("https".equalsIgnoreCase(endpoint.getScheme()) || "http".equalsIgnoreCase(endpoint.getScheme()));
+            boolean web = endpoint == null || (endpoint.getHost() != null
+                    && ("https".equalsIgnoreCase(endpoint.getScheme()) || "http".equalsIgnoreCase(endpoint.getScheme())));
             if (!web) {
                 throw new InvalidSettingException("gatehouse.recordings.s3.endpoint", "an http:// or https:// URL",
                         "was " + endpoint);
