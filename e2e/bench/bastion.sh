@@ -8,6 +8,9 @@
 #     what crossed it stops with an error instead of reporting a ratio;
 #   - session setup, `ssh host true` x BENCH_SETUP_RUNS (default 50): p50 and p99, gateway and direct;
 #   - keystroke echo latency x BENCH_ECHO_SAMPLES (default 300): p50 and p99, gateway and direct;
+#   - BENCH_IDLE_SESSIONS (default 1000; 0 leaves it out) idle pty sessions held through one gateway to real sshd
+#     targets: heap + native memory per session and the set-up time of one more session (e2e/bench/idle.sh, which
+#     names its other settings);
 # then prints the ratios against the targets and writes them, with the machine, to docs/benchmarks/bastion.md.
 # BENCH_GATEWAY_JAVA_OPTS adds JVM options to the gateway (e.g. a JFR recording, to profile it).
 # Run it through the launcher: ./gatehouse bench
@@ -49,13 +52,6 @@ ssh "${DIRECT[@]}" true || die "direct ssh to the target failed (see $WORK/sshd_
 ssh "${PROXYJUMP[@]}" true || die "ProxyJump through OpenSSH failed"
 ssh "${GATEWAY[@]}" true || { tail -50 "$GATEWAY_LOG" >&2; die "ssh through the gateway failed"; }
 
-setup_times() { # milliseconds per `ssh ... true`
-  for _ in $(seq 1 "$SETUP_RUNS"); do
-    local start; start="$(now)"
-    ssh "$@" true
-    python3 -c "import sys; print(f'{float(sys.argv[1]) * 1000:.1f}')" "$(seconds_since "$start")"
-  done | percentiles
-}
 echo_times() { # microseconds per keystroke echo -> milliseconds
   python3 "$ROOT/e2e/bench/echo_latency.py" "$ECHO_SAMPLES" -- ssh -tt "$@" | awk '{ printf "%.3f\n", $1 / 1000 }' | percentiles
 }
@@ -65,12 +61,12 @@ echo "bench: direct OpenSSH ..." >&2
 warm_up "$WARMUP_MIB" "${DIRECT[@]}"
 D_UP="$(upload "$SIZE_MIB" "${DIRECT[@]}")"; D_DOWN="$(download "$SIZE_MIB" "${DIRECT[@]}")"
 D_PTY="$(pty_cat "$PTY_MIB" "${DIRECT[@]}")"
-read -r D_SETUP50 D_SETUP99 < <(setup_times "${DIRECT[@]}")
+read -r D_SETUP50 D_SETUP99 < <(setup_times "$SETUP_RUNS" "${DIRECT[@]}")
 read -r D_ECHO50 D_ECHO99 < <(echo_times "${DIRECT[@]}")
 echo "bench: OpenSSH ProxyJump ..." >&2
 warm_up "$WARMUP_MIB" "${PROXYJUMP[@]}"
 J_UP="$(upload "$SIZE_MIB" "${PROXYJUMP[@]}")"; J_DOWN="$(download "$SIZE_MIB" "${PROXYJUMP[@]}")"
-read -r J_SETUP50 J_SETUP99 < <(setup_times "${PROXYJUMP[@]}")
+read -r J_SETUP50 J_SETUP99 < <(setup_times "$SETUP_RUNS" "${PROXYJUMP[@]}")
 echo "bench: gateway, recording on ..." >&2
 warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
 G_UP="$(upload "$SIZE_MIB" "${GATEWAY[@]}")"
@@ -79,7 +75,7 @@ SINCE="$(date -u +%FT%T)"; G_PTY="$(pty_cat "$PTY_MIB" "${GATEWAY[@]}")"; REC_PT
 python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 0.99 * float(sys.argv[2]) and float(sys.argv[3]) >= 0.99 * float(sys.argv[4]) else 1)" \
   "$REC_DOWN" "$SIZE_MIB" "$REC_PTY" "$PTY_MIB" \
   || die "recording on did not record what crossed the gateway: exec download $REC_DOWN of $SIZE_MIB MiB, pty cat $REC_PTY of $PTY_MIB MiB"
-read -r G_SETUP50 G_SETUP99 < <(setup_times "${GATEWAY[@]}")
+read -r G_SETUP50 G_SETUP99 < <(setup_times "$SETUP_RUNS" "${GATEWAY[@]}")
 read -r G_ECHO50 G_ECHO99 < <(echo_times "${GATEWAY[@]}")
 echo "bench: gateway, recording off ..." >&2
 stop_gateway
@@ -88,6 +84,25 @@ warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
 GO_UP="$(upload "$SIZE_MIB" "${GATEWAY[@]}")"; GO_DOWN="$(download "$SIZE_MIB" "${GATEWAY[@]}")"
 GO_PTY="$(pty_cat "$PTY_MIB" "${GATEWAY[@]}")"
 stop_gateway
+IDLE_ROWS=""
+if [ "${BENCH_IDLE_SESSIONS:-1000}" != 0 ]; then
+  read -r I_SESSIONS I_PER I_HEAP I_NATIVE I_RSS I_MEM I_SETUP50 I_SETUP99 I_HELD50 I_HELD99 I_LOAD < <(bash "$ROOT/e2e/bench/idle.sh") \
+    || die "the idle-session phase failed"
+  IDLE_ROWS="
+## Idle sessions
+
+$I_SESSIONS idle pty sessions held at once through one gateway (recording on) to real OpenSSH sshd targets, each a shell
+channel of the load generator (e2e \`IdleSessions\`, one JVM; $I_PER session(s) per SSH connection), each with its own
+target channel and shell; load average $I_LOAD after the phase. Per session, the difference between a tenth and all of
+them held, divided by the nine tenths: live heap after a full GC $I_HEAP KiB, native memory (NMT committed minus the
+heap) $I_NATIVE KiB, together **$I_MEM KiB** (RSS grew $I_RSS KiB per session). One more session's set-up
+(\`ssh host true\` through the gateway) p50 / p99: $I_SETUP50 / $I_SETUP99 ms with a tenth held, $I_HELD50 / $I_HELD99 ms with all held.
+
+| target | KiB per session | verdict |
+|---|---:|---|
+| idle session ≤ 256 KiB (heap + native) | $I_MEM | $(verdict "$I_MEM" le 256) |
+"
+fi
 
 R_UP="$(ratio "$G_UP" "$J_UP")"; R_DOWN="$(ratio "$G_DOWN" "$J_DOWN")"
 R_REC_UP="$(ratio "$G_UP" "$GO_UP")"; R_REC_DOWN="$(ratio "$G_DOWN" "$GO_DOWN")"; R_REC_PTY="$(ratio "$G_PTY" "$GO_PTY")"
@@ -127,7 +142,7 @@ turns each line end into CR LF).
 | setup p50 ≤ 1.2× direct | $R_SETUP | $(verdict "$R_SETUP" le 1.2) |
 | echo p50 ≤ 1.5× direct | $R_ECHO50 | $(verdict "$R_ECHO50" le 1.5) |
 | echo p99 ≤ 2× direct | $R_ECHO99 | $(verdict "$R_ECHO99" le 2.0) |
-
+$IDLE_ROWS
 $MARK
 REPORT
 end_report "$OUT" "$MARK" "$HAND_WRITTEN"

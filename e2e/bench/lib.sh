@@ -86,10 +86,26 @@ start_gateway() { # $1 = a name for its log, then extra --gatehouse.* arguments
   die "the gateway did not become healthy within 120 s"
 }
 stop_gateway() { kill "$GATEWAY_PID"; wait "$GATEWAY_PID" 2>/dev/null || true; }
+gateway_memory() { # $1 = a name; prints "live-heap-KiB native-KiB rss-KiB" after a full GC; native = NMT committed
+  # minus the heap (the gateway must run with -XX:NativeMemoryTracking=summary)
+  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" GC.run >/dev/null
+  sleep 2
+  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" GC.run >/dev/null
+  local heap
+  heap="$("$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -n1)"
+  # Kept in the work directory, to see what the sessions or links hold (diff two histograms, or the NMT categories).
+  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" GC.class_histogram > "$WORK/histogram-$1.txt"
+  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" VM.native_memory summary | tee "$WORK/nmt-$1.txt" | python3 -c '
+import re, sys
+nmt = sys.stdin.read()
+total = int(re.search(r"Total: reserved=\d+KB, committed=(\d+)KB", nmt).group(1))
+heap_committed = int(re.search(r"Java Heap \(reserved=\d+KB, committed=(\d+)KB\)", nmt).group(1))
+print(sys.argv[1], total - heap_committed, sys.argv[2])' "$heap" "$(awk '/^VmRSS/ { print $2 }' "/proc/$GATEWAY_PID/status")"
+}
 api() { curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
 
 # --- OpenSSH: sshd instances sharing one host key, and the client configuration --------------------------------
-start_sshd() { # $1 = port, $2 = name; the target's user CA must be in $WORK/user_ca.pub
+start_sshd() { # $1 = port, $2 = name, then extra sshd_config lines; the target's user CA must be in $WORK/user_ca.pub
   cat > "$WORK/sshd_$2.conf" <<CONF
 Port $1
 ListenAddress 127.0.0.1
@@ -105,6 +121,7 @@ UsePAM no
 AllowTcpForwarding yes
 Ciphers $CIPHER
 CONF
+  if [ "$#" -gt 2 ]; then printf '%s\n' "${@:3}" >> "$WORK/sshd_$2.conf"; fi
   /usr/sbin/sshd -D -e -f "$WORK/sshd_$2.conf" 2>"$WORK/sshd_$2.log" &
   PIDS+=("$!")
 }
@@ -180,6 +197,14 @@ warm_up() { # $1 = MiB, then the ssh arguments: one unmeasured upload and downlo
   (( size > 0 )) || return 0
   upload "$size" "$@" >/dev/null
   download "$size" "$@" >/dev/null
+}
+setup_times() { # $1 = runs, then the ssh arguments: p50 and p99 in milliseconds of `ssh ... true`
+  local runs="$1" start; shift
+  for _ in $(seq 1 "$runs"); do
+    start="$(now)"
+    ssh "$@" true
+    python3 -c "import sys; print(f'{float(sys.argv[1]) * 1000:.1f}')" "$(seconds_since "$start")"
+  done | percentiles
 }
 percentiles() { # stdin: one number per line; prints "p50 p99" (or the quantiles given as arguments)
   python3 -c '

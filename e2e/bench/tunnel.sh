@@ -171,21 +171,6 @@ echo "bench: memory: ${AGENTS} agents ..." >&2
 GATEWAY_JVM_OPTS=(-XX:NativeMemoryTracking=summary)
 start_gateway memory --gatehouse.tunnel.advertised-host=127.0.0.1
 api -X POST "$API/networks" -d '{"name":"swarm","description":"idle agents of the tunnel benchmark"}' >/dev/null
-gateway_memory() { # $1 = a name; prints "live-heap-KiB native-KiB rss-KiB" after a full GC; native = NMT committed minus the heap
-  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" GC.run >/dev/null
-  sleep 2
-  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" GC.run >/dev/null
-  local heap
-  heap="$("$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -n1)"
-  # Kept in the work directory, to see what the links hold (diff the two histograms, or the NMT categories).
-  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" GC.class_histogram > "$WORK/histogram-$1.txt"
-  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" VM.native_memory summary | tee "$WORK/nmt-$1.txt" | python3 -c '
-import re, sys
-nmt = sys.stdin.read()
-total = int(re.search(r"Total: reserved=\d+KB, committed=(\d+)KB", nmt).group(1))
-heap_committed = int(re.search(r"Java Heap \(reserved=\d+KB, committed=(\d+)KB\)", nmt).group(1))
-print(sys.argv[1], total - heap_committed, sys.argv[2])' "$heap" "$(awk '/^VmRSS/ { print $2 }' "/proc/$GATEWAY_PID/status")"
-}
 mkfifo "$WORK/swarm.in"
 exec 3<>"$WORK/swarm.in"
 BENCH_API_TOKEN="$TOKEN" "$JAVA_HOME/bin/java" -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

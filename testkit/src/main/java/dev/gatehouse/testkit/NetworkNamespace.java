@@ -49,13 +49,22 @@ public final class NetworkNamespace implements AutoCloseable {
         }
     }
 
-    /** Creates a namespace with a random /30 to this host (10.233.n.0) and private address 10.97.n.10. */
+    /**
+     * Creates a namespace with a random /30 to this host (10.233.n.0) and private address 10.97.n.10. Its name and
+     * links start with {@code GATEHOUSE_TEST_NETNS_PREFIX} (up to 5 lower-case letters; default {@code gh}), so runs
+     * sharing a machine can tell theirs apart.
+     */
     public static NetworkNamespace create() {
+        String prefix = System.getenv().getOrDefault("GATEHOUSE_TEST_NETNS_PREFIX", "gh");
+        if (!prefix.matches("[a-z]{1,5}")) {
+            throw new IllegalArgumentException("GATEHOUSE_TEST_NETNS_PREFIX must be 1 to 5 lower-case letters (a link"
+                    + " name holds 15 characters), not '" + prefix + "'");
+        }
         int net = ThreadLocalRandom.current().nextInt(1, 250);
         long pid = ProcessHandle.current().pid() % 1000;
-        String ns = "gh-ns-" + pid + "-" + net;
-        String hostIf = "ghh" + net + "x" + pid;
-        String nsIf = "ghn" + net + "x" + pid;
+        String ns = prefix + "-ns-" + pid + "-" + net;
+        String hostIf = prefix + "h" + net + "x" + pid;
+        String nsIf = prefix + "n" + net + "x" + pid;
         NetworkNamespace namespace = new NetworkNamespace(ns, hostIf, "10.233." + net + ".1", "10.97." + net + ".10",
                 "10.97." + net + ".0/24");
         try {
@@ -89,6 +98,13 @@ public final class NetworkNamespace implements AutoCloseable {
     /** An address inside the namespace that this host has no route to. */
     public String privateAddress() {
         return privateAddress;
+    }
+
+    /** Runs {@code command} inside the namespace to its end (within 30 s) and returns what it did. */
+    public CommandResult run(String... command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        full.addAll(List.of(command));
+        return ExternalCommand.run(full, new byte[0], COMMAND_TIMEOUT);
     }
 
     /** Starts {@code command} inside the namespace, both output streams to {@code log}. */

@@ -3,7 +3,6 @@ package dev.gatehouse.controlplane.tunnels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.gatehouse.agent.AgentCommand;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
@@ -34,8 +33,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * a real sshd and a plain TCP service), reached by the real {@code ssh}, {@code sftp} and {@code ssh -L} through the
  * in-process bastion and the agent's outbound tunnel.
  * Needs root and {@code ip netns}; skipped with a message otherwise ({@link TunnelIT} covers the loopback set-up).
- * The agent reaches the gateway's 127.0.0.1 tunnel port through two socat relays (inside the namespace, and on the
- * veth address), so it dials the address the server certificate names.
+ * The agent network is an {@link AgentLab}.
  */
 class TunnelNamespaceIT extends GatehouseTestApplication {
 
@@ -52,14 +50,9 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
                 .isTrue();
         Path dir = Files.createTempDirectory("gatehouse-tunnel-ns-");
         ApiClient admin = new ApiClient(port);
-        try (NetworkNamespace lab = NetworkNamespace.create()) {
+        try (AgentLab agentLab = AgentLab.create(dir, tunnels.port())) {
+            NetworkNamespace lab = agentLab.namespace();
             String privateIp = lab.privateAddress();
-            int tunnelPort = tunnels.port();
-            int relayPort = 20000 + ThreadLocalRandom.current().nextInt(20000);
-            lab.startOnHost(dir.resolve("relay-host.log"), "socat", "TCP-LISTEN:" + relayPort + ",bind="
-                    + lab.hostAddress() + ",reuseaddr,fork", "TCP:127.0.0.1:" + tunnelPort);
-            lab.start(dir.resolve("relay-ns.log"), "socat", "TCP-LISTEN:" + tunnelPort + ",bind=127.0.0.1,reuseaddr,fork",
-                    "TCP:" + lab.hostAddress() + ":" + relayPort);
 
             int sshPort = 2222;
             SshKeyFiles hostKey = SshKeys.ed25519(Files.createDirectories(dir.resolve("hostkey")));
@@ -92,26 +85,8 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
                     + sshPort + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"" + network + "\"}"), 201);
             expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + service + "\",\"address\":\"" + privateIp + ":"
                     + servicePort + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"" + network + "\"}"), 201);
-            ApiClient.Reply token = admin.post("/api/v1/join-tokens", ADMIN,
-                    "{\"network\":\"" + network + "\",\"ttlSeconds\":600}");
-            expect(token, 201);
-            Path tokenFile = Files.writeString(dir.resolve("token"), token.json().get("token").asString());
-            Path ca = Files.writeString(dir.resolve("gateway-ca.pem"), admin.get("/api/v1/ca/x509", ADMIN).body());
-            Path state = dir.resolve("state");
-            Path config = Files.writeString(dir.resolve("agent.conf"),
-                    "state-dir = " + state + "\nallow = " + privateIp + ":" + sshPort + ", " + privateIp + ":" + servicePort + "\n");
-            Process join = lab.start(dir.resolve("join.log"), agentCommand("join", "--gateway",
-                    "127.0.0.1:" + tunnelPort, "--network", network, "--name", "inside", "--token-file",
-                    tokenFile.toString(), "--gateway-ca", ca.toString(), "--state-dir", state.toString()));
-            assertThat(join.waitFor(90, TimeUnit.SECONDS) && join.exitValue() == 0)
-                    .as("agent join; log: %s", NetworkNamespace.read(dir.resolve("join.log"))).isTrue();
-            lab.start(dir.resolve("agent.log"), agentCommand("run", "--config", config.toString()));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!tunnels.listener().healthyAgents(network).contains("inside") && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(tunnels.listener().healthyAgents(network))
-                    .as("agent log: %s", NetworkNamespace.read(dir.resolve("agent.log"))).contains("inside");
+            agentLab.runAgent(admin, tunnels.listener(), network,
+                    privateIp + ":" + sshPort + ", " + privateIp + ":" + servicePort);
             assertThat(NetworkNamespace.reachableFromHere(privateIp, sshPort)).as("the gateway has no route to the target")
                     .isFalse();
 
@@ -207,20 +182,7 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
         return all;
     }
 
-    /** The shipped jar when it is built, else this test's class path (the agent is a test dependency). */
-    private static String[] agentCommand(String... args) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Path jar = Path.of("..", "tunnel-agent", "target", "gatehouse-agent.jar").toAbsolutePath().normalize();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m"));
-        command.addAll(Files.exists(jar) ? List.of("-jar", jar.toString())
-                : List.of("-cp", System.getProperty("java.class.path"), AgentCommand.class.getName()));
-        command.addAll(List.of(args));
-        return command.toArray(String[]::new);
-    }
-
     private static void expect(ApiClient.Reply reply, int status) {
-        if (reply.status() != status) {
-            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
-        }
+        AgentLab.expect(reply, status);
     }
 }
