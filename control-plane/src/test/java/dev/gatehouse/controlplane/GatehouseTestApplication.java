@@ -75,7 +75,13 @@ public abstract class GatehouseTestApplication {
 
     /** Polls {@code probe} until it returns a value (within 20 s), for what the gateway does asynchronously. */
     protected static <T> T eventually(java.util.function.Supplier<T> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        return eventually(java.time.Duration.ofSeconds(20), probe);
+    }
+
+    /** Polls {@code probe} until it returns a value, for at most {@code patience}. */
+    protected static <T> T eventually(java.time.Duration patience, java.util.function.Supplier<T> probe)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             T value = probe.get();
             if (value != null) {
@@ -83,7 +89,7 @@ public abstract class GatehouseTestApplication {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("condition not met within 20 s");
+        throw new AssertionError("condition not met within " + patience.toSeconds() + " s");
     }
 
     /** A name no other test uses, so tests sharing the database never collide. */
