@@ -185,11 +185,9 @@ public final class TargetSessions {
         connections.add(session);
     }
 
-    /** The authenticated incoming connections still open, and the lost ones whose session is detached. */
+    /** The authenticated incoming connections still open. */
     Set<ServerSession> connections() {
-        Set<ServerSession> all = new java.util.HashSet<>(connections);
-        detached.all().forEach(held -> all.add(held.connection().downstream()));
-        return all;
+        return Set.copyOf(connections);
     }
 
     /** How long before the maximum length the person is warned: 5 minutes, or half of a shorter session. */
