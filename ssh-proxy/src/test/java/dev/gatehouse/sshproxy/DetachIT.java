@@ -7,7 +7,7 @@ import dev.gatehouse.audit.recording.InMemorySessionRecorder;
 import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.events.SessionInfo;
 import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
-import dev.gatehouse.sshproxy.fixture.BreakableLink;
+import dev.gatehouse.testkit.BreakableLink;
 import dev.gatehouse.sshproxy.fixture.SshRun;
 import dev.gatehouse.sshproxy.fixture.Terminal;
 import java.nio.file.Files;
