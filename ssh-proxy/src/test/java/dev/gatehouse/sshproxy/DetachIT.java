@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,15 +104,39 @@ class DetachIT extends AgainstOneTarget {
         gw.decider.detachedFor(Duration.ofMinutes(10));
         String id = detachAliceWithMark("waiting");
 
-        try (Terminal fresh = Terminal.ssh(gw.alice, dir, 24, 80, gw.direct("root+new", "web-01"))) {
-            fresh.type("echo FRESH-[$GH_MARK]\r").await("FRESH-[]");
-            fresh.type("exit\r");
-            assertThat(fresh.exitCode()).as(fresh.output()).isZero();
-            assertThat(fresh.output()).doesNotContain("re-attached");
+        for (String[] args : List.of(gw.direct("root+new", "web-01"), gw.jump("root+new", "web-01"))) {
+            try (Terminal fresh = Terminal.ssh(gw.alice, dir, 24, 80, args)) {
+                fresh.type("echo FRESH-[$GH_MARK]\r").await("FRESH-[]");
+                fresh.type("exit\r");
+                assertThat(fresh.exitCode()).as(fresh.output()).isZero();
+                assertThat(fresh.output()).doesNotContain("re-attached");
+            }
         }
         assertThat(gw.bastion.sessions().isDetached(id)).isTrue();
         assertThat(gw.bastion.terminate(id, "test over")).isTrue();
         assertThat(gw.bastion.sessions().isDetached(id)).isFalse();
+    }
+
+    @Test
+    void withSeveralDetachedTheMenuListsThemAndReattachesTheOneChosen() throws Exception {
+        gw.decider.detachedFor(Duration.ofMinutes(10));
+        String older = detachAliceWithMark("older");
+        // A plain connection would re-attach the first: the second asks for a new shell.
+        String newer = breakAfter(port -> new String[] {"-p", String.valueOf(port), "root+new@web-01@127.0.0.1"},
+                "export GH_MARK=newer; echo READY-$((6*7))\r", "READY-42");
+        assertThat(gw.events.await(e -> e.equals("detached " + newer))).isTrue();
+
+        try (Terminal menu = Terminal.ssh(gw.alice, dir, 24, 80, gw.direct("root", "web-01"))) {
+            menu.await("2 detached sessions of yours wait on root@web-01").await("1) re-attach root@web-01 (from ")
+                    .await("3) a new session on root@web-01").await("Choose a number");
+            menu.type("2\r").await("re-attached to your session from ");
+            menu.type("echo PICKED-$GH_MARK\r").await("PICKED-newer");
+            menu.type("exit\r");
+            assertThat(menu.exitCode()).as(menu.output()).isZero();
+        }
+        assertThat(gw.bastion.sessions().isDetached(older)).isTrue();
+        assertThat(gw.bastion.sessions().isDetached(newer)).isFalse();
+        assertThat(gw.bastion.terminate(older, "test over")).isTrue();
     }
 
     @Test
