@@ -6,7 +6,7 @@ import dev.gatehouse.audit.events.AuditEvent;
 import dev.gatehouse.audit.recording.InMemorySessionRecorder;
 import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.events.SessionInfo;
-import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
+import dev.gatehouse.sshproxy.fixture.GatewayUnderTest;
 import dev.gatehouse.testkit.BreakableLink;
 import dev.gatehouse.sshproxy.fixture.SshRun;
 import dev.gatehouse.sshproxy.fixture.Terminal;
@@ -17,19 +17,26 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Detach and re-attach: a TCP link between the real ssh client and the gateway is reset mid-session; the gateway keeps
  * the target shell for the role's grace, and the same person connecting again the same way carries on with it.
  */
-class DetachIT extends AgainstOneTarget {
+class DetachIT {
 
+    @TempDir
+    static Path dir;
+    private static GatewayUnderTest gw;
     private static SshRun bob;
 
     @BeforeAll
-    static void secondPerson() throws Exception {
+    static void gatewayAndSecondPerson() throws Exception {
+        // Keep-alives every second: a silently dead path is found within seconds (the default is 15 s).
+        gw = new GatewayUnderTest(dir, config -> config.withKeepAlive(Duration.ofSeconds(1)));
         bob = SshRun.create(dir.resolve("bob"), gw.ca.knownHostsLine());
         gw.decider.user("bob", bob.key().publicKey()).grant("bob", "web-01", "root");
     }
@@ -61,6 +68,31 @@ class DetachIT extends AgainstOneTarget {
         assertThat(gw.recorder.sessions().stream().filter(t -> t.start().sessionId().startsWith(id))).hasSize(1);
         eventually(() -> audited("ssh.detached", id) && audited("ssh.reattached", id));
         assertThat(gw.events.events.stream().filter(e -> e.startsWith("start alice"))).isNotEmpty();
+    }
+
+    @AfterAll
+    static void stopGateway() throws Exception {
+        gw.close();
+    }
+
+    @Test
+    void aPathThatDiesSilentlyIsFoundByKeepAlivesAndTheShellIsKept() throws Exception {
+        gw.decider.detachedFor(Duration.ofMinutes(10));
+        String id;
+        try (BreakableLink link = BreakableLink.to(gw.bastion.port());
+             Terminal first = Terminal.ssh(gw.alice, dir, 24, 80, DIRECT.apply(link.port()))) {
+            first.type("export GH_MARK=silent-$((6*7)); echo READY-$GH_MARK\r").await("READY-silent-42");
+            id = latestSessionOf("alice");
+            link.freeze();
+            assertThat(gw.events.await(e -> e.equals("detached " + id))).as(gw.events.events.toString()).isTrue();
+        }
+
+        try (Terminal second = Terminal.ssh(gw.alice, dir, 24, 80, gw.direct("root", "web-01"))) {
+            second.await("re-attached to your session from ");
+            second.type("echo STILL-$GH_MARK\r").await("STILL-silent-42");
+            second.type("exit\r");
+            assertThat(second.exitCode()).as(second.output()).isZero();
+        }
     }
 
     @Test

@@ -195,6 +195,7 @@ public final class TargetConnection implements LiveSession {
         synchronized (this) {
             grace = target == null ? Duration.ZERO : target.detachedFor();
             if (closed || held != null || grace.isZero() || lost != downstream || legs.size() != 1
+                    || upstream == null || !upstream.isOpen() || upstream.isClosing()
                     || lost.getAttribute(SessionKeys.GOODBYE) != null
                     || lost.getAttribute(SessionKeys.END_REASON) != null) {
                 return false;

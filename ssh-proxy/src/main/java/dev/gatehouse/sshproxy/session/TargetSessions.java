@@ -105,7 +105,9 @@ public final class TargetSessions {
         return true;
     }
 
+    /** Ends {@code session} on purpose with {@code message} (OpenSSH prints it); nothing is kept for re-attach. */
     public static void disconnect(ServerSession session, String message) {
+        session.setAttribute(SessionKeys.GOODBYE, Boolean.TRUE);
         try {
             session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, message);
         } catch (IOException e) {
