@@ -175,7 +175,7 @@ public final class ChannelSender {
                     pumping = false;
                     return;
                 }
-                if (!head.isData() || head.handed + length == head.data.length) {
+                if (!head.isData() || head.handed == head.data.length) {
                     queue.poll();
                 }
             }
