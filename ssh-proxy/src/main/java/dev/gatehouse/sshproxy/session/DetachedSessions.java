@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  */
 final class DetachedSessions {
 
-    /** One detached shell or command: the session, the client leg holding its output, the activity it records. */
-    record Held(TargetConnection connection, ClientLeg leg, Activity activity, Instant detachedAt, Duration grace) {
+    /** One detached shell or command: the session, the relay keeping its output, the activity it records. */
+    record Held(TargetConnection connection, DetachableRelay relay, Activity activity, Instant detachedAt, Duration grace) {
 
         String username() {
             return connection.user().username();

@@ -2,7 +2,7 @@ package dev.gatehouse.sshproxy.session;
 
 /**
  * What a detached shell printed while nobody was connected: the newest {@code capacity} bytes, and how many older
- * ones were overwritten (they are in the recording, which keeps everything). Not thread-safe: {@link ClientLeg}
+ * ones were overwritten (they are in the recording, which keeps everything). Not thread-safe: {@link DetachableRelay}
  * guards it.
  */
 final class OutputRing {

@@ -20,6 +20,7 @@ final class ReattachCommand extends BastionCommand {
 
     private final TargetSessions sessions;
     private final DetachedSessions.Held held;
+    private volatile boolean attached;
 
     ReattachCommand(TargetSessions sessions, DetachedSessions.Held held) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -28,29 +29,30 @@ final class ReattachCommand extends BastionCommand {
 
     @Override
     public void start(ChannelSession channel, Environment env) {
-        Thread.ofVirtual().name("reattach-" + channel.getChannelId()).start(() -> run(channel, env));
-    }
-
-    private void run(ChannelSession channel, Environment env) {
         boolean pty = env.getEnv().containsKey(Environment.ENV_TERM);
         if (!sessions.detached().claim(held)) {
             refuse("your detached session on " + held.connection().route().login() + "@"
                     + held.connection().route().host() + " ended meanwhile; connect again for a new one", pty);
             return;
         }
-        ServerSession next = channel.getSession();
+        // The client's input arrives in the read callback from here on, as for a relay.
+        Attachment next = new Attachment(channel, exit, pty);
+        channel.setDataReceiver(next);
+        ServerSession session = channel.getSession();
         TargetConnection connection = held.connection();
         Duration away = Duration.between(held.detachedAt(), Instant.now());
-        connection.reattached(next);
-        RelayCommand.listenForSignals(env, held.leg().relay());
-        if (!held.leg().attach(ClientLeg.Attachment.of(channel, in, err, exit, pty), greeting(away))) {
-            connection.close("the re-attaching connection went away too");
+        connection.reattached(session);
+        TargetLeg leg = held.relay().leg();
+        RelayCommand.listenForSignals(env, leg);
+        if (!held.relay().attach(next, greeting(away))) {
+            connection.close("the detached session could not be re-attached");
             return;
         }
+        attached = true;
         sessions.listener().detachment(held.activity(),
-                new Detachment(Detachment.Kind.REATTACHED, SessionKeys.source(next), away));
+                new Detachment(Detachment.Kind.REATTACHED, SessionKeys.source(session), away));
         if (pty) {
-            held.leg().relay().windowChanged(RelayCommand.number(env, Environment.ENV_COLUMNS),
+            leg.windowChanged(RelayCommand.number(env, Environment.ENV_COLUMNS),
                     RelayCommand.number(env, Environment.ENV_LINES));
         }
     }
@@ -65,8 +67,11 @@ final class ReattachCommand extends BastionCommand {
         return seconds < 120 ? seconds + " s" : seconds < 7200 ? seconds / 60 + " min" : seconds / 3600 + " h";
     }
 
+    /** The client channel goes: the target's side ends with it, unless its lost connection left it detached again. */
     @Override
     public void destroy(ChannelSession channel) {
-        held.leg().lost(channel);
+        if (attached && !held.relay().detached()) {
+            held.relay().leg().close();
+        }
     }
 }

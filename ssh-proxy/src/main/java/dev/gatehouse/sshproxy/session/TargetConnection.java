@@ -36,14 +36,14 @@ public final class TargetConnection implements LiveSession {
     private final String sessionId = UUID.randomUUID().toString();
     private final AtomicInteger activities = new AtomicInteger();
     private final List<Consumer<String>> terminals = new CopyOnWriteArrayList<>();
-    private final Map<ClientLeg, Activity> legs = new ConcurrentHashMap<>();
+    private final Map<DetachableRelay, Activity> legs = new ConcurrentHashMap<>();
     private ClientSession upstream;
     private SessionInfo info;
     private Target target;
     private String refusal;
     private boolean closed;
     /** The relayed channel kept for re-attach while the engineer's connection is gone; null while attached. */
-    private ClientLeg held;
+    private DetachableRelay held;
 
     TargetConnection(TargetSessions sessions, ServerSession downstream, GatewayUser user, Route.ToTarget route) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -178,7 +178,7 @@ public final class TargetConnection implements LiveSession {
     }
 
     /** Registers a relayed shell or exec of this session until the returned handle runs. */
-    Runnable relaying(ClientLeg leg, Activity activity) {
+    Runnable relaying(DetachableRelay leg, Activity activity) {
         legs.put(leg, activity);
         return () -> legs.remove(leg);
     }
@@ -190,7 +190,7 @@ public final class TargetConnection implements LiveSession {
      */
     boolean holdOnLoss(ServerSession lost) {
         Duration grace;
-        ClientLeg leg;
+        DetachableRelay leg;
         Activity activity;
         synchronized (this) {
             grace = target == null ? Duration.ZERO : target.detachedFor();
@@ -200,7 +200,7 @@ public final class TargetConnection implements LiveSession {
                     || lost.getAttribute(SessionKeys.END_REASON) != null) {
                 return false;
             }
-            Map.Entry<ClientLeg, Activity> only = legs.entrySet().iterator().next();
+            Map.Entry<DetachableRelay, Activity> only = legs.entrySet().iterator().next();
             leg = only.getKey();
             activity = only.getValue();
             if (!leg.detach()) {
@@ -237,10 +237,7 @@ public final class TargetConnection implements LiveSession {
             closed = true;
             toClose = upstream;
             ended = info;
-            if (held != null) {
-                held.close();
-                held = null;
-            }
+            held = null; // the upstream's close below ends its target channel
         }
         sessions.forgetDetached(sessionId);
         if (toClose != null) {
