@@ -14,7 +14,7 @@ export interface CommandHit { sessionId: string; seq: number; offsetMillis: numb
 
 export interface SessionSummary {
   sessionId: string; user: string; login: string; host: string; network: string; sourceAddress: string;
-  kind: string; startedAt: string; endedAt: string | null; status: 'running' | 'ended' | 'interrupted';
+  kind: string; startedAt: string; endedAt: string | null; status: 'running' | 'detached' | 'ended' | 'interrupted';
   exitStatus: number | null; exitSignal: string | null; chunks: number; outputBytes: number; matches: CommandHit[];
 }
 

@@ -70,6 +70,18 @@ class BastionLimitsIT {
     }
 
     @Test
+    void keepAlivesTheClientAnswersDoNotKeepAnIdleSessionOpen() throws Exception {
+        try (GatewayUnderTest gw = new GatewayUnderTest(dir, config -> config.withLimits(Duration.ofSeconds(3), 20)
+                .withKeepAlive(Duration.ofMillis(500)))) {
+            Result result = gw.alice.ssh(gw.direct("root", "web-01", "sleep 30; echo not-reached"));
+
+            assertThat(result.exitCode()).isEqualTo(255);
+            assertThat(result.out()).doesNotContain("not-reached");
+            assertThat(result.stderr()).containsIgnoringCase("idle");
+        }
+    }
+
+    @Test
     void aSessionReachingTheRolesMaximumLengthIsClosedWithAMessage() throws Exception {
         try (GatewayUnderTest gw = new GatewayUnderTest(dir)) {
             gw.decider.maxSessionLength(Duration.ofSeconds(2));

@@ -44,6 +44,14 @@ sealed interface Frame {
         }
     }
 
+    /** A labelled place in the recording, and the event that explains it. */
+    record Marker(long nanos, String label, AuditEvent event) implements Frame {
+        @Override
+        public int size() {
+            return 512 + 2 * label.length();
+        }
+    }
+
     /** Frames counted but not kept (a recording's backlog was full while the worker was behind), and why. */
     record Omitted(long nanos, long bytes, String reason) implements Frame {
     }
@@ -52,7 +60,18 @@ sealed interface Frame {
     record Truncated(long nanos, long budget) implements Frame {
     }
 
-    /** The end, with every stream's totals (counted and hashed on the session's own threads). */
+    /**
+     * Bytes past the session's budget: not kept, only hashed (by the worker, so the session's own threads do not
+     * spend their time on SHA-256).
+     */
+    record Hashed(long nanos, ChannelStream stream, byte[] data) implements Frame {
+        @Override
+        public int size() {
+            return 64 + data.length;
+        }
+    }
+
+    /** The end, with every stream's counts (the worker adds each stream's SHA-256, having hashed every byte). */
     record End(long nanos, SessionEnd end, java.util.List<StreamTally> tallies) implements Frame {
     }
 

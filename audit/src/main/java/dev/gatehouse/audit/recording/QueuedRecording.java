@@ -1,12 +1,9 @@
 package dev.gatehouse.audit.recording;
 
 import dev.gatehouse.audit.events.AuditEvent;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,10 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The bastion-facing side of one recording: copies each call into a frame and hands it to the recorder's queue.
  *
- * <p>Nothing is dropped silently. Every stream's bytes are counted and hashed (SHA-256) here, on the session's own
- * threads, so the single worker is not the bottleneck; the first {@code maxBytesPerSession} bytes of all streams
- * together are kept, later ones only counted and hashed (a {@link Frame.Truncated} marks the place, the end carries
- * the totals). When the shared queue is full a data frame waits for room: the SSH windows then hold the peer back,
+ * <p>Nothing is dropped silently. Every stream's bytes are counted here and hashed (SHA-256) by the worker, off the
+ * relay's I/O threads; the first {@code maxBytesPerSession} bytes of all streams together are kept, later ones queued
+ * only to be hashed ({@link Frame.Hashed}; a {@link Frame.Truncated} marks the place, the end carries the totals). When the shared queue is full a data frame waits for room: the SSH windows then hold the peer back,
  * memory stays bounded and no byte is lost. Control frames (events, resizes, commands, the end) never wait: they go to
  * this recording's own backlog, which the worker drains in order. That backlog is bounded ({@link #MAX_BACKLOG_BYTES}):
  * resizes in it are coalesced to the latest, and past the bound input, events and commands are counted, not kept, and
@@ -39,9 +35,8 @@ final class QueuedRecording implements SessionRecording {
     private long framesNotKept;
     /** Holds one data frame from counting to queueing, so the tallies and the recording see the same order. */
     private final ReentrantLock order = new ReentrantLock();
-    private final MessageDigest[] digests = new MessageDigest[ChannelStream.values().length];
-    private final long[] seen = new long[digests.length];
-    private final long[] keptPer = new long[digests.length];
+    private final long[] seen = new long[ChannelStream.values().length];
+    private final long[] keptPer = new long[seen.length];
     private long kept;
     private boolean truncated;
     private volatile boolean ended;
@@ -52,10 +47,12 @@ final class QueuedRecording implements SessionRecording {
         this.recorder = recorder;
         this.start = start;
         this.budget = settings.maxBytesPerSession();
-        this.keepInput = start.term() == null || settings.recordInput();
-        for (ChannelStream s : ChannelStream.values()) {
-            digests[s.ordinal()] = s == ChannelStream.STDIN && !keepInput ? null : sha256();
-        }
+        this.keepInput = keeps(start, settings);
+    }
+
+    /** Whether stdin is kept (and hashed): always without a terminal, on one only with input recording on. */
+    static boolean keeps(SessionStart start, RecorderSettings settings) {
+        return start.term() == null || settings.recordInput();
     }
 
     SessionStart start() {
@@ -95,13 +92,16 @@ final class QueuedRecording implements SessionRecording {
                 }
                 return;
             }
-            int keep = tally(stream, data, offset, length);
+            int keep = tally(stream, length);
             if (keep > 0) {
                 byte[] copy = Arrays.copyOfRange(data, offset, offset + keep);
                 enqueue(stream == ChannelStream.STDIN ? new Frame.Input(now, copy, true)
                         : new Frame.Output(now, stream, copy));
             }
             markTruncated(keep < length, now);
+            if (keep < length) {
+                enqueue(new Frame.Hashed(now, stream, Arrays.copyOfRange(data, offset + keep, offset + length)));
+            }
         } finally {
             order.unlock();
         }
@@ -139,6 +139,13 @@ final class QueuedRecording implements SessionRecording {
     public synchronized void event(AuditEvent event) {
         if (!ended && event != null) {
             control(new Frame.Event(System.nanoTime(), event));
+        }
+    }
+
+    @Override
+    public synchronized void marker(String label, AuditEvent event) {
+        if (!ended && label != null && event != null) {
+            control(new Frame.Marker(System.nanoTime(), label, event));
         }
     }
 
@@ -202,7 +209,7 @@ final class QueuedRecording implements SessionRecording {
             backlog.pollLast(); // only the latest size matters
             backlogBytes -= older.size();
             recorder.backlogRemoved();
-        } else if (backlogBytes + f.size() > MAX_BACKLOG_BYTES
+        } else if (backlogBytes + f.size() > MAX_BACKLOG_BYTES && !hashed(f)
                 && !(f instanceof Frame.Begin || f instanceof Frame.End || f instanceof Frame.Omitted
                         || f instanceof Frame.Truncated || f instanceof Frame.Resize)) {
             if (f instanceof Frame.Input in) {
@@ -220,10 +227,14 @@ final class QueuedRecording implements SessionRecording {
         recorder.backlogAdded();
     }
 
-    /** Counts and hashes every byte; returns how many of them fit in the session's budget. */
-    private int tally(ChannelStream stream, byte[] data, int offset, int length) {
+    /** Frames whose bytes the worker hashes: never left out (one at most reaches the backlog, when interrupted). */
+    private static boolean hashed(Frame f) {
+        return f instanceof Frame.Output || f instanceof Frame.Hashed || (f instanceof Frame.Input in && in.kept());
+    }
+
+    /** Counts every byte; returns how many of them fit in the session's budget. */
+    private int tally(ChannelStream stream, int length) {
         int i = stream.ordinal();
-        digests[i].update(data, offset, length);
         seen[i] += length;
         int keep = (int) Math.min(length, Math.max(0, budget - kept));
         kept += keep;
@@ -265,21 +276,13 @@ final class QueuedRecording implements SessionRecording {
         }
     }
 
+    /** Each stream's counts; the worker, which hashed the bytes, adds the SHA-256s. */
     private List<StreamTally> tallies() {
         List<StreamTally> out = new ArrayList<>();
         for (ChannelStream s : ChannelStream.values()) {
             int i = s.ordinal();
-            String hash = digests[i] == null ? null : HexFormat.of().formatHex(digests[i].digest());
-            out.add(new StreamTally(s, seen[i], keptPer[i], hash));
+            out.add(new StreamTally(s, seen[i], keptPer[i], null));
         }
         return out;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

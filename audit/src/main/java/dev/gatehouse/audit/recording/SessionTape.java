@@ -8,6 +8,9 @@ import dev.gatehouse.audit.events.AuditEvent;
 import dev.gatehouse.audit.events.CanonicalJson;
 import dev.gatehouse.audit.events.LinkedEvent;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -34,6 +37,8 @@ final class SessionTape {
     /** Null on a terminal. */
     private final StreamsWriter streams;
     private final CommandExtractor commands = new CommandExtractor();
+    /** Every stream's SHA-256 over all its bytes, kept or not (none for a terminal's unkept keystrokes). */
+    private final MessageDigest[] digests = new MessageDigest[ChannelStream.values().length];
     private final StringBuilder chunk = new StringBuilder();
     /** Each stream's text apart, so a word split between two frames is not cut by the other streams' text. */
     private final StringBuilder[] chunkText = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
@@ -53,6 +58,10 @@ final class SessionTape {
         this.key = key;
         this.out = out;
         this.streams = start.term() == null ? new StreamsWriter() : null;
+        boolean keepInput = QueuedRecording.keeps(start, settings);
+        for (ChannelStream stream : ChannelStream.values()) {
+            digests[stream.ordinal()] = stream == ChannelStream.STDIN && !keepInput ? null : sha256();
+        }
     }
 
     String sessionId() {
@@ -81,6 +90,7 @@ final class SessionTape {
         long t = Math.max(0, f.nanos() - startNanos);
         switch (f) {
             case Frame.Output o -> {
+                digests[o.stream().ordinal()].update(o.data());
                 if (streams != null) {
                     searchText(o.stream(), streams.data(t, o.stream(), o.data(), chunk, wantsText()));
                 } else {
@@ -91,6 +101,9 @@ final class SessionTape {
                 }
             }
             case Frame.Input i -> {
+                if (i.kept()) {
+                    digests[ChannelStream.STDIN.ordinal()].update(i.data());
+                }
                 if (streams != null) {
                     searchText(ChannelStream.STDIN, streams.data(t, ChannelStream.STDIN, i.data(), chunk, wantsText()));
                 } else {
@@ -108,6 +121,10 @@ final class SessionTape {
             // An event handed to this recording belongs to this session's chain, whatever id it carried.
             case Frame.Event e -> link(start.sessionId().equals(e.event().sessionId())
                     ? e.event() : rebind(e.event()));
+            case Frame.Marker m -> {
+                marker(t, m.label());
+                link(start.sessionId().equals(m.event().sessionId()) ? m.event() : rebind(m.event()));
+            }
             case Frame.Omitted o -> {
                 String label = "gatehouse: not recorded: " + o.reason();
                 marker(t, label);
@@ -121,7 +138,8 @@ final class SessionTape {
                 link(event("recording.truncated").detail("budget", b.budget()).detail("reason", "maxBytesPerSession")
                         .detail("offsetMillis", t / 1_000_000).build());
             }
-            case Frame.End e -> finish(e.end(), e.tallies());
+            case Frame.Hashed h -> digests[h.stream().ordinal()].update(h.data());
+            case Frame.End e -> finish(e.end(), hashes(e.tallies()));
             case Frame.Begin b -> {
                 // handled by the worker, which creates the tape
             }
@@ -163,6 +181,25 @@ final class SessionTape {
         checkpoint();
         out.accept(new Evidence.Closed(start.sessionId(), end, "ended", chunkIndex, outputBytes));
         ended = true;
+    }
+
+    /** The recording's counts with the SHA-256 of every stream this worker hashed. */
+    private List<StreamTally> hashes(List<StreamTally> counts) {
+        List<StreamTally> out = new ArrayList<>(counts.size());
+        for (StreamTally c : counts) {
+            MessageDigest digest = digests[c.stream().ordinal()];
+            out.add(new StreamTally(c.stream(), c.bytes(), c.keptBytes(),
+                    digest == null ? null : HexFormat.of().formatHex(digest.digest())));
+        }
+        return out;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** Every stream's count, kept count and SHA-256: the whole session is accounted for, kept or not. */

@@ -57,6 +57,16 @@ public final class BytesInFlight {
         bytes += length;
     }
 
+    /** How many of {@code want} bytes fit the budget now (all of them when nothing is in flight); never waits. */
+    synchronized int room(int want) {
+        return bytes == 0 ? want : (int) Math.max(0, Math.min(want, budget - bytes));
+    }
+
+    /** Counts {@code length} bytes handed to the session (after {@link #room}). */
+    synchronized void add(int length) {
+        bytes += length;
+    }
+
     /** The session wrote (or gave up on) {@code length} bytes. */
     synchronized void release(int length) {
         bytes -= length;

@@ -21,11 +21,16 @@ import java.util.Set;
  * @param failMode what to do with new sessions while recording is unavailable
  * @param authLimits how failed authentications and unauthenticated connections are bounded
  * @param proxyProtocol whether connections from a load balancer start with a PROXY header naming the client
+ * @param keepAlive how often the bastion asks a client whether it is still there; after {@link #KEEP_ALIVE_MISSES}
+ *         unanswered asks the connection counts as lost (a detachable shell is then kept for re-attach)
  */
 public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory, List<String> hostNames,
                             Duration connectTimeout, Set<String> allowedEnv, Duration idleTimeout,
                             int maxSessionsPerUser, FailMode failMode, AuthLimits authLimits,
-                            ProxyProtocolSettings proxyProtocol) {
+                            ProxyProtocolSettings proxyProtocol, Duration keepAlive) {
+
+    /** Unanswered keep-alives after which a client connection counts as lost (OpenSSH's ClientAliveCountMax). */
+    public static final int KEEP_ALIVE_MISSES = 3;
 
     /**
      * Bounds on what a client may cost before it has authenticated.
@@ -84,6 +89,10 @@ public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory,
         Objects.requireNonNull(failMode, "gatehouse.recording.fail-mode must be closed or open");
         Objects.requireNonNull(authLimits, "authLimits");
         Objects.requireNonNull(proxyProtocol, "proxyProtocol");
+        Objects.requireNonNull(keepAlive, "keepAlive");
+        if (keepAlive.isNegative() || keepAlive.isZero()) {
+            throw new IllegalArgumentException("keepAlive must be positive");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("gatehouse.ssh.port must be within 0..65535, was " + port);
         }
@@ -101,36 +110,44 @@ public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory,
         }
     }
 
-    /** Defaults: connect timeout 4 s (users hear about a dead target within 5 s), LANG and LC_* passed on. */
+    /**
+     * Defaults: connect timeout 4 s (users hear about a dead target within 5 s), LANG and LC_* passed on, a keep-alive
+     * every 15 s (a silently dead connection is found within a minute).
+     */
     public static BastionConfig defaults(Path hostKeyDirectory, int port, List<String> hostNames) {
         return new BastionConfig("0.0.0.0", port, hostKeyDirectory, hostNames, Duration.ofSeconds(4),
                 Set.of("LANG", "LC_*"), Duration.ofMinutes(30), 20, FailMode.CLOSED, AuthLimits.defaults(),
-                ProxyProtocolSettings.disabled());
+                ProxyProtocolSettings.disabled(), Duration.ofSeconds(15));
     }
 
     public BastionConfig withBindAddress(String address) {
         return new BastionConfig(address, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv, idleTimeout,
-                maxSessionsPerUser, failMode, authLimits, proxyProtocol);
+                maxSessionsPerUser, failMode, authLimits, proxyProtocol, keepAlive);
     }
 
     public BastionConfig withLimits(Duration idle, int maxSessions) {
         return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv, idle,
-                maxSessions, failMode, authLimits, proxyProtocol);
+                maxSessions, failMode, authLimits, proxyProtocol, keepAlive);
     }
 
     public BastionConfig withFailMode(FailMode mode) {
         return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv,
-                idleTimeout, maxSessionsPerUser, mode, authLimits, proxyProtocol);
+                idleTimeout, maxSessionsPerUser, mode, authLimits, proxyProtocol, keepAlive);
     }
 
     public BastionConfig withAuthLimits(AuthLimits limits) {
         return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv,
-                idleTimeout, maxSessionsPerUser, failMode, limits, proxyProtocol);
+                idleTimeout, maxSessionsPerUser, failMode, limits, proxyProtocol, keepAlive);
     }
 
     public BastionConfig withProxyProtocol(ProxyProtocolSettings settings) {
         return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv,
-                idleTimeout, maxSessionsPerUser, failMode, authLimits, settings);
+                idleTimeout, maxSessionsPerUser, failMode, authLimits, settings, keepAlive);
+    }
+
+    public BastionConfig withKeepAlive(Duration interval) {
+        return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv,
+                idleTimeout, maxSessionsPerUser, failMode, authLimits, proxyProtocol, interval);
     }
 
     /** Whether an environment variable the client sent may be passed on to the target. */

@@ -70,6 +70,7 @@ public final class BastionServer implements Closeable {
     private final UpstreamConnector connector;
     private final TargetSessions sessions;
     private final LiveAccessCheck accessCheck;
+    private final ClientKeepAlive keepAlive;
     private final JumpRegistry jumps = new JumpRegistry();
     private final BastionHostKey hostKey;
     private final RepeatedRefusals refusals;
@@ -91,7 +92,9 @@ public final class BastionServer implements Closeable {
         this.sessions = new TargetSessions(decider, connector, guarded, config.maxSessionsPerUser(),
                 config.failMode() == BastionConfig.FailMode.CLOSED);
         this.accessCheck = new LiveAccessCheck(sessions, decider, guarded);
+        this.keepAlive = new ClientKeepAlive(config.keepAlive(), BastionConfig.KEEP_ALIVE_MISSES);
         this.server = SshServer.setUpDefaultServer();
+        server.setSessionFactory(KeepAliveAwareSession.factory(server));
         server.setHost(config.bindAddress());
         server.setPort(config.port());
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey.keyPair()));
@@ -148,14 +151,27 @@ public final class BastionServer implements Closeable {
                 GatewayUser user = session.getAttribute(SessionKeys.USER);
                 if (event == Event.Authenticated && user != null) {
                     sessions.authenticated((ServerSession) session);
+                    keepAlive.watch((ServerSession) session);
                     guarded.authenticated(user.username(), SessionKeys.source(session),
                             session.getAttribute(GatewayAuthenticator.KEY_FINGERPRINT));
                 }
             }
 
             @Override
+            public void sessionDisconnect(Session session, int reason, String message, String language,
+                                          boolean initiator) {
+                // The client said goodbye: the connection ends on purpose, so nothing is kept for re-attach. The
+                // gateway's own goodbyes are marked where it decides them (TargetSessions.disconnect); one MINA sends
+                // on its own (unanswered keep-alives, a protocol error) leaves the connection lost.
+                if (!initiator) {
+                    session.setAttribute(SessionKeys.GOODBYE, Boolean.TRUE);
+                }
+            }
+
+            @Override
             public void sessionClosed(Session session) {
                 release(session);
+                keepAlive.forget((ServerSession) session);
                 sessions.closed((ServerSession) session, "connection closed");
             }
         });
@@ -186,6 +202,7 @@ public final class BastionServer implements Closeable {
         connector.start();
         server.start();
         accessCheck.start(LiveAccessCheck.PERIOD);
+        keepAlive.start();
     }
 
     /** The port actually bound (useful when the configured port is 0). */
@@ -301,6 +318,7 @@ public final class BastionServer implements Closeable {
             server.stop(true);
         } finally {
             accessCheck.close();
+            keepAlive.close();
             sessions.shutdown();
             connector.close();
             refusals.close();

@@ -108,6 +108,27 @@ public final class GatewayChannelSession extends ChannelSession {
         return super.handleEnvParsed(name, value);
     }
 
+    /** Sends EOF to the client: the target's output ended (its exit comes later, through the exit callback). */
+    void endOutput() {
+        try {
+            sendEof();
+        } catch (IOException e) {
+            // the client is going: nothing left to end
+        }
+    }
+
+    /** Ends the channel as a program killed by {@code signal} does: EOF, exit-signal (no exit-status), close. */
+    void endBySignal(String signal) {
+        try {
+            sendEof();
+            ChannelRequests.exitSignal(this, signal);
+        } catch (IOException e) {
+            // the client is going
+        }
+        commandExitFuture.setClosed();
+        close(false);
+    }
+
     private void deny(String request, String reason) {
         GatewayUser user = getSession().getAttribute(SessionKeys.USER);
         listener.denied(null, new Denial(user == null ? getSession().getUsername() : user.username(),

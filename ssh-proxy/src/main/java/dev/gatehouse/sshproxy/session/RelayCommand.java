@@ -1,20 +1,14 @@
 package dev.gatehouse.sshproxy.session;
 
-import dev.gatehouse.sshproxy.channel.ChannelDataWriter;
-import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Activity;
+import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.server.BastionConfig;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.sshd.client.channel.ClientChannelEvent;
-import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.PtyChannelConfiguration;
 import org.apache.sshd.server.Environment;
@@ -25,21 +19,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A shell or exec channel relayed to the same request on the target: pty, environment, window changes and signals go
- * up; stdout, stderr, EOF, exit status and exit signal come back, in OpenSSH's order. Each direction is a blocking
- * copy on a virtual thread through MINA's windowed pipes, so memory per channel is bounded by the SSH windows. Every
- * stream goes to the listener, pty or not: without a pty stdin, stdout and stderr are the evidence.
+ * up; stdout, stderr, EOF, exit status and exit signal come back, in the target's order. The relay is two objects: the
+ * {@link TargetLeg} (the target's channel, its recording and the order of its output) and the {@link Attachment} (the
+ * engineer's channel), so the engineer's end can be replaced while the target runs. Data is relayed event-driven, from
+ * MINA's read callback on one leg into the other's non-blocking sender; a virtual thread only logs in and opens the
+ * target's channel. Every stream goes to the listener, pty or not: without a pty stdin, stdout and stderr are the
+ * evidence.
  */
 final class RelayCommand extends BastionCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayCommand.class);
-    private static final int CHUNK = 32 * 1024;
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final TargetSessions sessions;
     private final BastionConfig config;
     private final String commandLine;
-    private volatile PtyCapableChannelSession upstream;
+    private volatile TargetLeg leg;
+    private volatile DetachableRelay relay;
 
     /** {@code commandLine} is null for a shell. */
     RelayCommand(TargetSessions sessions, BastionConfig config, String commandLine) {
@@ -50,10 +46,15 @@ final class RelayCommand extends BastionCommand {
 
     @Override
     public void start(ChannelSession channel, Environment env) {
-        Thread.ofVirtual().name("relay-" + channel.getChannelId()).start(() -> run(channel, env));
+        boolean pty = env.getEnv().containsKey(Environment.ENV_TERM);
+        Attachment attachment = new Attachment(channel, exit, pty);
+        // From here on the client's input arrives in the read callback (after any bytes a menu left unread).
+        drainPipedInput(attachment, channel);
+        channel.setDataReceiver(attachment);
+        Thread.ofVirtual().name("relay-open-" + channel.getChannelId()).start(() -> open(channel, env, attachment));
     }
 
-    private void run(ChannelSession channel, Environment env) {
+    private void open(ChannelSession channel, Environment env, Attachment attachment) {
         boolean pty = env.getEnv().containsKey(Environment.ENV_TERM);
         TargetConnection connection = sessions.connectionFor(channel.getSession());
         ClientSession target;
@@ -73,8 +74,10 @@ final class RelayCommand extends BastionCommand {
             tell(reason, pty, false);
             agent = false;
         }
+        TargetLeg opened;
         try {
-            upstream = openUpstream(target, env, pty, agent);
+            opened = TargetLeg.open(target, commandLine, ptyConfig(env, pty), passedEnv(env), pty, agent,
+                    OPEN_TIMEOUT);
         } catch (IOException e) {
             LOG.debug("opening the target channel failed", e);
             refuse("cannot open a channel on " + connection.info().targetName() + ": " + e.getMessage(), pty);
@@ -83,32 +86,30 @@ final class RelayCommand extends BastionCommand {
         Activity info = connection.startActivity(commandLine == null ? Activity.Kind.SHELL : Activity.Kind.EXEC,
                 commandLine, pty ? env.getEnv().get(Environment.ENV_TERM) : null,
                 pty ? number(env, Environment.ENV_COLUMNS) : 0, pty ? number(env, Environment.ENV_LINES) : 0);
-        WindowChanges windowChanges = new WindowChanges((columns, rows) -> resize(columns, rows, info));
-        env.addSignalListener((ch, signal) -> forwardSignal(env, signal, windowChanges));
-        // Gateway notices go between whole writes of the target's own stderr.
-        Runnable noTerminal = connection.addTerminal(message -> tell(message, pty, true));
-        Thread stdin = Thread.ofVirtual().start(() -> pumpInput(listener, info));
-        Thread stderr = Thread.ofVirtual().start(() -> copy(upstream.getInvertedErr(), err,
-                (data, n) -> listener.errorOutput(info, data, 0, n)));
-        copy(upstream.getInvertedOut(), new ChannelDataWriter(channel), (data, n) -> listener.output(info, data, 0, n));
-        join(stderr);
-        upstream.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), CLOSE_WAIT);
-        stdin.interrupt();
-        noTerminal.run();
-        Integer status = upstream.getExitStatus();
-        String signal = upstream.getExitSignal();
-        listener.activityEnded(info, status, signal, signal != null ? "signal" : "exit");
-        String lost = status == null && signal == null ? sessions.connector().lostReason(target) : null;
-        if (lost != null) {
-            // The tunnel to the target broke for a reason the gateway knows (the agent was revoked, say): say so.
-            refuse("connection to " + connection.info().targetName() + " lost: " + lost, pty);
-            return;
+        leg = opened;
+        DetachableRelay detachable = new DetachableRelay(opened);
+        relay = detachable;
+        Runnable notRelaying = connection.relaying(detachable, info);
+        // Gateway notices go between whole writes of the target's own output.
+        Runnable noTerminal = connection.addTerminal(opened::notice);
+        opened.start(info, listener, attachment, () -> lostReason(target, connection), () -> {
+            noTerminal.run();
+            notRelaying.run();
+        });
+        listenForSignals(env, opened);
+        attachment.connect(opened);
+        if (!channel.isOpen() || channel.isClosing()) {
+            opened.close(); // the client went while the target's channel was opening
         }
-        finish(channel, status, signal);
     }
 
-    private PtyCapableChannelSession openUpstream(ClientSession target, Environment env, boolean pty, boolean agent)
-            throws IOException {
+    /** What to tell the person when the target's side ended without an exit (a tunnel broke for a known reason). */
+    private String lostReason(ClientSession target, TargetConnection connection) {
+        String lost = sessions.connector().lostReason(target);
+        return lost == null ? null : "connection to " + connection.info().targetName() + " lost: " + lost;
+    }
+
+    private PtyChannelConfiguration ptyConfig(Environment env, boolean pty) {
         PtyChannelConfiguration ptyConfig = new PtyChannelConfiguration();
         if (pty) {
             ptyConfig.setPtyType(env.getEnv().get(Environment.ENV_TERM));
@@ -116,130 +117,65 @@ final class RelayCommand extends BastionCommand {
             ptyConfig.setPtyLines(number(env, Environment.ENV_LINES));
             ptyConfig.setPtyModes(new HashMap<>(env.getPtyModes()));
         }
+        return ptyConfig;
+    }
+
+    private Map<String, String> passedEnv(Environment env) {
         Map<String, String> passed = new HashMap<>();
         env.getEnv().forEach((name, value) -> {
             if (config.passesEnv(name)) {
                 passed.put(name, value);
             }
         });
-        PtyCapableChannelSession channel = commandLine == null
-                ? target.createShellChannel(ptyConfig, passed)
-                : target.createExecChannel(commandLine, ptyConfig, passed);
-        channel.setUsePty(pty);
-        channel.setAgentForwarding(agent);
-        channel.open().verify(OPEN_TIMEOUT);
-        return channel;
+        return passed;
     }
 
-    private void forwardSignal(Environment env, Signal signal, WindowChanges windowChanges) {
-        PtyCapableChannelSession channel = upstream;
-        if (channel == null || !channel.isOpen()) {
-            return;
-        }
-        if (signal == Signal.WINCH) {
-            windowChanges.changed(number(env, Environment.ENV_COLUMNS), number(env, Environment.ENV_LINES));
-            return;
-        }
-        try {
-            ChannelRequests.signal(channel, signal.name());
-        } catch (IOException e) {
-            LOG.debug("forwarding {} failed", signal, e);
-        }
+    /** Passes a client channel's window changes and signals to the target leg. */
+    static void listenForSignals(Environment env, TargetLeg target) {
+        env.addSignalListener((ch, signal) -> {
+            if (signal == Signal.WINCH) {
+                target.windowChanged(number(env, Environment.ENV_COLUMNS), number(env, Environment.ENV_LINES));
+            } else {
+                target.signal(signal.name());
+            }
+        });
     }
 
-    private void resize(int columns, int rows, Activity info) {
-        PtyCapableChannelSession channel = upstream;
-        if (channel == null || !channel.isOpen()) {
-            return;
-        }
-        try {
-            channel.sendWindowChange(columns, rows);
-            sessions.listener().resized(info, columns, rows);
-        } catch (IOException e) {
-            LOG.debug("forwarding a window change failed", e);
-        }
-    }
-
-    private void pumpInput(BastionListener listener, Activity info) {
-        OutputStream target = new ChannelDataWriter(upstream);
-        byte[] buffer = new byte[CHUNK];
+    /** Bytes the client sent before the relay took over its input (while a menu read it) go first. */
+    private void drainPipedInput(Attachment attachment, ChannelSession channel) {
         try {
             int n;
-            while ((n = in.read(buffer)) >= 0) {
-                target.write(buffer, 0, n);
-                listener.input(info, buffer, 0, n);
+            while (in != null && (n = in.available()) > 0) {
+                byte[] buffer = new byte[n];
+                int read = in.read(buffer);
+                if (read > 0) {
+                    // The pipe opened the window for these already; opening it again later is capped at its size.
+                    attachment.data(channel, buffer, 0, read);
+                }
             }
         } catch (IOException e) {
-            LOG.trace("client input ended", e);
-        } finally {
-            // The channel's own stream, never written to, sends the EOF.
-            closeQuietly(upstream.getInvertedIn());
+            LOG.trace("no piped input left", e);
         }
     }
 
-    /** Where a copy shows what it passed on; the buffer is only valid during the call. */
-    private interface Tap {
-        void passed(byte[] data, int length);
-    }
-
-    private static void copy(InputStream from, OutputStream to, Tap tap) {
-        byte[] buffer = new byte[CHUNK];
-        try {
-            int n;
-            while ((n = from.read(buffer)) >= 0) {
-                to.write(buffer, 0, n);
-                to.flush();
-                tap.passed(buffer, n);
-            }
-        } catch (IOException e) {
-            LOG.trace("relay copy ended", e);
-        }
-    }
-
-    private void finish(ChannelSession channel, Integer status, String signal) {
-        if (signal != null && status == null) {
-            try {
-                out.flush();
-                err.flush();
-                ChannelRequests.exitSignal(channel, signal);
-            } catch (IOException e) {
-                LOG.debug("sending exit-signal failed", e);
-            }
-            channel.close(false);
-            return;
-        }
-        exit.onExit(status == null ? 255 : status);
-    }
-
+    /** The client channel goes: the target's side ends with it, unless its lost connection left it detached. */
     @Override
     public void destroy(ChannelSession channel) {
-        PtyCapableChannelSession channelToClose = upstream;
-        if (channelToClose != null) {
-            channelToClose.close(false);
+        DetachableRelay detachable = relay;
+        if (detachable != null && detachable.detached()) {
+            return;
+        }
+        TargetLeg toClose = leg;
+        if (toClose != null) {
+            toClose.close();
         }
     }
 
-    private static int number(Environment env, String name) {
+    static int number(Environment env, String name) {
         try {
             return Math.max(0, Integer.parseInt(env.getEnv().getOrDefault(name, "0")));
         } catch (NumberFormatException e) {
             return 0;
-        }
-    }
-
-    private static void join(Thread thread) {
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(OutputStream stream) {
-        try {
-            stream.close();
-        } catch (IOException ignored) {
-            // already closed by the other side
         }
     }
 }

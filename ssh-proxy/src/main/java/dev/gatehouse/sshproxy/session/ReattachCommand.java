@@ -1,0 +1,77 @@
+package dev.gatehouse.sshproxy.session;
+
+import dev.gatehouse.sshproxy.events.Detachment;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.session.ServerSession;
+
+/**
+ * A new connection's shell request carrying on a detached session of the same person on the same login and host:
+ * one line saying so, the output kept while away, the new window size, and the shell goes on.
+ */
+final class ReattachCommand extends BastionCommand {
+
+    static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
+
+    private final TargetSessions sessions;
+    private final DetachedSessions.Held held;
+    private volatile boolean attached;
+
+    ReattachCommand(TargetSessions sessions, DetachedSessions.Held held) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.held = Objects.requireNonNull(held, "held");
+    }
+
+    @Override
+    public void start(ChannelSession channel, Environment env) {
+        boolean pty = env.getEnv().containsKey(Environment.ENV_TERM);
+        if (!sessions.detached().claim(held)) {
+            refuse("your detached session on " + held.connection().route().login() + "@"
+                    + held.connection().route().host() + " ended meanwhile; connect again for a new one", pty);
+            return;
+        }
+        // The client's input arrives in the read callback from here on, as for a relay.
+        Attachment next = new Attachment(channel, exit, pty);
+        channel.setDataReceiver(next);
+        ServerSession session = channel.getSession();
+        TargetConnection connection = held.connection();
+        Duration away = Duration.between(held.detachedAt(), Instant.now());
+        connection.reattached(session);
+        TargetLeg leg = held.relay().leg();
+        RelayCommand.listenForSignals(env, leg);
+        if (!held.relay().attach(next, greeting(away))) {
+            connection.close("the detached session could not be re-attached");
+            return;
+        }
+        attached = true;
+        sessions.listener().detachment(held.activity(),
+                new Detachment(Detachment.Kind.REATTACHED, SessionKeys.source(session), away));
+        if (pty) {
+            leg.windowChanged(RelayCommand.number(env, Environment.ENV_COLUMNS),
+                    RelayCommand.number(env, Environment.ENV_LINES));
+        }
+    }
+
+    private String greeting(Duration away) {
+        return "re-attached to your session from " + CLOCK.format(held.activity().startedAt()) + ", detached "
+                + describe(away) + " ago";
+    }
+
+    static String describe(Duration away) {
+        long seconds = Math.max(0, away.toSeconds());
+        return seconds < 120 ? seconds + " s" : seconds < 7200 ? seconds / 60 + " min" : seconds / 3600 + " h";
+    }
+
+    /** The client channel goes: the target's side ends with it, unless its lost connection left it detached again. */
+    @Override
+    public void destroy(ChannelSession channel) {
+        if (attached && !held.relay().detached()) {
+            held.relay().leg().close();
+        }
+    }
+}
