@@ -92,7 +92,7 @@ final class QueuedRecording implements SessionRecording {
                 }
                 return;
             }
-            int keep = tally(stream, data, offset, length);
+            int keep = tally(stream, length);
             if (keep > 0) {
                 byte[] copy = Arrays.copyOfRange(data, offset, offset + keep);
                 enqueue(stream == ChannelStream.STDIN ? new Frame.Input(now, copy, true)
@@ -222,11 +222,11 @@ final class QueuedRecording implements SessionRecording {
 
     /** Frames whose bytes the worker hashes: never left out (one at most reaches the backlog, when interrupted). */
     private static boolean hashed(Frame f) {
-        return f instanceof Frame.Output || f instanceof Frame.Hashed || f instanceof Frame.Input in && in.kept();
+        return f instanceof Frame.Output || f instanceof Frame.Hashed || (f instanceof Frame.Input in && in.kept());
     }
 
     /** Counts every byte; returns how many of them fit in the session's budget. */
-    private int tally(ChannelStream stream, byte[] data, int offset, int length) {
+    private int tally(ChannelStream stream, int length) {
         int i = stream.ordinal();
         seen[i] += length;
         int keep = (int) Math.min(length, Math.max(0, budget - kept));
