@@ -70,8 +70,9 @@ read -r J_SETUP50 J_SETUP99 < <(setup_times "$SETUP_RUNS" "${PROXYJUMP[@]}")
 echo "bench: gateway, recording on ..." >&2
 warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
 G_UP="$(upload "$SIZE_MIB" "${GATEWAY[@]}")"
-SINCE="$(date -u +%FT%T)"; G_DOWN="$(download "$SIZE_MIB" "${GATEWAY[@]}")"; REC_DOWN="$(recorded_mib exec "$SINCE")"
-SINCE="$(date -u +%FT%T)"; G_PTY="$(pty_cat "$PTY_MIB" "${GATEWAY[@]}")"; REC_PTY="$(recorded_mib exec "$SINCE")"
+# A second's pause first: SINCE has a resolution of one second, and a fast upload just before would count as "since".
+sleep 1; SINCE="$(date -u +%FT%T)"; G_DOWN="$(download "$SIZE_MIB" "${GATEWAY[@]}")"; REC_DOWN="$(recorded_mib exec "$SINCE")"
+sleep 1; SINCE="$(date -u +%FT%T)"; G_PTY="$(pty_cat "$PTY_MIB" "${GATEWAY[@]}")"; REC_PTY="$(recorded_mib exec "$SINCE")"
 python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 0.99 * float(sys.argv[2]) and float(sys.argv[3]) >= 0.99 * float(sys.argv[4]) else 1)" \
   "$REC_DOWN" "$SIZE_MIB" "$REC_PTY" "$PTY_MIB" \
   || die "recording on did not record what crossed the gateway: exec download $REC_DOWN of $SIZE_MIB MiB, pty cat $REC_PTY of $PTY_MIB MiB"

@@ -76,9 +76,9 @@ public final class ChannelSender {
     private boolean again;
     private boolean stopped;
 
-    private ChannelSender(AbstractChannel channel) {
+    private ChannelSender(AbstractChannel channel, BytesInFlight inFlight) {
         this.channel = channel;
-        this.inFlight = BytesInFlight.of(channel);
+        this.inFlight = inFlight;
         channel.addChannelListener(new ChannelListener() {
             @Override
             public void channelStateChanged(Channel changed, String hint) {
@@ -92,7 +92,10 @@ public final class ChannelSender {
     /** The sender of {@code channel}, created on first use. */
     public static ChannelSender of(AbstractChannel channel) {
         Objects.requireNonNull(channel, "channel");
-        return channel.computeAttributeIfAbsent(KEY, k -> new ChannelSender(channel));
+        // Not inside the computation below: the attributes are one ConcurrentHashMap, which refuses a nested update
+        // ("Recursive update") when both keys fall in one bin.
+        BytesInFlight inFlight = BytesInFlight.of(channel);
+        return channel.computeAttributeIfAbsent(KEY, k -> new ChannelSender(channel, inFlight));
     }
 
     /** Queues a copy of {@code data}; {@code written} (may be null) runs once the session wrote all of it. */

@@ -217,9 +217,10 @@ final class TargetLeg implements TargetChannel.Receiver {
 
     private void resize(int columns, int rows) {
         if (channel.isOpen()) {
+            // Recorded first: the program may redraw (or exit, ending the recording) as soon as it has the size.
+            listener.resized(activity, columns, rows);
             try {
                 channel.sendWindowChange(columns, rows);
-                listener.resized(activity, columns, rows);
             } catch (IOException e) {
                 LOG.debug("forwarding a window change failed", e);
             }
