@@ -39,6 +39,8 @@ function openShell() {
   // Type only at a prompt, as a person would: the gateway finds commands where the prompt ends.
   shell.prompt = async () => {
     const deadline = Date.now() + TIMEOUT;
+    // Terminal escape sequences (ESC [ ...) are stripped before looking for the prompt.
+    // eslint-disable-next-line no-control-regex
     while (!/[$#>%] ?$/.test(shell.out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trimEnd() + ' ')) {
       if (Date.now() > deadline || shell.exited) throw new Error(`no shell prompt; stdout: ${shell.out.slice(-300)} stderr: ${shell.err}`);
       await new Promise((r) => setTimeout(r, 50));
