@@ -22,6 +22,8 @@ describe('format', () => {
 
   it('says how a session ended', () => {
     expect(ending({ status: 'running', exitStatus: null, exitSignal: null })).toBe('live');
+    expect(ending({ status: 'detached', exitStatus: null, exitSignal: null }))
+      .toBe('detached (connection lost, waiting for re-attach)');
     expect(ending({ status: 'ended', exitStatus: 130, exitSignal: null })).toBe('exit 130');
     expect(ending({ status: 'ended', exitStatus: null, exitSignal: 'KILL' })).toBe('killed by signal KILL');
   });

@@ -38,6 +38,7 @@ export function instantOf(local: string | null | undefined): string | undefined 
 
 export function ending(s: { status: string; exitStatus: number | null; exitSignal: string | null }): string {
   if (s.status === 'running') return 'live';
+  if (s.status === 'detached') return 'detached (connection lost, waiting for re-attach)';
   if (s.status === 'interrupted') return 'interrupted (gateway stopped while it ran)';
   if (s.exitSignal) return `killed by signal ${s.exitSignal}`;
   if (s.exitStatus !== null && s.exitStatus !== undefined) return `exit ${s.exitStatus}`;

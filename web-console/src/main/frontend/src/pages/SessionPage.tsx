@@ -29,7 +29,7 @@ export function SessionPage({ me }: { me: Me }) {
   if (error) return <ErrorNote message={error} />;
   if (!detail) return <Loading what="session" />;
   const s = detail.session;
-  const live = s.status === 'running';
+  const live = s.status === 'running' || s.status === 'detached';
 
   return (
     <section aria-labelledby="session-title" className="session">

@@ -44,6 +44,14 @@ sealed interface Frame {
         }
     }
 
+    /** A labelled place in the recording, and the event that explains it. */
+    record Marker(long nanos, String label, AuditEvent event) implements Frame {
+        @Override
+        public int size() {
+            return 512 + 2 * label.length();
+        }
+    }
+
     /** Frames counted but not kept (a recording's backlog was full while the worker was behind), and why. */
     record Omitted(long nanos, long bytes, String reason) implements Frame {
     }

@@ -66,6 +66,7 @@ public final class InMemorySessionRecorder implements SessionRecorder {
         private final List<SftpOperation> sftp = new ArrayList<>();
         private final List<ForwardFlow> flows = new ArrayList<>();
         private final List<AuditEvent> events = new ArrayList<>();
+        private final List<String> markers = new ArrayList<>();
         private SessionEnd end;
 
         Tape(SessionStart start) {
@@ -130,6 +131,19 @@ public final class InMemorySessionRecorder implements SessionRecorder {
             if (end == null) {
                 events.add(event);
             }
+        }
+
+        @Override
+        public synchronized void marker(String label, AuditEvent event) {
+            if (end == null) {
+                markers.add(label);
+                events.add(event);
+            }
+        }
+
+        /** The labels of {@link #marker} calls, in order. */
+        public synchronized List<String> markers() {
+            return List.copyOf(markers);
         }
 
         @Override

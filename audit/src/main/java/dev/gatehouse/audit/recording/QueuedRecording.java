@@ -143,6 +143,13 @@ final class QueuedRecording implements SessionRecording {
     }
 
     @Override
+    public synchronized void marker(String label, AuditEvent event) {
+        if (!ended && label != null && event != null) {
+            control(new Frame.Marker(System.nanoTime(), label, event));
+        }
+    }
+
+    @Override
     public void end(SessionEnd end) {
         Objects.requireNonNull(end, "end");
         order.lock();

@@ -38,6 +38,12 @@ public interface SessionRecording {
     /** Any other event of this session; its sessionId is set to this session's. */
     void event(AuditEvent event);
 
+    /**
+     * A labelled place in the recording (asciicast marker) with the event that says what happened there: the
+     * engineer's connection was lost, or came back. The recording stays one session; the marker shows the gap.
+     */
+    void marker(String label, AuditEvent event);
+
     /** Ends the recording; later calls are ignored. */
     void end(SessionEnd end);
 }

@@ -108,6 +108,10 @@ final class SessionTape {
             // An event handed to this recording belongs to this session's chain, whatever id it carried.
             case Frame.Event e -> link(start.sessionId().equals(e.event().sessionId())
                     ? e.event() : rebind(e.event()));
+            case Frame.Marker m -> {
+                marker(t, m.label());
+                link(start.sessionId().equals(m.event().sessionId()) ? m.event() : rebind(m.event()));
+            }
             case Frame.Omitted o -> {
                 String label = "gatehouse: not recorded: " + o.reason();
                 marker(t, label);

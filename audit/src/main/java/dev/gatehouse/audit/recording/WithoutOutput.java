@@ -54,6 +54,11 @@ public final class WithoutOutput implements SessionRecorder {
             }
 
             @Override
+            public void marker(String label, AuditEvent event) {
+                recording.marker(label, event);
+            }
+
+            @Override
             public void end(SessionEnd end) {
                 recording.end(end);
             }

@@ -8,6 +8,12 @@ public record SessionSummary(String sessionId, String user, String login, String
         String sourceAddress, String kind, Instant startedAt, Instant endedAt, String status, Integer exitStatus,
         String exitSignal, int chunks, long outputBytes, List<CommandHit> matches) {
 
+    /** This running session as one whose engineer's connection is lost and that waits for re-attach. */
+    public SessionSummary detached() {
+        return new SessionSummary(sessionId, user, login, host, network, sourceAddress, kind, startedAt, endedAt,
+                "detached", exitStatus, exitSignal, chunks, outputBytes, matches);
+    }
+
     /** The keyset cursor of this row: pass it as {@link SessionQuery#after()} to continue after it. */
     public String cursor() {
         return startedAt.toString() + "|" + sessionId;

@@ -70,6 +70,12 @@ public final class BastionService implements SmartLifecycle {
         return current.port();
     }
 
+    /** Whether the live session {@code sessionId} is detached (its engineer's connection lost, kept for re-attach). */
+    public boolean isDetached(String sessionId) {
+        BastionServer current = server;
+        return current != null && running && current.sessions().isDetached(sessionId);
+    }
+
     /** Ends a live session within a second, telling the user {@code reason}; false when no such session is live. */
     public boolean terminate(String sessionId, String reason) {
         BastionServer current = server;

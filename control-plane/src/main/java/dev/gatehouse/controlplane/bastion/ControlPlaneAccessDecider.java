@@ -89,7 +89,8 @@ final class ControlPlaneAccessDecider implements AccessDecider {
         }
         return Decision.allow(new Target(hostName, HostAndPort.parse(host.get().address()), host.get().network(),
                 pinnedKey(host.get()), maxSession(decision), new Forwarding(decision.portForwarding(),
-                decision.allowRemoteForwarding(), decision.allowAgentForwarding())));
+                decision.allowRemoteForwarding(), decision.allowAgentForwarding()),
+                Duration.ofSeconds(decision.detachedSeconds())));
     }
 
     @Override

@@ -144,7 +144,8 @@ public final class PolicyEngine {
                 granting.stream().mapToInt(Role::maxSessionSeconds).max().orElse(0),
                 granting.stream().anyMatch(Role::allowAgentForwarding),
                 granting.stream().anyMatch(Role::allowRemoteForwarding),
-                granting.stream().anyMatch(Role::portForwarding));
+                granting.stream().anyMatch(Role::portForwarding),
+                granting.stream().mapToInt(Role::detachedSeconds).max().orElse(0));
     }
 
     private static List<String> logins(List<Role> roles) {

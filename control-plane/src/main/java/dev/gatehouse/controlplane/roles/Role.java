@@ -7,17 +7,29 @@ import java.util.Objects;
 /**
  * What a role grants: {@code logins} on the hosts its {@code hostLabels} selector picks, TCP forwards to
  * {@code forwardDestinations} ({@code host:port} patterns) within those hosts' networks, sessions up to
- * {@code maxSessionSeconds}, whether remote ({@code -R}) and agent ({@code -A}) forwarding are allowed, and whether
- * forwards inside a session on its hosts ({@code -L}, {@code -D} to the target's own addresses) are ({@code portForwarding}).
+ * {@code maxSessionSeconds}, whether remote ({@code -R}) and agent ({@code -A}) forwarding are allowed, whether
+ * forwards inside a session on its hosts ({@code -L}, {@code -D} to the target's own addresses) are ({@code portForwarding}),
+ * and how long a shell whose engineer lost the connection waits for them to re-attach ({@code detachedSeconds}, 0: not).
  */
 public record Role(String name, List<String> logins, Map<String, String> hostLabels, List<String> forwardDestinations,
-        int maxSessionSeconds, boolean allowRemoteForwarding, boolean allowAgentForwarding, boolean portForwarding) {
+        int maxSessionSeconds, boolean allowRemoteForwarding, boolean allowAgentForwarding, boolean portForwarding,
+        int detachedSeconds) {
+
+    /** A role that says nothing about detached sessions keeps them this long (10 minutes). */
+    public static final int DEFAULT_DETACHED_SECONDS = 600;
 
     public Role {
         Objects.requireNonNull(name, "name");
         logins = List.copyOf(logins);
         hostLabels = Map.copyOf(hostLabels);
         forwardDestinations = List.copyOf(forwardDestinations);
+    }
+
+    /** A role with the default grace for detached sessions. */
+    public Role(String name, List<String> logins, Map<String, String> hostLabels, List<String> forwardDestinations,
+            int maxSessionSeconds, boolean allowRemoteForwarding, boolean allowAgentForwarding, boolean portForwarding) {
+        this(name, logins, hostLabels, forwardDestinations, maxSessionSeconds, allowRemoteForwarding,
+                allowAgentForwarding, portForwarding, DEFAULT_DETACHED_SECONDS);
     }
 
     /** A role that allows no forwarding inside target sessions. */

@@ -36,6 +36,8 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 final class RoleController {
 
     static final int DEFAULT_MAX_SESSION_SECONDS = 8 * 3600;
+    /** A day: a detached shell holds a target login and its output ring, so its wait is bounded. */
+    static final int MAX_DETACHED_SECONDS = 24 * 3600;
 
     private final RoleStore roles;
     private final UserStore users;
@@ -58,7 +60,8 @@ final class RoleController {
             @Min(60) @Max(7 * 24 * 3600) Integer maxSessionSeconds,
             Boolean allowRemoteForwarding,
             Boolean allowAgentForwarding,
-            Boolean portForwarding) {
+            Boolean portForwarding,
+            @Min(0) @Max(MAX_DETACHED_SECONDS) Integer detachedSeconds) {
 
         Role toRole(String roleName) {
             Labels.requireValidSelector("hostLabels", hostLabels);
@@ -69,7 +72,8 @@ final class RoleController {
             return new Role(roleName, logins, hostLabels, destinations,
                     maxSessionSeconds == null ? DEFAULT_MAX_SESSION_SECONDS : maxSessionSeconds,
                     Boolean.TRUE.equals(allowRemoteForwarding), Boolean.TRUE.equals(allowAgentForwarding),
-                    Boolean.TRUE.equals(portForwarding));
+                    Boolean.TRUE.equals(portForwarding),
+                    detachedSeconds == null ? Role.DEFAULT_DETACHED_SECONDS : detachedSeconds);
         }
     }
 

@@ -95,13 +95,24 @@ final class SessionController {
         }
         List<SessionSummary> page = search.search(
                 new SessionQuery(user, host, login, fromTime, toTime, status, q, limit, cursor));
-        return new SessionPage(page, page.size() == limit ? page.getLast().cursor() : null);
+        return new SessionPage(page.stream().map(this::withDetachment).toList(),
+                page.size() == limit ? page.getLast().cursor() : null);
     }
 
     @GetMapping("/{id}")
     SessionDetail get(@PathVariable String id) {
         SessionSummary session = find(id);
-        return new SessionDetail(session, search.commands(session.sessionId()));
+        return new SessionDetail(withDetachment(session), search.commands(session.sessionId()));
+    }
+
+    /** A running session whose engineer's connection is lost and that this gateway keeps for re-attach: "detached". */
+    private SessionSummary withDetachment(SessionSummary session) {
+        if (!"running".equals(session.status())) {
+            return session;
+        }
+        String gatewaySession = session.sessionId().replaceFirst("\\.\\d+$", "");
+        return Optional.ofNullable(bastion.getIfAvailable()).filter(b -> b.isDetached(gatewaySession)).isPresent()
+                ? session.detached() : session;
     }
 
     @GetMapping("/{id}/events")

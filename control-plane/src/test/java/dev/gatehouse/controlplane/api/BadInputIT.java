@@ -76,6 +76,8 @@ class BadInputIT extends GatehouseTestApplication {
         c.add(new Case("forward destination without port", "POST", "/api/v1/roles", "{\"name\":\"x20\",\"logins\":[],\"hostLabels\":{},\"forwardDestinations\":[\"licence-server\"]}", 400, "forwardDestinations[0]", "host:port"));
         c.add(new Case("forward destination CIDR with host bits", "POST", "/api/v1/roles", "{\"name\":\"x20c\",\"logins\":[],\"hostLabels\":{},\"forwardDestinations\":[\"db:5432\",\"10.20.1.0/16:5432\"]}", 400, "forwardDestinations[1]", "bits set past its /16"));
         c.add(new Case("session length too short", "POST", "/api/v1/roles", "{\"name\":\"x21\",\"logins\":[],\"hostLabels\":{},\"maxSessionSeconds\":5}", 400, "maxSessionSeconds", null));
+        c.add(new Case("negative detach grace", "POST", "/api/v1/roles", "{\"name\":\"x21d\",\"logins\":[],\"hostLabels\":{},\"detachedSeconds\":-1}", 400, "detachedSeconds", null));
+        c.add(new Case("detach grace over a day", "POST", "/api/v1/roles", "{\"name\":\"x21e\",\"logins\":[],\"hostLabels\":{},\"detachedSeconds\":86401}", 400, "detachedSeconds", null));
         c.add(new Case("unknown role", "POST", "/api/v1/users", "{\"username\":\"x22\",\"roles\":[\"no-such-role\"]}", 400, "roles[0]", "no role"));
         c.add(new Case("short password", "POST", "/api/v1/users", "{\"username\":\"x23\",\"roles\":[],\"password\":\"short\"}", 400, "password", "12 to 256"));
         c.add(new Case("unknown scope", "POST", "/api/v1/users", "{\"username\":\"x24\",\"roles\":[],\"apiScope\":\"root\"}", 400, "apiScope", "admin or auditor"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.evidence.AuditVerifyCommand;
+import dev.gatehouse.testkit.BreakableLink;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
@@ -356,6 +357,50 @@ class AllInOneSshIT extends GatehouseTestApplication {
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    @Test
+    void aCommandWhoseConnectionBrokeShowsDetachedAndTheNextPlainSshGetsItsOutputAndExitStatus() throws Exception {
+        // The role says nothing about detachedSeconds: the default, 10 minutes, holds.
+        Path go = work.resolve("go-after-break");
+        ApiClient api = new ApiClient(port);
+        String id;
+        try (BreakableLink link = BreakableLink.to(bastion.port())) {
+            Process first = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(link.port()),
+                    login + "@" + host + "@127.0.0.1", "echo BEFORE-BREAK; while [ ! -e " + go
+                    + " ]; do sleep 0.1; done; echo AFTER-BREAK; exit 3")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(first.getInputStream(),
+                        StandardCharsets.UTF_8)).readLine()).isEqualTo("BEFORE-BREAK");
+                id = eventually(() -> {
+                    for (JsonNode s : api.get("/api/v1/sessions?user=" + person + "&status=running", ADMIN).json()
+                            .get("sessions")) {
+                        String sessionId = s.get("sessionId").asString();
+                        if (api.get("/api/v1/sessions/" + sessionId, ADMIN).body().contains(go.toString())) {
+                            return sessionId;
+                        }
+                    }
+                    return null;
+                });
+                link.cut();
+                assertThat(eventually(() -> api.get("/api/v1/sessions/" + id, ADMIN).json().get("session")
+                        .get("status").asString().equals("detached") ? true : null)).isTrue();
+            } finally {
+                first.destroyForcibly();
+            }
+        }
+        Files.createFile(go);
+
+        Run again = ssh("-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1");
+
+        assertThat(again.stderr()).contains("gatehouse: re-attached to your session from ");
+        assertThat(again.stdout()).isEqualTo("AFTER-BREAK\n");
+        assertThat(again.exit()).isEqualTo(3);
+        assertThat(eventually(() -> {
+            String events = api.get("/api/v1/sessions/" + id + "/events", ADMIN).body();
+            return events.contains("\"ssh.detached\"") && events.contains("\"ssh.reattached\"") ? events : null;
+        })).isNotNull();
     }
 
     @Test

@@ -22,6 +22,10 @@ class PolicyEngineTest {
             .role(new Role("everywhere", List.of("audit"), Map.of("*", "*"), List.of(), 300, false, false))
             .role(new Role("nothing", List.of("root"), Map.of(), List.of("*:*"), 300, false, false))
             .role(new Role("db-tunnels", List.of("postgres"), Map.of("app", "db"), List.of(), 600, false, false, true))
+            .role(new Role("db-long-detach", List.of("postgres"), Map.of("app", "db"), List.of(), 600, false, false,
+                    false, 1800))
+            .role(new Role("db-no-detach", List.of("postgres"), Map.of("app", "db"), List.of(), 600, false, false,
+                    false, 0))
             .role(new Role("net", List.of("deploy"), Map.of("app", "web"), List.of("local*:*", "*.corp:5432",
                     "10.20.0.0/16:5432", "[fd00::/8]:22", "127.0.0.0/8:9000", "app.corp:3000-3009", "10.30.*.*:80",
                     "licence:27000@office", "198.51.100.0/24:443@lab"), 60, false, false))
@@ -32,6 +36,8 @@ class PolicyEngineTest {
             .user("frank", false, "dba", "db-tunnels")
             .user("erin", false, "everywhere", "ghost-role")
             .user("grace", false, "net")
+            .user("heidi", false, "db-no-detach", "db-long-detach")
+            .user("ivan", false, "db-no-detach")
             .host("web-01", "direct", Map.of("app", "web", "env", "production"))
             .host("web-02", "direct", Map.of("app", "web", "env", "staging"))
             .host("db-01", "office", Map.of("app", "db"))
@@ -167,6 +173,13 @@ class PolicyEngineTest {
         assertThat(decision.maxSessionSeconds()).isEqualTo(3600);
         assertThat(decision.allowAgentForwarding()).isTrue();
         assertThat(decision.allowRemoteForwarding()).isFalse();
+    }
+
+    @Test
+    void aDetachedShellIsKeptForTheLongestGraceOfTheGrantingRoles() {
+        assertThat(ENGINE.mayLogin("heidi", "postgres", "db-01").detachedSeconds()).isEqualTo(1800);
+        assertThat(ENGINE.mayLogin("ivan", "postgres", "db-01").detachedSeconds()).isZero();
+        assertThat(ENGINE.mayLogin("bob", "postgres", "db-01").detachedSeconds()).isEqualTo(Role.DEFAULT_DETACHED_SECONDS);
     }
 
     @Test

@@ -14,9 +14,10 @@ import java.util.Optional;
  * @param pinnedHostKey the host key recorded for it; empty until first contact
  * @param maxSessionLength the longest a session may last under the granting role
  * @param forwarding what the granting roles let the person forward inside the session
+ * @param detachedFor how long a shell or command whose client connection was lost is kept for re-attach; zero: not
  */
 public record Target(String name, HostAndPort address, String network, Optional<PublicKey> pinnedHostKey,
-                     Duration maxSessionLength, Forwarding forwarding) {
+                     Duration maxSessionLength, Forwarding forwarding, Duration detachedFor) {
 
     public static final String DIRECT_NETWORK = "direct";
 
@@ -27,9 +28,19 @@ public record Target(String name, HostAndPort address, String network, Optional<
         Objects.requireNonNull(pinnedHostKey, "pinnedHostKey");
         Objects.requireNonNull(maxSessionLength, "maxSessionLength");
         Objects.requireNonNull(forwarding, "forwarding");
+        Objects.requireNonNull(detachedFor, "detachedFor");
+        if (detachedFor.isNegative()) {
+            throw new IllegalArgumentException("detachedFor must not be negative");
+        }
         if (maxSessionLength.isNegative() || maxSessionLength.isZero()) {
             throw new IllegalArgumentException("maxSessionLength must be positive");
         }
+    }
+
+    /** A grant whose sessions end with their client connection (no re-attach). */
+    public Target(String name, HostAndPort address, String network, Optional<PublicKey> pinnedHostKey,
+                  Duration maxSessionLength, Forwarding forwarding) {
+        this(name, address, network, pinnedHostKey, maxSessionLength, forwarding, Duration.ZERO);
     }
 
     /** A grant that allows no forwarding inside the session. */

@@ -13,6 +13,7 @@ import dev.gatehouse.audit.recording.SftpOperation;
 import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
+import dev.gatehouse.sshproxy.events.Detachment;
 import dev.gatehouse.sshproxy.events.FlowRecord;
 import dev.gatehouse.sshproxy.events.SessionInfo;
 import dev.gatehouse.sshproxy.events.SftpEvent;
@@ -146,6 +147,39 @@ public final class RecorderListener implements BastionListener, AutoCloseable {
         if (recording != null) {
             recording.flow(new ForwardFlow("direct-tcpip", flow.destination(), flow.originator(),
                     flow.bytesToDestination(), flow.bytesFromDestination(), flow.duration(), AuditEvent.SUCCESS));
+        }
+    }
+
+    /**
+     * An audit event ({@code ssh.detached}, {@code ssh.reattached}, {@code ssh.detach.expired}), and a marker where
+     * it happened in the recording, which stays one recording across the gap.
+     */
+    @Override
+    public void detachment(Activity activity, Detachment change) {
+        SessionInfo session = activity.session();
+        String type = switch (change.kind()) {
+            case DETACHED -> "ssh.detached";
+            case REATTACHED -> "ssh.reattached";
+            case EXPIRED -> "ssh.detach.expired";
+        };
+        long seconds = change.duration().toSeconds();
+        AuditEvent event = AuditEvent.builder(type)
+                .actor(session.username())
+                .sourceAddress(change.source())
+                .target(session.login() + "@" + session.targetName())
+                .sessionId(session.sessionId())
+                .detail("recording", activity.id())
+                .detail(change.kind() == Detachment.Kind.REATTACHED ? "awaySeconds" : "graceSeconds", seconds)
+                .build();
+        write(event);
+        SessionRecording recording = recordings.get(activity.id());
+        if (recording != null) {
+            recording.marker(switch (change.kind()) {
+                case DETACHED -> "gatehouse: connection lost from " + change.source() + "; kept for re-attach for "
+                        + seconds + " s";
+                case REATTACHED -> "gatehouse: re-attached from " + change.source() + " after " + seconds + " s";
+                case EXPIRED -> "gatehouse: nobody re-attached within " + seconds + " s; the session is ended";
+            }, event);
         }
     }
 

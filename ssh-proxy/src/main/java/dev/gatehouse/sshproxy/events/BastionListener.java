@@ -56,6 +56,10 @@ public interface BastionListener {
     default void flow(Activity activity, FlowRecord flow) {
     }
 
+    /** The engineer's connection under a shell or command was lost, came back, or never did (see {@link Detachment}). */
+    default void detachment(Activity activity, Detachment change) {
+    }
+
     /** The channel ended: exit status, or the signal that killed the program (the other is null), and why. */
     default void activityEnded(Activity activity, Integer exitStatus, String exitSignal, String reason) {
     }

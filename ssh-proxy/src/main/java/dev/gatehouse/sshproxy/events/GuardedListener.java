@@ -95,6 +95,11 @@ public final class GuardedListener implements BastionListener {
     }
 
     @Override
+    public void detachment(Activity activity, Detachment change) {
+        call("detachment", l -> l.detachment(activity, change));
+    }
+
+    @Override
     public void activityEnded(Activity activity, Integer exitStatus, String exitSignal, String reason) {
         call("activityEnded", l -> l.activityEnded(activity, exitStatus, exitSignal, reason));
     }

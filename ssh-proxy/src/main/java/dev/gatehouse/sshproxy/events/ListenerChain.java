@@ -83,6 +83,11 @@ public final class ListenerChain implements BastionListener {
     }
 
     @Override
+    public void detachment(Activity activity, Detachment change) {
+        each(l -> l.detachment(activity, change));
+    }
+
+    @Override
     public void activityEnded(Activity activity, Integer exitStatus, String exitSignal, String reason) {
         each(l -> l.activityEnded(activity, exitStatus, exitSignal, reason));
     }

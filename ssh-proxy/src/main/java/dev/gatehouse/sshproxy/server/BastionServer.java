@@ -146,6 +146,13 @@ public final class BastionServer implements Closeable {
             }
 
             @Override
+            public void sessionDisconnect(Session session, int reason, String message, String language,
+                                          boolean initiator) {
+                // Either side said goodbye: the connection ends on purpose, so nothing is kept for re-attach.
+                session.setAttribute(SessionKeys.GOODBYE, Boolean.TRUE);
+            }
+
+            @Override
             public void sessionClosed(Session session) {
                 release(session);
                 sessions.closed((ServerSession) session, "connection closed");

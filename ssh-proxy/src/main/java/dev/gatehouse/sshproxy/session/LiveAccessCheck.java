@@ -64,6 +64,12 @@ public final class LiveAccessCheck implements Closeable {
                     recheck(connection, user, changes.reasonFor(user.username()));
                 }
             }
+            for (DetachedSessions.Held held : sessions.detached().all()) {
+                GatewayUser user = held.connection().user();
+                if (changes.concerns(user.username())) {
+                    recheckDetached(held.connection(), user, changes.reasonFor(user.username()));
+                }
+            }
             // Moved on only once every connection was re-checked: after a failure the same changes come again.
             revision = changes.revision();
         } catch (RuntimeException e) {
@@ -92,6 +98,16 @@ public final class LiveAccessCheck implements Closeable {
                         "forward " + forward.destination() + " ended", denied.reason()));
                 forward.end().run();
             }
+        }
+    }
+
+    /** A detached session has no connection to re-check: its login is decided again, and ended when refused. */
+    private void recheckDetached(TargetConnection detached, GatewayUser user, String change) {
+        Route.ToTarget route = detached.route();
+        if (decider.authorizeLogin(user, route.login(), route.host()) instanceof Decision.Denied<Target> denied) {
+            listener.denied(detached.info(), new Denial(user.username(), detached.source(),
+                    "session " + detached.sessionId() + " re-checked", denied.reason()));
+            sessions.terminate(detached.sessionId(), "session ended: your access was revoked (" + change + ")");
         }
     }
 

@@ -14,7 +14,9 @@ import org.apache.sshd.server.channel.ChannelSession;
 
 /**
  * What {@code ssh -p 2222 alice@gw} shows: the hosts and logins this person may use, and how to reach them. On a
- * terminal it also offers a choice and, once made, carries on as a session to the chosen login and host.
+ * terminal it also offers a choice and, once made, carries on as a session to the chosen login and host. Detached
+ * sessions of the person come first and can be re-attached; for {@code root@web-01@gw} with several detached there,
+ * only those are listed, with a new session as the last choice.
  */
 final class MenuCommand extends BastionCommand {
 
@@ -24,18 +26,30 @@ final class MenuCommand extends BastionCommand {
     private final String gatewayName;
     private final int port;
     private final MenuChoice choice;
+    private final List<DetachedSessions.Held> detached;
+    private final Route.ToTarget only;
     private volatile BastionCommand chosen;
 
-    /** Turns a chosen login and host into the command that relays to it. */
+    /** Turns a chosen login and host, or a detached session, into the command that carries on. */
     interface MenuChoice {
         BastionCommand connect(ChannelSession channel, Route.ToTarget route);
+
+        BastionCommand reattach(ChannelSession channel, DetachedSessions.Held held);
     }
 
-    MenuCommand(AccessDecider decider, String gatewayName, int port, MenuChoice choice) {
+    /** One numbered line of the menu and what choosing it runs. */
+    private record Option(String label, java.util.function.Function<ChannelSession, BastionCommand> command) {
+    }
+
+    /** {@code only}: the login and host the user name named (its detached sessions are listed), or null for all. */
+    MenuCommand(AccessDecider decider, String gatewayName, int port, MenuChoice choice,
+                List<DetachedSessions.Held> detached, Route.ToTarget only) {
         this.decider = Objects.requireNonNull(decider, "decider");
         this.gatewayName = Objects.requireNonNull(gatewayName, "gatewayName");
         this.port = port;
         this.choice = Objects.requireNonNull(choice, "choice");
+        this.detached = List.copyOf(detached);
+        this.only = only;
     }
 
     @Override
@@ -44,25 +58,43 @@ final class MenuCommand extends BastionCommand {
         GatewayUser user = channel.getSession().getAttribute(SessionKeys.USER);
         Thread.ofVirtual().start(() -> {
             try {
-                List<Reachable> reachable = decider.reachable(user);
                 String newline = terminal ? "\r\n" : "\n";
-                write(render(user, reachable, newline));
-                List<Route.ToTarget> options = options(reachable);
+                List<Option> options = new ArrayList<>();
+                detached.forEach(held -> options.add(new Option("re-attach " + held.connection().route().login()
+                        + "@" + held.connection().route().host() + " (from "
+                        + ReattachCommand.CLOCK.format(held.activity().startedAt()) + ", detached "
+                        + ReattachCommand.describe(java.time.Duration.between(held.detachedAt(),
+                                java.time.Instant.now())) + " ago)", ch -> choice.reattach(ch, held))));
+                if (only == null) {
+                    List<Reachable> reachable = decider.reachable(user);
+                    write(render(user, reachable, newline));
+                    options(reachable).forEach(route -> options.add(new Option(route.login() + "@" + route.host(),
+                            ch -> choice.connect(ch, route))));
+                } else {
+                    write(user.username() + ", " + detached.size() + " detached sessions of yours wait on "
+                            + only.login() + "@" + only.host() + "; " + only.login() + Route.FRESH_SUFFIX + "@"
+                            + only.host() + " always starts a new one" + newline);
+                    options.add(new Option("a new session on " + only.login() + "@" + only.host(),
+                            ch -> choice.connect(ch, only)));
+                }
                 if (!terminal || options.isEmpty()) {
+                    for (Option option : options.subList(0, detached.size())) {
+                        write("  " + option.label() + newline);
+                    }
                     exit.onExit(0);
                     return;
                 }
                 for (int i = 0; i < options.size(); i++) {
-                    write("  " + (i + 1) + ") " + options.get(i).login() + "@" + options.get(i).host() + newline);
+                    write("  " + (i + 1) + ") " + options.get(i).label() + newline);
                 }
                 write("Choose a number (q to quit): ");
-                Route.ToTarget picked = pick(options, readAnswer());
+                Option picked = pick(options, readAnswer());
                 write(newline);
                 if (picked == null) {
                     exit.onExit(0);
                     return;
                 }
-                BastionCommand relay = choice.connect(channel, picked);
+                BastionCommand relay = picked.command().apply(channel);
                 relay.setInputStream(in);
                 relay.setOutputStream(out);
                 relay.setErrorStream(err);
@@ -81,7 +113,7 @@ final class MenuCommand extends BastionCommand {
         return options;
     }
 
-    private static Route.ToTarget pick(List<Route.ToTarget> options, String answer) {
+    private static Option pick(List<Option> options, String answer) {
         try {
             int index = Integer.parseInt(answer.trim());
             return index >= 1 && index <= options.size() ? options.get(index - 1) : null;

@@ -40,6 +40,7 @@ final class RelayCommand extends BastionCommand {
     private final BastionConfig config;
     private final String commandLine;
     private volatile PtyCapableChannelSession upstream;
+    private volatile ClientLeg leg;
 
     /** {@code commandLine} is null for a shell. */
     RelayCommand(TargetSessions sessions, BastionConfig config, String commandLine) {
@@ -84,13 +85,37 @@ final class RelayCommand extends BastionCommand {
                 commandLine, pty ? env.getEnv().get(Environment.ENV_TERM) : null,
                 pty ? number(env, Environment.ENV_COLUMNS) : 0, pty ? number(env, Environment.ENV_LINES) : 0);
         WindowChanges windowChanges = new WindowChanges((columns, rows) -> resize(columns, rows, info));
-        env.addSignalListener((ch, signal) -> forwardSignal(env, signal, windowChanges));
+        ClientLeg client = new ClientLeg(ClientLeg.Attachment.of(channel, in, err, exit, pty), new ClientLeg.Relay() {
+            @Override
+            public void lost(ClientLeg lostLeg, ChannelSession lostChannel) {
+                lostLeg.close();
+                upstream.close(false);
+            }
+
+            @Override
+            public void windowChanged(int columns, int rows) {
+                windowChanges.changed(columns, rows);
+            }
+
+            @Override
+            public void signal(Signal signal) {
+                forwardSignal(signal);
+            }
+        });
+        listenForSignals(env, client.relay());
+        leg = client;
+        Runnable notRelaying = connection.relaying(client, info);
         // Gateway notices go between whole writes of the target's own stderr.
-        Runnable noTerminal = connection.addTerminal(message -> tell(message, pty, true));
-        Thread stdin = Thread.ofVirtual().start(() -> pumpInput(listener, info));
-        Thread stderr = Thread.ofVirtual().start(() -> copy(upstream.getInvertedErr(), err,
-                (data, n) -> listener.errorOutput(info, data, 0, n)));
-        copy(upstream.getInvertedOut(), new ChannelDataWriter(channel), (data, n) -> listener.output(info, data, 0, n));
+        Runnable noTerminal = connection.addTerminal(client::notice);
+        Thread stdin = Thread.ofVirtual().start(() -> pumpInput(client, listener, info));
+        Thread stderr = Thread.ofVirtual().start(() -> copy(upstream.getInvertedErr(), (data, n) -> {
+            listener.errorOutput(info, data, 0, n);
+            client.write(true, data, n);
+        }));
+        copy(upstream.getInvertedOut(), (data, n) -> {
+            listener.output(info, data, 0, n);
+            client.write(false, data, n);
+        });
         join(stderr);
         upstream.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), CLOSE_WAIT);
         stdin.interrupt();
@@ -99,12 +124,20 @@ final class RelayCommand extends BastionCommand {
         String signal = upstream.getExitSignal();
         listener.activityEnded(info, status, signal, signal != null ? "signal" : "exit");
         String lost = status == null && signal == null ? sessions.connector().lostReason(target) : null;
-        if (lost != null) {
-            // The tunnel to the target broke for a reason the gateway knows (the agent was revoked, say): say so.
-            refuse("connection to " + connection.info().targetName() + " lost: " + lost, pty);
+        // Ended while detached: the end is told to whoever re-attaches (or nobody, once the grace ran out).
+        ClientLeg.Attachment to = client.awaitAttachedOrClosed(null);
+        client.close();
+        notRelaying.run();
+        if (to == null) {
             return;
         }
-        finish(channel, status, signal);
+        if (lost != null) {
+            // The tunnel to the target broke for a reason the gateway knows (the agent was revoked, say): say so.
+            tell(to, "connection to " + connection.info().targetName() + " lost: " + lost);
+            to.exit().onExit(255, lost);
+            return;
+        }
+        finish(to, status, signal);
     }
 
     private PtyCapableChannelSession openUpstream(ClientSession target, Environment env, boolean pty, boolean agent)
@@ -131,13 +164,20 @@ final class RelayCommand extends BastionCommand {
         return channel;
     }
 
-    private void forwardSignal(Environment env, Signal signal, WindowChanges windowChanges) {
+    /** Passes a client channel's window changes and signals to the relay (the first channel's, or a re-attached one's). */
+    static void listenForSignals(Environment env, ClientLeg.Relay relay) {
+        env.addSignalListener((ch, signal) -> {
+            if (signal == Signal.WINCH) {
+                relay.windowChanged(number(env, Environment.ENV_COLUMNS), number(env, Environment.ENV_LINES));
+            } else {
+                relay.signal(signal);
+            }
+        });
+    }
+
+    private void forwardSignal(Signal signal) {
         PtyCapableChannelSession channel = upstream;
         if (channel == null || !channel.isOpen()) {
-            return;
-        }
-        if (signal == Signal.WINCH) {
-            windowChanges.changed(number(env, Environment.ENV_COLUMNS), number(env, Environment.ENV_LINES));
             return;
         }
         try {
@@ -160,12 +200,12 @@ final class RelayCommand extends BastionCommand {
         }
     }
 
-    private void pumpInput(BastionListener listener, Activity info) {
+    private void pumpInput(ClientLeg client, BastionListener listener, Activity info) {
         OutputStream target = new ChannelDataWriter(upstream);
         byte[] buffer = new byte[CHUNK];
         try {
             int n;
-            while ((n = in.read(buffer)) >= 0) {
+            while ((n = client.read(buffer)) >= 0) {
                 target.write(buffer, 0, n);
                 listener.input(info, buffer, 0, n);
             }
@@ -182,13 +222,12 @@ final class RelayCommand extends BastionCommand {
         void passed(byte[] data, int length);
     }
 
-    private static void copy(InputStream from, OutputStream to, Tap tap) {
+    /** Copies the target's output to {@code tap} (the recorder, then the client leg). */
+    private static void copy(InputStream from, Tap tap) {
         byte[] buffer = new byte[CHUNK];
         try {
             int n;
             while ((n = from.read(buffer)) >= 0) {
-                to.write(buffer, 0, n);
-                to.flush();
                 tap.passed(buffer, n);
             }
         } catch (IOException e) {
@@ -196,30 +235,48 @@ final class RelayCommand extends BastionCommand {
         }
     }
 
-    private void finish(ChannelSession channel, Integer status, String signal) {
+    private static void finish(ClientLeg.Attachment to, Integer status, String signal) {
         if (signal != null && status == null) {
             try {
-                out.flush();
-                err.flush();
-                ChannelRequests.exitSignal(channel, signal);
+                to.out().flush();
+                to.err().flush();
+                ChannelRequests.exitSignal(to.channel(), signal);
             } catch (IOException e) {
                 LOG.debug("sending exit-signal failed", e);
             }
-            channel.close(false);
+            to.channel().close(false);
             return;
         }
-        exit.onExit(status == null ? 255 : status);
+        to.exit().onExit(status == null ? 255 : status);
     }
 
+    private static void tell(ClientLeg.Attachment to, String message) {
+        String newline = to.pty() ? "\r\n" : "\n";
+        try {
+            to.err().write(("gatehouse: " + message + newline).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            to.err().flush();
+        } catch (IOException ignored) {
+            // the client is gone: nothing left to tell
+        }
+    }
+
+    /** The client channel goes: its connection was lost (the session may be held for re-attach), or it closed. */
     @Override
     public void destroy(ChannelSession channel) {
+        ClientLeg client = leg;
+        if (client != null) {
+            client.lost(channel);
+            if (!client.closed()) {
+                return;
+            }
+        }
         PtyCapableChannelSession channelToClose = upstream;
         if (channelToClose != null) {
             channelToClose.close(false);
         }
     }
 
-    private static int number(Environment env, String name) {
+    static int number(Environment env, String name) {
         try {
             return Math.max(0, Integer.parseInt(env.getEnv().getOrDefault(name, "0")));
         } catch (NumberFormatException e) {

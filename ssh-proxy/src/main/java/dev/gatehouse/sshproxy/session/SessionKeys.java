@@ -28,6 +28,8 @@ public final class SessionKeys {
     public static final AttributeKey<ForwardOnlySession> FORWARD_ONLY = new AttributeKey<>();
     /** Why the gateway is ending this connection (terminate, maximum length, revocation), for the record of its end. */
     public static final AttributeKey<String> END_REASON = new AttributeKey<>();
+    /** Set once a disconnect message was sent or received: the connection was ended on purpose, not lost. */
+    public static final AttributeKey<Boolean> GOODBYE = new AttributeKey<>();
     /** The open port-forward flows of this connection (a concurrent set). */
     public static final AttributeKey<Set<LiveForward>> FORWARDS = new AttributeKey<>();
 

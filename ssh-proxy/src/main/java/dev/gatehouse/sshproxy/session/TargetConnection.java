@@ -6,11 +6,15 @@ import dev.gatehouse.sshproxy.access.Target;
 import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.SessionInfo;
+import dev.gatehouse.sshproxy.events.Detachment;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -25,17 +29,21 @@ import org.apache.sshd.server.session.ServerSession;
 public final class TargetConnection implements LiveSession {
 
     private final TargetSessions sessions;
-    private final ServerSession downstream;
+    /** The engineer's connection: replaced when a detached session is re-attached from a new one. */
+    private volatile ServerSession downstream;
     private final GatewayUser user;
     private final Route.ToTarget route;
     private final String sessionId = UUID.randomUUID().toString();
     private final AtomicInteger activities = new AtomicInteger();
     private final List<Consumer<String>> terminals = new CopyOnWriteArrayList<>();
+    private final Map<ClientLeg, Activity> legs = new ConcurrentHashMap<>();
     private ClientSession upstream;
     private SessionInfo info;
     private Target target;
     private String refusal;
     private boolean closed;
+    /** The relayed channel kept for re-attach while the engineer's connection is gone; null while attached. */
+    private ClientLeg held;
 
     TargetConnection(TargetSessions sessions, ServerSession downstream, GatewayUser user, Route.ToTarget route) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -93,6 +101,10 @@ public final class TargetConnection implements LiveSession {
             ended = upstream;
         }
         String lost = ended == null ? null : sessions.connector().lostReason(ended);
+        if (detached()) {
+            close("connection to " + route.host() + " lost while detached" + (lost == null ? "" : ": " + lost));
+            return;
+        }
         if (lost == null) {
             downstream.close(false);
             return;
@@ -165,6 +177,53 @@ public final class TargetConnection implements LiveSession {
         return route;
     }
 
+    /** Registers a relayed shell or exec of this session until the returned handle runs. */
+    Runnable relaying(ClientLeg leg, Activity activity) {
+        legs.put(leg, activity);
+        return () -> legs.remove(leg);
+    }
+
+    /**
+     * The engineer's connection {@code lost} ended: keeps the target side for the grant's grace when that is not
+     * zero, the connection ended without a goodbye from either side (a reset, a timeout, failed keep-alives) and one
+     * shell or exec was relayed on it. True when held; the caller then leaves the upstream open.
+     */
+    boolean holdOnLoss(ServerSession lost) {
+        Duration grace;
+        ClientLeg leg;
+        Activity activity;
+        synchronized (this) {
+            grace = target == null ? Duration.ZERO : target.detachedFor();
+            if (closed || held != null || grace.isZero() || lost != downstream || legs.size() != 1
+                    || lost.getAttribute(SessionKeys.GOODBYE) != null
+                    || lost.getAttribute(SessionKeys.END_REASON) != null) {
+                return false;
+            }
+            Map.Entry<ClientLeg, Activity> only = legs.entrySet().iterator().next();
+            leg = only.getKey();
+            activity = only.getValue();
+            if (!leg.detach()) {
+                return false;
+            }
+            held = leg;
+        }
+        sessions.hold(new DetachedSessions.Held(this, leg, activity, leg.detachedAt(), grace));
+        sessions.listener().detachment(activity, new Detachment(Detachment.Kind.DETACHED, source(), grace));
+        return true;
+    }
+
+    /** Whether the target side is kept for re-attach now. */
+    synchronized boolean detached() {
+        return held != null;
+    }
+
+    /** Makes {@code next} this session's engineer connection again (the caller attaches the channel). */
+    synchronized void reattached(ServerSession next) {
+        downstream = next;
+        held = null;
+        next.setAttribute(SessionKeys.TARGET, this);
+    }
+
     /** Closes the upstream half; called when the incoming connection ends. */
     @Override
     public void close(String reason) {
@@ -177,7 +236,12 @@ public final class TargetConnection implements LiveSession {
             closed = true;
             toClose = upstream;
             ended = info;
+            if (held != null) {
+                held.close();
+                held = null;
+            }
         }
+        sessions.forgetDetached(sessionId);
         if (toClose != null) {
             toClose.close(true);
         }

@@ -4,6 +4,7 @@ import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.Target;
 import dev.gatehouse.sshproxy.events.BastionListener;
+import dev.gatehouse.sshproxy.events.Detachment;
 import dev.gatehouse.sshproxy.events.SessionInfo;
 import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
@@ -44,6 +45,7 @@ public final class TargetSessions {
     private final Map<String, List<ScheduledFuture<?>>> deadlines = new ConcurrentHashMap<>();
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("gatehouse-session-limits").factory());
+    private final DetachedSessions detached = new DetachedSessions(clock);
 
     public TargetSessions(AccessDecider decider, UpstreamConnector connector, BastionListener listener,
                           int maxSessionsPerUser, boolean failClosed) {
@@ -59,7 +61,7 @@ public final class TargetSessions {
         return session.computeAttributeIfAbsent(SessionKeys.TARGET, k -> {
             GatewayUser user = session.getAttribute(SessionKeys.USER);
             JumpRegistry.Jump jump = session.getAttribute(SessionKeys.JUMP);
-            Route route = jump != null ? new Route.ToTarget(session.getUsername(), jump.targetName())
+            Route route = jump != null ? Route.ToTarget.of(session.getUsername(), jump.targetName())
                     : Route.parse(session.getUsername());
             return route instanceof Route.ToTarget toTarget ? new TargetConnection(this, session, user, toTarget)
                     : null;
@@ -78,7 +80,9 @@ public final class TargetSessions {
         String ending = session.getAttribute(SessionKeys.END_REASON);
         String why = ending != null ? ending : reason;
         TargetConnection connection = session.getAttribute(SessionKeys.TARGET);
-        if (connection != null) {
+        // A detached session outlives its connection; a re-attached one belongs to its new connection.
+        if (connection != null && connection.downstream() == session && !connection.detached()
+                && !connection.holdOnLoss(session)) {
             connection.close(why);
         }
         ForwardOnlySession forwards = session.getAttribute(SessionKeys.FORWARD_ONLY);
@@ -198,8 +202,31 @@ public final class TargetSessions {
                 : length.toSeconds() + " s";
     }
 
-    /** Stops the session-length clock (at bastion shutdown). */
+    /** Keeps a detached session until it is re-attached or its grace runs out. */
+    void hold(DetachedSessions.Held session) {
+        detached.hold(session, expired -> {
+            listener.detachment(expired.activity(), new Detachment(Detachment.Kind.EXPIRED,
+                    expired.connection().source(), expired.grace()));
+            expired.connection().close("detached for " + describe(expired.grace()) + " without re-attach");
+        });
+    }
+
+    void forgetDetached(String sessionId) {
+        detached.forget(sessionId);
+    }
+
+    DetachedSessions detached() {
+        return detached;
+    }
+
+    /** Whether the live session {@code sessionId} is detached now (its engineer's connection lost, kept for re-attach). */
+    public boolean isDetached(String sessionId) {
+        return detached.contains(sessionId);
+    }
+
+    /** Stops the session-length clock and ends detached sessions (at bastion shutdown). */
     public void shutdown() {
+        detached.all().forEach(held -> held.connection().close("the gateway is shutting down"));
         clock.shutdownNow();
     }
 

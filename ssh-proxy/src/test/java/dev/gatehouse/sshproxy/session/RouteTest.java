@@ -12,6 +12,14 @@ class RouteTest {
     }
 
     @Test
+    void theNewSuffixAsksForAFreshSessionOnTheLoginItEnds() {
+        assertThat(Route.parse("root+new@web-01")).isEqualTo(new Route.ToTarget("root", "web-01", true));
+        assertThat(Route.ToTarget.of("deploy+new", "web-01")).isEqualTo(new Route.ToTarget("deploy", "web-01", true));
+        assertThat(Route.parse("root@web-01")).isEqualTo(new Route.ToTarget("root", "web-01", false));
+        assertThat(Route.parse("+new@web-01")).isEqualTo(new Route.ToTarget("+new", "web-01", false));
+    }
+
+    @Test
     void bareNameAsksForTheMenu() {
         assertThat(Route.parse("alice")).isEqualTo(new Route.Menu("alice"));
     }
