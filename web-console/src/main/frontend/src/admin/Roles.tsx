@@ -18,7 +18,7 @@ export function Roles({ admin }: { admin: boolean }) {
       {roles.value?.length === 0 && <Empty>No roles yet.</Empty>}
       {roles.value && roles.value.length > 0 && (
         <table className="grid">
-          <thead><tr><th>Role</th><th>Logins</th><th>Hosts labelled</th><th>Forward destinations</th><th>Forwarding</th><th>Longest session</th>{admin && <th />}</tr></thead>
+          <thead><tr><th>Role</th><th>Logins</th><th>Hosts labelled</th><th>Forward destinations</th><th>Forwarding</th><th>Longest session</th><th>Detached grace</th>{admin && <th />}</tr></thead>
           <tbody>
             {roles.value.map((r) => (
               <tr key={r.name} data-role={r.name}>
@@ -27,6 +27,7 @@ export function Roles({ admin }: { admin: boolean }) {
                 <td className="mono small">{r.forwardDestinations.join(', ') || '—'}</td>
                 <td className="small">{forwarding(r)}</td>
                 <td>{seconds(r.maxSessionSeconds)}</td>
+                <td>{r.detachedSeconds ? seconds(r.detachedSeconds) : 'none'}</td>
                 {admin && (
                   <td className="actions">
                     <button type="button" onClick={() => setEditing(r)}>Edit</button>
@@ -54,6 +55,7 @@ function RoleForm({ role, onDone }: { role: Role | null; onDone: () => void }) {
   const [labels, setLabels] = useState(labelsText(role?.hostLabels));
   const [destinations, setDestinations] = useState(role?.forwardDestinations.join('\n') ?? '');
   const [maxSessionSeconds, setMax] = useState(String(role?.maxSessionSeconds ?? 28800));
+  const [detachedSeconds, setDetached] = useState(String(role?.detachedSeconds ?? 600));
   const [flags, setFlags] = useState({
     portForwarding: role?.portForwarding ?? false, allowRemoteForwarding: role?.allowRemoteForwarding ?? false,
     allowAgentForwarding: role?.allowAgentForwarding ?? false,
@@ -61,7 +63,7 @@ function RoleForm({ role, onDone }: { role: Role | null; onDone: () => void }) {
   const { busy, error, fieldErrors, submit } = useSubmit(async () => {
     const body = {
       name, logins: listOf(logins), hostLabels: labelsOf(labels), forwardDestinations: listOf(destinations),
-      maxSessionSeconds: Number(maxSessionSeconds), ...flags,
+      maxSessionSeconds: Number(maxSessionSeconds), detachedSeconds: Number(detachedSeconds), ...flags,
     };
     if (role) await postJson<Role>(`/roles/${encodeURIComponent(role.name)}`, body, 'PUT');
     else await postJson<Role>('/roles', body);
@@ -89,6 +91,10 @@ function RoleForm({ role, onDone }: { role: Role | null; onDone: () => void }) {
       </Field>
       <Field label="Longest session (seconds)" name="maxSessionSeconds" errors={fieldErrors} hint="60 to 604800">
         {(p) => <input {...p} type="number" min={60} max={604800} required value={maxSessionSeconds} onChange={(e) => setMax(e.target.value)} />}
+      </Field>
+      <Field label="Detached grace (seconds)" name="detachedSeconds" errors={fieldErrors}
+        hint="how long a shell whose connection broke waits for re-attach; 0 to 86400, 0: not kept">
+        {(p) => <input {...p} type="number" min={0} max={86400} required value={detachedSeconds} onChange={(e) => setDetached(e.target.value)} />}
       </Field>
       <fieldset className="field"><legend>Forwarding</legend>
         {flag('portForwarding', 'inside sessions (-L, -D to the target)')}

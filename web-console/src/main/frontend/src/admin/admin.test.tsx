@@ -33,6 +33,7 @@ describe('admin pages', () => {
     const sent = JSON.parse(fetch.mock.calls.find(([, i]) => i?.method === 'POST')![1]!.body as string);
     expect(sent.forwardDestinations).toEqual(['db:5432', 'nonsense']);
     expect(sent.maxSessionSeconds).toBe(28800);
+    expect(sent.detachedSeconds).toBe(600);
   });
 
   it('shows auditors the people without a form to change them', async () => {
