@@ -2,7 +2,10 @@
 // logs in with the stock OpenSSH client through the bastion to a real sshd; the session, which had no terminal,
 // replays as its three streams. Run by control-plane's ConsoleAdminBrowserIT, which starts the gateway and the
 // target and creates only the console users.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { strict as assert } from 'node:assert';
 import { BASE, TIMEOUT, appears, env, launch, refusedByPolicy, shoot, signIn, step } from './kit.mjs';
 
@@ -81,11 +84,30 @@ try {
   await admin.getByRole('link', { name: 'Join tokens' }).click();
   const joinForm = admin.getByRole('form', { name: 'New join token' });
   await joinForm.getByLabel('Network').selectOption(names.network);
+  await joinForm.getByLabel(/^Agent name/).fill(`edge-${suffix}`);
+  await joinForm.getByLabel(/^Gateway tunnel address/).fill(env('E2E_TUNNEL_ADDRESS'));
   await joinForm.getByRole('button', { name: 'Create join token' }).click();
   const command = await admin.getByTestId('agent-command').textContent();
   assert.match(command, new RegExp(`echo 'gh_join_[^']+' \\| java -jar gatehouse-agent.jar join --gateway \\S+ --network ${names.network}`));
   assert.match(command, /-----BEGIN CERTIFICATE-----/);
   await shoot(admin, 'admin-join-token');
+
+  step('the command line, run as shown inside the network, joins a real agent that the Agents page shows connected');
+  const agentDir = mkdtempSync(join(tmpdir(), 'gatehouse-agent-'));
+  const asShown = command.replaceAll('java -jar gatehouse-agent.jar', env('E2E_AGENT')).split('\n');
+  const runLine = asShown.pop();
+  const joined = spawnSync('sh', ['-e', '-c', asShown.join('\n')], { cwd: agentDir, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(joined.status, 0, `join failed: ${joined.stdout} ${joined.stderr}`);
+  writeFileSync(join(agentDir, 'agent.conf'), 'allow = 127.0.0.1:1\n');
+  const agent = spawn('sh', ['-c', `exec ${runLine}`], { cwd: agentDir, stdio: 'ignore' });
+  try {
+    await admin.getByRole('link', { name: 'Agents' }).click();
+    const agentRow = admin.locator(`tr[data-agent="edge-${suffix}"]`);
+    await appears(agentRow.getByTestId('agent-state').filter({ hasText: /^connected$/ }), () => admin.reload());
+    await shoot(admin, 'admin-agents');
+  } finally {
+    agent.kill('SIGKILL');
+  }
 
   step('an API token, shown once');
   await admin.getByRole('link', { name: 'API tokens' }).click();

@@ -7,14 +7,15 @@ import { DeleteButton, Field, ShownOnce } from '../components/Form';
 
 /**
  * The agent's join, as a shell would run it inside the private network: the gateway's CA certificate into a file,
- * then `join` with the token on standard input (never on the command line, where `ps` would show it).
+ * then `join` with the token on standard input (never on the command line, where `ps` would show it), then `run`.
  */
 export function agentCommand(created: CreatedJoinToken, caPem: string, name: string, gateway: string): string {
   return [
     "cat > gateway-ca.pem <<'EOF'", caPem.trim(), 'EOF',
     `echo '${created.token}' | java -jar gatehouse-agent.jar join --gateway ${gateway} --network ${created.network} \\`,
     `    --name ${name} --token-file - --gateway-ca gateway-ca.pem --state-dir ./agent-state`,
-    'java -jar gatehouse-agent.jar run --state-dir ./agent-state',
+    '# then, with agent.conf listing what it may reach (allow = 10.0.0.0/8:22; see the agent README):',
+    'java -jar gatehouse-agent.jar run --config agent.conf --state-dir ./agent-state',
   ].join('\n');
 }
 

@@ -21,12 +21,12 @@ export function Agents({ admin }: { admin: boolean }) {
             {agents.value.map((a) => (
               <tr key={a.id} data-agent={a.name}>
                 <td>{a.name}<div className="mono small muted">{a.certSerial}</div></td><td>{a.network}</td>
-                <td><span className={`badge ${a.connected ? 'running' : 'ended'}`} data-testid="agent-state">{a.connected ? 'connected' : 'not connected'}</span></td>
+                <td><span className={`badge ${a.connected ? 'running' : 'interrupted'}`} data-testid="agent-state">{a.connected ? 'connected' : 'not connected'}</span></td>
                 <td>
                   {a.links.length === 0 ? <span className="muted">none</span> : (
                     <ul className="links">
                       {a.links.map((l) => (
-                        <li key={l.node}><span className={`badge ${l.connected ? 'running' : 'ended'}`}>{l.connected ? 'up' : 'down'}</span>{' '}
+                        <li key={l.node}><span className={`badge ${l.connected ? 'running' : 'interrupted'}`}>{l.connected ? 'up' : 'down'}</span>{' '}
                           <span className="mono small">{l.node}</span>{l.remoteAddress && <span className="muted small"> from {l.remoteAddress}</span>}
                           <div className="muted small">{l.openStreams} streams · {bytes(l.bytesIn)} in · {bytes(l.bytesOut)} out · {when(l.lastSeenAt)}</div>
                         </li>
