@@ -2,31 +2,18 @@
 // bastion by the real OpenSSH client. Run by control-plane's ConsoleBrowserIT (which starts the gateway, an sshd
 // target and the people); runnable by hand with the same environment variables against `./gatehouse start`.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { strict as assert } from 'node:assert';
-import { chromium } from 'playwright-core';
+import { BASE, SHOTS, TIMEOUT, appears, env, launch, refusedByPolicy, shoot, signIn, step } from './kit.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is required`);
-  return value;
-};
-const BASE = env('GATEHOUSE_URL');
 const SSH_CONFIG = env('E2E_SSH_CONFIG');
 const SSH_PORT = env('E2E_SSH_PORT');
 const SSH_DEST = env('E2E_SSH_DEST');
 const PERSON = env('E2E_PERSON');
 const ADMIN = { user: env('E2E_ADMIN_USER'), password: env('E2E_ADMIN_PASSWORD') };
 const AUDITOR = { user: env('E2E_AUDITOR_USER'), password: env('E2E_AUDITOR_PASSWORD') };
-const SHOTS = process.env.E2E_SCREENSHOTS;
-const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
-const TIMEOUT = 30_000;
 const marker = `m${Date.now().toString(36)}`;
 const figures = {};
-
-function step(text) {
-  console.log(`[e2e] ${text}`);
-}
 
 /** An interactive `ssh -tt` through the bastion whose stdin the test types into. */
 function openShell() {
@@ -39,6 +26,8 @@ function openShell() {
   // Type only at a prompt, as a person would: the gateway finds commands where the prompt ends.
   shell.prompt = async () => {
     const deadline = Date.now() + TIMEOUT;
+    // Terminal escape sequences (ESC [ ...) are stripped before looking for the prompt.
+    // eslint-disable-next-line no-control-regex
     while (!/[$#>%] ?$/.test(shell.out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trimEnd() + ' ')) {
       if (Date.now() > deadline || shell.exited) throw new Error(`no shell prompt; stdout: ${shell.out.slice(-300)} stderr: ${shell.err}`);
       await new Promise((r) => setTimeout(r, 50));
@@ -62,57 +51,11 @@ function openShell() {
   return shell;
 }
 
-/** Waits for `locator`, redoing `retry` (a search, a reload) while the gateway is still indexing what we look for. */
-async function appears(locator, retry) {
-  const deadline = Date.now() + TIMEOUT;
-  for (;;) {
-    try {
-      await locator.waitFor({ timeout: 2_000 });
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await retry();
-    }
-  }
-}
 
-async function shoot(page, name) {
-  if (!SHOTS) return;
-  await page.waitForTimeout(300); // let fonts and the player settle so the picture is what a person sees
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
-}
-
-async function signIn(context, who) {
-  const page = await context.newPage();
-  await page.goto(BASE + '/');
-  await page.getByLabel('Username').fill(who.user);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('who').waitFor();
-  return page;
-}
-
-// Whatever the gateway's Content-Security-Policy blocks (the player's WebAssembly, xterm's styles, the live socket)
-// shows as a "Refused to ..." console error; the walk-through fails on any.
-const refusedByPolicy = [];
-function watched(context) {
-  context.on('page', (page) => page.on('console', (message) => {
-    if (/Content Security Policy|Refused to /.test(message.text())) refusedByPolicy.push(message.text());
-  }));
-  return context;
-}
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-});
+const { browser, context } = await launch();
 const shells = [];
 try {
-  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-  const light = watched(await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'light', acceptDownloads: true }));
-  light.setDefaultTimeout(TIMEOUT);
+  const light = await context({ colorScheme: 'light', acceptDownloads: true });
 
   step('a recorded session: the person types a command in a shell through the bastion and leaves');
   {
@@ -207,8 +150,7 @@ try {
   await shoot(admin, 'session-live');
 
   step('an auditor watches too, but cannot terminate');
-  const auditorContext = watched(await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' }));
-  auditorContext.setDefaultTimeout(TIMEOUT);
+  const auditorContext = await context({ colorScheme: 'dark' });
   const auditor = await signIn(auditorContext, AUDITOR);
   await auditor.goto(admin.url());
   await auditor.getByTestId('live-state').filter({ hasText: 'live' }).waitFor();
@@ -234,8 +176,7 @@ try {
 
   step('dark theme screenshots');
   if (SHOTS) {
-    const dark = watched(await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' }));
-    dark.setDefaultTimeout(TIMEOUT);
+    const dark = await context({ colorScheme: 'dark' });
     const page = await signIn(dark, ADMIN);
     await page.goto(`${BASE}/#/sessions?q=${marker}`);
     await page.locator('tr[data-session]').first().waitFor();

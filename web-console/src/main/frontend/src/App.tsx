@@ -9,6 +9,12 @@ import { SessionPage } from './pages/SessionPage';
 import { AuditLog } from './pages/AuditLog';
 import { Agents } from './pages/Agents';
 import { Hosts } from './pages/Hosts';
+import { People } from './admin/People';
+import { Person } from './admin/Person';
+import { Roles } from './admin/Roles';
+import { Networks } from './admin/Networks';
+import { JoinTokens } from './admin/JoinTokens';
+import { ApiTokens } from './admin/ApiTokens';
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -26,6 +32,8 @@ export function App() {
   if (me === undefined) return <main className="centered"><Loading what="console" /></main>;
   if (me === null) return <SignIn onSignedIn={setMe} />;
 
+  // Auditors see every page read-only; the API refuses their changes anyway.
+  const admin = me.scope === 'admin';
   const leave = async () => {
     await signOut().catch(() => undefined);
     setMe(null);
@@ -40,8 +48,13 @@ export function App() {
         <nav aria-label="Main">
           <NavLink to="/sessions">Sessions</NavLink>
           <NavLink to="/audit">Audit log</NavLink>
+          <NavLink to="/people">People</NavLink>
+          <NavLink to="/roles">Roles</NavLink>
           <NavLink to="/hosts">Hosts</NavLink>
+          <NavLink to="/networks">Networks</NavLink>
+          <NavLink to="/join-tokens">Join tokens</NavLink>
           <NavLink to="/agents">Agents</NavLink>
+          <NavLink to="/api-tokens">API tokens</NavLink>
         </nav>
         <span className="spacer" />
         <ThemeToggle />
@@ -54,8 +67,14 @@ export function App() {
           <Route path="/sessions" element={<Sessions />} />
           <Route path="/sessions/:id" element={<SessionPage me={me} />} />
           <Route path="/audit" element={<AuditLog />} />
-          <Route path="/hosts" element={<Hosts />} />
-          <Route path="/agents" element={<Agents />} />
+          <Route path="/people" element={<People admin={admin} />} />
+          <Route path="/people/:username" element={<Person admin={admin} />} />
+          <Route path="/roles" element={<Roles admin={admin} />} />
+          <Route path="/hosts" element={<Hosts admin={admin} />} />
+          <Route path="/networks" element={<Networks admin={admin} />} />
+          <Route path="/join-tokens" element={<JoinTokens admin={admin} />} />
+          <Route path="/agents" element={<Agents admin={admin} />} />
+          <Route path="/api-tokens" element={<ApiTokens admin={admin} />} />
           <Route path="*" element={<ErrorNote message="No such page." />} />
         </Routes>
       </main>

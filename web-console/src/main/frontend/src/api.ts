@@ -1,39 +1,44 @@
+import type { components } from './generated/openapi';
+
 // The gateway's REST API as the console calls it: the session cookie authenticates, and every change carries the
 // XSRF-TOKEN cookie's value in X-XSRF-TOKEN (Spring Security's SPA CSRF scheme).
 
+/** One entry of a problem's `errors` member: the request field at fault (`roles[0]`, `publicKey`) and why. */
+export interface FieldProblem { field: string; message: string }
+
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly errors: FieldProblem[] = []) {
     super(message);
   }
 }
 
-export interface Me { username: string; scope: 'admin' | 'auditor' | null; via: string }
+// Every type the API sends is generated from the gateway's OpenAPI document (openapi.json, kept equal to the served
+// one by the control plane's ConsoleOpenApiIT; `npm run types` turns it into src/generated/openapi.ts). The
+// document marks no property of a response as required although the gateway always writes each record component,
+// so a reply is read as having every property; those that may be null say so where they are used (`?? '—'`).
+type Schemas = components['schemas'];
+export type Reply<T> = { [K in keyof T]-?: T[K] extends object[] | undefined ? Reply<NonNullable<T[K]>[number]>[]
+  : T[K] extends object | undefined ? Reply<NonNullable<T[K]>> : T[K] };
 
+export type Me = Reply<Schemas['SessionView']>;
 /** source: where the line was read (typed, terminal, osc133, joined by + when they agreed; exec; bastion). */
-export interface CommandHit { sessionId: string; seq: number; offsetMillis: number; line: string; source: string; disagrees: boolean }
-
-export interface SessionSummary {
-  sessionId: string; user: string; login: string; host: string; network: string; sourceAddress: string;
-  kind: string; startedAt: string; endedAt: string | null; status: 'running' | 'detached' | 'ended' | 'interrupted';
-  exitStatus: number | null; exitSignal: string | null; chunks: number; outputBytes: number; matches: CommandHit[];
-}
-
-export interface SessionPage { sessions: SessionSummary[]; nextCursor: string | null }
-export interface SessionDetail { session: SessionSummary; commands: CommandHit[] }
-export interface SessionEvent {
-  id: number; type: string; time: string; actor: string; target: string; outcome: string;
-  details: Record<string, unknown> | null;
-}
-export interface AuditEvent extends SessionEvent { sourceAddress: string | null; sessionId: string | null; hash: string }
-export interface AuditPage { events: AuditEvent[]; nextCursor: string | null }
-export interface Agent {
-  id: string; network: string; name: string; certSerial: string; lastSeenAt: string | null; version: string | null;
-  createdAt: string;
-}
-export interface Host {
-  name: string; address: string; labels: Record<string, string>; network: string; hostKey: string | null;
-  hostKeySource: string | null;
-}
+export type CommandHit = Reply<Schemas['CommandHit']>;
+export type SessionSummary = Reply<Schemas['SessionSummary']>;
+export type SessionPage = Reply<Schemas['SessionPage']>;
+export type SessionDetail = Reply<Schemas['SessionDetail']>;
+export type SessionEvent = Reply<Schemas['StoredEventView']>;
+export type AuditEvent = Reply<Schemas['EventView']>;
+export type AuditPage = Reply<Schemas['EventPage']>;
+export type Agent = Reply<Schemas['Agent']>;
+export type Host = Reply<Schemas['Host']>;
+export type User = Reply<Schemas['User']>;
+export type SshKey = Reply<Schemas['SshKey']>;
+export type Role = Reply<Schemas['Role']>;
+export type Network = Reply<Schemas['Network']>;
+export type JoinToken = Reply<Schemas['JoinToken']>;
+export type CreatedJoinToken = Reply<Schemas['CreatedJoinToken']>;
+export type ApiTokenView = Reply<Schemas['ApiTokenView']>;
+export type CreatedApiToken = Reply<Schemas['CreatedApiToken']>;
 
 export function csrfToken(cookies: string = document.cookie): string | undefined {
   for (const part of cookies.split(';')) {
@@ -55,13 +60,17 @@ export function withQuery(path: string, params: Record<string, string | number |
 
 async function failure(response: Response): Promise<ApiError> {
   let message = `${response.status} ${response.statusText}`;
+  let errors: FieldProblem[] = [];
   try {
     const problem = await response.json();
     message = problem.detail ?? problem.title ?? message;
+    if (Array.isArray(problem.errors)) {
+      errors = problem.errors.filter((e: FieldProblem) => typeof e?.field === 'string' && typeof e?.message === 'string');
+    }
   } catch {
     // Not problem+json (a proxy's page, say): the status line is all there is.
   }
-  return new ApiError(response.status, message);
+  return new ApiError(response.status, message, errors);
 }
 
 export async function request(path: string, init: RequestInit = {}): Promise<Response> {
@@ -80,6 +89,10 @@ export async function request(path: string, init: RequestInit = {}): Promise<Res
 
 export async function getJson<T>(path: string): Promise<T> {
   return (await request(path)).json() as Promise<T>;
+}
+
+export async function getText(path: string): Promise<string> {
+  return (await request(path, { headers: { Accept: 'text/plain, application/x-pem-file' } })).text();
 }
 
 export async function postJson<T>(path: string, body: unknown, method = 'POST'): Promise<T | null> {

@@ -4,7 +4,7 @@ import { csvField, toCsv, toJsonLines } from './exporting';
 
 const event = (over: Partial<AuditEvent>): AuditEvent => ({
   id: 1, type: 'ssh.login', time: '2026-01-01T00:00:00Z', actor: 'alice', target: 'root@web', outcome: 'success',
-  details: null, sourceAddress: '127.0.0.1', sessionId: 's1', hash: 'ab', ...over,
+  details: {}, sourceAddress: '127.0.0.1', sessionId: 's1', hash: 'ab', ...over,
 });
 
 describe('audit export', () => {

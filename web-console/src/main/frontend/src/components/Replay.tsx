@@ -4,12 +4,17 @@ import 'asciinema-player/dist/bundle/asciinema-player.css';
 import { request } from '../api';
 import { clock } from '../format';
 import { ErrorNote, Loading } from './States';
+import { isStreams } from '../streams';
+import { StreamsReplay } from './StreamsReplay';
 
 export interface ReplayHandle { jump(seconds: number): void }
 
 const SPEEDS = [0.5, 1, 2, 4, 8];
 
-/** Plays the session's asciicast recording; every fetch of it is an audit event on the gateway. */
+/**
+ * Plays the session's recording: asciicast in asciinema-player, a channel without a terminal (streams) as its three
+ * streams. Every fetch of it is an audit event on the gateway.
+ */
 export const Replay = forwardRef<ReplayHandle, { sessionId: string; startAt: number }>(function Replay(
   { sessionId, startAt }, ref) {
   const container = useRef<HTMLDivElement>(null);
@@ -20,6 +25,7 @@ export const Replay = forwardRef<ReplayHandle, { sessionId: string; startAt: num
   const [playing, setPlaying] = useState(false);
   const [now, setNow] = useState(startAt);
   const position = useRef(startAt);
+  const streams = useRef<ReplayHandle>(null);
 
   useEffect(() => {
     let current = true;
@@ -30,7 +36,7 @@ export const Replay = forwardRef<ReplayHandle, { sessionId: string; startAt: num
   }, [sessionId]);
 
   useEffect(() => {
-    if (!cast || !container.current) return;
+    if (!cast || !container.current || isStreams(cast)) return;
     // Speed is a creation option, so a speed change re-creates the player where the old one was.
     const p = AsciinemaPlayer.create({ data: cast }, container.current, {
       startAt: position.current, speed, fit: 'both', idleTimeLimit: 2, terminalFontSize: '14px', preload: true,
@@ -49,6 +55,7 @@ export const Replay = forwardRef<ReplayHandle, { sessionId: string; startAt: num
 
   useImperativeHandle(ref, () => ({
     jump(seconds: number) {
+      streams.current?.jump(seconds);
       const p = player.current;
       if (!p) return;
       position.current = seconds;
@@ -57,6 +64,7 @@ export const Replay = forwardRef<ReplayHandle, { sessionId: string; startAt: num
   }), []);
 
   if (error) return <ErrorNote message={`Cannot load the recording: ${error}`} />;
+  if (cast && isStreams(cast)) return <StreamsReplay ref={streams} recording={cast} sessionId={sessionId} startAt={startAt} />;
   const toggle = () => { const p = player.current; if (p) void (playing ? p.pause() : p.play()); };
   const moment = `${window.location.origin}${window.location.pathname}#/sessions/${encodeURIComponent(sessionId)}?t=${now.toFixed(1)}`;
   return (

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { messageOf, useApi } from '../hooks';
 import { Link, useSearchParams } from 'react-router-dom';
 import { getJson, withQuery, type AuditEvent, type AuditPage } from '../api';
 import { download, toCsv, toJsonLines } from '../exporting';
@@ -22,21 +23,17 @@ export function AuditLog() {
   const [params, setParams] = useSearchParams();
   const key = params.toString();
   const [draft, setDraft] = useState<Filters>(filtersOf(params));
-  const [events, setEvents] = useState<AuditEvent[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const first = useApi<AuditPage>(query(filtersOf(new URLSearchParams(key)), 100));
+  // Older pages loaded with "Load older events", for the filters they were loaded under.
+  const [older, setOlder] = useState<{ key: string; events: AuditEvent[]; next: string | null } | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
   const [exporting, setExporting] = useState<string | null>(null);
+  const extra = older?.key === key ? older : null;
+  const events = first.value ? [...first.value.events, ...(extra?.events ?? [])] : null;
+  const next = extra ? extra.next : first.value?.nextCursor ?? null;
+  const error = first.error ?? actionError;
 
-  useEffect(() => {
-    let current = true;
-    setEvents(null);
-    setError(null);
-    setDraft(filtersOf(new URLSearchParams(key)));
-    getJson<AuditPage>(query(filtersOf(new URLSearchParams(key)), 100)).then((p) => {
-      if (current) { setEvents(p.events); setNext(p.nextCursor); }
-    }).catch((e: Error) => current && setError(e.message));
-    return () => { current = false; };
-  }, [key]);
+  useEffect(() => setDraft(filtersOf(new URLSearchParams(key))), [key]);
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -45,9 +42,12 @@ export function AuditLog() {
     setParams(nextParams);
   };
   const more = async () => {
-    const p = await getJson<AuditPage>(query(filtersOf(params), 100, next));
-    setEvents([...(events ?? []), ...p.events]);
-    setNext(p.nextCursor);
+    try {
+      const p = await getJson<AuditPage>(query(filtersOf(params), 100, next));
+      setOlder({ key, events: [...(extra?.events ?? []), ...p.events], next: p.nextCursor });
+    } catch (e) {
+      setActionError(messageOf(e));
+    }
   };
   const exportAll = async (format: 'jsonl' | 'csv') => {
     setExporting(format);
@@ -63,7 +63,7 @@ export function AuditLog() {
       if (format === 'csv') download(`gatehouse-audit-${stamp}.csv`, 'text/csv', toCsv(all));
       else download(`gatehouse-audit-${stamp}.jsonl`, 'application/x-ndjson', toJsonLines(all));
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setActionError(messageOf(e));
     } finally {
       setExporting(null);
     }

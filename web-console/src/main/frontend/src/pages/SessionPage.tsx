@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef } from 'react';
+import { useApi } from '../hooks';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { getJson, type Me, type SessionDetail, type SessionEvent } from '../api';
+import { type Me, type SessionDetail, type SessionEvent } from '../api';
 import { clock, duration, ending, when } from '../format';
 import { ErrorNote, Loading } from '../components/States';
 import { Replay, type ReplayHandle } from '../components/Replay';
@@ -14,16 +15,16 @@ export function SessionPage({ me }: { me: Me }) {
   const { id = '' } = useParams();
   const [params] = useSearchParams();
   const startAt = Number(params.get('t') ?? '0') || 0;
-  const [detail, setDetail] = useState<SessionDetail | null>(null);
-  const [events, setEvents] = useState<SessionEvent[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const session = useApi<SessionDetail>(`/sessions/${encodeURIComponent(id)}`);
+  const activity = useApi<SessionEvent[]>(`/sessions/${encodeURIComponent(id)}/events`);
   const replay = useRef<ReplayHandle>(null);
-
-  const load = useCallback(() => {
-    getJson<SessionDetail>(`/sessions/${encodeURIComponent(id)}`).then(setDetail).catch((e: Error) => setError(e.message));
-    getJson<SessionEvent[]>(`/sessions/${encodeURIComponent(id)}/events`).then(setEvents).catch(() => setEvents([]));
-  }, [id]);
-  useEffect(load, [load]);
+  const { reload: reloadSession } = session;
+  const { reload: reloadActivity } = activity;
+  const load = useCallback(() => { reloadSession(); reloadActivity(); }, [reloadSession, reloadActivity]);
+  const detail = session.value;
+  const error = session.error;
+  // The session's events are extras: without them (an error) the page still shows the session.
+  const events = activity.error ? [] : activity.value;
 
   if (error) return <ErrorNote message={error} />;
   if (!detail) return <Loading what="session" />;

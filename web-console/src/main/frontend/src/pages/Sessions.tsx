@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useApi } from '../hooks';
 import { Link, useSearchParams } from 'react-router-dom';
-import { getJson, withQuery, type SessionPage } from '../api';
+import { withQuery, type SessionPage } from '../api';
 import { bytes, duration, ending, instantOf, when } from '../format';
 import { Empty, ErrorNote, Loading } from '../components/States';
 import { readingOf } from '../components/CommandTimeline';
@@ -18,22 +19,13 @@ export function Sessions() {
   const applied = filtersOf(params);
   const cursor = params.get('cursor') ?? '';
   const [draft, setDraft] = useState<Filters>(applied);
-  const [page, setPage] = useState<SessionPage | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const search = useRef<HTMLInputElement>(null);
   const key = params.toString();
 
   useEffect(() => setDraft(filtersOf(new URLSearchParams(key))), [key]);
-  useEffect(() => {
-    let current = true;
-    setPage(null);
-    setError(null);
-    const f = filtersOf(new URLSearchParams(key));
-    getJson<SessionPage>(withQuery('/sessions', {
-      ...f, from: instantOf(f.from), to: instantOf(f.to), limit: 25, cursor: new URLSearchParams(key).get('cursor'),
-    })).then((p) => current && setPage(p)).catch((e: Error) => current && setError(e.message));
-    return () => { current = false; };
-  }, [key]);
+  const { value: page, error } = useApi<SessionPage>(withQuery('/sessions', {
+    ...applied, from: instantOf(applied.from), to: instantOf(applied.to), limit: 25, cursor: cursor || undefined,
+  }));
   useEffect(() => {
     // "/" jumps to the search box, as in most consoles.
     const onKey = (e: KeyboardEvent) => {

@@ -1,7 +1,6 @@
 package dev.gatehouse.controlplane.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,9 +27,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleBrowserIT extends GatehouseTestApplication {
 
-    private static final Path FRONTEND = Path.of("..", "web-console", "src", "main", "frontend").toAbsolutePath().normalize();
-    private static final Path CHROMIUM = Path.of(System.getProperty("gatehouse.chromium", "/usr/bin/chromium"));
-
     @Autowired
     BastionService bastion;
 
@@ -41,10 +36,7 @@ class ConsoleBrowserIT extends GatehouseTestApplication {
 
     @BeforeAll
     void gatewayTargetAndPeople() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM), "ConsoleBrowserIT skipped: no Chromium at " + CHROMIUM
-                + " (Debian: apt-get install chromium; ./gatehouse test installs it)");
-        assumeTrue(Files.isDirectory(FRONTEND.resolve("node_modules/playwright-core")),
-                "ConsoleBrowserIT skipped: " + FRONTEND + "/node_modules is missing (the web-console build runs npm ci)");
+        BrowserScript.assumeBrowser("ConsoleBrowserIT");
         ApiClient admin = new ApiClient(port);
         work = Files.createTempDirectory("gatehouse-console-");
         target = OpenSshServer.builder().trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start();
@@ -68,13 +60,7 @@ class ConsoleBrowserIT extends GatehouseTestApplication {
                     + user[1] + "\",\"password\":\"" + password + "\"}"), 201);
         }
 
-        Path knownHosts = work.resolve("known_hosts");
-        Files.writeString(knownHosts, admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip() + "\n");
-        Path config = work.resolve("ssh_config");
-        Files.writeString(config, String.join("\n", "Host *", "  IdentityFile " + key.privateKey(),
-                "  IdentitiesOnly yes", "  IdentityAgent none", "  UserKnownHostsFile " + knownHosts,
-                "  GlobalKnownHostsFile /dev/null", "  StrictHostKeyChecking yes", "  BatchMode yes",
-                "  ConnectTimeout 15", "  LogLevel ERROR", ""));
+        Path config = BrowserScript.sshConfig(work, key, admin.get("/api/v1/ca/ssh-host", ADMIN).body());
 
         env.put("GATEHOUSE_URL", "http://127.0.0.1:" + port);
         env.put("E2E_SSH_CONFIG", config.toString());
@@ -85,11 +71,6 @@ class ConsoleBrowserIT extends GatehouseTestApplication {
         env.put("E2E_ADMIN_PASSWORD", password);
         env.put("E2E_AUDITOR_USER", auditor);
         env.put("E2E_AUDITOR_PASSWORD", password);
-        env.put("E2E_CHROMIUM", CHROMIUM.toString());
-        // The README's screenshots are refreshed on request only, so a test run leaves the working tree clean.
-        env.put("E2E_SCREENSHOTS", Boolean.getBoolean("gatehouse.updateScreenshots")
-                ? FRONTEND.resolve("../../../../docs/screenshots").normalize().toString()
-                : Path.of("target", "screenshots").toAbsolutePath().toString());
     }
 
     @AfterAll
@@ -101,21 +82,7 @@ class ConsoleBrowserIT extends GatehouseTestApplication {
 
     @Test
     void securityTeamFindsReplaysWatchesAndTerminatesSessionsInTheBrowser() throws Exception {
-        Path log = work.resolve("e2e.log");
-        ProcessBuilder node = new ProcessBuilder("node", "e2e/console.e2e.mjs").directory(FRONTEND.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        node.environment().putAll(env);
-        Process process = node.start();
-        boolean finished = process.waitFor(4, TimeUnit.MINUTES);
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-        String output = Files.readString(log);
-        System.out.println(output);
-        assertThat(finished).as("the browser run finished within 4 minutes:\n" + output).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).contains("[e2e] PASS");
+        BrowserScript.run("console.e2e.mjs", env, work);
         String watched = api.get("/api/v1/audit/events?type=session.watched&actor=" + env.get("E2E_AUDITOR_USER"), ADMIN).body();
         assertThat(watched).as("watching a live session is an audit event").contains("\"outcome\":\"success\"");
     }
