@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.audit.chain.ChainCheckpointer;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -19,6 +21,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * comes and the test fails).
  */
 class SiemFileIT extends GatehouseTestApplication {
+
+    @Autowired
+    ChainCheckpointer checkpointer;
 
     private static final Path FILE = temporary().resolve("siem/audit.jsonl");
 
@@ -36,8 +41,14 @@ class SiemFileIT extends GatehouseTestApplication {
         // The sink starts from the first event: in a suite sharing one database it first sends every earlier test's.
         assertThat(eventually(Duration.ofMinutes(3), () -> lines().stream()
                 .anyMatch(l -> l.contains("user.created") && l.contains(name)) ? true : null)).isTrue();
-        String checkpoint = eventually(() -> lines().stream()
-                .filter(l -> l.startsWith("{") && l.contains("\"type\":\"audit.checkpoint\"")).findFirst().orElse(null));
+        // Every cached test context on the shared database runs a checkpointer, and the first to see the chain head
+        // move signs it: this context signs (and so streams) a checkpoint when it is the one asked right after a change.
+        String checkpoint = eventually(Duration.ofMinutes(3), () -> {
+            api.post("/api/v1/users", ADMIN, "{\"username\":\"" + unique("siem-tick") + "\",\"roles\":[]}");
+            checkpointer.checkpoint();
+            return lines().stream().filter(l -> l.startsWith("{") && l.contains("\"type\":\"audit.checkpoint\""))
+                    .findFirst().orElse(null);
+        });
         assertThat(checkpoint).contains("\"signature\"").contains("\"seq\"");
     }
 

@@ -83,8 +83,10 @@ class TunnelIT extends GatehouseTestApplication {
         String person = unique("eve");
         SshKeyFiles key = SshKeys.ed25519(work);
         expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + network + "\",\"description\":\"lab\"}"), 201);
+        // detachedSeconds 0: a killed ssh ends its stream at once (with a grace the target session, and so the
+        // stream, would wait for a re-attach).
         expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"" + login
-                + "\"],\"hostLabels\":{\"team\":\"" + role + "\"}}"), 201);
+                + "\"],\"hostLabels\":{\"team\":\"" + role + "\"},\"detachedSeconds\":0}"), 201);
         expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\"]}"), 201);
         expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
                 "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
