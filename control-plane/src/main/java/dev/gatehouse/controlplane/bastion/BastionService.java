@@ -17,7 +17,7 @@ public final class BastionService implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(BastionService.class);
 
     /** Builds a bastion server; called on every start. */
-    interface ServerFactory {
+    public interface ServerFactory {
         BastionServer create() throws IOException;
     }
 
@@ -25,7 +25,7 @@ public final class BastionService implements SmartLifecycle {
     private volatile BastionServer server;
     private volatile boolean running;
 
-    BastionService(ServerFactory factory) {
+    public BastionService(ServerFactory factory) {
         this.factory = Objects.requireNonNull(factory, "factory");
     }
 
