@@ -42,6 +42,8 @@ public class BastionNode {
 
     private static final Logger log = LoggerFactory.getLogger(BastionNode.class);
     static final long SPOOL_MEMORY_BYTES = 64L << 20;
+    /** Two minutes of trying to reach a control plane that is not up yet. */
+    private static final int ENROL_ATTEMPTS = 60;
 
     /** Runs the node until the process is told to stop. */
     public static void run(String[] args) throws InterruptedException {
@@ -76,8 +78,7 @@ public class BastionNode {
         String name = NodeId.of(settings.dataDir());
         NodeCredentials credentials = new NodeCredentials(settings.dataDir());
         if (!credentials.enrolled()) {
-            NodeEnroller.enrol(url, token(settings), name, credentials);
-            log.info("bastion node {} enrolled with the control plane at {}", name, url);
+            enrol(url, token(settings), name, credentials);
         }
         ControlPlaneClient client = new ControlPlaneClient(url, ControlPlaneClient.mutual(credentials.identity(),
                 credentials.ca()));
@@ -115,7 +116,37 @@ public class BastionNode {
                 Clock.systemUTC());
         RemoteCertificateIssuer issuer = new RemoteCertificateIssuer(node.client());
         return new BastionService(() -> new BastionServer(BastionConfiguration.bastionConfig(settings), decider,
-                issuer, new DirectDialer(), listener));
+                issuer, new DirectDialer(), listener), settings.node().drainTimeout());
+    }
+
+    @Bean(destroyMethod = "close")
+    NodeHeartbeat nodeHeartbeat(NodeIdentity node) {
+        return new NodeHeartbeat(node.client()).start();
+    }
+
+    /**
+     * Enrols, waiting while the control plane cannot be reached (it may be starting too); a refusal (a used or
+     * unknown token) stops start-up at once.
+     */
+    private static void enrol(String url, String token, String name, NodeCredentials credentials) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                NodeEnroller.enrol(url, token, name, credentials);
+                log.info("bastion node {} enrolled with the control plane at {}", name, url);
+                return;
+            } catch (ControlPlaneClient.Unavailable e) {
+                if (e.status() != 0 || attempt >= ENROL_ATTEMPTS) {
+                    throw e;
+                }
+                log.warn("enrolment: {}; trying again in 2 s", e.getMessage());
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private static String token(GatehouseSettings settings) throws IOException {

@@ -39,7 +39,7 @@ final class ControlPlaneClient {
         }
     }
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final URI base;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -112,6 +112,6 @@ final class ControlPlaneClient {
         SSLParameters parameters = new SSLParameters();
         parameters.setProtocols(new String[] {"TLSv1.3"});
         return HttpClient.newBuilder().sslContext(tls).sslParameters(parameters).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(3)).build();
+                .connectTimeout(Duration.ofSeconds(10)).build();
     }
 }

@@ -64,11 +64,21 @@ final class RemoteAccessDecider implements AccessDecider {
 
     @Override
     public Decision<Target> authorizeLogin(GatewayUser user, String login, String host) {
-        return cached("login " + user.username() + " " + login + " " + host, user.username(), () -> {
-            Answer<NodeWire.WireTarget> a = client.call(NodeWire.LOGIN,
-                    new NodeWire.Login(user.username(), login, host), new TypeReference<Answer<NodeWire.WireTarget>>() {});
-            return a.allowed() ? Decision.allow(a.value().target()) : Decision.deny(a.reason());
-        }, decision -> user.username());
+        return login(user, login, host, false);
+    }
+
+    @Override
+    public Decision<Target> recheckLogin(GatewayUser user, String login, String host) {
+        return login(user, login, host, true);
+    }
+
+    private Decision<Target> login(GatewayUser user, String login, String host, boolean recheck) {
+        return cached((recheck ? "recheck " : "login ") + user.username() + " " + login + " " + host, user.username(),
+                () -> {
+                    Answer<NodeWire.WireTarget> a = client.call(NodeWire.LOGIN, new NodeWire.Login(user.username(),
+                            login, host, recheck), new TypeReference<Answer<NodeWire.WireTarget>>() {});
+                    return a.allowed() ? Decision.allow(a.value().target()) : Decision.deny(a.reason());
+                }, decision -> user.username());
     }
 
     @Override
@@ -80,7 +90,7 @@ final class RemoteAccessDecider implements AccessDecider {
             return a.allowed() ? Decision.allow(a.value().route()) : Decision.deny(a.reason());
         } catch (ControlPlaneClient.Unavailable e) {
             log.warn("forward decision: {}", e.getMessage());
-            return Decision.deny(UNREACHABLE);
+            return Decision.unavailable(UNREACHABLE);
         }
     }
 
@@ -159,7 +169,8 @@ final class RemoteAccessDecider implements AccessDecider {
             return decision;
         } catch (ControlPlaneClient.Unavailable e) {
             log.warn("access decision: {}", e.getMessage());
-            return Decision.deny(e.status() == 0 ? UNREACHABLE : "the control plane refused this node's question");
+            return Decision.unavailable(e.status() == 0 ? UNREACHABLE
+                    : "the control plane refused this node's question");
         }
     }
 }

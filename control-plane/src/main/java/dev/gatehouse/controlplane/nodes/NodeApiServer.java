@@ -38,6 +38,9 @@ public final class NodeApiServer implements AutoCloseable {
         /** Answers {@code path}; returns the status and body (JSON, or empty). */
         Reply call(String path, String node, String presentedSerial, byte[] body, String sourceAddress)
                 throws IOException;
+
+        /** Records a call refused for want of an admitted node certificate. */
+        void refused(String path, String node, String sourceAddress, String reason);
     }
 
     public record Reply(int status, byte[] body) {}
@@ -95,6 +98,10 @@ public final class NodeApiServer implements AutoCloseable {
             String node = peer == null ? null : NodeEnrollment.nodeName(peer);
             String serial = peer == null ? null : peer.getSerialNumber().toString(16);
             if (!NodeWire.ENROL.equals(path) && (node == null || !nodes.admits(node, serial))) {
+                String reason = peer == null ? "no client certificate"
+                        : node == null ? "certificate " + peer.getSubjectX500Principal().getName() + " is no node's"
+                        : "node " + node + " is not enrolled or certificate " + serial + " is no longer admitted";
+                calls.refused(path, node, source, reason);
                 send(exchange, 403, "a certificate of an enrolled bastion node is required");
                 return;
             }

@@ -2,6 +2,8 @@ package dev.gatehouse.controlplane.nodes;
 
 import dev.gatehouse.audit.recording.EvidenceStore;
 import dev.gatehouse.audit.spool.EvidenceCodec;
+import dev.gatehouse.controlplane.audit.AuditRecord;
+import dev.gatehouse.controlplane.audit.AuditTrail;
 import dev.gatehouse.controlplane.nodes.NodeApiServer.Reply;
 import dev.gatehouse.controlplane.nodes.NodeWire.Answer;
 import dev.gatehouse.pki.x509.Pem;
@@ -37,17 +39,29 @@ public final class NodeCalls implements NodeApiServer.Calls {
     private final AccessDecider decider;
     private final CertificateIssuer issuer;
     private final EvidenceStore evidence;
+    private final AuditTrail trail;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
 
     public NodeCalls(NodeEnrollment enrollment, NodeStore nodes, AccessDecider decider, CertificateIssuer issuer,
-            EvidenceStore evidence, Clock clock) {
+            EvidenceStore evidence, AuditTrail trail, Clock clock) {
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.decider = Objects.requireNonNull(decider, "decider");
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.evidence = Objects.requireNonNull(evidence, "evidence");
+        this.trail = Objects.requireNonNull(trail, "trail");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void refused(String path, String node, String sourceAddress, String reason) {
+        try {
+            trail.record(new AuditRecord("node.refused", node == null ? "anonymous" : "node:" + node, "POST " + path,
+                    null, null, sourceAddress, "denied", reason));
+        } catch (RuntimeException e) {
+            log.error("could not record the refusal of {} from {}", path, sourceAddress, e);
+        }
     }
 
     @Override
@@ -57,6 +71,10 @@ public final class NodeCalls implements NodeApiServer.Calls {
                 case NodeWire.ENROL -> enrol(read(body, NodeWire.Enrol.class), source);
                 case NodeWire.RENEW -> renew(node, serial, read(body, NodeWire.Renew.class), source);
                 case NodeWire.EVIDENCE -> storeEvidence(node, body);
+                case NodeWire.HEARTBEAT -> {
+                    nodes.seen(node, clock.instant());
+                    yield new Reply(204, new byte[0]);
+                }
                 default -> ok(decide(path, body));
             };
         } catch (JacksonException | IllegalArgumentException e) {
@@ -75,7 +93,8 @@ public final class NodeCalls implements NodeApiServer.Calls {
             }
             case NodeWire.LOGIN -> {
                 NodeWire.Login q = read(body, NodeWire.Login.class);
-                var d = decider.authorizeLogin(new GatewayUser(q.user()), q.login(), q.host());
+                var d = q.recheck() ? decider.recheckLogin(new GatewayUser(q.user()), q.login(), q.host())
+                        : decider.authorizeLogin(new GatewayUser(q.user()), q.login(), q.host());
                 yield Answer.of(d, d instanceof Decision.Allowed<?> a
                         ? NodeWire.WireTarget.of((dev.gatehouse.sshproxy.access.Target) a.value()) : null);
             }

@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -52,17 +53,23 @@ class NodePortConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    NodeLiveness nodeLiveness(JdbcClient jdbc, PostgresAuditStore events, BlobStore blobs, Clock clock) {
+        return new NodeLiveness(jdbc, new PostgresEvidenceStore(events, blobs), clock).start(Duration.ofSeconds(5));
+    }
+
+    @Bean(destroyMethod = "close")
     NodeApiServer nodeApiServer(GatehouseSettings settings, CertificateAuthorities authorities, NodeStore nodes,
             NodeEnrollment enrollment, AccessDecider decider, CertificateIssuer issuer, PostgresAuditStore events,
-            BlobStore blobs, Clock clock) throws IOException {
+            BlobStore blobs, AuditTrail trail, JdbcClient jdbc, Clock clock) throws IOException {
         KeyPair key = TunnelConfiguration.serverKey();
         String advertised = settings.tunnel().advertisedHost().isEmpty() ? "localhost"
                 : settings.tunnel().advertisedHost();
         X509Certificate ca = authorities.x509().certificate();
         X509Certificate certificate = authorities.x509().issue(key.getPublic(), "gatehouse node port",
                 TunnelConfiguration.serverNames(advertised), SERVER_CERTIFICATE_VALIDITY, Usage.SERVER);
-        NodeCalls calls = new NodeCalls(enrollment, nodes, decider, issuer, new PostgresEvidenceStore(events, blobs),
-                clock);
+        AccessDecider clusterWide = new ClusterSessionLimit(decider, jdbc, settings.ssh().maxSessionsPerUser());
+        NodeCalls calls = new NodeCalls(enrollment, nodes, clusterWide, issuer,
+                new PostgresEvidenceStore(events, blobs), trail, clock);
         return new NodeApiServer(settings.nodes().bindAddress(), settings.nodes().port(),
                 new TlsIdentity(key.getPrivate(), List.of(certificate, ca)), ca, nodes, calls).start();
     }

@@ -47,7 +47,8 @@ public final class NodeWire {
 
     public record Authenticate(String publicKey) {}
 
-    public record Login(String user, String login, String host) {}
+    /** {@code recheck}: a live session's access asked again (no new-session limits apply). */
+    public record Login(String user, String login, String host, boolean recheck) {}
 
     public record Forward(String user, WireTarget via, String host, int port) {}
 
