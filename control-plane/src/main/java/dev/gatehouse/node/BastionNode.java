@@ -12,13 +12,17 @@ import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.InvalidSettingException;
 import dev.gatehouse.controlplane.config.OwnerOnly;
 import dev.gatehouse.controlplane.recordings.NodeId;
+import dev.gatehouse.controlplane.tunnels.NetworkRoutingDialer;
+import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.audit.RecorderListener;
+import dev.gatehouse.sshproxy.dial.DialedConnection;
 import dev.gatehouse.sshproxy.dial.DirectDialer;
 import dev.gatehouse.sshproxy.server.BastionServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +120,8 @@ public class BastionNode {
                 Clock.systemUTC());
         RemoteCertificateIssuer issuer = new RemoteCertificateIssuer(node.client());
         return new BastionService(() -> new BastionServer(BastionConfiguration.bastionConfig(settings), decider,
-                issuer, new DirectDialer(), listener), settings.node().drainTimeout());
+                issuer, new NetworkRoutingDialer(new DirectDialer(), BastionNode::noTunnels), listener),
+                settings.node().drainTimeout());
     }
 
     @Bean(destroyMethod = "close")
@@ -147,6 +152,13 @@ public class BastionNode {
                 }
             }
         }
+    }
+
+    /** Agent networks are reached through tunnels, which a node does not serve yet: such hosts are refused. */
+    private static DialedConnection noTunnels(String network, HostAndPort address, Duration timeout)
+            throws IOException {
+        throw new IOException("host " + address.host() + " is in agent network '" + network + "', which bastion nodes"
+                + " cannot reach yet (tunnel agents link to the all-in-one only)");
     }
 
     private static String token(GatehouseSettings settings) throws IOException {

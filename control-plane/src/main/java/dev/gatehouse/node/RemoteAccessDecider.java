@@ -27,9 +27,10 @@ import tools.jackson.core.type.TypeReference;
 
 /**
  * A bastion node's access decisions, asked of the control plane over the node port and kept for
- * {@code gatehouse.node.decision-cache} (5 s by default); a change of someone's access, seen when the bastion polls
- * for changes, drops that person's cached answers at once. While the control plane cannot be reached, new sessions
- * are refused saying so (a decision cached less than the cache time ago still admits): nothing is decided here.
+ * {@code gatehouse.node.decision-cache} (5 s by default) when they grant; a change of someone's access, seen when the
+ * bastion polls for changes, drops that person's cached answers at once. Refusals are never kept. While the control
+ * plane cannot be reached, new sessions are refused saying so (a grant cached less than the cache time ago still
+ * admits, but the target's certificate needs the control plane too): nothing is decided here.
  */
 final class RemoteAccessDecider implements AccessDecider {
 
@@ -45,6 +46,7 @@ final class RemoteAccessDecider implements AccessDecider {
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private volatile List<PublicKey> hostCas;
     private volatile Instant hostCasUntil = Instant.MIN;
+    private volatile boolean changesFailing;
 
     RemoteAccessDecider(ControlPlaneClient client, Duration ttl, Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
@@ -110,6 +112,7 @@ final class RemoteAccessDecider implements AccessDecider {
     public AccessChanges changesSince(long revision) {
         try {
             NodeWire.Changes c = client.call(NodeWire.CHANGES, new NodeWire.Since(revision), NodeWire.Changes.class);
+            changesFailing = false;
             if (c.everyone()) {
                 cache.clear();
             } else if (!c.people().isEmpty()) {
@@ -118,7 +121,11 @@ final class RemoteAccessDecider implements AccessDecider {
             }
             return new AccessChanges(c.revision(), c.people(), c.everyone());
         } catch (ControlPlaneClient.Unavailable e) {
-            log.warn("access changes: {}", e.getMessage());
+            // Polled every 2 s: said once per outage, not every time.
+            if (!changesFailing) {
+                log.warn("access changes: {}; live sessions go on as decided until it answers again", e.getMessage());
+            }
+            changesFailing = true;
             return AccessChanges.none(revision);
         }
     }
@@ -162,10 +169,14 @@ final class RemoteAccessDecider implements AccessDecider {
         }
         try {
             Decision<T> decision = ask.ask();
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
+            // Only grants are kept: a refusal is asked again next time, so a grant takes effect at once.
+            if (decision instanceof Decision.Allowed<T>) {
+                if (cache.size() >= MAX_CACHED) {
+                    cache.clear();
+                }
+                cache.put(key, new Cached(decision, username != null ? username : owner.apply(decision),
+                        now.plus(ttl)));
             }
-            cache.put(key, new Cached(decision, username != null ? username : owner.apply(decision), now.plus(ttl)));
             return decision;
         } catch (ControlPlaneClient.Unavailable e) {
             log.warn("access decision: {}", e.getMessage());
