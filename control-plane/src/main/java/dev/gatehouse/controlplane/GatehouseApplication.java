@@ -1,6 +1,7 @@
 package dev.gatehouse.controlplane;
 
 import dev.gatehouse.controlplane.evidence.AuditVerifyCommand;
+import dev.gatehouse.node.BastionNode;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.boot.SpringApplication;
@@ -14,11 +15,27 @@ public class GatehouseApplication {
 
     static final String CLI_ROLE = "--gatehouse.role=cli";
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         if (Arrays.asList(args).contains(CLI_ROLE)) {
             System.exit(runCommand(args));
         }
+        if (bastionRole(args)) {
+            // A bastion node is another, much smaller application: no database, no CA, no web server.
+            BastionNode.run(args);
+            return;
+        }
         SpringApplication.run(GatehouseApplication.class, args);
+    }
+
+    /** Whether the command line (last word wins, as in Spring) or else GATEHOUSE_ROLE asks for a bastion node. */
+    static boolean bastionRole(String[] args) {
+        String role = System.getenv("GATEHOUSE_ROLE");
+        for (String arg : args) {
+            if (arg.startsWith("--gatehouse.role=")) {
+                role = arg.substring("--gatehouse.role=".length());
+            }
+        }
+        return "bastion".equalsIgnoreCase(role == null ? "" : role.strip());
     }
 
     /**

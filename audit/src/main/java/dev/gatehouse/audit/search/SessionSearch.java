@@ -125,7 +125,7 @@ public final class SessionSearch {
                 rs.getString("host"), rs.getString("network"), rs.getString("source_address"), rs.getString("kind"),
                 rs.getObject("started_at", OffsetDateTime.class).toInstant(), ended == null ? null : ended.toInstant(),
                 rs.getString("status"), exitStatus, rs.getString("exit_signal"), rs.getInt("chunks"),
-                rs.getLong("output_bytes"), matches);
+                rs.getLong("output_bytes"), matches, rs.getString("recorder_id"));
     }
 
     private static void add(StringBuilder sql, List<Object> args, String clause, Object value) {

@@ -1,12 +1,8 @@
 package dev.gatehouse.audit.spool;
 
 import dev.gatehouse.audit.recording.Evidence;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,10 +27,7 @@ import org.slf4j.LoggerFactory;
 final class Journal {
 
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
-    private static final int MAX_RECORD = 64 << 20;
-    private static final ObjectInputFilter ONLY_EVIDENCE = ObjectInputFilter.Config.createFilter(
-            "maxdepth=20;maxbytes=" + MAX_RECORD + ";dev.gatehouse.audit.**;java.lang.*;java.util.*;java.time.*;"
-                    + "java.math.*;[B;[Ljava.lang.Object;!*");
+    private static final int MAX_RECORD = EvidenceCodec.MAX_ITEM_BYTES;
 
     record Batch(List<Evidence> items, long endPosition) {
     }
@@ -294,19 +287,14 @@ final class Journal {
     }
 
     private static byte[] serialise(Evidence e) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(e);
-        }
-        return bytes.toByteArray();
+        return EvidenceCodec.encode(e);
     }
 
     private Evidence deserialise(byte[] body, long at) throws IOException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(body))) {
-            in.setObjectInputFilter(ONLY_EVIDENCE);
-            return (Evidence) in.readObject();
-        } catch (ClassNotFoundException | ClassCastException | java.io.InvalidClassException e) {
-            throw new IOException("spool record at offset " + at + " is not recorder evidence: " + e.getMessage(), e);
+        try {
+            return EvidenceCodec.decode(body);
+        } catch (IOException e) {
+            throw new IOException("spool record at offset " + at + ": " + e.getMessage(), e);
         }
     }
 }

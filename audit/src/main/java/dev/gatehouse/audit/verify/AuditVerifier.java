@@ -22,12 +22,14 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Recomputes every hash of the evidence and names each broken link: the global chain and each session's chain over
@@ -59,6 +61,9 @@ public final class AuditVerifier {
     private final AuditKey key;
     private final Duration maxUnsignedAge;
     private final Clock clock;
+    private volatile Supplier<Collection<AuditKey>> recorderKeys = List::of;
+    /** The recorder keys of the current run (verify() is synchronized). */
+    private List<AuditKey> runRecorderKeys = List.of();
 
     /** Allows an unsigned tail of twice {@link ChainCheckpointer#DEFAULT_INTERVAL}. */
     public AuditVerifier(PostgresAuditStore store, BlobStore blobs, AuditKey key) {
@@ -78,6 +83,15 @@ public final class AuditVerifier {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * Keys besides the audit key that may sign session checkpoints: those of bastion nodes, which record their own
+     * sessions and never hold the audit key. Asked once per verification run.
+     */
+    public AuditVerifier withRecorderKeys(Supplier<Collection<AuditKey>> keys) {
+        this.recorderKeys = Objects.requireNonNull(keys, "keys");
+        return this;
+    }
+
     private record SessionState(long seq, byte[] hash) {
     }
 
@@ -93,6 +107,7 @@ public final class AuditVerifier {
 
     public synchronized VerificationReport verify(Progress progress) {
         tombstoned.clear();
+        runRecorderKeys = List.copyOf(recorderKeys.get());
         List<BrokenLink> broken = new ArrayList<>();
         Map<String, SessionState> sessions = new HashMap<>();
         Map<Long, byte[]> hashAt = new HashMap<>();
@@ -195,10 +210,11 @@ public final class AuditVerifier {
                 if (seq != coveredSeq) {
                     problems.add("checkpoint claims link " + seq + " but follows link " + coveredSeq);
                 }
-                if (!key.id().equals(details.get("keyId"))) {
+                AuditKey signer = sessionSigner(details.get("keyId"));
+                if (signer == null) {
                     problems.add("checkpoint signed by unknown key " + details.get("keyId"));
                 } else if (signature == null
-                        || !key.verify(Checkpoints.sessionStatement(row.sessionId(), seq, hash), signature)) {
+                        || !signer.verify(Checkpoints.sessionStatement(row.sessionId(), seq, hash), signature)) {
                     problems.add("checkpoint signature is invalid");
                 }
                 if (before == null || !HEX.formatHex(before.hash()).equals(hash)) {
@@ -210,6 +226,14 @@ public final class AuditVerifier {
                 // other events carry no further evidence
             }
         }
+    }
+
+    /** The audit key, or a recorder key of this run, with id {@code keyId}; null when none has it. */
+    private AuditKey sessionSigner(Object keyId) {
+        if (key.id().equals(keyId)) {
+            return key;
+        }
+        return runRecorderKeys.stream().filter(k -> k.id().equals(keyId)).findFirst().orElse(null);
     }
 
     private void tombstone(StoredRow row, Map<String, Object> details, List<String> problems) {

@@ -3,15 +3,10 @@ package dev.gatehouse.controlplane.bastion;
 import dev.gatehouse.audit.recording.SessionRecorder;
 import dev.gatehouse.audit.spool.EvidenceSpool;
 import dev.gatehouse.audit.spool.SpooledAuditSink;
-import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
-import dev.gatehouse.controlplane.hosts.HostKeyPinning;
-import dev.gatehouse.controlplane.hosts.HostStore;
-import dev.gatehouse.controlplane.keys.KeyOwners;
 import dev.gatehouse.controlplane.live.LiveTerminals;
-import dev.gatehouse.controlplane.policy.PolicyEngine;
-import dev.gatehouse.controlplane.revocation.AccessChangeLog;
-import dev.gatehouse.controlplane.policy.ReservedRanges;
+import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.CertificateIssuer;
 import dev.gatehouse.sshproxy.audit.RecorderListener;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.events.ListenerChain;
@@ -24,7 +19,6 @@ import java.net.UnknownHostException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -32,7 +26,7 @@ import org.springframework.context.annotation.Configuration;
 /** The bastion inside the all-in-one: MINA SSHD on {@code gatehouse.ssh.port}, asking this control plane in-process. */
 @Configuration(proxyBeanMethods = false)
 @Conditional(RunsBastion.class)
-class BastionConfiguration {
+public class BastionConfiguration {
 
     /** The bastion's own events (ssh.auth, ssh.login, ssh.logout, ssh.*.denied) go through the durable spool too. */
     @Bean(destroyMethod = "close")
@@ -41,26 +35,24 @@ class BastionConfiguration {
     }
 
     @Bean
-    BastionService bastion(GatehouseSettings settings, KeyOwners keyOwners, PolicyEngine policy, HostStore hosts,
-            HostKeyPinning pinning, CertificateAuthorities authorities, RecorderListener listener, LiveTerminals live,
-            TargetDialer dialer, AccessChangeLog accessChanges, ObjectProvider<NameResolver> resolver,
-            MeterRegistry meters) throws IOException {
+    BastionService bastion(GatehouseSettings settings, AccessDecider decider, CertificateIssuer issuer,
+            RecorderListener listener, LiveTerminals live, TargetDialer dialer, MeterRegistry meters) throws IOException {
+        BastionConfig config = bastionConfig(settings);
+        ListenerChain listeners = new ListenerChain(List.of(listener, live, new BastionMeters(meters)));
+        // A fresh server on every start: MINA's client cannot be started twice, and Spring restarts contexts it paused.
+        return new BastionService(() -> new BastionServer(config, decider, issuer, dialer, listeners));
+    }
+
+    /** The bastion's settings ({@code gatehouse.ssh.*}, {@code gatehouse.recording.fail-mode}), in the all-in-one or a node. */
+    public static BastionConfig bastionConfig(GatehouseSettings settings) {
         GatehouseSettings.Ssh ssh = settings.ssh();
-        BastionConfig config = BastionConfig.defaults(settings.dataDir().resolve("ssh"), ssh.port(), hostNames(ssh))
+        return BastionConfig.defaults(settings.dataDir().resolve("ssh"), ssh.port(), hostNames(ssh))
                 .withBindAddress(ssh.bindAddress())
                 .withLimits(ssh.idleTimeout(), ssh.maxSessionsPerUser())
                 .withFailMode(settings.recording().failMode() == GatehouseSettings.Recording.FailMode.OPEN
                         ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED)
                 .withAuthLimits(ssh.auth().limits())
                 .withProxyProtocol(ssh.proxyProtocolSettings());
-        // Tests put a resolver bean in to map names to reserved addresses without touching DNS or /etc/hosts.
-        ControlPlaneAccessDecider decider = new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning,
-                accessChanges, resolver.getIfAvailable(() -> NameResolver.SYSTEM), ReservedRanges.ofThisMachine(),
-                settings.targets().hostCertificateAuthorities());
-        ControlPlaneCertificateIssuer issuer = new ControlPlaneCertificateIssuer(authorities);
-        ListenerChain listeners = new ListenerChain(List.of(listener, live, new BastionMeters(meters)));
-        // A fresh server on every start: MINA's client cannot be started twice, and Spring restarts contexts it paused.
-        return new BastionService(() -> new BastionServer(config, decider, issuer, dialer, listeners));
     }
 
     /** The configured names, or the names a client on this machine or the LAN would use. */

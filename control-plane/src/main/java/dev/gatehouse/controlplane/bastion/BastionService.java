@@ -17,16 +17,26 @@ public final class BastionService implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(BastionService.class);
 
     /** Builds a bastion server; called on every start. */
-    interface ServerFactory {
+    public interface ServerFactory {
         BastionServer create() throws IOException;
     }
 
     private final ServerFactory factory;
+    private final java.time.Duration drain;
     private volatile BastionServer server;
     private volatile boolean running;
 
-    BastionService(ServerFactory factory) {
+    public BastionService(ServerFactory factory) {
+        this(factory, java.time.Duration.ZERO);
+    }
+
+    /**
+     * {@code drain}: on stop (SIGTERM), release the port and wait this long for live sessions to end before ending
+     * them; zero ends them at once.
+     */
+    public BastionService(ServerFactory factory, java.time.Duration drain) {
         this.factory = Objects.requireNonNull(factory, "factory");
+        this.drain = Objects.requireNonNull(drain, "drain");
     }
 
     @Override
@@ -50,7 +60,27 @@ public final class BastionService implements SmartLifecycle {
             return;
         }
         try {
+            int live = stopping.sessions().live().size();
+            if (!drain.isZero() && live > 0) {
+                log.info("SSH bastion stopping: new connections refused, waiting up to {} for {} live session(s)",
+                        drain, live);
+                if (!stopping.drain(drain)) {
+                    log.warn("SSH bastion stopping: {} session(s) still live after {}; ending them",
+                            stopping.sessions().live().size(), drain);
+                }
+            }
             stopping.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(stopping);
+        } catch (IOException e) {
+            log.warn("SSH bastion did not close cleanly: {}", e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(BastionServer server) {
+        try {
+            server.close();
         } catch (IOException e) {
             log.warn("SSH bastion did not close cleanly: {}", e.getMessage());
         }

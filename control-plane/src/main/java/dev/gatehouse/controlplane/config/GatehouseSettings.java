@@ -40,7 +40,10 @@ public record GatehouseSettings(
         @Valid @NotNull @DefaultValue Console console,
         @Valid @NotNull @DefaultValue Targets targets,
         @Valid @NotNull @DefaultValue Recordings recordings,
-        @Valid @NotNull @DefaultValue Siem siem) {
+        @Valid @NotNull @DefaultValue Siem siem,
+        @Valid @NotNull @DefaultValue Nodes nodes,
+        @Valid @NotNull @DefaultValue Node node,
+        @Valid @NotNull @DefaultValue ControlPlane controlPlane) {
 
     /** What this process runs. */
     public enum Role {
@@ -298,6 +301,36 @@ public record GatehouseSettings(
         }
     }
 
+    /**
+     * The control plane's node port ({@code gatehouse.nodes.*}): bastion nodes enrol there with a node token and from
+     * then on call it over mutual TLS only (client certificates from the X.509 CA). Served by the control-plane role.
+     */
+    public record Nodes(
+            @Min(0) @Max(65535) @DefaultValue("4446") int port,
+            @NotBlank @DefaultValue("0.0.0.0") String bindAddress) {}
+
+    /**
+     * A bastion node's own settings ({@code gatehouse.node.*}): the one-time {@code token} (or a file holding it) it
+     * enrols with on its first start, how long it keeps an access decision ({@code decisionCache}), and how long a
+     * SIGTERM waits for live sessions ({@code drainTimeout}).
+     */
+    public record Node(
+            String token,
+            Path tokenFile,
+            @NotNull @DefaultValue("5s") Duration decisionCache,
+            @NotNull @DefaultValue("5m") Duration drainTimeout) {
+
+        @Override
+        public String toString() {
+            return "Node[token=" + (token == null ? "none" : "***") + ", tokenFile=" + tokenFile + ", decisionCache="
+                    + decisionCache + ", drainTimeout=" + drainTimeout + "]";
+        }
+    }
+
+    /** Where a bastion node finds the control plane's node port: {@code https://host:4446}. */
+    public record ControlPlane(
+            @Pattern(regexp = "|https://[^/?#]+/?", message = "must be https://host:port (the control plane's node port,"
+                    + " gatehouse.nodes.port)") @DefaultValue("") String url) {}
 
     @Override
     public String toString() {
@@ -306,6 +339,7 @@ public record GatehouseSettings(
                 + ", bootstrapTokenTtl=" + bootstrapTokenTtl
                 + ", database=" + database + ", secrets=" + secrets + ", oidc=" + oidc + ", recording=" + recording
                 + ", api=" + api + ", masterKeyFile=" + masterKeyFile + ", console=" + console + ", targets=" + targets
-                + ", recordings=" + recordings + ", siem=" + siem + "]";
+                + ", recordings=" + recordings + ", siem=" + siem
+                + ", nodes=" + nodes + ", node=" + node + ", controlPlane=" + controlPlane + "]";
     }
 }

@@ -22,9 +22,11 @@ import dev.gatehouse.controlplane.config.Recordings;
 import dev.gatehouse.controlplane.audit.AuditTrail;
 import dev.gatehouse.controlplane.evidence.AuditVerifyCommand;
 import dev.gatehouse.controlplane.evidence.VerificationJob;
+import dev.gatehouse.controlplane.nodes.NodeStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -86,9 +88,13 @@ class RecordingConfiguration {
     }
 
     @Bean
-    AuditVerifier auditVerifier(PostgresAuditStore events, BlobStore blobs, AuditKey key, Clock clock) {
-        // One interval for the checkpointer's timer, one for a checkpoint that is under way.
-        return new AuditVerifier(events, blobs, key, CHECKPOINT_INTERVAL.multipliedBy(2), clock);
+    AuditVerifier auditVerifier(PostgresAuditStore events, BlobStore blobs, AuditKey key, Clock clock,
+            NodeStore nodes) {
+        // One interval for the checkpointer's timer, one for a checkpoint that is under way. Bastion nodes sign their
+        // sessions' checkpoints with keys of their own, registered when they enrolled.
+        return new AuditVerifier(events, blobs, key, CHECKPOINT_INTERVAL.multipliedBy(2), clock)
+                .withRecorderKeys(() -> nodes.recordingKeys().stream()
+                        .map(encoded -> AuditKey.verifierOnly(Base64.getDecoder().decode(encoded))).toList());
     }
 
     @Bean(destroyMethod = "close")

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -53,10 +54,13 @@ public final class AccessChangeLog {
      * long or rows after {@code revision} were already pruned.
      */
     public AccessChanges since(long revision) {
-        Long oldest = jdbc.sql("SELECT min(revision) FROM access_changes").query(Long.class).single();
-        if (oldest == null) {
+        // No row on an empty log (min() would answer one NULL, which single() refuses).
+        Optional<Long> first = jdbc.sql("SELECT min(revision) FROM access_changes HAVING count(*) > 0")
+                .query(Long.class).optional();
+        if (first.isEmpty()) {
             return AccessChanges.none(revision);
         }
+        long oldest = first.get();
         List<Row> rows = jdbc.sql("SELECT revision, username, reason FROM access_changes WHERE revision > ?"
                         + " ORDER BY revision LIMIT ?").params(revision, MAX_PEOPLE + 1)
                 .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3))).list();

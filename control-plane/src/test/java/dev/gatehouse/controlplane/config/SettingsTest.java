@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.controlplane.GatehouseApplication;
+import dev.gatehouse.node.BastionNode;
 import dev.gatehouse.testkit.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,10 +86,42 @@ class SettingsTest {
     }
 
     @Test
-    void standaloneBastionRoleStopsStartupSayingItIsNotAvailable(@TempDir Path dataDir, CapturedOutput output) {
+    void nodeSettingsBindFromTheDocumentedVariables() {
+        GatehouseSettings settings = Binder.get(environment(Map.of(
+                "GATEHOUSE_CONTROL_PLANE_URL", "https://cp.example:4446",
+                "GATEHOUSE_NODE_TOKEN", "gh_node_secret",
+                "GATEHOUSE_NODE_TOKEN_FILE", "/run/secrets/node-token",
+                "GATEHOUSE_NODES_PORT", "5446"))).bind("gatehouse", GatehouseSettings.class).get();
+
+        assertThat(settings.controlPlane().url()).isEqualTo("https://cp.example:4446");
+        assertThat(settings.node().token()).isEqualTo("gh_node_secret");
+        assertThat(settings.node().tokenFile()).isEqualTo(Path.of("/run/secrets/node-token"));
+        assertThat(settings.nodes().port()).isEqualTo(5446);
+        assertThat(settings.toString()).doesNotContain("gh_node_secret");
+    }
+
+    @Test
+    void bastionRoleWithoutControlPlaneStopsStartupNamingTheSetting(@TempDir Path dataDir, CapturedOutput output) {
+        assertThatThrownBy(() -> startNode(dataDir)).isInstanceOf(Exception.class);
+
+        assertThat(output.getAll()).contains("gatehouse.control-plane.url").contains("https://host:port");
+    }
+
+    @Test
+    void bastionRoleNeverEnrolledWithoutTokenStopsStartupNamingTheSetting(@TempDir Path dataDir,
+            CapturedOutput output) {
+        assertThatThrownBy(() -> startNode(dataDir, "--gatehouse.control-plane.url=https://127.0.0.1:9"))
+                .isInstanceOf(Exception.class);
+
+        assertThat(output.getAll()).contains("gatehouse.node.token").contains("POST /api/v1/node-tokens");
+    }
+
+    @Test
+    void bastionRoleInsideTheControlPlaneApplicationStopsSayingHowToStartANode(@TempDir Path dataDir,
+            CapturedOutput output) {
         assertThatThrownBy(() -> start(dataDir, "--gatehouse.role=bastion")).isInstanceOf(Exception.class);
 
-        assertThat(output.getAll()).contains("gatehouse.role").contains("not available in this release");
+        assertThat(output.getAll()).contains("gatehouse.role").contains("./gatehouse start --gatehouse.role=bastion");
     }
 
     @Test
@@ -197,6 +230,14 @@ class SettingsTest {
         all[1] = "--server.port=0";
         System.arraycopy(arguments, 0, all, 2, arguments.length);
         new SpringApplicationBuilder(GatehouseApplication.class).web(WebApplicationType.NONE).run(all).close();
+    }
+
+    private static void startNode(Path dataDir, String... arguments) {
+        String[] all = new String[arguments.length + 2];
+        all[0] = "--gatehouse.data-dir=" + dataDir;
+        all[1] = "--gatehouse.role=bastion";
+        System.arraycopy(arguments, 0, all, 2, arguments.length);
+        new SpringApplicationBuilder(BastionNode.class).web(WebApplicationType.NONE).run(all).close();
     }
 
     static StandardEnvironment environment(Map<String, String> variables) {

@@ -18,6 +18,15 @@ public interface AccessDecider {
     Decision<Target> authorizeLogin(GatewayUser user, String login, String host);
 
     /**
+     * Whether a live session of {@code user} as {@code login} on {@code host} may go on, asked when their access may
+     * have changed. The same question as {@link #authorizeLogin} except that limits on new sessions (how many one
+     * person may hold) do not apply: the session is already counted.
+     */
+    default Decision<Target> recheckLogin(GatewayUser user, String login, String host) {
+        return authorizeLogin(user, login, host);
+    }
+
+    /**
      * May {@code user} open a TCP flow to {@code destination}? {@code via} is the target whose session carries the
      * forward, when there is one (its network is then where the flow is dialled).
      */

@@ -10,7 +10,15 @@ public sealed interface Decision<T> {
     }
 
     static <T> Decision<T> deny(String reason) {
-        return new Denied<>(reason);
+        return new Denied<>(reason, false);
+    }
+
+    /**
+     * No answer can be had now (a bastion node's control plane is away): refused like a denial, but it is not the
+     * person's failed attempt, and the reason is told to the client even before it has logged in.
+     */
+    static <T> Decision<T> unavailable(String reason) {
+        return new Denied<>(reason, true);
     }
 
     /** Access granted; {@code value} is what was granted. */
@@ -20,8 +28,11 @@ public sealed interface Decision<T> {
         }
     }
 
-    /** Access refused; {@code reason} is shown to the user and recorded, so it names no secret. */
-    record Denied<T>(String reason) implements Decision<T> {
+    /**
+     * Access refused; {@code reason} is shown to the user and recorded, so it names no secret. {@code unavailable}:
+     * refused because no decision could be had, see {@link #unavailable}.
+     */
+    record Denied<T>(String reason, boolean unavailable) implements Decision<T> {
         public Denied {
             Objects.requireNonNull(reason, "reason");
         }

@@ -67,6 +67,7 @@ public final class BastionServer implements Closeable {
 
     private final BastionConfig config;
     private final SshServer server;
+    private volatile boolean draining;
     private final UpstreamConnector connector;
     private final TargetSessions sessions;
     private final LiveAccessCheck accessCheck;
@@ -135,6 +136,11 @@ public final class BastionServer implements Closeable {
         server.addSessionListener(new SessionListener() {
             @Override
             public void sessionCreated(Session session) {
+                if (draining) {
+                    TargetSessions.disconnect((ServerSession) session, "gatehouse: this node is stopping; connect"
+                            + " again to reach another");
+                    return;
+                }
                 attachJump((ServerSession) session);
                 // Behind a balancer the client's address is known only once its PROXY header is read.
                 if (session.getAttribute(SessionKeys.JUMP) == null
@@ -310,6 +316,24 @@ public final class BastionServer implements Closeable {
             }
         }
         return new InetSocketAddress(bound, port());
+    }
+
+    /**
+     * Refuses new connections (each is told this node is stopping; a ProxyJump's inner login of a live session
+     * included, as it is a new connection too) and waits, up to
+     * {@code deadline}, for the live sessions to end by themselves; true when none is left. {@link #close} ends the
+     * rest.
+     */
+    public boolean drain(java.time.Duration deadline) throws InterruptedException {
+        draining = true;
+        long until = System.nanoTime() + deadline.toNanos();
+        while (!sessions.live().isEmpty()) {
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            Thread.sleep(200);
+        }
+        return true;
     }
 
     @Override

@@ -8,12 +8,15 @@ import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.forward.JumpRegistry;
 import dev.gatehouse.sshproxy.session.SessionKeys;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.PublicKey;
 import java.util.Objects;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 
@@ -56,7 +59,12 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
         }
         Decision<GatewayUser> decision = decider.authenticate(key);
         if (decision instanceof Decision.Denied<GatewayUser> denied) {
-            limiter.recordFailure(address, username);
+            if (denied.unavailable()) {
+                // Not the person's failure; and "Permission denied" alone would send them looking at their key.
+                banner(session, "gatehouse: " + denied.reason());
+            } else {
+                limiter.recordFailure(address, username);
+            }
             refuse(address, new Denial(username, source, "auth publickey", denied.reason()));
             return false;
         }
@@ -76,6 +84,18 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
             return false;
         }
         return accept(user, key, session);
+    }
+
+    /** An SSH_MSG_USERAUTH_BANNER: OpenSSH prints it on the terminal during authentication. */
+    private static void banner(ServerSession session, String text) {
+        try {
+            Buffer buffer = session.createBuffer(SshConstants.SSH_MSG_USERAUTH_BANNER, text.length() + 16);
+            buffer.putString(text + "\r\n");
+            buffer.putString("");
+            session.writePacket(buffer);
+        } catch (IOException e) {
+            // The refusal stands without its explanation.
+        }
     }
 
     /** The first refusal from an address in an interval is audited in full; the rest are counted into one event. */

@@ -125,7 +125,7 @@ public final class LiveAccessCheck implements Closeable {
         }
         TargetConnection target = connection.getAttribute(SessionKeys.TARGET);
         if (target != null && target.info() != null) {
-            Decision<Target> login = decider.authorizeLogin(user, target.route().login(), target.route().host());
+            Decision<Target> login = decider.recheckLogin(user, target.route().login(), target.route().host());
             if (login instanceof Decision.Denied<Target> denied) {
                 return denied.reason();
             }

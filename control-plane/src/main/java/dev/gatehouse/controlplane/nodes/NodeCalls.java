@@ -1,0 +1,175 @@
+package dev.gatehouse.controlplane.nodes;
+
+import dev.gatehouse.audit.recording.EvidenceStore;
+import dev.gatehouse.audit.spool.EvidenceCodec;
+import dev.gatehouse.controlplane.audit.AuditRecord;
+import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.nodes.NodeApiServer.Reply;
+import dev.gatehouse.controlplane.nodes.NodeWire.Answer;
+import dev.gatehouse.pki.x509.Pem;
+import dev.gatehouse.sshproxy.access.AccessChanges;
+import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.CertificateIssuer;
+import dev.gatehouse.sshproxy.access.Decision;
+import dev.gatehouse.sshproxy.access.Forwarding;
+import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.sshproxy.access.HostAndPort;
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The control plane's answers to its bastion nodes: the same decisions, certificates and evidence store the
+ * all-in-one's bastion uses in-process, behind the node port.
+ */
+public final class NodeCalls implements NodeApiServer.Calls {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeCalls.class);
+
+    private final NodeEnrollment enrollment;
+    private final NodeStore nodes;
+    private final AccessDecider decider;
+    private final CertificateIssuer issuer;
+    private final EvidenceStore evidence;
+    private final AuditTrail trail;
+    private final Clock clock;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public NodeCalls(NodeEnrollment enrollment, NodeStore nodes, AccessDecider decider, CertificateIssuer issuer,
+            EvidenceStore evidence, AuditTrail trail, Clock clock) {
+        this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
+        this.nodes = Objects.requireNonNull(nodes, "nodes");
+        this.decider = Objects.requireNonNull(decider, "decider");
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.evidence = Objects.requireNonNull(evidence, "evidence");
+        this.trail = Objects.requireNonNull(trail, "trail");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void refused(String path, String node, String sourceAddress, String reason) {
+        try {
+            trail.record(new AuditRecord("node.refused", node == null ? "anonymous" : "node:" + node, "POST " + path,
+                    null, null, sourceAddress, "denied", reason));
+        } catch (RuntimeException e) {
+            log.error("could not record the refusal of {} from {}", path, sourceAddress, e);
+        }
+    }
+
+    @Override
+    public Reply call(String path, String node, String serial, byte[] body, String source) throws IOException {
+        try {
+            return switch (path) {
+                case NodeWire.ENROL -> enrol(read(body, NodeWire.Enrol.class), source);
+                case NodeWire.RENEW -> renew(node, serial, read(body, NodeWire.Renew.class), source);
+                case NodeWire.EVIDENCE -> storeEvidence(node, body);
+                case NodeWire.HEARTBEAT -> {
+                    nodes.seen(node, clock.instant());
+                    yield new Reply(204, new byte[0]);
+                }
+                default -> ok(decide(path, body));
+            };
+        } catch (JacksonException | IllegalArgumentException e) {
+            return error(400, "malformed request: " + e.getMessage());
+        } catch (NodeEnrollment.Refused e) {
+            return error(403, e.getMessage());
+        }
+    }
+
+    private Object decide(String path, byte[] body) {
+        return switch (path) {
+            case NodeWire.AUTHENTICATE -> {
+                Decision<GatewayUser> d = decider.authenticate(NodeWire.key(read(body, NodeWire.Authenticate.class)
+                        .publicKey()));
+                yield Answer.of(d, d instanceof Decision.Allowed<GatewayUser> a ? a.value().username() : null);
+            }
+            case NodeWire.LOGIN -> {
+                NodeWire.Login q = read(body, NodeWire.Login.class);
+                var d = q.recheck() ? decider.recheckLogin(new GatewayUser(q.user()), q.login(), q.host())
+                        : decider.authorizeLogin(new GatewayUser(q.user()), q.login(), q.host());
+                yield Answer.of(d, d instanceof Decision.Allowed<?> a
+                        ? NodeWire.WireTarget.of((dev.gatehouse.sshproxy.access.Target) a.value()) : null);
+            }
+            case NodeWire.FORWARD -> {
+                NodeWire.Forward q = read(body, NodeWire.Forward.class);
+                var d = decider.authorizeForward(new GatewayUser(q.user()),
+                        Optional.ofNullable(q.via()).map(NodeWire.WireTarget::target),
+                        new HostAndPort(q.host(), q.port()));
+                yield Answer.of(d, d instanceof Decision.Allowed<?> a
+                        ? NodeWire.WireRoute.of((dev.gatehouse.sshproxy.access.ForwardRoute) a.value()) : null);
+            }
+            case NodeWire.REACHABLE -> decider.reachable(new GatewayUser(read(body, NodeWire.User.class).user()))
+                    .stream().map(r -> new NodeWire.WireReachable(r.host(), r.logins())).toList();
+            case NodeWire.CHANGES -> {
+                AccessChanges c = decider.changesSince(read(body, NodeWire.Since.class).revision());
+                yield new NodeWire.Changes(c.revision(), c.people(), c.everyone());
+            }
+            case NodeWire.HOST_KEY -> {
+                NodeWire.HostKey q = read(body, NodeWire.HostKey.class);
+                yield new NodeWire.Trusted(decider.learnHostKey(q.target(), NodeWire.key(q.publicKey())));
+            }
+            case NodeWire.HOST_CAS -> new NodeWire.Keys(decider.hostCertificateAuthorities().stream()
+                    .map(PublicKeyEntry::toString).toList());
+            case NodeWire.USER_CERTIFICATE -> {
+                NodeWire.UserCertificate q = read(body, NodeWire.UserCertificate.class);
+                yield new NodeWire.Certificate(PublicKeyEntry.toString(issuer.issueUserCertificate(
+                        new GatewayUser(q.user()), q.login(), q.sessionId(), NodeWire.key(q.publicKey()),
+                        new Forwarding(q.port(), q.remote(), q.agent()))));
+            }
+            case NodeWire.HOST_CERTIFICATE -> {
+                NodeWire.HostCertificate q = read(body, NodeWire.HostCertificate.class);
+                yield new NodeWire.Certificate(PublicKeyEntry.toString(issuer.issueHostCertificate(q.principals(),
+                        NodeWire.key(q.publicKey()))));
+            }
+            default -> throw new IllegalArgumentException("no such call " + path);
+        };
+    }
+
+    private Reply enrol(NodeWire.Enrol q, String source) throws NodeEnrollment.Refused {
+        byte[] csr = Pem.csr(Objects.requireNonNull(q.csr(), "csr"));
+        return ok(chain(enrollment.enrol(Objects.requireNonNull(q.token(), "token"), q.name(), csr, q.recordingKey(),
+                source)));
+    }
+
+    private Reply renew(String node, String serial, NodeWire.Renew q, String source) throws NodeEnrollment.Refused {
+        return ok(chain(enrollment.renew(node, serial, Pem.csr(Objects.requireNonNull(q.csr(), "csr")), source)));
+    }
+
+    /** Stored before the answer: a node drops its spooled copy only once the control plane holds the evidence. */
+    private Reply storeEvidence(String node, byte[] body) throws IOException {
+        try {
+            evidence.store(EvidenceCodec.decodeBatch(body));
+        } catch (IOException e) {
+            return error(400, "evidence batch refused: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("evidence from node {} not stored yet: {}", node, e.toString());
+            return error(503, "evidence store unavailable; retry");
+        }
+        nodes.seen(node, clock.instant());
+        return new Reply(204, new byte[0]);
+    }
+
+    private static NodeWire.Chain chain(List<X509Certificate> chain) {
+        return new NodeWire.Chain(Pem.encode(chain.toArray(X509Certificate[]::new)));
+    }
+
+    private <T> T read(byte[] body, Class<T> type) {
+        return json.readValue(body, type);
+    }
+
+    private Reply ok(Object value) {
+        return new Reply(200, json.writeValueAsBytes(value));
+    }
+
+    private Reply error(int status, String message) {
+        return new Reply(status, json.writeValueAsBytes(java.util.Map.of("error", message)));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.gatehouse.controlplane.nodes;
+
+import dev.gatehouse.audit.blob.BlobStore;
+import dev.gatehouse.audit.events.PostgresAuditStore;
+import dev.gatehouse.audit.recording.PostgresEvidenceStore;
+import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.ca.CertificateAuthorities;
+import dev.gatehouse.controlplane.config.GatehouseSettings;
+import dev.gatehouse.controlplane.config.GatehouseSettings.Role;
+import dev.gatehouse.controlplane.tunnels.TunnelConfiguration;
+import dev.gatehouse.pki.x509.TlsIdentity;
+import dev.gatehouse.pki.x509.Usage;
+import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.CertificateIssuer;
+import java.io.IOException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The node port of the control-plane role ({@code gatehouse.nodes.*}). Its server certificate is issued by the X.509
+ * CA at each start, for the names the tunnel settings give this machine.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(NodePortConfiguration.ControlPlaneRole.class)
+class NodePortConfiguration {
+
+    private static final Duration SERVER_CERTIFICATE_VALIDITY = Duration.ofDays(365);
+
+    /** True in the control-plane role only: the all-in-one's bastion asks in-process and serves no nodes. */
+    static final class ControlPlaneRole implements Condition {
+        @Override
+        public boolean matches(org.springframework.context.annotation.ConditionContext context,
+                org.springframework.core.type.AnnotatedTypeMetadata metadata) {
+            return Binder.get(context.getEnvironment()).bind("gatehouse.role", Role.class)
+                    .orElse(Role.ALL_IN_ONE) == Role.CONTROL_PLANE;
+        }
+    }
+
+    @Bean
+    NodeEnrollment nodeEnrollment(NodeTokenStore tokens, NodeStore nodes, CertificateAuthorities authorities,
+            AuditTrail trail, TransactionTemplate transactions, Clock clock) {
+        return new NodeEnrollment(tokens, nodes, authorities, trail, transactions, clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    NodeLiveness nodeLiveness(JdbcClient jdbc, PostgresAuditStore events, BlobStore blobs, Clock clock) {
+        return new NodeLiveness(jdbc, new PostgresEvidenceStore(events, blobs), clock).start(Duration.ofSeconds(5));
+    }
+
+    @Bean(destroyMethod = "close")
+    NodeApiServer nodeApiServer(GatehouseSettings settings, CertificateAuthorities authorities, NodeStore nodes,
+            NodeEnrollment enrollment, AccessDecider decider, CertificateIssuer issuer, PostgresAuditStore events,
+            BlobStore blobs, AuditTrail trail, JdbcClient jdbc, Clock clock) throws IOException {
+        KeyPair key = TunnelConfiguration.serverKey();
+        String advertised = settings.tunnel().advertisedHost().isEmpty() ? "localhost"
+                : settings.tunnel().advertisedHost();
+        X509Certificate ca = authorities.x509().certificate();
+        X509Certificate certificate = authorities.x509().issue(key.getPublic(), "gatehouse node port",
+                TunnelConfiguration.serverNames(advertised), SERVER_CERTIFICATE_VALIDITY, Usage.SERVER);
+        AccessDecider clusterWide = new ClusterSessionLimit(decider, jdbc, settings.ssh().maxSessionsPerUser());
+        NodeCalls calls = new NodeCalls(enrollment, nodes, clusterWide, issuer,
+                new PostgresEvidenceStore(events, blobs), trail, clock);
+        return new NodeApiServer(settings.nodes().bindAddress(), settings.nodes().port(),
+                new TlsIdentity(key.getPrivate(), List.of(certificate, ca)), ca, nodes, calls).start();
+    }
+}

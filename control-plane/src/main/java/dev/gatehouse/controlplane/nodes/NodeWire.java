@@ -1,0 +1,125 @@
+package dev.gatehouse.controlplane.nodes;
+
+import dev.gatehouse.sshproxy.access.Decision;
+import dev.gatehouse.sshproxy.access.ForwardRoute;
+import dev.gatehouse.sshproxy.access.Forwarding;
+import dev.gatehouse.sshproxy.access.HostAndPort;
+import dev.gatehouse.sshproxy.access.Target;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+
+/**
+ * The JSON a bastion node and the control plane exchange on the node port: one record per question and answer, and
+ * the conversions to and from the bastion library's types. Keys and certificates travel as OpenSSH lines.
+ */
+public final class NodeWire {
+
+    private NodeWire() {}
+
+    /** Paths on the node port. */
+    public static final String ENROL = "/node/v1/enrol";
+    public static final String RENEW = "/node/v1/renew";
+    public static final String AUTHENTICATE = "/node/v1/authenticate";
+    public static final String LOGIN = "/node/v1/authorize-login";
+    public static final String FORWARD = "/node/v1/authorize-forward";
+    public static final String REACHABLE = "/node/v1/reachable";
+    public static final String CHANGES = "/node/v1/access-changes";
+    public static final String HOST_KEY = "/node/v1/host-key";
+    public static final String HOST_CAS = "/node/v1/host-cas";
+    public static final String USER_CERTIFICATE = "/node/v1/user-certificate";
+    public static final String HOST_CERTIFICATE = "/node/v1/host-certificate";
+    public static final String EVIDENCE = "/node/v1/evidence";
+    public static final String HEARTBEAT = "/node/v1/heartbeat";
+
+    /** {@code recordingKey}: base64 of the X.509 encoding of the Ed25519 key that signs the node's recordings. */
+    public record Enrol(String token, String name, String csr, String recordingKey) {}
+
+    public record Renew(String csr) {}
+
+    /** A certificate chain in PEM, the node's first. */
+    public record Chain(String pem) {}
+
+    public record Authenticate(String publicKey) {}
+
+    /** {@code recheck}: a live session's access asked again (no new-session limits apply). */
+    public record Login(String user, String login, String host, boolean recheck) {}
+
+    public record Forward(String user, WireTarget via, String host, int port) {}
+
+    public record User(String user) {}
+
+    public record Since(long revision) {}
+
+    public record HostKey(String target, String publicKey) {}
+
+    public record Trusted(boolean trusted) {}
+
+    public record Keys(List<String> keys) {}
+
+    public record UserCertificate(String user, String login, String sessionId, String publicKey, boolean port,
+            boolean remote, boolean agent) {}
+
+    public record HostCertificate(List<String> principals, String publicKey) {}
+
+    public record Certificate(String certificate) {}
+
+    public record WireReachable(String host, List<String> logins) {}
+
+    public record Changes(long revision, Map<String, String> people, boolean everyone) {}
+
+    /** An answer that is either allowed with a value or denied with a reason. */
+    public record Answer<T>(boolean allowed, String reason, T value) {
+        public static <T> Answer<T> of(Decision<?> decision, T value) {
+            return decision instanceof Decision.Denied<?> denied ? new Answer<>(false, denied.reason(), null)
+                    : new Answer<>(true, null, value);
+        }
+    }
+
+    public record WireTarget(String name, String host, int port, String network, String pinnedHostKey,
+            long maxSessionSeconds, boolean portForwarding, boolean remoteForwarding, boolean agentForwarding) {
+
+        public static WireTarget of(Target target) {
+            return new WireTarget(target.name(), target.address().host(), target.address().port(), target.network(),
+                    target.pinnedHostKey().map(PublicKeyEntry::toString).orElse(null),
+                    target.maxSessionLength().toSeconds(), target.forwarding().port(), target.forwarding().remote(),
+                    target.forwarding().agent());
+        }
+
+        public Target target() {
+            return new Target(name, new HostAndPort(host, port), network,
+                    Optional.ofNullable(pinnedHostKey).map(NodeWire::key), Duration.ofSeconds(maxSessionSeconds),
+                    new Forwarding(portForwarding, remoteForwarding, agentForwarding));
+        }
+    }
+
+    public record WireRoute(String network, String host, int port, long maxSessionSeconds) {
+
+        public static WireRoute of(ForwardRoute route) {
+            return new WireRoute(route.network(), route.address().host(), route.address().port(),
+                    route.maxSessionLength().toSeconds());
+        }
+
+        public ForwardRoute route() {
+            return new ForwardRoute(network, new HostAndPort(host, port), Duration.ofSeconds(maxSessionSeconds));
+        }
+    }
+
+    /** A public key or certificate from its OpenSSH line; IllegalArgumentException when it is none. */
+    public static PublicKey key(String line) {
+        try {
+            PublicKey key = PublicKeyEntry.parsePublicKeyEntry(line).resolvePublicKey(null, Map.of(), null);
+            if (key == null) {
+                throw new IllegalArgumentException("unsupported key type");
+            }
+            return key;
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("not an OpenSSH public key line: " + e.getMessage());
+        }
+    }
+}

