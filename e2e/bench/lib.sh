@@ -175,7 +175,7 @@ recorded_mib() { # $1 = the session kind (exec|shell), $2 = a UTC time (date -u 
 import json, sys
 kind, since = sys.argv[1], sys.argv[2]
 s = [x for x in json.load(sys.stdin)["sessions"] if x["kind"] == kind and x["startedAt"] >= since]
-if not s or min(s, key=lambda x: x["startedAt"]).get("status") == "live":
+if not s or min(s, key=lambda x: x["startedAt"]).get("status") in ("running", "detached"):
     sys.exit(1)
 first = min(s, key=lambda x: x["startedAt"])
 print("%.1f" % (first["outputBytes"] / 1048576))
