@@ -101,36 +101,46 @@ public final class LiveAccessCheck implements Closeable {
         }
     }
 
-    /** A detached session has no connection to re-check: its login is decided again, and ended when refused. */
+    /**
+     * A detached session has no connection to re-check: the key of its last connection and its login are decided
+     * again, and the session ended when either is refused, as an attached one would be.
+     */
     private void recheckDetached(TargetConnection detached, GatewayUser user, String change) {
-        Route.ToTarget route = detached.route();
-        if (decider.authorizeLogin(user, route.login(), route.host()) instanceof Decision.Denied<Target> denied) {
+        String refusal = keyRefusal(detached.key(), user);
+        if (refusal == null) {
+            refusal = loginRefusal(detached, user);
+        }
+        if (refusal != null) {
             listener.denied(detached.info(), new Denial(user.username(), detached.source(),
-                    "session " + detached.sessionId() + " re-checked", denied.reason()));
+                    "session " + detached.sessionId() + " re-checked", refusal));
             sessions.terminate(detached.sessionId(), "session ended: your access was revoked (" + change + ")");
         }
     }
 
     /** Why this connection would be refused if it were opened now, or null when it would not be. */
     private String refusalNow(ServerSession connection, GatewayUser user) {
-        PublicKey key = connection.getAttribute(SessionKeys.KEY);
-        if (key != null) {
-            Decision<GatewayUser> owner = decider.authenticate(key);
-            if (owner instanceof Decision.Denied<GatewayUser> denied) {
-                return denied.reason();
-            }
-            if (!((Decision.Allowed<GatewayUser>) owner).value().equals(user)) {
-                return "the key now belongs to another person";
-            }
-        }
+        String refusal = keyRefusal(connection.getAttribute(SessionKeys.KEY), user);
         TargetConnection target = connection.getAttribute(SessionKeys.TARGET);
-        if (target != null && target.info() != null) {
-            Decision<Target> login = decider.recheckLogin(user, target.route().login(), target.route().host());
-            if (login instanceof Decision.Denied<Target> denied) {
-                return denied.reason();
-            }
+        return refusal != null || target == null || target.info() == null ? refusal : loginRefusal(target, user);
+    }
+
+    /** Why {@code key} (the one a connection authenticated with, if any) would be refused now, or null. */
+    private String keyRefusal(PublicKey key, GatewayUser user) {
+        if (key == null) {
+            return null;
         }
-        return null;
+        Decision<GatewayUser> owner = decider.authenticate(key);
+        if (owner instanceof Decision.Denied<GatewayUser> denied) {
+            return denied.reason();
+        }
+        return ((Decision.Allowed<GatewayUser>) owner).value().equals(user) ? null
+                : "the key now belongs to another person";
+    }
+
+    /** Why {@code target}'s login would be refused now (limits on new sessions aside), or null. */
+    private String loginRefusal(TargetConnection target, GatewayUser user) {
+        Decision<Target> login = decider.recheckLogin(user, target.route().login(), target.route().host());
+        return login instanceof Decision.Denied<Target> denied ? denied.reason() : null;
     }
 
     private void end(ServerSession connection, GatewayUser user, String change, String refusal) {

@@ -8,6 +8,7 @@ import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.SessionInfo;
 import dev.gatehouse.sshproxy.events.Detachment;
 import java.io.IOException;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -31,6 +32,11 @@ public final class TargetConnection implements LiveSession {
     private final TargetSessions sessions;
     /** The engineer's connection: replaced when a detached session is re-attached from a new one. */
     private volatile ServerSession downstream;
+    /**
+     * The key {@link #downstream} authenticated with (null for a certificate-less way in), kept here because MINA
+     * clears a connection's attributes when it closes: a detached session is re-checked against it.
+     */
+    private volatile PublicKey key;
     private final GatewayUser user;
     private final Route.ToTarget route;
     private final String sessionId = UUID.randomUUID().toString();
@@ -48,6 +54,7 @@ public final class TargetConnection implements LiveSession {
     TargetConnection(TargetSessions sessions, ServerSession downstream, GatewayUser user, Route.ToTarget route) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.downstream = Objects.requireNonNull(downstream, "downstream");
+        this.key = downstream.getAttribute(SessionKeys.KEY);
         this.user = Objects.requireNonNull(user, "user");
         this.route = Objects.requireNonNull(route, "route");
     }
@@ -168,6 +175,11 @@ public final class TargetConnection implements LiveSession {
         return target;
     }
 
+    /** The key the engineer's current (or, detached, last) connection authenticated with; null if none. */
+    PublicKey key() {
+        return key;
+    }
+
     String source() {
         return SessionKeys.source(downstream);
     }
@@ -221,6 +233,7 @@ public final class TargetConnection implements LiveSession {
     /** Makes {@code next} this session's engineer connection again (the caller attaches the channel). */
     synchronized void reattached(ServerSession next) {
         downstream = next;
+        key = next.getAttribute(SessionKeys.KEY);
         held = null;
         next.setAttribute(SessionKeys.TARGET, this);
     }
