@@ -48,6 +48,8 @@ public abstract class GatehouseTestApplication {
         registry.add("gatehouse.api.refusal-interval", () -> "2s");
         registry.add("gatehouse.ssh.port", () -> "0");
         registry.add("gatehouse.ssh.bind-address", () -> "127.0.0.1");
+        // Dialing and logging in to a target takes longer than the product's 4 s when the test machine is loaded.
+        registry.add("gatehouse.ssh.connect-timeout", () -> "15s");
         registry.add("gatehouse.tunnel.port", () -> "0");
         registry.add("gatehouse.tunnel.bind-address", () -> "127.0.0.1");
         registry.add("gatehouse.tunnel.advertised-host", () -> "127.0.0.1");

@@ -49,6 +49,7 @@ public class BastionConfiguration {
         return BastionConfig.defaults(settings.dataDir().resolve("ssh"), ssh.port(), hostNames(ssh))
                 .withBindAddress(ssh.bindAddress())
                 .withLimits(ssh.idleTimeout(), ssh.maxSessionsPerUser())
+                .withConnectTimeout(ssh.connectTimeout())
                 .withFailMode(settings.recording().failMode() == GatehouseSettings.Recording.FailMode.OPEN
                         ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED)
                 .withAuthLimits(ssh.auth().limits())

@@ -67,6 +67,7 @@ public record GatehouseSettings(
             @NotBlank @DefaultValue("0.0.0.0") String bindAddress,
             @NotNull @DefaultValue List<@NotBlank String> hostNames,
             @NotNull @DefaultValue("30m") Duration idleTimeout,
+            @NotNull @DefaultValue("4s") Duration connectTimeout,
             @Min(1) @Max(10000) @DefaultValue("20") int maxSessionsPerUser,
             @Valid @NotNull @DefaultValue SshAuth auth,
             @DefaultValue("false") boolean proxyProtocol,

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.controlplane.GatehouseApplication;
+import dev.gatehouse.controlplane.bastion.BastionConfiguration;
 import dev.gatehouse.node.BastionNode;
 import dev.gatehouse.testkit.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -64,6 +66,15 @@ class SettingsTest {
         assertThat(settings.recording().failMode()).isEqualTo(GatehouseSettings.Recording.FailMode.CLOSED);
         assertThat(settings.api().maxBodyBytes()).isEqualTo(1048576);
         assertThat(settings.recording().maxBytesPerSession().toBytes()).isEqualTo(1L << 30);
+        assertThat(BastionConfiguration.bastionConfig(settings).connectTimeout()).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void theTargetConnectTimeoutReachesTheBastion() {
+        GatehouseSettings settings = Binder.get(environment(Map.of("GATEHOUSE_SSH_CONNECT_TIMEOUT", "12s")))
+                .bindOrCreate("gatehouse", GatehouseSettings.class);
+
+        assertThat(BastionConfiguration.bastionConfig(settings).connectTimeout()).isEqualTo(Duration.ofSeconds(12));
     }
 
     @Test

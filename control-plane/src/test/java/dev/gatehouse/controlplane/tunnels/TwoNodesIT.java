@@ -138,7 +138,8 @@ class TwoNodesIT {
                 "--gatehouse.database.password=" + (database.password() == null ? "" : database.password()),
                 "--gatehouse.secrets.master-key=" + masterKey, "--gatehouse.bootstrap-token=" + ADMIN,
                 "--gatehouse.ssh.port=0", "--gatehouse.ssh.bind-address=127.0.0.1", "--gatehouse.tunnel.port=0",
-                "--gatehouse.tunnel.bind-address=127.0.0.1", "--gatehouse.tunnel.advertised-host=127.0.0.1");
+                "--gatehouse.tunnel.bind-address=127.0.0.1", "--gatehouse.tunnel.advertised-host=127.0.0.1",
+                "--gatehouse.ssh.connect-timeout=15s");
     }
 
     private TunnelAgent joinAndRun(ApiClient admin, String gateway, int allowedPort) throws Exception {

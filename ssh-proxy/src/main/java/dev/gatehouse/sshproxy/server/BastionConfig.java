@@ -125,6 +125,11 @@ public record BastionConfig(String bindAddress, int port, Path hostKeyDirectory,
                 maxSessionsPerUser, failMode, authLimits, proxyProtocol, keepAlive);
     }
 
+    public BastionConfig withConnectTimeout(Duration timeout) {
+        return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, timeout, allowedEnv, idleTimeout,
+                maxSessionsPerUser, failMode, authLimits, proxyProtocol, keepAlive);
+    }
+
     public BastionConfig withLimits(Duration idle, int maxSessions) {
         return new BastionConfig(bindAddress, port, hostKeyDirectory, hostNames, connectTimeout, allowedEnv, idle,
                 maxSessions, failMode, authLimits, proxyProtocol, keepAlive);
