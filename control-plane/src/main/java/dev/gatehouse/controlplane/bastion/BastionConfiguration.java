@@ -50,8 +50,7 @@ public class BastionConfiguration {
                 .withBindAddress(ssh.bindAddress())
                 .withLimits(ssh.idleTimeout(), ssh.maxSessionsPerUser())
                 .withConnectTimeout(ssh.connectTimeout())
-                .withFailMode(settings.recording().failMode() == GatehouseSettings.Recording.FailMode.OPEN
-                        ? BastionConfig.FailMode.OPEN : BastionConfig.FailMode.CLOSED)
+                .withFailMode(settings.recording().failMode())
                 .withAuthLimits(ssh.auth().limits())
                 .withProxyProtocol(ssh.proxyProtocolSettings());
     }

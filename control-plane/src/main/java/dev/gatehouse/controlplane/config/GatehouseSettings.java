@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.config;
 
+import dev.gatehouse.sshproxy.server.BastionConfig;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -241,9 +242,8 @@ public record GatehouseSettings(
      * {@code maxBytesPerSession}: bytes of a session kept in its recording; past it each stream is only counted and
      * hashed into the session's sealed end.
      */
-    public record Recording(@NotNull @DefaultValue("closed") FailMode failMode, @DefaultValue("true") boolean output,
-            @NotNull @DefaultValue("1GB") DataSize maxBytesPerSession) {
-        public enum FailMode { CLOSED, OPEN }
+    public record Recording(@NotNull @DefaultValue("closed") BastionConfig.FailMode failMode,
+            @DefaultValue("true") boolean output, @NotNull @DefaultValue("1GB") DataSize maxBytesPerSession) {
 
         public Recording {
             if (maxBytesPerSession != null && maxBytesPerSession.toBytes() <= 0) {

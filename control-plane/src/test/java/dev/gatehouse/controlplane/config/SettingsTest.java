@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gatehouse.controlplane.GatehouseApplication;
 import dev.gatehouse.controlplane.bastion.BastionConfiguration;
 import dev.gatehouse.node.BastionNode;
+import dev.gatehouse.sshproxy.server.BastionConfig;
 import dev.gatehouse.testkit.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ class SettingsTest {
         assertThat(settings.http().port()).isEqualTo(8080);
         assertThat(settings.tunnel().port()).isEqualTo(4443);
         assertThat(settings.database().external()).isFalse();
-        assertThat(settings.recording().failMode()).isEqualTo(GatehouseSettings.Recording.FailMode.CLOSED);
+        assertThat(settings.recording().failMode()).isEqualTo(BastionConfig.FailMode.CLOSED);
         assertThat(settings.api().maxBodyBytes()).isEqualTo(1048576);
         assertThat(settings.recording().maxBytesPerSession().toBytes()).isEqualTo(1L << 30);
         assertThat(BastionConfiguration.bastionConfig(settings).connectTimeout()).isEqualTo(Duration.ofSeconds(4));
