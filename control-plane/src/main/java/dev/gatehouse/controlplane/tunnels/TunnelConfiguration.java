@@ -52,7 +52,7 @@ public class TunnelConfiguration {
         ControlPlaneAgentEnrollment enrollment = new ControlPlaneAgentEnrollment(joinTokens, agents, authorities, trail,
                 transactions, ControlPlaneAgentEnrollment.CERTIFICATE_VALIDITY);
         PostgresAgentRegistry registry = new PostgresAgentRegistry(agents);
-        TunnelMeters meters = new TunnelMeters(meterRegistry, nodeId);
+        MicrometerTunnelMetrics meters = new MicrometerTunnelMetrics(meterRegistry, nodeId);
         TunnelService service = new TunnelService(() -> {
             KeyPair key = serverKey();
             X509Certificate certificate = authorities.x509().issue(key.getPublic(), "gatehouse tunnel " + nodeId,

@@ -34,12 +34,12 @@ public final class CsrBuilder {
     }
 
     public CsrBuilder commonName(String value) {
-        this.commonName = Names.commonName(value);
+        this.commonName = CertificateNames.commonName(value);
         return this;
     }
 
     public CsrBuilder dnsNames(List<String> values) {
-        this.dnsNames = Names.subjectAlternativeNames(values);
+        this.dnsNames = CertificateNames.subjectAlternativeNames(values);
         return this;
     }
 
@@ -50,7 +50,7 @@ public final class CsrBuilder {
                     new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build(), keyPair.getPublic());
             if (!dnsNames.isEmpty()) {
                 ExtensionsGenerator extensions = new ExtensionsGenerator();
-                extensions.addExtension(Extension.subjectAlternativeName, false, Names.generalNames(dnsNames));
+                extensions.addExtension(Extension.subjectAlternativeName, false, CertificateNames.generalNames(dnsNames));
                 builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
             }
             return builder.build(new JcaContentSignerBuilder(KeyAlgorithms.signatureAlgorithm(keyPair.getPrivate()))

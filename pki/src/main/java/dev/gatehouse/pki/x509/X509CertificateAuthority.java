@@ -67,7 +67,7 @@ public final class X509CertificateAuthority {
 
     public static X509CertificateAuthority generate(String commonName, Duration validity) {
         KeyPair keyPair = KeyAlgorithms.generateP256();
-        X500Name name = name(Names.commonName(commonName));
+        X500Name name = name(CertificateNames.commonName(commonName));
         Instant now = Instant.now();
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
@@ -132,13 +132,13 @@ public final class X509CertificateAuthority {
         if (refusal != null) {
             throw new IllegalArgumentException(refusal);
         }
-        List<String> sans = Names.subjectAlternativeNames(dnsSans);
+        List<String> sans = CertificateNames.subjectAlternativeNames(dnsSans);
         Instant now = clock.instant();
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
                     Date.from(now.minus(CLOCK_SKEW_ALLOWANCE)), Date.from(now.plus(positive(validity))),
-                    name(Names.commonName(commonName)), subjectKey)
+                    name(CertificateNames.commonName(commonName)), subjectKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage(subjectKey)))
                     .addExtension(Extension.extendedKeyUsage, false, extendedKeyUsage(usage))
@@ -147,7 +147,7 @@ public final class X509CertificateAuthority {
                     .addExtension(Extension.authorityKeyIdentifier, false,
                             extensions.createAuthorityKeyIdentifier(certificate));
             if (!sans.isEmpty()) {
-                builder.addExtension(Extension.subjectAlternativeName, false, Names.generalNames(sans));
+                builder.addExtension(Extension.subjectAlternativeName, false, CertificateNames.generalNames(sans));
             }
             return sign(builder, keyPair);
         } catch (NoSuchAlgorithmException | CertificateException | CertIOException e) {

@@ -7,7 +7,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 
 /** Checks the names that go into certificates; IP literals become IP address SANs, the rest DNS names. */
-final class Names {
+final class CertificateNames {
 
     /** RFC 5280's upper bound for a common name. */
     static final int MAX_COMMON_NAME_CHARS = 64;
@@ -18,7 +18,7 @@ final class Names {
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-    private Names() {
+    private CertificateNames() {
     }
 
     static String commonName(String value) {

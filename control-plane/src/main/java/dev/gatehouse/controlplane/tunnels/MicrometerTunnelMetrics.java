@@ -17,7 +17,7 @@ import java.util.function.ToDoubleFunction;
  * This node's tunnel metrics in Micrometer ({@code gatehouse_tunnel_*} in Prometheus), tagged with the node id:
  * levels read from the running listener, counters fed by its events. Counters outlive a listener restart.
  */
-final class TunnelMeters implements TunnelMetrics {
+final class MicrometerTunnelMetrics implements TunnelMetrics {
 
     private final MeterRegistry registry;
     private final Tags node;
@@ -25,7 +25,7 @@ final class TunnelMeters implements TunnelMetrics {
     private final Map<Refusal, Counter> linksRefused = new EnumMap<>(Refusal.class);
     private final Map<DialOutcome, Counter> dials = new EnumMap<>(DialOutcome.class);
 
-    TunnelMeters(MeterRegistry registry, String nodeId) {
+    MicrometerTunnelMetrics(MeterRegistry registry, String nodeId) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.node = Tags.of("node", nodeId);
         linksAccepted = Counter.builder("gatehouse.tunnel.links.accepted").tags(node)
