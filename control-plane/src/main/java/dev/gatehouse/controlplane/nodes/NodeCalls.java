@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.nodes;
 
+import dev.gatehouse.audit.recording.Evidence;
 import dev.gatehouse.audit.recording.EvidenceStore;
 import dev.gatehouse.audit.spool.EvidenceCodec;
 import dev.gatehouse.controlplane.audit.AuditRecord;
@@ -17,9 +18,13 @@ import dev.gatehouse.sshproxy.access.HostAndPort;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,17 +44,21 @@ public final class NodeCalls implements NodeApiServer.Calls {
     private final AccessDecider decider;
     private final CertificateIssuer issuer;
     private final EvidenceStore evidence;
+    private final NodeEvidenceCheck evidenceCheck;
+    /** When each node's last evidence refusal was audited: one audit row per node per minute at most. */
+    private final Map<String, Instant> refusalAudited = new ConcurrentHashMap<>();
     private final AuditTrail trail;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
 
     public NodeCalls(NodeEnrollment enrollment, NodeStore nodes, AccessDecider decider, CertificateIssuer issuer,
-            EvidenceStore evidence, AuditTrail trail, Clock clock) {
+            EvidenceStore evidence, NodeEvidenceCheck evidenceCheck, AuditTrail trail, Clock clock) {
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.decider = Objects.requireNonNull(decider, "decider");
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.evidence = Objects.requireNonNull(evidence, "evidence");
+        this.evidenceCheck = Objects.requireNonNull(evidenceCheck, "evidenceCheck");
         this.trail = Objects.requireNonNull(trail, "trail");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -146,7 +155,13 @@ public final class NodeCalls implements NodeApiServer.Calls {
     /** Stored before the answer: a node drops its spooled copy only once the control plane holds the evidence. */
     private Reply storeEvidence(String node, byte[] body) throws IOException {
         try {
-            evidence.store(EvidenceCodec.decodeBatch(body));
+            List<Evidence> batch = EvidenceCodec.decodeBatch(body);
+            String refusal = evidenceCheck.refusal(node, batch);
+            if (refusal != null) {
+                auditRefusal(node, refusal);
+                return error(403, "evidence batch refused: " + refusal);
+            }
+            evidence.store(batch);
         } catch (IOException e) {
             return error(400, "evidence batch refused: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -155,6 +170,19 @@ public final class NodeCalls implements NodeApiServer.Calls {
         }
         nodes.seen(node, clock.instant());
         return new Reply(204, new byte[0]);
+    }
+
+    /** A node whose batch is refused sends it again and again: its refusals are audited once a minute. */
+    private void auditRefusal(String node, String reason) {
+        Instant now = clock.instant();
+        Instant last = refusalAudited.get(node);
+        if (last != null && last.isAfter(now.minus(Duration.ofMinutes(1)))) {
+            return;
+        }
+        refusalAudited.put(node, now);
+        log.warn("evidence batch from node {} refused: {}", node, reason);
+        trail.record(new AuditRecord("node.evidence.refused", "node:" + node, "node:" + node, null, null, null,
+                "denied", reason));
     }
 
     private static NodeWire.Chain chain(List<X509Certificate> chain) {

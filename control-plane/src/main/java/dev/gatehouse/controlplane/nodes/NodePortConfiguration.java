@@ -69,7 +69,7 @@ class NodePortConfiguration {
                 TunnelConfiguration.serverNames(advertised), SERVER_CERTIFICATE_VALIDITY, Usage.SERVER);
         AccessDecider clusterWide = new ClusterSessionLimit(decider, jdbc, settings.ssh().maxSessionsPerUser());
         NodeCalls calls = new NodeCalls(enrollment, nodes, clusterWide, issuer,
-                new PostgresEvidenceStore(events, blobs), trail, clock);
+                new PostgresEvidenceStore(events, blobs), NodeEvidenceCheck.against(jdbc), trail, clock);
         return new NodeApiServer(settings.nodes().bindAddress(), settings.nodes().port(),
                 new TlsIdentity(key.getPrivate(), List.of(certificate, ca)), ca, nodes, calls).start();
     }
