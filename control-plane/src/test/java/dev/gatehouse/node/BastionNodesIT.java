@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.pki.x509.Pem;
 import dev.gatehouse.testkit.OpenSshServer;
-import dev.gatehouse.testkit.SshKeyFiles;
-import dev.gatehouse.testkit.SshKeys;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -34,30 +32,25 @@ import tools.jackson.databind.JsonNode;
  */
 class BastionNodesIT {
 
-    private static final String ADMIN = "bastion-nodes-admin-token-0123456789";
+    private static final String ADMIN = NodeCluster.ADMIN;
 
     @TempDir
     Path work;
 
-    private final int httpPort = port();
-    private final int nodesPort = port();
-    private NodeProcess controlPlane;
-    private final java.util.List<NodeProcess> nodes = new java.util.ArrayList<>();
+    private NodeCluster cluster;
 
     @AfterEach
     void stopAll() throws InterruptedException {
-        for (NodeProcess node : nodes) {
-            node.close();
-        }
-        if (controlPlane != null) {
-            controlPlane.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void twoBastionNodesServeSshFromTheControlPlaneKeepNoSecretsSpoolEvidenceAndEndRevokedSessions() throws Exception {
+        cluster = new NodeCluster(work);
         startControlPlane();
-        ApiClient admin = new ApiClient(httpPort);
+        ApiClient admin = cluster.admin();
         int sshA = port();
         int sshB = port();
         String tokenA = nodeToken(admin);
@@ -79,15 +72,7 @@ class BastionNodesIT {
 
         try (OpenSshServer target = OpenSshServer.builder()
                 .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
-            SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(work.resolve("user")));
-            expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"ops\",\"logins\":[\"" + target.loginUser()
-                    + "\"],\"hostLabels\":{\"env\":\"lab\"}}"), 201);
-            expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"nina\",\"roles\":[\"ops\"]}"), 201);
-            expect(admin.post("/api/v1/users/nina/keys", ADMIN, "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"),
-                    201);
-            expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"web\",\"address\":\"127.0.0.1:" + target.port()
-                    + "\",\"labels\":{\"env\":\"lab\"}}"), 201);
-            Path config = sshConfig(admin, key);
+            Path config = cluster.allowOnto(target);
             String destination = target.loginUser() + "@web@127.0.0.1";
 
             assertThat(ssh(config, sshA, destination, "echo via-a")).isEqualTo("via-a\n");
@@ -102,7 +87,7 @@ class BastionNodesIT {
             BufferedReader fromLive = new BufferedReader(new InputStreamReader(live.getInputStream(),
                     StandardCharsets.UTF_8));
             assertThat(echo(live.getOutputStream(), fromLive, "before-the-outage")).isEqualTo("before-the-outage");
-            controlPlane.stop();
+            cluster.controlPlane().stop();
             assertThat(echo(live.getOutputStream(), fromLive, "during-the-outage")).as(Files.readString(liveErr))
                     .isEqualTo("during-the-outage");
             SshResult refused = run(config, sshB, destination, "echo refused");
@@ -185,19 +170,11 @@ class BastionNodesIT {
     }
 
     private void startControlPlane() throws Exception {
-        controlPlane = NodeProcess.start("control-plane", work.resolve("control-plane"), Map.of(
-                "GATEHOUSE_BOOTSTRAP_TOKEN", ADMIN, "GATEHOUSE_HTTP_PORT", String.valueOf(httpPort),
-                "GATEHOUSE_NODES_PORT", String.valueOf(nodesPort), "GATEHOUSE_NODES_BIND_ADDRESS", "127.0.0.1",
-                "GATEHOUSE_DATABASE_FSYNC", "false", "GATEHOUSE_SSH_MAX_SESSIONS_PER_USER", "2"));
-        controlPlane.awaitLog("node port listening on " + nodesPort).awaitLog("Gatehouse is up");
+        cluster.startControlPlane(Map.of("GATEHOUSE_SSH_MAX_SESSIONS_PER_USER", "2"));
     }
 
     private NodeProcess startNode(String name, int sshPort, String token) throws Exception {
-        NodeProcess node = NodeProcess.start("bastion", work.resolve(name), Map.of(
-                "GATEHOUSE_CONTROL_PLANE_URL", "https://127.0.0.1:" + nodesPort, "GATEHOUSE_NODE_TOKEN", token,
-                "GATEHOUSE_SSH_PORT", String.valueOf(sshPort), "GATEHOUSE_SSH_BIND_ADDRESS", "127.0.0.1"));
-        nodes.add(node);
-        return node;
+        return cluster.startNode(name, sshPort, token, Map.of());
     }
 
     /** A caller with no node certificate (not enrolled, or anyone else) asking the node port for a decision. */
@@ -206,17 +183,16 @@ class BastionNodesIT {
         javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
         tls.init(null, dev.gatehouse.pki.x509.TlsIdentity.trusting(ca).getTrustManagers(), null);
         try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls).build()) {
-            return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:" + nodesPort
-                            + "/node/v1/authenticate")).POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
-                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+            java.net.URI authenticate = java.net.URI.create("https://127.0.0.1:" + cluster.nodesPort()
+                    + "/node/v1/authenticate");
+            return client.send(java.net.http.HttpRequest.newBuilder(authenticate)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
         }
     }
 
-    private static String nodeToken(ApiClient admin) {
-        ApiClient.Reply reply = admin.post("/api/v1/node-tokens", ADMIN, "{\"role\":\"bastion\",\"ttlSeconds\":600}");
-        expect(reply, 201);
-        assertThat(reply.json().get("token").asString()).startsWith("gh_node_");
-        return reply.json().get("token").asString();
+    private String nodeToken(ApiClient admin) {
+        return cluster.nodeToken();
     }
 
     /**
@@ -268,15 +244,6 @@ class BastionNodesIT {
         return admin.get("/api/v1/sessions", ADMIN).json().get("sessions").get(0).get("sessionId").asString();
     }
 
-    private Path sshConfig(ApiClient admin, SshKeyFiles key) throws Exception {
-        Path knownHosts = Files.writeString(work.resolve("known_hosts"), admin.get("/api/v1/ca/ssh-host", ADMIN)
-                .body());
-        return Files.writeString(work.resolve("ssh_config"), String.join("\n", "Host *",
-                "  IdentityFile " + key.privateKey(), "  IdentitiesOnly yes", "  IdentityAgent none",
-                "  UserKnownHostsFile " + knownHosts, "  GlobalKnownHostsFile /dev/null", "  StrictHostKeyChecking yes",
-                "  BatchMode yes", "  ConnectTimeout 20", ""));
-    }
-
     private record SshResult(int exit, String out, String err) {}
 
     private SshResult run(Path config, int port, String destination, String command) throws Exception {
@@ -306,16 +273,10 @@ class BastionNodesIT {
     }
 
     private static int port() {
-        try {
-            return NodeProcess.freePort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return NodeCluster.port();
     }
 
     private static void expect(ApiClient.Reply reply, int status) {
-        if (reply.status() != status) {
-            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
-        }
+        NodeCluster.expect(reply, status);
     }
 }

@@ -33,6 +33,50 @@ public final class Haproxy implements AutoCloseable {
 
     /** Starts HAProxy in front of {@code 127.0.0.1:backendPort}, passing {@code serverOptions} on its server line. */
     public static Haproxy inFrontOf(int backendPort, String serverOptions) {
+        return start(port -> List.of(
+                "defaults",
+                "  mode tcp",
+                "  timeout connect 10s",
+                "  timeout client 120s",
+                "  timeout server 120s",
+                "frontend ssh",
+                "  bind 127.0.0.1:" + port,
+                "  default_backend gateway",
+                "backend gateway",
+                "  server gateway 127.0.0.1:" + backendPort + " " + serverOptions));
+    }
+
+    /**
+     * Starts HAProxy balancing SSH over bastion nodes on {@code 127.0.0.1:backendPorts} as the root README's "Running
+     * several nodes" configures it: round robin, a PROXY v2 header on every connection and health check, a node that
+     * is down skipped (checked every second, a refused connection retried on another node).
+     */
+    public static Haproxy balancing(List<Integer> backendPorts) {
+        return start(port -> {
+            List<String> lines = new java.util.ArrayList<>(List.of(
+                    "defaults",
+                    "    mode tcp",
+                    "    timeout connect 5s",
+                    "    timeout client 1h",
+                    "    timeout server 1h",
+                    "frontend ssh",
+                    "    bind 127.0.0.1:" + port,
+                    "    default_backend bastions",
+                    "backend bastions",
+                    "    balance roundrobin",
+                    "    option redispatch 1",
+                    "    retries 2",
+                    "    option tcp-check",
+                    "    tcp-check expect rstring ^SSH-2\\.0-",
+                    "    default-server check inter 1s fall 2 rise 1 send-proxy-v2"));
+            for (int i = 0; i < backendPorts.size(); i++) {
+                lines.add("    server bastion-" + (i + 1) + " 127.0.0.1:" + backendPorts.get(i));
+            }
+            return lines;
+        });
+    }
+
+    private static Haproxy start(java.util.function.IntFunction<List<String>> configuration) {
         Path binary = Path.of("/usr/sbin/haproxy");
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("HAProxy is not installed (Debian package haproxy; ./gatehouse test"
@@ -41,17 +85,7 @@ public final class Haproxy implements AutoCloseable {
         Path directory = TempFiles.directory("gatehouse-haproxy-");
         try {
             int port = freePort();
-            Path config = Files.write(directory.resolve("haproxy.cfg"), List.of(
-                    "defaults",
-                    "  mode tcp",
-                    "  timeout connect 10s",
-                    "  timeout client 120s",
-                    "  timeout server 120s",
-                    "frontend ssh",
-                    "  bind 127.0.0.1:" + port,
-                    "  default_backend gateway",
-                    "backend gateway",
-                    "  server gateway 127.0.0.1:" + backendPort + " " + serverOptions));
+            Path config = Files.write(directory.resolve("haproxy.cfg"), configuration.apply(port));
             Process process = new ProcessBuilder(binary.toString(), "-db", "-f", config.toString())
                     .redirectErrorStream(true).redirectOutput(directory.resolve("haproxy.log").toFile()).start();
             Haproxy haproxy = new Haproxy(process, directory, port);

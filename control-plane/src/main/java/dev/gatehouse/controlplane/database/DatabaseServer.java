@@ -138,6 +138,14 @@ public final class DatabaseServer implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * Connections outside the pool, as the runtime role, for what holds one connection for as long as the process runs
+     * (the {@link SingletonJobs} election's advisory lock) without taking it from the pool.
+     */
+    public DataSource dedicatedDataSource() {
+        return unpooled(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+    }
+
     /** The role that owns the tables, for migrations and grants only. */
     public DataSource ownerDataSource() {
         return owner;

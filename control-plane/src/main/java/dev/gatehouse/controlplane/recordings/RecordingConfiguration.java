@@ -19,6 +19,8 @@ import dev.gatehouse.audit.verify.AuditVerifier;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.Recordings;
+import dev.gatehouse.controlplane.database.DatabaseServer;
+import dev.gatehouse.controlplane.database.SingletonJobs;
 import dev.gatehouse.controlplane.audit.AuditTrail;
 import dev.gatehouse.controlplane.evidence.AuditVerifyCommand;
 import dev.gatehouse.controlplane.evidence.VerificationJob;
@@ -113,14 +115,24 @@ class RecordingConfiguration {
     ChainCheckpointer chainCheckpointer(DataSource dataSource, AuditKey key, BlobStore blobs,
             ObjectProvider<SiemStreamer> siem) {
         List<CheckpointAnchor> anchors = siem.stream().map(CheckpointAnchor.class::cast).toList();
-        return new ChainCheckpointer(dataSource, key, blobs, anchors).start(CHECKPOINT_INTERVAL);
+        return new ChainCheckpointer(dataSource, key, blobs, anchors);
     }
 
     @Bean(destroyMethod = "close")
     RetentionJob retentionJob(GatehouseSettings settings, PostgresAuditStore events, BlobStore blobs, AuditKey key) {
-        RetentionJob job = new RetentionJob(settings.recordings().retention(),
-                new RecordingRetention(events, blobs, key));
-        job.start(RetentionJob.PERIOD);
-        return job;
+        return new RetentionJob(settings.recordings().retention(), new RecordingRetention(events, blobs, key));
+    }
+
+    /**
+     * The checkpointer's timer and retention run on one control plane of those sharing the database (each would sign
+     * its own checkpoint of the same head, and two retention runs race for the same recordings); any control plane may
+     * still sign one on demand (a verification run does).
+     */
+    @Bean(destroyMethod = "close")
+    SingletonJobs singletonJobs(DatabaseServer server, ChainCheckpointer checkpointer, RetentionJob retention) {
+        return new SingletonJobs(server.dedicatedDataSource())
+                .add("audit checkpointer", () -> checkpointer.start(CHECKPOINT_INTERVAL))
+                .add("recording retention", () -> retention.start(RetentionJob.PERIOD))
+                .start(SingletonJobs.DEFAULT_PERIOD);
     }
 }

@@ -29,14 +29,15 @@ final class RetentionJob implements AutoCloseable {
         this.policy = policy;
     }
 
-    /** Runs now and every {@code period}, on its own thread; nothing when no retention is set. */
-    synchronized void start(Duration period) {
+    /** Runs now and every {@code period}, on its own thread, until closed; nothing when no retention is set. */
+    synchronized RetentionJob start(Duration period) {
         if (retention == null || timer != null) {
-            return;
+            return this;
         }
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("recording-retention")
                 .daemon(true).factory());
         timer.scheduleWithFixedDelay(this::runQuietly, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
     }
 
     /** Applies the policy once; how many sessions' recordings were deleted (0 without a policy). */
@@ -59,6 +60,7 @@ final class RetentionJob implements AutoCloseable {
     public synchronized void close() {
         if (timer != null) {
             timer.shutdownNow();
+            timer = null;
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.gatehouse.agent.config.AgentConfigFile;
 import dev.gatehouse.agent.enroll.AgentState;
 import dev.gatehouse.agent.tunnel.TunnelAgent;
 import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.controlplane.WholeGateways;
 import dev.gatehouse.controlplane.GatehouseApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
 import dev.gatehouse.testkit.OpenSshServer;
@@ -20,9 +21,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -45,7 +44,7 @@ class TwoNodesIT {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private final TestDatabase database = TestDatabase.create();
-    private final String masterKey = masterKey();
+    private final String masterKey = WholeGateways.randomMasterKey();
 
     @TempDir
     Path work;
@@ -209,19 +208,7 @@ class TwoNodesIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + PATIENCE.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private static String masterKey() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return Base64.getEncoder().encodeToString(key);
+        WholeGateways.await(what, PATIENCE, condition);
     }
 
     private static void expect(ApiClient.Reply reply, int status) {

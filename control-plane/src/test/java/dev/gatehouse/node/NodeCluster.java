@@ -1,0 +1,127 @@
+package dev.gatehouse.node;
+
+import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.testkit.OpenSshServer;
+import dev.gatehouse.testkit.SshKeyFiles;
+import dev.gatehouse.testkit.SshKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A control plane and its bastion nodes as processes under one work directory, started with the root README's "Running
+ * several nodes" settings (environment variables, loopback ports), and a person allowed onto a real OpenSSH target
+ * through them. Closing it kills whatever still runs.
+ */
+final class NodeCluster implements AutoCloseable {
+
+    static final String ADMIN = "node-cluster-admin-token-0123456789";
+
+    private final Path work;
+    private final int httpPort = port();
+    private final int nodesPort = port();
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private NodeProcess controlPlane;
+
+    NodeCluster(Path work) {
+        this.work = work;
+    }
+
+    ApiClient admin() {
+        return new ApiClient(httpPort);
+    }
+
+    int nodesPort() {
+        return nodesPort;
+    }
+
+    NodeProcess controlPlane() {
+        return controlPlane;
+    }
+
+    /** Starts (or starts again, on the same data directory) the control plane, waiting until it serves. */
+    NodeProcess startControlPlane(Map<String, String> extra) throws Exception {
+        Map<String, String> environment = new HashMap<>(Map.of("GATEHOUSE_BOOTSTRAP_TOKEN", ADMIN,
+                "GATEHOUSE_HTTP_PORT", String.valueOf(httpPort), "GATEHOUSE_NODES_PORT", String.valueOf(nodesPort),
+                "GATEHOUSE_NODES_BIND_ADDRESS", "127.0.0.1", "GATEHOUSE_DATABASE_FSYNC", "false"));
+        environment.putAll(extra);
+        controlPlane = NodeProcess.start("control-plane", work.resolve("control-plane"), environment);
+        return controlPlane.awaitLog("node port listening on " + nodesPort).awaitLog("Gatehouse is up");
+    }
+
+    /** Starts a bastion node enrolling with {@code token}; wait for it with {@code awaitLog("serving SSH on port")}. */
+    NodeProcess startNode(String name, int sshPort, String token, Map<String, String> extra) throws IOException {
+        Map<String, String> environment = new HashMap<>(Map.of("GATEHOUSE_CONTROL_PLANE_URL", "https://127.0.0.1:"
+                + nodesPort, "GATEHOUSE_NODE_TOKEN", token, "GATEHOUSE_SSH_PORT", String.valueOf(sshPort),
+                "GATEHOUSE_SSH_BIND_ADDRESS", "127.0.0.1"));
+        environment.putAll(extra);
+        NodeProcess node = NodeProcess.start("bastion", work.resolve(name), environment);
+        nodes.add(node);
+        return node;
+    }
+
+    /** A one-time node token from {@code POST /api/v1/node-tokens}. */
+    String nodeToken() {
+        ApiClient.Reply reply = admin().post("/api/v1/node-tokens", ADMIN, "{\"role\":\"bastion\",\"ttlSeconds\":600}");
+        expect(reply, 201);
+        if (!reply.json().get("token").asString().startsWith("gh_node_")) {
+            throw new IllegalStateException("not a node token: " + reply);
+        }
+        return reply.json().get("token").asString();
+    }
+
+    /** The id a node chose at enrolment ({@code <data-dir>/node-id}), as sessions name it. */
+    String nodeId(String name) throws IOException {
+        return Files.readString(work.resolve(name).resolve("node-id")).strip();
+    }
+
+    /**
+     * nina, role ops, may log into {@code target} as its login user, inventory name {@code web}; returns an ssh_config
+     * with her key and the control plane's host CA (destination {@code <login>@web@127.0.0.1}).
+     */
+    Path allowOnto(OpenSshServer target) throws IOException {
+        ApiClient admin = admin();
+        SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(work.resolve("user")));
+        expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"ops\",\"logins\":[\"" + target.loginUser()
+                + "\"],\"hostLabels\":{\"env\":\"lab\"}}"), 201);
+        expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"nina\",\"roles\":[\"ops\"]}"), 201);
+        expect(admin.post("/api/v1/users/nina/keys", ADMIN, "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
+        expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"web\",\"address\":\"127.0.0.1:" + target.port()
+                + "\",\"labels\":{\"env\":\"lab\"}}"), 201);
+        Path knownHosts = Files.writeString(work.resolve("known_hosts"), admin.get("/api/v1/ca/ssh-host", ADMIN)
+                .body());
+        return Files.writeString(work.resolve("ssh_config"), String.join("\n", "Host *",
+                "  IdentityFile " + key.privateKey(), "  IdentitiesOnly yes", "  IdentityAgent none",
+                "  UserKnownHostsFile " + knownHosts, "  GlobalKnownHostsFile /dev/null", "  StrictHostKeyChecking yes",
+                "  BatchMode yes", "  ConnectTimeout 20", "  ServerAliveInterval 5", "  ServerAliveCountMax 3", ""));
+    }
+
+    static int port() {
+        try {
+            return NodeProcess.freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void expect(ApiClient.Reply reply, int status) {
+        if (reply.status() != status) {
+            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (NodeProcess node : nodes) {
+            node.close();
+        }
+        if (controlPlane != null) {
+            controlPlane.close();
+        }
+    }
+}
