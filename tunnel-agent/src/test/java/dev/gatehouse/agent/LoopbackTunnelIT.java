@@ -12,7 +12,6 @@ import dev.gatehouse.tunnel.gateway.TunnelStream;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /** Gateway node and agent in one JVM over real mutual TLS on 127.0.0.1, dialing real TCP services. */
 class LoopbackTunnelIT {
+
+    /** The bound of every blocking read and write of a test's stream. */
+    private static final long WAIT_SECONDS = 60;
 
     private static Testbed bed;
     private static TunnelListener gateway;
@@ -67,13 +70,16 @@ class LoopbackTunnelIT {
         byte[] sent = new byte[3 * 1024 * 1024 + 17];
         new Random(7).nextBytes(sent);
         try (TunnelStream stream = open("127.0.0.1", echo.port())) {
-            CompletableFuture<byte[]> echoed = CompletableFuture.supplyAsync(() -> readAll(stream.input()));
-            OutputStream out = stream.output();
-            for (int off = 0; off < sent.length; off += 50_000) {
-                out.write(sent, off, Math.min(50_000, sent.length - off));
-            }
-            stream.shutdownOutput();
-            assertThat(echoed.get(60, TimeUnit.SECONDS)).isEqualTo(sent);
+            CompletableFuture<byte[]> echoed = bounded(stream, () -> stream.input().readAllBytes());
+            bounded(stream, () -> {
+                OutputStream out = stream.output();
+                for (int off = 0; off < sent.length; off += 50_000) {
+                    out.write(sent, off, Math.min(50_000, sent.length - off));
+                }
+                stream.shutdownOutput();
+                return null;
+            }).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(echoed.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(sent);
             assertThat(stream.ended().get(30, TimeUnit.SECONDS)).isNull();
         }
     }
@@ -83,18 +89,23 @@ class LoopbackTunnelIT {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         byte[] chunk = new byte[256 * 1024];
         Random random = new Random(11);
-        long total = 0;
+        long total;
         random.nextBytes(chunk);
         long started = System.nanoTime();
         try (TunnelStream stream = open("localhost", sha.port())) {
-            for (int i = 0; i < 256; i++) {
-                chunk[i] ^= 1; // every chunk differs, without paying for random bytes inside the timing
-                digest.update(chunk);
-                stream.output().write(chunk);
-                total += chunk.length;
-            }
-            stream.shutdownOutput();
-            String answer = new String(readAll(stream.input()), StandardCharsets.US_ASCII).trim();
+            total = bounded(stream, () -> {
+                long written = 0;
+                for (int i = 0; i < 256; i++) {
+                    chunk[i] ^= 1; // every chunk differs, without paying for random bytes inside the timing
+                    digest.update(chunk);
+                    stream.output().write(chunk);
+                    written += chunk.length;
+                }
+                stream.shutdownOutput();
+                return written;
+            }).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            String answer = new String(bounded(stream, () -> stream.input().readAllBytes()).get(WAIT_SECONDS,
+                    TimeUnit.SECONDS), StandardCharsets.US_ASCII).trim();
             System.out.printf("upload through the tunnel: %d MiB in %.2f s (includes SHA-256 on both ends)%n",
                     total >> 20, (System.nanoTime() - started) / 1e9);
             assertThat(answer).isEqualTo(HexFormat.of().formatHex(digest.digest()) + " " + total);
@@ -104,8 +115,8 @@ class LoopbackTunnelIT {
     @Test
     void dialOutsideAllowListThenRefusedAndOtherStreamsContinue() throws Exception {
         try (TunnelStream running = open("127.0.0.1", echo.port())) {
-            running.output().write("before ".getBytes(StandardCharsets.US_ASCII));
-            assertThat(readExactly(running.input(), 7)).isEqualTo("before ");
+            running.output().write("before ".getBytes(StandardCharsets.US_ASCII)); // a few bytes: never paused
+            assertThat(readExactly(running, 7)).isEqualTo("before ");
 
             long refusedBefore = agent.refusedDials();
             assertThatThrownBy(() -> gateway.open("lab", "127.0.0.1", forbidden.port()).get(30, TimeUnit.SECONDS))
@@ -115,7 +126,7 @@ class LoopbackTunnelIT {
             assertThat(agent.refusedDials()).isEqualTo(refusedBefore + 1);
 
             running.output().write("after".getBytes(StandardCharsets.US_ASCII));
-            assertThat(readExactly(running.input(), 5)).isEqualTo("after");
+            assertThat(readExactly(running, 5)).isEqualTo("after");
         }
     }
 
@@ -152,7 +163,7 @@ class LoopbackTunnelIT {
             assertThat(group.isShuttingDown()).isFalse();
             try (TunnelStream stream = gateway.open("shared", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS)) {
                 stream.output().write("still here".getBytes(StandardCharsets.US_ASCII));
-                assertThat(readExactly(stream.input(), 10)).isEqualTo("still here");
+                assertThat(readExactly(stream, 10)).isEqualTo("still here");
             }
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
@@ -164,15 +175,34 @@ class LoopbackTunnelIT {
         return gateway.open("lab", host, port).get(30, TimeUnit.SECONDS);
     }
 
-    static byte[] readAll(InputStream in) {
-        try {
-            return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    /**
+     * Reads n bytes within {@link #WAIT_SECONDS}: a stream whose bytes never come fails the test instead of hanging
+     * it (the reader is woken by closing the stream).
+     */
+    static String readExactly(TunnelStream stream, int n) throws Exception {
+        byte[] read = bounded(stream, () -> stream.input().readNBytes(n)).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        return new String(read, StandardCharsets.US_ASCII);
     }
 
-    static String readExactly(InputStream in, int n) throws java.io.IOException {
-        return new String(in.readNBytes(n), StandardCharsets.US_ASCII);
+    /**
+     * Runs a blocking read or write of the stream on a virtual thread. If it is not done within
+     * {@link #WAIT_SECONDS} the stream is closed, which ends a blocked reader at once (a blocked writer once the
+     * stream's close linger aborts it), so no test waits without a bound nor leaves a thread behind.
+     */
+    static <T> CompletableFuture<T> bounded(TunnelStream stream, Callable<T> body) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread.ofVirtual().name("loopback-it-io").start(() -> {
+            try {
+                result.complete(body.call());
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        result.orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).whenComplete((value, failure) -> {
+            if (failure instanceof java.util.concurrent.TimeoutException) {
+                stream.close();
+            }
+        });
+        return result;
     }
 }
