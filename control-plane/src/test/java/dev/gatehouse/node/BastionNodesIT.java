@@ -169,7 +169,7 @@ class BastionNodesIT {
     /**
      * Across nodes: the limit of 2 sessions per person counts both nodes (two on A, a third through B is refused
      * saying why, and audited); sessions are listed with their node; node A killed mid-session: its sessions are
-     * marked interrupted, node B's go on, and A's slots are freed.
+     * marked interrupted, node B's go on, and A's slots are freed; node B told to stop drains its live session.
      */
     private void acrossNodes(ApiClient admin, Path config, String destination, int sshA, int sshB, NodeProcess nodeA,
             NodeProcess nodeB) throws Exception {
@@ -195,9 +195,22 @@ class BastionNodesIT {
         assertThat(onB.echo("after-the-kill")).isEqualTo("after-the-kill");
         assertThat(ssh(config, sshB, destination, "echo slot-freed")).as("node A's slot no longer counts")
                 .isEqualTo("slot-freed\n");
-        assertThat(runningNodes(admin)).containsExactly(idB);
-        assertThat(onB.end()).isTrue();
+        await("node B's live session the only one running", () -> runningNodes(admin).equals(List.of(idB)));
         onA.ssh().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        // Node B told to stop (SIGTERM) with a session live: new sessions are refused saying so, the live one goes on,
+        // and the node exits once it has ended, its end recorded (not left to be marked interrupted).
+        nodeB.terminate();
+        nodeB.awaitLog("SSH bastion stopping: new connections refused, waiting up to");
+        SshResult draining = run(config, sshB, destination, "echo while-draining");
+        assertThat(draining.exit()).isNotZero();
+        assertThat(draining.err()).contains("this node is stopping");
+        assertThat(onB.echo("during-the-drain")).isEqualTo("during-the-drain");
+        assertThat(nodeB.alive()).as("node B waits for its live session").isTrue();
+        assertThat(onB.end()).isTrue();
+        nodeB.stop();
+        await("the drained session is recorded ended", () -> runningNodes(admin).isEmpty());
+        assertThat(hasSessionWithStatus(admin, idB, "interrupted")).isFalse();
     }
 
     private static List<String> runningNodes(ApiClient admin) {
