@@ -115,9 +115,13 @@ public class BastionNode {
     }
 
     @Bean
-    BastionService bastionService(GatehouseSettings settings, NodeIdentity node, RecorderListener listener) {
-        RemoteAccessDecider decider = new RemoteAccessDecider(node.client(), settings.node().decisionCache(),
-                Clock.systemUTC());
+    RemoteAccessDecider remoteAccessDecider(GatehouseSettings settings, NodeIdentity node) {
+        return new RemoteAccessDecider(node.client(), settings.node().decisionCache(), Clock.systemUTC());
+    }
+
+    @Bean
+    BastionService bastionService(GatehouseSettings settings, NodeIdentity node, RemoteAccessDecider decider,
+            RecorderListener listener) {
         RemoteCertificateIssuer issuer = new RemoteCertificateIssuer(node.client());
         return new BastionService(() -> new BastionServer(BastionConfiguration.bastionConfig(settings), decider,
                 issuer, new NetworkRoutingDialer(new DirectDialer(), BastionNode::noTunnels), listener),
@@ -125,8 +129,8 @@ public class BastionNode {
     }
 
     @Bean(destroyMethod = "close")
-    NodeHeartbeat nodeHeartbeat(NodeIdentity node) {
-        return new NodeHeartbeat(node.client()).start();
+    NodeHeartbeat nodeHeartbeat(NodeIdentity node, RemoteAccessDecider decider) {
+        return new NodeHeartbeat(node.client(), decider::slots, decider::delivered).start();
     }
 
     /**

@@ -71,6 +71,11 @@ final class ControlPlaneClient {
         old.close();
     }
 
+    /** A call whose answer is only its success (204). */
+    void tell(String path, Object request) throws Unavailable {
+        send(path, json.writeValueAsBytes(request), "application/json");
+    }
+
     <T> T call(String path, Object request, Class<T> reply) throws Unavailable {
         return call(path, request, json.constructType(reply));
     }

@@ -2,11 +2,12 @@ package dev.gatehouse.node;
 
 import dev.gatehouse.controlplane.nodes.NodeWire;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +21,21 @@ final class NodeHeartbeat implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeHeartbeat.class);
 
     private final ControlPlaneClient client;
+    private final Supplier<NodeWire.Heartbeat> state;
+    private final Consumer<NodeWire.Heartbeat> delivered;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("node-heartbeat").daemon(true).factory());
     private volatile boolean failing;
 
-    NodeHeartbeat(ControlPlaneClient client) {
+    /**
+     * {@code state}: the session slots this node holds and those it gave back unheard, so that the control plane frees
+     * the others; {@code delivered} is told of each heartbeat the control plane answered.
+     */
+    NodeHeartbeat(ControlPlaneClient client, Supplier<NodeWire.Heartbeat> state,
+            Consumer<NodeWire.Heartbeat> delivered) {
         this.client = Objects.requireNonNull(client, "client");
+        this.state = Objects.requireNonNull(state, "state");
+        this.delivered = Objects.requireNonNull(delivered, "delivered");
     }
 
     NodeHeartbeat start() {
@@ -35,7 +45,9 @@ final class NodeHeartbeat implements AutoCloseable {
 
     private void beat() {
         try {
-            client.send(NodeWire.HEARTBEAT, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
+            NodeWire.Heartbeat heartbeat = state.get();
+            client.tell(NodeWire.HEARTBEAT, heartbeat);
+            delivered.accept(heartbeat);
             if (failing) {
                 log.info("heartbeat: the control plane answers again");
             }

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.slf4j.Logger;
@@ -47,6 +50,9 @@ final class RemoteAccessDecider implements AccessDecider {
     private volatile List<PublicKey> hostCas;
     private volatile Instant hostCasUntil = Instant.MIN;
     private volatile boolean changesFailing;
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    private final Set<String> unreleased = ConcurrentHashMap.newKeySet();
+    private final Executor releases = Executors.newVirtualThreadPerTaskExecutor();
 
     RemoteAccessDecider(ControlPlaneClient client, Duration ttl, Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
@@ -94,6 +100,52 @@ final class RemoteAccessDecider implements AccessDecider {
             log.warn("forward decision: {}", e.getMessage());
             return Decision.unavailable(UNREACHABLE);
         }
+    }
+
+    /** Asked every time (never cached): the slot is counted at the control plane across every node. */
+    @Override
+    public Decision<String> reserveSession(GatewayUser user, String sessionId) {
+        try {
+            Answer<String> a = client.call(NodeWire.RESERVE, new NodeWire.Slot(user.username(), sessionId),
+                    new TypeReference<Answer<String>>() {});
+            if (!a.allowed()) {
+                return Decision.deny(a.reason());
+            }
+            held.add(sessionId);
+            return Decision.allow(sessionId);
+        } catch (ControlPlaneClient.Unavailable e) {
+            log.warn("session slot: {}", e.getMessage());
+            return Decision.unavailable(e.status() == 0 ? UNREACHABLE : "the control plane refused this node's question");
+        }
+    }
+
+    /**
+     * Given back in the background (a session's end must not wait on the network); a release that does not arrive
+     * goes with the next heartbeats until one is answered ({@link #slots()}).
+     */
+    @Override
+    public void releaseSession(String sessionId) {
+        if (held.remove(sessionId)) {
+            releases.execute(() -> {
+                try {
+                    client.tell(NodeWire.RELEASE, new NodeWire.Slot(null, sessionId));
+                } catch (ControlPlaneClient.Unavailable e) {
+                    unreleased.add(sessionId);
+                    log.info("session slot {} not given back now ({}); the next heartbeat does", sessionId,
+                            e.getMessage());
+                }
+            });
+        }
+    }
+
+    /** The slots this node holds and those it gave back unheard, for the heartbeat. */
+    NodeWire.Heartbeat slots() {
+        return new NodeWire.Heartbeat(List.copyOf(held), List.copyOf(unreleased));
+    }
+
+    /** The control plane heard {@code heartbeat}: the slots it gave back are freed there. */
+    void delivered(NodeWire.Heartbeat heartbeat) {
+        heartbeat.ended().forEach(unreleased::remove);
     }
 
     @Override

@@ -34,7 +34,7 @@ class BastionNodesIT {
 
     private static final String ADMIN = NodeCluster.ADMIN;
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // the nodes' logs stay when it fails
     Path work;
 
     private NodeCluster cluster;
@@ -128,28 +128,74 @@ class BastionNodesIT {
         }
     }
 
-    /** Two live sessions, one per node: both listed running, each with its node. */
+    /** A live {@code cat} session through the node on {@code port}, echoing once to show it is up. */
+    private record Live(Process ssh, BufferedReader out, Path err) {
+        String echo(String line) throws Exception {
+            return BastionNodesIT.echo(ssh.getOutputStream(), out, line);
+        }
+
+        boolean end() throws Exception {
+            ssh.getOutputStream().close();
+            return ssh.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private Live live(Path config, int port, String destination, String name) throws Exception {
+        Path err = work.resolve(name + ".err");
+        Process ssh = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(port), destination, "cat")
+                .redirectError(err.toFile()).start();
+        Live live = new Live(ssh, new BufferedReader(new InputStreamReader(ssh.getInputStream(),
+                StandardCharsets.UTF_8)), err);
+        String echoed = live.echo(name);
+        assertThat(echoed).as("%s: %s", name, Files.readString(err)).isEqualTo(name);
+        return live;
+    }
+
+    /**
+     * Across nodes: the limit of 2 sessions per person counts both nodes (two on A, a third through B is refused
+     * saying why, and audited); sessions are listed with their node; node A killed mid-session: its sessions are
+     * marked interrupted, node B's go on, and A's slots are freed; node B told to stop drains its live session.
+     */
     private void acrossNodes(ApiClient admin, Path config, String destination, int sshA, int sshB, NodeProcess nodeA,
             NodeProcess nodeB) throws Exception {
-        Process onA = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(sshA), destination, "cat")
-                .redirectError(work.resolve("on-a.err").toFile()).start();
-        Process onB = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(sshB), destination, "cat")
-                .redirectError(work.resolve("on-b.err").toFile()).start();
-        BufferedReader fromA = new BufferedReader(new InputStreamReader(onA.getInputStream(), StandardCharsets.UTF_8));
-        BufferedReader fromB = new BufferedReader(new InputStreamReader(onB.getInputStream(), StandardCharsets.UTF_8));
-        assertThat(echo(onA.getOutputStream(), fromA, "on-a")).isEqualTo("on-a");
-        assertThat(echo(onB.getOutputStream(), fromB, "on-b")).isEqualTo("on-b");
         String idA = Files.readString(work.resolve("node-a").resolve("node-id")).strip();
         String idB = Files.readString(work.resolve("node-b").resolve("node-id")).strip();
+        Live onA = live(config, sshA, destination, "on-a");
+        Live secondOnA = live(config, sshA, destination, "second-on-a");
+        SshResult third = run(config, sshB, destination, "echo third");
+        assertThat(third.exit()).as("a third session through the other node").isNotZero();
+        assertThat(third.err()).contains("too many concurrent sessions: nina has 2 running across the gateway nodes");
+        await("the refusal is audited", () -> admin.get("/api/v1/audit/events?type=ssh.login.denied", ADMIN).body()
+                .contains("too many concurrent sessions: nina has 2"));
+
+        assertThat(secondOnA.end()).isTrue();
+        Live onB = live(config, sshB, destination, "on-b");
         await("both sessions listed running, each with its node", () -> runningNodes(admin).equals(List.of(idA, idB)
                 .stream().sorted().toList()));
 
-        onA.getOutputStream().close();
-        onB.getOutputStream().close();
-        assertThat(onA.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(onB.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        // Not asserted yet (issue 13 stays open): the cluster-wide limit let a third session through node B in the last
-        // run; a killed node's sessions marked interrupted and the SIGTERM drain are built and not yet seen to pass.
+        // Node A dies without a goodbye: its session is marked interrupted, node B's goes on, A's slot is freed.
+        nodeA.kill();
+        await("the killed node's session is marked interrupted", () -> hasSessionWithStatus(admin, idA,
+                "interrupted"));
+        assertThat(onB.echo("after-the-kill")).isEqualTo("after-the-kill");
+        assertThat(ssh(config, sshB, destination, "echo slot-freed")).as("node A's slot no longer counts")
+                .isEqualTo("slot-freed\n");
+        await("node B's live session the only one running", () -> runningNodes(admin).equals(List.of(idB)));
+        onA.ssh().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        // Node B told to stop (SIGTERM) with a session live: new sessions are refused saying so, the live one goes on,
+        // and the node exits once it has ended, its end recorded (not left to be marked interrupted).
+        nodeB.terminate();
+        nodeB.awaitLog("SSH bastion stopping: new connections refused, waiting up to");
+        SshResult draining = run(config, sshB, destination, "echo while-draining");
+        assertThat(draining.exit()).isNotZero();
+        assertThat(draining.err()).contains("this node is stopping");
+        assertThat(onB.echo("during-the-drain")).isEqualTo("during-the-drain");
+        assertThat(nodeB.alive()).as("node B waits for its live session").isTrue();
+        assertThat(onB.end()).isTrue();
+        nodeB.stop();
+        await("the drained session is recorded ended", () -> runningNodes(admin).isEmpty());
+        assertThat(hasSessionWithStatus(admin, idB, "interrupted")).isFalse();
     }
 
     private static List<String> runningNodes(ApiClient admin) {

@@ -1,83 +1,77 @@
 package dev.gatehouse.controlplane.nodes;
 
-import dev.gatehouse.sshproxy.access.AccessChanges;
-import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.Decision;
-import dev.gatehouse.sshproxy.access.ForwardRoute;
-import dev.gatehouse.sshproxy.access.GatewayUser;
-import dev.gatehouse.sshproxy.access.HostAndPort;
-import dev.gatehouse.sshproxy.access.Reachable;
-import dev.gatehouse.sshproxy.access.Target;
-import java.security.PublicKey;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code gatehouse.ssh.max-sessions-per-user} across every bastion node: a login is refused while the person already
- * has that many sessions running anywhere, as the recordings the nodes delivered show them (a session a node has not
- * delivered yet is not counted; each node still applies the limit to its own sessions at once).
+ * {@code gatehouse.ssh.max-sessions-per-user} across every bastion node: a node takes a slot in
+ * {@code session_slots} before a session starts, refused while the person holds that many on any node. The count and
+ * the insert run under a per-person advisory lock, so two nodes admitting at once cannot both take the last slot. A
+ * slot is freed when its node reports the session ended, when the node's heartbeat no longer lists it, or when the
+ * node goes silent ({@link NodeLiveness}).
  */
-final class ClusterSessionLimit implements AccessDecider {
+final class ClusterSessionLimit {
 
-    private final AccessDecider decider;
+    /** A slot younger than this is kept even when a heartbeat does not list it: its session may be starting. */
+    static final Duration STARTING = Duration.ofSeconds(30);
+
     private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
     private final int maxSessionsPerUser;
+    private final Clock clock;
+    private final JsonMapper json = JsonMapper.builder().build();
 
-    ClusterSessionLimit(AccessDecider decider, JdbcClient jdbc, int maxSessionsPerUser) {
-        this.decider = Objects.requireNonNull(decider, "decider");
+    ClusterSessionLimit(JdbcClient jdbc, TransactionTemplate transactions, int maxSessionsPerUser, Clock clock) {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
+        this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.maxSessionsPerUser = maxSessionsPerUser;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    @Override
-    public Decision<Target> authorizeLogin(GatewayUser user, String login, String host) {
-        Decision<Target> decision = decider.authorizeLogin(user, login, host);
-        if (decision instanceof Decision.Allowed<Target>) {
-            long running = jdbc.sql("SELECT count(*) FROM audit_sessions WHERE username = ? AND status = 'running'")
-                    .param(user.username()).query(Long.class).single();
-            if (running >= maxSessionsPerUser) {
-                return Decision.deny("too many concurrent sessions: " + user.username() + " has " + running
-                        + " running across the gateway nodes (at most " + maxSessionsPerUser + ")");
+    /** Takes a slot of {@code username} for {@code sessionId} on {@code node}; denied when none is free. */
+    Decision<String> reserve(String node, String username, String sessionId) {
+        Long held = transactions.execute(status -> {
+            jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext('session-slots'), hashtext(?))) locked")
+                    .param(username).query(Integer.class).single();
+            long count = jdbc.sql("SELECT count(*) FROM session_slots WHERE username = ? AND session_id <> ?")
+                    .params(username, sessionId).query(Long.class).single();
+            if (count < maxSessionsPerUser) {
+                jdbc.sql("INSERT INTO session_slots (session_id, username, node, reserved_at) VALUES (?, ?, ?, ?)"
+                                + " ON CONFLICT (session_id) DO NOTHING")
+                        .params(sessionId, username, node, Timestamp.from(clock.instant())).update();
+                return -1L;
             }
+            return count;
+        });
+        if (held == null || held < 0) {
+            return Decision.allow(sessionId);
         }
-        return decision;
+        return Decision.deny("too many concurrent sessions: " + username + " has " + held + " running across the"
+                + " gateway nodes (at most " + maxSessionsPerUser + ")");
     }
 
-    /** A live session is already counted: only the person's access decides. */
-    @Override
-    public Decision<Target> recheckLogin(GatewayUser user, String login, String host) {
-        return decider.authorizeLogin(user, login, host);
+    void release(String node, String sessionId) {
+        jdbc.sql("DELETE FROM session_slots WHERE session_id = ? AND node = ?").params(sessionId, node).update();
     }
 
-    @Override
-    public Decision<GatewayUser> authenticate(PublicKey key) {
-        return decider.authenticate(key);
+    /** Frees the slots of {@code node} that its heartbeat no longer lists (their end was not heard). */
+    int reconcile(String node, List<String> held) {
+        return jdbc.sql("DELETE FROM session_slots WHERE node = ? AND reserved_at < ? AND session_id NOT IN"
+                        + " (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))")
+                .params(node, Timestamp.from(clock.instant().minus(STARTING)), json.writeValueAsString(held)).update();
     }
 
-    @Override
-    public Decision<ForwardRoute> authorizeForward(GatewayUser user, Optional<Target> via, HostAndPort destination) {
-        return decider.authorizeForward(user, via, destination);
-    }
-
-    @Override
-    public List<PublicKey> hostCertificateAuthorities() {
-        return decider.hostCertificateAuthorities();
-    }
-
-    @Override
-    public List<Reachable> reachable(GatewayUser user) {
-        return decider.reachable(user);
-    }
-
-    @Override
-    public AccessChanges changesSince(long revision) {
-        return decider.changesSince(revision);
-    }
-
-    @Override
-    public boolean learnHostKey(String targetName, PublicKey hostKey) {
-        return decider.learnHostKey(targetName, hostKey);
+    /** Frees every slot of the nodes silent since before {@code silentSince}. */
+    int releaseSilent(Instant silentSince) {
+        return jdbc.sql("DELETE FROM session_slots s USING bastion_nodes n WHERE s.node = n.name"
+                + " AND n.last_seen_at < ?").param(Timestamp.from(silentSince)).update();
     }
 }

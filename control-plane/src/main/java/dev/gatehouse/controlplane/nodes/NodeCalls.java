@@ -42,6 +42,7 @@ public final class NodeCalls implements NodeApiServer.Calls {
     private final NodeEnrollment enrollment;
     private final NodeStore nodes;
     private final AccessDecider decider;
+    private final ClusterSessionLimit slots;
     private final CertificateIssuer issuer;
     private final EvidenceStore evidence;
     private final NodeEvidenceCheck evidenceCheck;
@@ -51,11 +52,13 @@ public final class NodeCalls implements NodeApiServer.Calls {
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public NodeCalls(NodeEnrollment enrollment, NodeStore nodes, AccessDecider decider, CertificateIssuer issuer,
-            EvidenceStore evidence, NodeEvidenceCheck evidenceCheck, AuditTrail trail, Clock clock) {
+    NodeCalls(NodeEnrollment enrollment, NodeStore nodes, AccessDecider decider, ClusterSessionLimit slots,
+            CertificateIssuer issuer, EvidenceStore evidence, NodeEvidenceCheck evidenceCheck, AuditTrail trail,
+            Clock clock) {
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.decider = Objects.requireNonNull(decider, "decider");
+        this.slots = Objects.requireNonNull(slots, "slots");
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.evidence = Objects.requireNonNull(evidence, "evidence");
         this.evidenceCheck = Objects.requireNonNull(evidenceCheck, "evidenceCheck");
@@ -80,8 +83,16 @@ public final class NodeCalls implements NodeApiServer.Calls {
                 case NodeWire.ENROL -> enrol(read(body, NodeWire.Enrol.class), source);
                 case NodeWire.RENEW -> renew(node, serial, read(body, NodeWire.Renew.class), source);
                 case NodeWire.EVIDENCE -> storeEvidence(node, body);
-                case NodeWire.HEARTBEAT -> {
-                    nodes.seen(node, clock.instant());
+                case NodeWire.HEARTBEAT -> heartbeat(node, body);
+                case NodeWire.RESERVE -> {
+                    NodeWire.Slot q = read(body, NodeWire.Slot.class);
+                    var d = slots.reserve(node, Objects.requireNonNull(q.user(), "user"),
+                            Objects.requireNonNull(q.sessionId(), "sessionId"));
+                    yield ok(Answer.of(d, q.sessionId()));
+                }
+                case NodeWire.RELEASE -> {
+                    slots.release(node, Objects.requireNonNull(read(body, NodeWire.Slot.class).sessionId(),
+                            "sessionId"));
                     yield new Reply(204, new byte[0]);
                 }
                 default -> ok(decide(path, body));
@@ -150,6 +161,22 @@ public final class NodeCalls implements NodeApiServer.Calls {
 
     private Reply renew(String node, String serial, NodeWire.Renew q, String source) throws NodeEnrollment.Refused {
         return ok(chain(enrollment.renew(node, serial, Pem.csr(Objects.requireNonNull(q.csr(), "csr")), source)));
+    }
+
+    private Reply heartbeat(String node, byte[] body) {
+        nodes.seen(node, clock.instant());
+        NodeWire.Heartbeat heartbeat = body.length == 0 ? new NodeWire.Heartbeat(null, null)
+                : read(body, NodeWire.Heartbeat.class);
+        if (heartbeat.ended() != null) {
+            heartbeat.ended().forEach(sessionId -> slots.release(node, sessionId));
+        }
+        if (heartbeat.sessions() != null) {
+            int freed = slots.reconcile(node, heartbeat.sessions());
+            if (freed > 0) {
+                log.info("node {} no longer holds {} session slot(s) it had taken: freed", node, freed);
+            }
+        }
+        return new Reply(204, new byte[0]);
     }
 
     /** Stored before the answer: a node drops its spooled copy only once the control plane holds the evidence. */

@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Marks the running sessions of a bastion node that stopped sending heartbeats as interrupted, so a node that died
- * does not leave them listed as live. Silence is counted from this control plane's own start too: nodes cannot
+ * does not leave them listed as live, and frees the concurrent-session slots it held. Silence is counted from this control plane's own start too: nodes cannot
  * reach a control plane that was down. Evidence the node still had spooled arrives when it comes back and completes
  * those sessions.
  */
@@ -29,14 +29,16 @@ final class NodeLiveness implements AutoCloseable {
 
     private final JdbcClient jdbc;
     private final EvidenceStore evidence;
+    private final ClusterSessionLimit slots;
     private final Clock clock;
     private final Instant started;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("node-liveness").daemon(true).factory());
 
-    NodeLiveness(JdbcClient jdbc, EvidenceStore evidence, Clock clock) {
+    NodeLiveness(JdbcClient jdbc, EvidenceStore evidence, ClusterSessionLimit slots, Clock clock) {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
         this.evidence = Objects.requireNonNull(evidence, "evidence");
+        this.slots = Objects.requireNonNull(slots, "slots");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.started = clock.instant();
     }
@@ -60,6 +62,10 @@ final class NodeLiveness implements AutoCloseable {
                 log.warn("bastion node {} silent for over {}: its running sessions are marked interrupted", node,
                         SILENCE);
                 evidence.store(List.of(new Evidence.Interrupted(node)));
+            }
+            int freed = slots.releaseSilent(now.minus(SILENCE));
+            if (freed > 0) {
+                log.warn("{} session slot(s) of silent bastion nodes freed", freed);
             }
             return silent;
         } catch (RuntimeException e) {

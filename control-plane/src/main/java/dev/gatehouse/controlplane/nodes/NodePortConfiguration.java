@@ -52,23 +52,31 @@ class NodePortConfiguration {
         return new NodeEnrollment(tokens, nodes, authorities, trail, transactions, clock);
     }
 
+    @Bean
+    ClusterSessionLimit clusterSessionLimit(JdbcClient jdbc, TransactionTemplate transactions,
+            GatehouseSettings settings, Clock clock) {
+        return new ClusterSessionLimit(jdbc, transactions, settings.ssh().maxSessionsPerUser(), clock);
+    }
+
     @Bean(destroyMethod = "close")
-    NodeLiveness nodeLiveness(JdbcClient jdbc, PostgresAuditStore events, BlobStore blobs, Clock clock) {
-        return new NodeLiveness(jdbc, new PostgresEvidenceStore(events, blobs), clock).start(Duration.ofSeconds(5));
+    NodeLiveness nodeLiveness(JdbcClient jdbc, PostgresAuditStore events, BlobStore blobs, ClusterSessionLimit slots,
+            Clock clock) {
+        return new NodeLiveness(jdbc, new PostgresEvidenceStore(events, blobs), slots, clock)
+                .start(Duration.ofSeconds(5));
     }
 
     @Bean(destroyMethod = "close")
     NodeApiServer nodeApiServer(GatehouseSettings settings, CertificateAuthorities authorities, NodeStore nodes,
             NodeEnrollment enrollment, AccessDecider decider, CertificateIssuer issuer, PostgresAuditStore events,
-            BlobStore blobs, AuditTrail trail, JdbcClient jdbc, Clock clock) throws IOException {
+            BlobStore blobs, AuditTrail trail, ClusterSessionLimit slots, JdbcClient jdbc, Clock clock)
+            throws IOException {
         KeyPair key = TunnelConfiguration.serverKey();
         String advertised = settings.tunnel().advertisedHost().isEmpty() ? "localhost"
                 : settings.tunnel().advertisedHost();
         X509Certificate ca = authorities.x509().certificate();
         X509Certificate certificate = authorities.x509().issue(key.getPublic(), "gatehouse node port",
                 TunnelConfiguration.serverNames(advertised), SERVER_CERTIFICATE_VALIDITY, Usage.SERVER);
-        AccessDecider clusterWide = new ClusterSessionLimit(decider, jdbc, settings.ssh().maxSessionsPerUser());
-        NodeCalls calls = new NodeCalls(enrollment, nodes, clusterWide, issuer,
+        NodeCalls calls = new NodeCalls(enrollment, nodes, decider, slots, issuer,
                 new PostgresEvidenceStore(events, blobs), NodeEvidenceCheck.against(jdbc), trail, clock);
         return new NodeApiServer(settings.nodes().bindAddress(), settings.nodes().port(),
                 new TlsIdentity(key.getPrivate(), List.of(certificate, ca)), ca, nodes, calls).start();

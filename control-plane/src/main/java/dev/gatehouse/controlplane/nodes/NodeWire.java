@@ -36,6 +36,8 @@ public final class NodeWire {
     public static final String HOST_CERTIFICATE = "/node/v1/host-certificate";
     public static final String EVIDENCE = "/node/v1/evidence";
     public static final String HEARTBEAT = "/node/v1/heartbeat";
+    public static final String RESERVE = "/node/v1/session-reserve";
+    public static final String RELEASE = "/node/v1/session-release";
 
     /** {@code recordingKey}: base64 of the X.509 encoding of the Ed25519 key that signs the node's recordings. */
     public record Enrol(String token, String name, String csr, String recordingKey) {}
@@ -70,6 +72,15 @@ public final class NodeWire {
     public record Certificate(String certificate) {}
 
     public record WireReachable(String host, List<String> logins) {}
+
+    /** A concurrent-session slot for a session about to start, or given back when it ended. */
+    public record Slot(String user, String sessionId) {}
+
+    /**
+     * {@code sessions}: the sessions this node holds slots for (null from a node that does not say); {@code ended}:
+     * sessions whose slot it gave back without an answer.
+     */
+    public record Heartbeat(List<String> sessions, List<String> ended) {}
 
     public record Changes(long revision, Map<String, String> people, boolean everyone) {}
 

@@ -55,4 +55,17 @@ public interface AccessDecider {
      * gone): the connection must then fail closed.
      */
     boolean learnHostKey(String targetName, PublicKey hostKey);
+
+    /**
+     * Takes one of {@code user}'s concurrent-session slots for the new session {@code sessionId} where the limit is
+     * counted across several gateway nodes; denied, with the reason, when the person holds as many as allowed. Asked
+     * after the bastion's own count admitted the session, and never cached. Allowed by default: a single gateway's own
+     * count is the whole limit.
+     */
+    default Decision<String> reserveSession(GatewayUser user, String sessionId) {
+        return Decision.allow(sessionId);
+    }
+
+    /** Gives back the slot {@link #reserveSession} took for {@code sessionId}, once the session has ended. */
+    default void releaseSession(String sessionId) {}
 }

@@ -137,9 +137,7 @@ public final class BastionServer implements Closeable {
             @Override
             public void sessionCreated(Session session) {
                 if (draining) {
-                    TargetSessions.disconnect((ServerSession) session, "gatehouse: this node is stopping; connect"
-                            + " again to reach another");
-                    return;
+                    session.setAttribute(SessionKeys.STOPPING, Boolean.TRUE);
                 }
                 attachJump((ServerSession) session);
                 // Behind a balancer the client's address is known only once its PROXY header is read.

@@ -30,6 +30,8 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
     /** The fingerprint of the key that authenticated (reported once the signature is verified). */
     static final AttributeKey<String> KEY_FINGERPRINT = new AttributeKey<>();
 
+    static final String STOPPING = "this node is stopping; connect again to reach another";
+
     private final AccessDecider decider;
     private final BastionListener listener;
     private final AuthFailureLimiter limiter;
@@ -45,6 +47,12 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
 
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
+        if (session.getAttribute(SessionKeys.STOPPING) != null) {
+            // Told at login: OpenSSH shows a disconnect before the key exchange as a bad banner line only.
+            banner(session, "gatehouse: " + STOPPING);
+            listener.denied(null, new Denial(username, SessionKeys.source(session), "auth publickey", STOPPING));
+            return false;
+        }
         JumpRegistry.Jump jump = session.getAttribute(SessionKeys.JUMP);
         // The inner login of a ProxyJump comes from the bastion itself, for a person the outer login already
         // authenticated: no failure counter applies to it, so no outsider's failures can lock it.

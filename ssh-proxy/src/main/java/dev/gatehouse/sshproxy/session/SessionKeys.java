@@ -14,6 +14,8 @@ public final class SessionKeys {
 
     /** The person the accepted key belongs to. */
     public static final AttributeKey<GatewayUser> USER = new AttributeKey<>();
+    /** Set on a connection that arrived while the bastion drains: its login is refused, saying so. */
+    public static final AttributeKey<Boolean> STOPPING = new AttributeKey<>();
     /** Set when this connection is the inner SSH of a ProxyJump. */
     public static final AttributeKey<JumpRegistry.Jump> JUMP = new AttributeKey<>();
     /** The target connection behind this incoming connection, once a channel asked for one. */

@@ -1,6 +1,7 @@
 package dev.gatehouse.sshproxy.session;
 
 import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.Target;
 import dev.gatehouse.sshproxy.events.BastionListener;
@@ -131,12 +132,20 @@ public final class TargetSessions {
             }
             return current + 1;
         });
-        return refused[0] == 1
-                ? "too many concurrent sessions for " + name + " (limit " + maxSessionsPerUser + ")" : null;
+        if (refused[0] == 1) {
+            return "too many concurrent sessions for " + name + " (limit " + maxSessionsPerUser + ")";
+        }
+        // Other nodes' sessions count too: a slot is taken where every node's sessions are known.
+        if (decider.reserveSession(session.user(), session.sessionId()) instanceof Decision.Denied<String> denied) {
+            perUser.computeIfPresent(name, (k, count) -> count <= 1 ? null : count - 1);
+            return denied.reason();
+        }
+        return null;
     }
 
     void release(LiveSession session) {
         perUser.computeIfPresent(session.user().username(), (k, count) -> count <= 1 ? null : count - 1);
+        decider.releaseSession(session.sessionId());
         live.remove(session.sessionId());
         List<ScheduledFuture<?>> timers = deadlines.remove(session.sessionId());
         if (timers != null) {
