@@ -226,15 +226,12 @@ final class SessionTape {
 
     private void searchText(ChannelStream stream, String text) {
         if (chunkTextLength < MAX_SEARCH_TEXT) {
-            StringBuilder b = chunkText[stream.ordinal()];
-            int from = b.length();
             int n = Math.min(text.length(), MAX_SEARCH_TEXT - chunkTextLength);
-            b.append(text, 0, n);
+            // PostgreSQL text cannot hold NUL, which raw binary output is full of. Whole strings are appended (an
+            // array copy; StringBuilder's append of a range goes char by char, which was a fifth of the worker's
+            // time on a fast binary transfer).
+            chunkText[stream.ordinal()].append((n == text.length() ? text : text.substring(0, n)).replace('\0', ' '));
             chunkTextLength += n;
-            // PostgreSQL text cannot hold NUL, which raw binary output is full of.
-            for (int i = b.indexOf("\0", from); i >= 0; i = b.indexOf("\0", i)) {
-                b.setCharAt(i, ' ');
-            }
         }
     }
 
