@@ -319,7 +319,8 @@ public final class EvidenceSpool implements AutoCloseable {
     }
 
     private void spill() {
-        LOG.info("audit spool: spilling {} items ({} bytes) to the journal (failing {})", memory.size(), memoryBytes, failing);
+        LOG.info("audit spool: {} items (about {} bytes) go to the journal on disk ({})", memory.size(), memoryBytes,
+                failing ? "the store is failing" : "the store is behind");
         List<Evidence> items = List.copyOf(memory);
         memory.clear();
         memoryBytes = 0;
