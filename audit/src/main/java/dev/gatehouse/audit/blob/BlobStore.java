@@ -1,6 +1,7 @@
 package dev.gatehouse.audit.blob;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,6 +13,16 @@ import java.util.Optional;
 public interface BlobStore {
 
     void put(String key, byte[] content);
+
+    /**
+     * Puts several blobs, each as {@link #put} would; when it returns, all are stored. A store may make them durable
+     * together (one flush for many writes) rather than one by one.
+     */
+    default void putAll(List<Map.Entry<String, byte[]>> blobs) {
+        for (Map.Entry<String, byte[]> b : blobs) {
+            put(b.getKey(), b.getValue());
+        }
+    }
 
     Optional<byte[]> get(String key);
 

@@ -29,6 +29,13 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncSessionRecorder.class);
     private static final long TICK_NANOS = 100_000_000L;
+    /**
+     * Frames per round of the worker (a round's evidence goes to the spool at once): 256 frames of a fast transfer are
+     * about 8 MiB, well within the spool's memory, so a round never spills on its size alone.
+     */
+    private static final int MAX_ROUND = 256;
+    /** How long the spool's store may take no batch before the worker stops waiting for it and evidence spills. */
+    private static final java.time.Duration SPOOL_STALLED = java.time.Duration.ofSeconds(5);
 
     private record Queued(QueuedRecording recording, Frame frame) {
     }
@@ -169,7 +176,7 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
                 Queued first = queue.poll(TICK_NANOS, TimeUnit.NANOSECONDS);
                 if (first != null) {
                     batch.add(first);
-                    queue.drainTo(batch, 4095);
+                    queue.drainTo(batch, MAX_ROUND - 1);
                 }
                 // Counted before it is applied: a frame that throws is skipped, never retried forever.
                 for (done[0] = 0; done[0] < batch.size();) {
@@ -196,7 +203,9 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
                     }
                 }
                 if (!out.isEmpty()) {
-                    spool.submit(List.copyOf(out));
+                    List<Evidence> items = List.copyOf(out);
+                    spool.awaitRoom(items, SPOOL_STALLED);
+                    spool.submit(items);
                     out.clear();
                 }
                 inFlight.addAndGet(-handled[0]);

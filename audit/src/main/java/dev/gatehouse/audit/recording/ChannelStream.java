@@ -6,9 +6,11 @@ import java.util.Locale;
 public enum ChannelStream {
     STDIN, STDOUT, STDERR;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** The name used in the recording and in evidence ({@code stdin}, {@code stdout}, {@code stderr}). */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** The stream of a wire name; empty when the name is no stream's. */

@@ -34,10 +34,14 @@ public final class PostgresEvidenceStore implements EvidenceStore {
 
     @Override
     public void store(List<Evidence> batch) {
+        List<java.util.Map.Entry<String, byte[]>> chunks = new ArrayList<>();
         for (Evidence e : batch) {
             if (e instanceof Evidence.Chunk chunk) {
-                blobs.put(chunk.key(), chunk.content());
+                chunks.add(java.util.Map.entry(chunk.key(), chunk.content()));
             }
+        }
+        if (!chunks.isEmpty()) {
+            blobs.putAll(chunks);
         }
         try (Connection c = events.dataSource().getConnection()) {
             c.setAutoCommit(false);

@@ -29,7 +29,9 @@ public final class EvidenceCodec {
     private EvidenceCodec() {}
 
     public static byte[] encode(Evidence e) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        // Sized for a chunk up front: growing the buffer step by step copied each megabyte several times.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(e instanceof Evidence.Chunk c
+                ? c.content().length + 2 * c.text().length() + 1024 : 1024);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(e);
         }

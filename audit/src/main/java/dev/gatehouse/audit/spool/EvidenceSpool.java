@@ -85,6 +85,30 @@ public final class EvidenceSpool implements AutoCloseable {
         notifyAll();
     }
 
+    /**
+     * Waits while {@code items} would take memory past its budget and the store is taking batches: a store that keeps
+     * up, only more slowly than evidence comes in (blob writes are fsync'd one by one), slows the recorder, and through
+     * its queue the sessions, instead of sending every later item through the journal (serialised and fsync'd on the
+     * recorder's thread, then read back). Returns at once while deliveries fail or evidence is already on disk; when
+     * the store took no batch for {@code stalled}, it returns too, and {@link #submit} spills as before. Memory stays
+     * within the budget either way.
+     */
+    public synchronized void awaitRoom(List<Evidence> items, Duration stalled) throws InterruptedException {
+        long incoming = 0;
+        for (Evidence e : items) {
+            incoming += Journal.estimate(e);
+        }
+        long stalledNanos = stalled.toNanos();
+        while (!onDisk && !failing && running && !memory.isEmpty() && memoryBytes + incoming > memoryBudget
+                && unwritten.isEmpty()) {
+            long left = lastDelivered + stalledNanos - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            wait(Math.max(1, Math.min(left / 1_000_000, 50)));
+        }
+    }
+
     /** False when the spool could not keep more (disk nearly full or unwritable): the bastion's fail-closed check. */
     public boolean accepting() {
         return unavailable() == null;
@@ -295,6 +319,8 @@ public final class EvidenceSpool implements AutoCloseable {
     }
 
     private void spill() {
+        LOG.info("audit spool: {} items (about {} bytes) go to the journal on disk ({})", memory.size(), memoryBytes,
+                failing ? "the store is failing" : "the store is behind");
         List<Evidence> items = List.copyOf(memory);
         memory.clear();
         memoryBytes = 0;

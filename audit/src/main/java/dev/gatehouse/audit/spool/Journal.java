@@ -1,7 +1,6 @@
 package dev.gatehouse.audit.spool;
 
 import dev.gatehouse.audit.recording.Evidence;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -114,19 +113,24 @@ final class Journal {
 
     synchronized void append(List<Evidence> items) {
         try {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            List<byte[]> bodies = new ArrayList<>(items.size());
+            int total = 0;
             for (Evidence e : items) {
                 byte[] body = serialise(e);
+                bodies.add(body);
+                total = Math.addExact(total, 8 + body.length);
+            }
+            // One buffer of the exact size: growing a stream's buffer copied a megabyte chunk many times over.
+            ByteBuffer buf = ByteBuffer.allocate(total);
+            for (byte[] body : bodies) {
                 CRC32C crc = new CRC32C();
                 crc.update(body);
-                ByteBuffer head = ByteBuffer.allocate(8).putInt(body.length).putInt((int) crc.getValue());
-                all.write(head.array());
-                all.write(body);
+                buf.putInt(body.length).putInt((int) crc.getValue()).put(body);
             }
+            buf.flip();
             if (broken) {
                 reopen();
             }
-            ByteBuffer buf = ByteBuffer.wrap(all.toByteArray());
             long start = channel.size();
             long at = start;
             try {

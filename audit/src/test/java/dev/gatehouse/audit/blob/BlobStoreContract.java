@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +54,22 @@ abstract class BlobStoreContract {
         assertThatThrownBy(() -> s.put("sessions/d/00000000.cast", bytes("second")))
                 .isInstanceOf(BlobStoreException.class).hasMessageContaining("immutable");
         assertThat(s.get("sessions/d/00000000.cast")).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes("first")));
+    }
+
+    @Test
+    void putAllStoresEveryBlobAcceptsIdenticalOnesAgainAndRefusesOtherContentWithoutReplacing() {
+        BlobStore s = store();
+        s.put("sessions/e/00000001.cast", bytes("one"));
+        s.putAll(List.of(Map.entry("sessions/e/00000000.cast", bytes("zero")),
+                Map.entry("sessions/e/00000001.cast", bytes("one")),
+                Map.entry("sessions/f/00000000.cast", bytes("f0"))));
+        assertThat(s.list("sessions/")).containsExactly("sessions/e/00000000.cast", "sessions/e/00000001.cast",
+                "sessions/f/00000000.cast");
+        assertThat(s.get("sessions/e/00000000.cast")).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes("zero")));
+        assertThatThrownBy(() -> s.putAll(List.of(Map.entry("sessions/e/00000002.cast", bytes("two")),
+                Map.entry("sessions/e/00000001.cast", bytes("not one")))))
+                .isInstanceOf(BlobStoreException.class).hasMessageContaining("immutable");
+        assertThat(s.get("sessions/e/00000001.cast")).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes("one")));
     }
 
     @Test

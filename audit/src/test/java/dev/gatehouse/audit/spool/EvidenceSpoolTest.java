@@ -150,6 +150,65 @@ class EvidenceSpoolTest {
         assertThat(spool.failing()).as("the spool noticed the failure").isTrue();
     }
 
+    /** A store that takes every batch, each after a pause; {@code hold} makes it take none until released. */
+    private static final class SlowStore implements EvidenceStore {
+        final List<String> stored = new ArrayList<>();
+        final java.util.concurrent.CountDownLatch hold;
+
+        SlowStore(boolean held) {
+            hold = new java.util.concurrent.CountDownLatch(held ? 1 : 0);
+        }
+
+        @Override
+        public void store(List<Evidence> batch) {
+            try {
+                hold.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            synchronized (this) {
+                batch.forEach(e -> stored.add(((Evidence.Command) e).line()));
+            }
+        }
+    }
+
+    @Test
+    void aStoreThatKeepsUpSlowlyHoldsTheSubmitterBackInsteadOfSendingEverythingThroughTheJournal() throws Exception {
+        SlowStore store = new SlowStore(false);
+        List<String> lines = new ArrayList<>();
+        long onDisk = 0;
+        // Memory holds four items (512 bytes each by the spool's estimate); a hundred come, one at a time.
+        try (EvidenceSpool spool = new EvidenceSpool(dir, store, 2048)) {
+            for (int i = 0; i < 100; i++) {
+                List<Evidence> item = List.of(new Evidence.Command("s", i, i, "line " + i, "test", false));
+                lines.add("line " + i);
+                spool.awaitRoom(item, Duration.ofSeconds(30));
+                spool.submit(item);
+                onDisk = Math.max(onDisk, spool.spooledBytes());
+            }
+            assertThat(spool.awaitDrained(Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(store.stored).containsExactlyElementsOf(lines);
+        assertThat(onDisk).as("bytes that went through the journal").isZero();
+    }
+
+    @Test
+    void aStoreThatTakesNothingStopsTheWaitAfterTheStallTimeAndEvidenceGoesToDisk() throws Exception {
+        SlowStore store = new SlowStore(true);
+        try (EvidenceSpool spool = new EvidenceSpool(dir, store, 2048)) {
+            spool.submit(commands("1", "2", "3", "4"));
+            List<Evidence> more = commands("5", "6");
+            spool.awaitRoom(more, Duration.ofMillis(200));
+            spool.submit(more);
+            assertThat(Files.size(dir.resolve("journal.log"))).as("spilled to the journal").isPositive();
+            store.hold.countDown();
+            assertThat(spool.awaitDrained(Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(store.stored).containsSubsequence("1", "2", "3", "4", "5", "6");
+    }
+
     private static List<Evidence> commands(String... lines) {
         List<Evidence> out = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
