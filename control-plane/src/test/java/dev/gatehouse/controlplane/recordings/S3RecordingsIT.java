@@ -30,7 +30,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * {@code gatehouse.recordings.store=s3} in the running gateway: against a real S3 API server (S3Proxy, in this JVM,
  * on a file-system backend, signature v4 with credentials from the AWS SDK's default chain, as production takes
- * them), a session's recording goes to the bucket, not to the data directory, and comes back through the API.
+ * them), a session's recording goes to the bucket, not to the data directory, and comes back through the API. It
+ * runs in the JVM of control-plane's second failsafe execution (pom), not with the shared-database contexts, whose
+ * verifies would find this session's chunks missing from their file store.
  */
 class S3RecordingsIT extends GatehouseTestApplication {
 
