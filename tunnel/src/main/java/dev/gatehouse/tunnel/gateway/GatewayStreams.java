@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The streams this node has open, by id, with the agent that carries each. */
+/**
+ * The streams this node has open, by id, with the agent that carries each. Lock order: a stream's lock, then this
+ * one (a stream ends under its lock and moves its bytes here); under this one only the streams' lock-free byte
+ * counters are read.
+ */
 final class GatewayStreams {
 
     record Tracked(ResumableStream stream, AgentIdentity agent, String target) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +46,12 @@ public final class ResumableStream implements StreamFrameReader.Frames {
     private volatile boolean sourcePaused;
     private boolean terminated;
     private long detachEpoch;
-    private long bytesIn;
-    private long bytesOut;
+    /**
+     * Written under the lock, read without it: the node's byte totals read them under their own lock, which an
+     * ending stream takes under this one (its {@link #ended()} actions run there).
+     */
+    private final AtomicLong bytesIn = new AtomicLong();
+    private final AtomicLong bytesOut = new AtomicLong();
 
     public ResumableStream(String id, StreamSink sink, long maxUnacknowledged, Duration grace,
             ScheduledExecutorService timers) {
@@ -81,12 +86,14 @@ public final class ResumableStream implements StreamFrameReader.Frames {
         return link != null;
     }
 
-    public synchronized long bytesIn() {
-        return bytesIn;
+    /** Without the lock, so that a caller may hold a lock that an ending stream's actions take. */
+    public long bytesIn() {
+        return bytesIn.get();
     }
 
-    public synchronized long bytesOut() {
-        return bytesOut;
+    /** Without the lock, as {@link #bytesIn()}. */
+    public long bytesOut() {
+        return bytesOut.get();
     }
 
     // ---- local side -> peer
@@ -107,7 +114,7 @@ public final class ResumableStream implements StreamFrameReader.Frames {
     }
 
     private void appendAndWrite(ByteBuf chunk) {
-        bytesOut += chunk.readableBytes();
+        bytesOut.addAndGet(chunk.readableBytes());
         ByteBuf copyForLink = link == null ? null : chunk.retainedDuplicate();
         long offset = replay.append(chunk);
         if (copyForLink != null) {
@@ -269,7 +276,7 @@ public final class ResumableStream implements StreamFrameReader.Frames {
             }
             payload.skipBytes((int) duplicate);
             received += payload.readableBytes();
-            bytesIn += payload.readableBytes();
+            bytesIn.addAndGet(payload.readableBytes());
         } catch (MalformedFrameException e) {
             payload.release();
             throw e;
