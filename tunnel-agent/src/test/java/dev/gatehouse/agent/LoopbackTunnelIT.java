@@ -3,7 +3,6 @@ package dev.gatehouse.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.agent.testbed.BoundedReads;
 import dev.gatehouse.agent.testbed.TcpTarget;
 import dev.gatehouse.agent.testbed.Testbed;
 import dev.gatehouse.agent.tunnel.TunnelAgent;
@@ -167,13 +166,13 @@ class LoopbackTunnelIT {
 
     static byte[] readAll(InputStream in) {
         try {
-            return BoundedReads.readAll(in);
+            return in.readAllBytes();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
     static String readExactly(InputStream in, int n) throws java.io.IOException {
-        return BoundedReads.readExactly(in, n);
+        return new String(in.readNBytes(n), StandardCharsets.US_ASCII);
     }
 }
