@@ -1,5 +1,7 @@
 package dev.gatehouse.agent;
 
+import static dev.gatehouse.agent.testbed.BoundedReads.read;
+import static dev.gatehouse.agent.testbed.BoundedReads.readExactly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -239,11 +241,11 @@ class EnrollmentIT {
             Testbed.await("the agent is connected", () -> gateway.healthyAgents("vault").contains("doomed"));
             TunnelStream stream = gateway.open("vault", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS);
             stream.output().write("x".getBytes(StandardCharsets.US_ASCII));
-            assertThat(stream.input().read()).isEqualTo('x');
+            assertThat(read(stream.input())).isEqualTo('x');
 
             bed.agents.revoke(issued.certificate().getSerialNumber());
 
-            assertThatThrownBy(() -> stream.input().read()).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> read(stream.input())).isInstanceOf(IOException.class)
                     .hasMessageContaining("no longer admitted").hasMessageContaining("revoked");
             Testbed.await("the link is gone", () -> gateway.healthyAgents("vault").isEmpty()
                     && agent.connectedGateways().isEmpty());
@@ -271,7 +273,7 @@ class EnrollmentIT {
     private static void assertEcho(TunnelAgent expectedUp) throws Exception {
         try (TunnelStream stream = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS)) {
             stream.output().write("alive".getBytes(StandardCharsets.US_ASCII));
-            assertThat(new String(stream.input().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("alive");
+            assertThat(readExactly(stream.input(), 5)).isEqualTo("alive");
         }
         assertThat(expectedUp.connectedGateways()).containsExactly(address);
     }

@@ -1,5 +1,7 @@
 package dev.gatehouse.agent;
 
+import static dev.gatehouse.agent.testbed.BoundedReads.read;
+import static dev.gatehouse.agent.testbed.BoundedReads.readExactly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,12 +61,12 @@ class HostileAgentIT {
     void malformedFramesThenOnlyThatStreamBreaksWithReason() throws Exception {
         for (String host : new String[] {"garbage.test", "gap.test", "ack-beyond.test"}) {
             TunnelStream stream = gateway.open("evil", host, 1).get(30, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> stream.input().read())
+            assertThatThrownBy(() -> read(stream.input()))
                     .as(host).isInstanceOf(IOException.class).hasMessageContaining("malformed frame");
         }
         try (TunnelStream fine = gateway.open("evil", "echo.test", 1).get(30, TimeUnit.SECONDS)) {
             fine.output().write("framed".getBytes(StandardCharsets.US_ASCII));
-            assertThat(new String(fine.input().readNBytes(6), StandardCharsets.US_ASCII)).isEqualTo("framed");
+            assertThat(readExactly(fine.input(), 6)).isEqualTo("framed");
         }
         assertOthersContinue();
     }
@@ -81,10 +83,10 @@ class HostileAgentIT {
     private static void assertOthersContinue() {
         try {
             longLived.output().write("ok".getBytes(StandardCharsets.US_ASCII));
-            assertThat(new String(longLived.input().readNBytes(2), StandardCharsets.US_ASCII)).isEqualTo("ok");
+            assertThat(readExactly(longLived.input(), 2)).isEqualTo("ok");
             try (TunnelStream fresh = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS)) {
                 fresh.output().write("new".getBytes(StandardCharsets.US_ASCII));
-                assertThat(new String(fresh.input().readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("new");
+                assertThat(readExactly(fresh.input(), 3)).isEqualTo("new");
             }
         } catch (Exception e) {
             throw new AssertionError("the well-behaved agent's streams were disturbed", e);

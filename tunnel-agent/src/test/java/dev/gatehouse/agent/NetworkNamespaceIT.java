@@ -1,5 +1,6 @@
 package dev.gatehouse.agent;
 
+import static dev.gatehouse.agent.testbed.BoundedReads.readExactly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -83,7 +84,7 @@ class NetworkNamespaceIT {
             assertThat(directlyReachable(privateIp, 7777)).as("the gateway host has no route to the service").isFalse();
             try (TunnelStream stream = gateway.open("private", privateIp, 7777).get(30, TimeUnit.SECONDS)) {
                 stream.output().write("across namespaces".getBytes(StandardCharsets.US_ASCII));
-                assertThat(new String(stream.input().readNBytes(17), StandardCharsets.US_ASCII))
+                assertThat(readExactly(stream.input(), 17))
                         .isEqualTo("across namespaces");
             }
         } finally {

@@ -1,5 +1,7 @@
 package dev.gatehouse.agent;
 
+import static dev.gatehouse.agent.testbed.BoundedReads.readAll;
+import static dev.gatehouse.agent.testbed.BoundedReads.readExactly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.agent.testbed.AgentProcess;
@@ -53,7 +55,7 @@ class TwoAgentsIT {
                 try (TunnelStream stream = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS)) {
                     carriers.add(stream.agentId());
                     stream.output().write(("ping " + i).getBytes(StandardCharsets.US_ASCII));
-                    assertThat(new String(stream.input().readNBytes(6), StandardCharsets.US_ASCII))
+                    assertThat(readExactly(stream.input(), 6))
                             .isEqualTo("ping " + i);
                 }
             }
@@ -62,7 +64,7 @@ class TwoAgentsIT {
             TunnelStream onSurvivor = first.stream().filter(s -> s.agentId().equals(survivor)).findFirst()
                     .orElseThrow();
             onSurvivor.output().write("still here".getBytes(StandardCharsets.US_ASCII));
-            assertThat(new String(onSurvivor.input().readNBytes(10), StandardCharsets.US_ASCII))
+            assertThat(readExactly(onSurvivor.input(), 10))
                     .isEqualTo("still here");
             assertThat(gateway.healthyAgents("lab")).containsExactly(survivor);
         }
@@ -126,7 +128,7 @@ class TwoAgentsIT {
 
     private static void assertEcho(TunnelStream stream, String text) throws Exception {
         stream.output().write(text.getBytes(StandardCharsets.US_ASCII));
-        assertThat(new String(stream.input().readNBytes(text.length()), StandardCharsets.US_ASCII)).isEqualTo(text);
+        assertThat(readExactly(stream.input(), text.length())).isEqualTo(text);
     }
 
     @Test
@@ -142,7 +144,7 @@ class TwoAgentsIT {
             assertThat(agent.connectedGateways()).containsExactlyInAnyOrder(addressA, addressB);
             try (TunnelStream stream = nodeB.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS)) {
                 stream.output().write("via b".getBytes(StandardCharsets.US_ASCII));
-                assertThat(new String(stream.input().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("via b");
+                assertThat(readExactly(stream.input(), 5)).isEqualTo("via b");
             }
 
             // Draining node-b: it refuses new dials, but a stream already open finishes normally.
@@ -152,7 +154,7 @@ class TwoAgentsIT {
                     .handle((ok, error) -> error != null && error.getMessage().contains("is shutting down")).join());
             assertEcho(draining, "during drain");
             draining.shutdownOutput();
-            assertThat(draining.input().readAllBytes()).isEmpty();
+            assertThat(readAll(draining.input())).isEmpty();
             assertThat(draining.ended().get(30, TimeUnit.SECONDS)).as("finished, not cut by the drain").isNull();
             closing.get(60, TimeUnit.SECONDS);
 

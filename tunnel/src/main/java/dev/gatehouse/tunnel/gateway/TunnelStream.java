@@ -38,7 +38,11 @@ public interface TunnelStream extends Closeable {
     /** Half-close: the target reads end of stream, its answer still arrives on {@link #input()}. */
     void shutdownOutput();
 
-    /** Completes when both directions are done (null) or the stream was aborted (the reason). */
+    /**
+     * Completes when both directions are done (null) or the stream was aborted (the reason). Actions added to it
+     * run on the tunnel's event loop under the stream's lock: they must not block, nor wait for a lock whose holder
+     * may use this stream (use an async variant with an executor for anything more).
+     */
     CompletableFuture<String> ended();
 
     /** Finishes the output and stops reading; aborts the stream if the target does not finish soon. */

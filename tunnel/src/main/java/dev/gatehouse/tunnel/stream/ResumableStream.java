@@ -72,7 +72,11 @@ public final class ResumableStream implements StreamFrameReader.Frames {
         return id;
     }
 
-    /** Completes when the stream is gone, with the abort reason or null after a clean finish. */
+    /**
+     * Completes when the stream is gone, with the abort reason or null after a clean finish. Its actions run under
+     * the stream's lock, often on an event loop: they must not block, nor take a lock whose holder calls into the
+     * stream.
+     */
     public CompletableFuture<String> ended() {
         return ended;
     }
