@@ -121,12 +121,9 @@ class TunnelIT extends GatehouseTestApplication {
 
     @Test
     void agentsListShowsTheAgentConnectedWithVersionStreamsAndBytes() throws Exception {
-        Process session = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-p", String.valueOf(bastion.port()),
-                login + "@" + privateHost + "@127.0.0.1", "echo started; sleep 60")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process session = heldSession();
         long bytesWhileOpen;
         try {
-            assertThat(new String(session.getInputStream().readNBytes(8), StandardCharsets.UTF_8)).isEqualTo("started\n");
             JsonNode listed = eventually("the agent's open stream is reported", () -> {
                 JsonNode found = agentNamed("edge-1", network);
                 JsonNode link = found == null || found.get("links").isEmpty() ? null : found.get("links").get(0);
@@ -356,12 +353,9 @@ class TunnelIT extends GatehouseTestApplication {
         Run run = ssh(login + "@" + privateHost + "@127.0.0.1", "head -c 50000 /dev/zero | tr '\\0' x");
         assertThat(run.stdout()).as(run.exit() + " " + run.stderr()).hasSize(50_000);
         ssh(login + "@" + outsideHost + "@127.0.0.1", "true");
-        Process open = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-p", String.valueOf(bastion.port()),
-                login + "@" + privateHost + "@127.0.0.1", "echo started; sleep 60")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process open = heldSession();
         String during;
         try {
-            assertThat(new String(open.getInputStream().readNBytes(8), StandardCharsets.UTF_8)).isEqualTo("started\n");
             during = eventually("the open stream is counted", () -> {
                 String now = admin.get("/actuator/prometheus", ADMIN).body();
                 return metric(now, "gatehouse_tunnel_streams_open", node) >= 1 ? now : null;
@@ -379,6 +373,15 @@ class TunnelIT extends GatehouseTestApplication {
                 .isGreaterThanOrEqualTo(refused + 1);
         assertThat(metric(during, "gatehouse_tunnel_bytes_total", "direction=\"in\"")).isGreaterThan(bytesIn + 50_000);
         assertThat(metric(during, "gatehouse_tunnel_bytes_total", "direction=\"out\"")).isGreaterThan(bytesOut);
+    }
+
+    /** A session to the private host holding its tunnel stream open for a minute, once its shell has started. */
+    private Process heldSession() throws Exception {
+        Process session = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-p", String.valueOf(bastion.port()),
+                login + "@" + privateHost + "@127.0.0.1", "echo started; sleep 60")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(new String(session.getInputStream().readNBytes(8), StandardCharsets.UTF_8)).isEqualTo("started\n");
+        return session;
     }
 
     /** The value of the first sample of {@code name} whose labels contain {@code label}. */
