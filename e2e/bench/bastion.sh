@@ -7,7 +7,8 @@
 #     after each recorded path the recorded output is read back from the API: a run whose recording did not record
 #     what crossed it stops with an error instead of reporting a ratio;
 #   - session setup, `ssh host true` x BENCH_SETUP_RUNS (default 50): p50 and p99, gateway and direct;
-#   - keystroke echo latency x BENCH_ECHO_SAMPLES (default 300): p50 and p99, gateway and direct;
+#   - keystroke echo latency x BENCH_ECHO_SAMPLES (default 300): p50 and p99, direct, ProxyJump and the gateway with
+#     recording on and off (ProxyJump and recording off show what a relay and what the recorder add);
 #   - BENCH_IDLE_SESSIONS (default 1000; 0 leaves it out) idle pty sessions held through one gateway to real sshd
 #     targets: heap + native memory per session and the set-up time of one more session (e2e/bench/idle.sh, which
 #     names its other settings);
@@ -67,6 +68,7 @@ echo "bench: OpenSSH ProxyJump ..." >&2
 warm_up "$WARMUP_MIB" "${PROXYJUMP[@]}"
 J_UP="$(upload "$SIZE_MIB" "${PROXYJUMP[@]}")"; J_DOWN="$(download "$SIZE_MIB" "${PROXYJUMP[@]}")"
 read -r J_SETUP50 J_SETUP99 < <(setup_times "$SETUP_RUNS" "${PROXYJUMP[@]}")
+read -r J_ECHO50 J_ECHO99 < <(echo_times "${PROXYJUMP[@]}")
 echo "bench: gateway, recording on ..." >&2
 warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
 G_UP="$(upload "$SIZE_MIB" "${GATEWAY[@]}")"
@@ -84,6 +86,7 @@ start_gateway recording-off --gatehouse.recording.output=false
 warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
 GO_UP="$(upload "$SIZE_MIB" "${GATEWAY[@]}")"; GO_DOWN="$(download "$SIZE_MIB" "${GATEWAY[@]}")"
 GO_PTY="$(pty_cat "$PTY_MIB" "${GATEWAY[@]}")"
+read -r GO_ECHO50 GO_ECHO99 < <(echo_times "${GATEWAY[@]}")
 stop_gateway
 IDLE_ROWS=""
 if [ "${BENCH_IDLE_SESSIONS:-1000}" != 0 ]; then
@@ -109,6 +112,7 @@ R_UP="$(ratio "$G_UP" "$J_UP")"; R_DOWN="$(ratio "$G_DOWN" "$J_DOWN")"
 R_REC_UP="$(ratio "$G_UP" "$GO_UP")"; R_REC_DOWN="$(ratio "$G_DOWN" "$GO_DOWN")"; R_REC_PTY="$(ratio "$G_PTY" "$GO_PTY")"
 R_SETUP="$(ratio "$G_SETUP50" "$D_SETUP50")"
 R_ECHO50="$(ratio "$G_ECHO50" "$D_ECHO50")"; R_ECHO99="$(ratio "$G_ECHO99" "$D_ECHO99")"
+RJ_ECHO50="$(ratio "$J_ECHO50" "$D_ECHO50")"; RJ_ECHO99="$(ratio "$J_ECHO99" "$D_ECHO99")"
 
 MACHINE="$(machine)"
 MARK="<!-- Everything above is written by ./gatehouse bench bastion; what follows is kept from run to run. -->"
@@ -125,9 +129,9 @@ end at the same OpenSSH sshd on loopback; ProxyJump goes through a second OpenSS
 | path | upload MiB/s | download MiB/s | pty cat MiB/s | setup p50 / p99 ms | echo p50 / p99 ms |
 |---|---:|---:|---:|---:|---:|
 | direct OpenSSH | $D_UP | $D_DOWN | $D_PTY | $D_SETUP50 / $D_SETUP99 | $D_ECHO50 / $D_ECHO99 |
-| OpenSSH ProxyJump | $J_UP | $J_DOWN | — | $J_SETUP50 / $J_SETUP99 | — |
+| OpenSSH ProxyJump | $J_UP | $J_DOWN | — | $J_SETUP50 / $J_SETUP99 | $J_ECHO50 / $J_ECHO99 |
 | gateway, recording on | $G_UP | $G_DOWN | $G_PTY | $G_SETUP50 / $G_SETUP99 | $G_ECHO50 / $G_ECHO99 |
-| gateway, recording off | $GO_UP | $GO_DOWN | $GO_PTY | — | — |
+| gateway, recording off | $GO_UP | $GO_DOWN | $GO_PTY | — | $GO_ECHO50 / $GO_ECHO99 |
 
 Recording on recorded what crossed it, read back from the API after each path: the exec download's session holds
 $REC_DOWN MiB of output (${SIZE_MIB} MiB sent), the pty \`cat\` session $REC_PTY MiB (${PTY_MIB} MiB of text; the terminal
@@ -143,6 +147,9 @@ turns each line end into CR LF).
 | setup p50 ≤ 1.2× direct | $R_SETUP | $(verdict "$R_SETUP" le 1.2) |
 | echo p50 ≤ 1.5× direct | $R_ECHO50 | $(verdict "$R_ECHO50" le 1.5) |
 | echo p99 ≤ 2× direct | $R_ECHO99 | $(verdict "$R_ECHO99" le 2.0) |
+
+For scale, not a target: a keystroke's echo through OpenSSH's own ProxyJump (one more sshd relaying) takes $RJ_ECHO50× /
+$RJ_ECHO99× direct at p50 / p99; through the gateway with recording off, $GO_ECHO50 / $GO_ECHO99 ms.
 $IDLE_ROWS
 $MARK
 REPORT
