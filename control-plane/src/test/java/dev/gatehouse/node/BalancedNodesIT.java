@@ -122,7 +122,7 @@ class BalancedNodesIT {
             assertThat(during.echo("late-in-the-outage")).isEqualTo("late-in-the-outage");
             assertThat(during.finish()).as(during.err()).isZero();
             Path survivorDir = work.resolve(survivor == nodeA ? "node-a" : "node-b");
-            await("the session's evidence waits on the node's disk", () -> spooled(survivorDir));
+            await("the session's evidence waits on the node's disk", () -> NodeCluster.spooled(survivorDir));
 
             cluster.startControlPlane(Map.of());
             await("the outage's session arrives once the control plane is back", () -> recordingOfNewest(admin)
@@ -197,15 +197,6 @@ class BalancedNodesIT {
         }
         String newest = ended.get(0).get("sessionId").asString();
         return admin.get("/api/v1/sessions/" + newest + "/recording", ADMIN).body();
-    }
-
-    private static boolean spooled(Path dataDir) {
-        try (var files = Files.walk(dataDir.resolve("spool"))) {
-            return files.anyMatch(file -> file.getFileName().toString().startsWith("journal")
-                    && file.toFile().length() > 0);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static String base64(String text) {

@@ -101,6 +101,16 @@ final class NodeCluster implements AutoCloseable {
                 "  BatchMode yes", "  ConnectTimeout 20", "  ServerAliveInterval 5", "  ServerAliveCountMax 3", ""));
     }
 
+    /** Whether a process's data directory holds evidence waiting in its spool's journal. */
+    static boolean spooled(Path dataDir) {
+        try (var files = Files.walk(dataDir.resolve("spool"))) {
+            return files.anyMatch(file -> file.getFileName().toString().startsWith("journal")
+                    && file.toFile().length() > 0);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static int port() {
         try {
             return NodeProcess.freePort();
