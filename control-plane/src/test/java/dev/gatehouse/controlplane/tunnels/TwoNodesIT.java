@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.tunnels;
 
+import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.agent.AgentCommand;
@@ -209,11 +210,5 @@ class TwoNodesIT {
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         WholeGateways.await(what, PATIENCE, condition);
-    }
-
-    private static void expect(ApiClient.Reply reply, int status) {
-        if (reply.status() != status) {
-            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
-        }
     }
 }
