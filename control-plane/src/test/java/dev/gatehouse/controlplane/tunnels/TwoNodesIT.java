@@ -11,6 +11,7 @@ import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.WholeGateways;
 import dev.gatehouse.controlplane.GatehouseApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.testkit.Await;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
@@ -209,6 +210,6 @@ class TwoNodesIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        WholeGateways.await(what, PATIENCE, condition);
+        Await.until(what, PATIENCE, condition);
     }
 }
