@@ -92,6 +92,14 @@ public final class ApiClient {
         return base;
     }
 
+    /** {@code reply}, when its status is {@code status}; otherwise a set-up step failed, and the message shows the reply. */
+    public static Reply expect(Reply reply, int status) {
+        if (reply.status() != status) {
+            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
+        }
+        return reply;
+    }
+
     /** A response: status, body, headers. */
     public record Reply(int status, String body, HttpResponse<String> response) {
 

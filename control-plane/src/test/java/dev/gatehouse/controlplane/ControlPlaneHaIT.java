@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.database.SingletonJobs;
+import dev.gatehouse.testkit.Await;
 import dev.gatehouse.testkit.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -117,7 +118,7 @@ class ControlPlaneHaIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        WholeGateways.await(what, PATIENCE, condition);
+        Await.until(what, PATIENCE, condition);
     }
 
     private static int port(ConfigurableApplicationContext context) {

@@ -1,5 +1,7 @@
 package dev.gatehouse.controlplane;
 
+import static dev.gatehouse.controlplane.ApiClient.expect;
+
 import dev.gatehouse.testkit.SshKeys;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,17 +24,17 @@ public final class Fixture {
         f.names.put("user", "user-" + s);
         f.names.put("host", "host-" + s);
         f.names.put("suffix", s);
-        f.expect(api.post("/api/v1/networks", admin, f.fill("{\"name\":\"{network}\",\"description\":\"fixture\"}")), 201);
-        f.expect(api.post("/api/v1/roles", admin,
+        expect(api.post("/api/v1/networks", admin, f.fill("{\"name\":\"{network}\",\"description\":\"fixture\"}")), 201);
+        expect(api.post("/api/v1/roles", admin,
                 f.fill("{\"name\":\"{role}\",\"logins\":[\"root\"],\"hostLabels\":{\"env\":\"{suffix}\"}}")), 201);
-        f.expect(api.post("/api/v1/users", admin, f.fill("{\"username\":\"{user}\",\"roles\":[\"{role}\"]}")), 201);
-        f.expect(api.post("/api/v1/hosts", admin, f.fill(
+        expect(api.post("/api/v1/users", admin, f.fill("{\"username\":\"{user}\",\"roles\":[\"{role}\"]}")), 201);
+        expect(api.post("/api/v1/hosts", admin, f.fill(
                 "{\"name\":\"{host}\",\"address\":\"10.9.8.7:22\",\"labels\":{\"env\":\"{suffix}\"},\"network\":\"{network}\"}")), 201);
-        f.names.put("joinToken", f.expect(api.post("/api/v1/join-tokens", admin,
+        f.names.put("joinToken", expect(api.post("/api/v1/join-tokens", admin,
                 f.fill("{\"network\":\"{network}\",\"ttlSeconds\":600}")), 201).json().get("id").asString());
-        f.names.put("apiToken", f.expect(api.post("/api/v1/api-tokens", admin,
+        f.names.put("apiToken", expect(api.post("/api/v1/api-tokens", admin,
                 f.fill("{\"name\":\"tok-{suffix}\",\"scope\":\"auditor\"}")), 201).json().get("id").asString());
-        f.names.put("key", f.expect(api.post(f.fill("/api/v1/users/{user}/keys"), admin,
+        f.names.put("key", expect(api.post(f.fill("/api/v1/users/{user}/keys"), admin,
                 "{\"publicKey\":\"" + SshKeys.ed25519(keyDirectory()).publicKeyLine() + "\"}"), 201).json().get("id").asString());
         return f;
     }
@@ -59,12 +61,5 @@ public final class Fixture {
             out = out.replace("{" + e.getKey() + "}", e.getValue());
         }
         return out;
-    }
-
-    private ApiClient.Reply expect(ApiClient.Reply reply, int status) {
-        if (reply.status() != status) {
-            throw new IllegalStateException("fixture set-up failed, expected " + status + ": " + reply);
-        }
-        return reply;
     }
 }

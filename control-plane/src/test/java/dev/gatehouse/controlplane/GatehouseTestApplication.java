@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane;
 
+import dev.gatehouse.testkit.Await;
 import dev.gatehouse.testkit.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,15 +84,7 @@ public abstract class GatehouseTestApplication {
     /** Polls {@code probe} until it returns a value, for at most {@code patience}. */
     protected static <T> T eventually(java.time.Duration patience, java.util.function.Supplier<T> probe)
             throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("condition not met within " + patience.toSeconds() + " s");
+        return Await.value("the condition", patience, probe);
     }
 
     /** A name no other test uses, so tests sharing the database never collide. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.node;
 
+import static dev.gatehouse.controlplane.ApiClient.expect;
 import static dev.gatehouse.node.NodeProcess.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -320,9 +321,5 @@ class BastionNodesIT {
 
     private static int port() {
         return NodeCluster.port();
-    }
-
-    private static void expect(ApiClient.Reply reply, int status) {
-        NodeCluster.expect(reply, status);
     }
 }

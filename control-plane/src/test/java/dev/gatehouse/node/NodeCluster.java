@@ -1,5 +1,7 @@
 package dev.gatehouse.node;
 
+import static dev.gatehouse.controlplane.ApiClient.expect;
+
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
@@ -116,12 +118,6 @@ final class NodeCluster implements AutoCloseable {
             return NodeProcess.freePort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static void expect(ApiClient.Reply reply, int status) {
-        if (reply.status() != status) {
-            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
         }
     }
 

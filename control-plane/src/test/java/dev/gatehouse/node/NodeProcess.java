@@ -1,5 +1,6 @@
 package dev.gatehouse.node;
 
+import dev.gatehouse.testkit.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -106,13 +107,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + PATIENCE.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(250);
-        }
+        Await.until(what, PATIENCE, condition);
     }
 
     @Override

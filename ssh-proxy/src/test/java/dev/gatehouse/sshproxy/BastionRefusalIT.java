@@ -7,9 +7,9 @@ import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
 import dev.gatehouse.sshproxy.fixture.SshRun;
 import dev.gatehouse.sshproxy.fixture.SshRun.Result;
 import dev.gatehouse.sshproxy.fixture.TargetSshd;
+import dev.gatehouse.testkit.TestKeys;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.security.KeyPairGenerator;
 import org.junit.jupiter.api.Test;
 
 /** Refusals say why, in the user's terminal, and are reported as events. */
@@ -43,11 +43,9 @@ class BastionRefusalIT extends AgainstOneTarget {
 
     @Test
     void targetPresentingAnotherHostKeyThanPinnedIsRefused() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(256);
         gw.decider.host("web-pinned", new HostAndPort("127.0.0.1", gw.target.port()))
                 .grant("alice", "web-pinned", "root")
-                .pin("web-pinned", generator.generateKeyPair().getPublic());
+                .pin("web-pinned", TestKeys.p256().getPublic());
 
         Result result = gw.alice.ssh(gw.direct("root", "web-pinned", "echo should-not-run"));
 

@@ -8,12 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gatehouse.agent.enroll.AgentState;
 import dev.gatehouse.agent.enroll.CertificateRenewer;
 import dev.gatehouse.agent.enroll.Enroller;
-import dev.gatehouse.agent.testbed.TcpTarget;
 import dev.gatehouse.agent.testbed.TestPki;
 import dev.gatehouse.agent.testbed.Testbed;
 import dev.gatehouse.agent.tunnel.AgentCredentials;
 import dev.gatehouse.agent.tunnel.TunnelAgent;
-import dev.gatehouse.tunnel.gateway.TunnelListener;
 import dev.gatehouse.tunnel.gateway.TunnelStream;
 import dev.gatehouse.tunnel.protocol.AgentIdentity;
 import dev.gatehouse.tunnel.protocol.PemText;
@@ -29,36 +27,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Join and renewal through the gateway's tunnel port, and agent certificates the gateway must refuse. */
-class EnrollmentIT {
+class EnrollmentIT extends OneGatewayFixture {
 
-    private static Testbed bed;
-    private static TunnelListener gateway;
-    private static String address;
-    private static TcpTarget echo;
     private static TunnelAgent steady;
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void start() throws Exception {
-        bed = new Testbed();
-        echo = bed.echo();
-        gateway = bed.gateway("node-a", null);
-        address = Testbed.address(gateway.start());
+    static void startAgents() throws Exception {
         steady = bed.agent("steady", "lab", address, Testbed.agentSettings("127.0.0.1:" + echo.port()));
         Testbed.await("the steady agent is connected", () -> gateway.healthyAgents("lab").contains("steady"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        bed.close();
     }
 
     @Test

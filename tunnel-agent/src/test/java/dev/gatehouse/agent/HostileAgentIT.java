@@ -6,44 +6,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.agent.testbed.HostileAgent;
-import dev.gatehouse.agent.testbed.TcpTarget;
 import dev.gatehouse.agent.testbed.Testbed;
 import dev.gatehouse.tunnel.gateway.TunnelDialException;
-import dev.gatehouse.tunnel.gateway.TunnelListener;
 import dev.gatehouse.tunnel.gateway.TunnelStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Agents with valid certificates that answer with malformed headers and frames: the gateway stays up. */
-class HostileAgentIT {
+class HostileAgentIT extends OneGatewayFixture {
 
-    private static Testbed bed;
-    private static TunnelListener gateway;
-    private static String address;
-    private static TcpTarget echo;
     private static TunnelStream longLived;
 
     @BeforeAll
-    static void start() throws Exception {
-        bed = new Testbed();
-        echo = bed.echo();
-        gateway = bed.gateway("node-a", null);
-        address = Testbed.address(gateway.start());
+    static void startAgents() throws Exception {
         bed.agent("good", "lab", address, Testbed.agentSettings("127.0.0.1:" + echo.port()));
         HostileAgent evil = new HostileAgent(bed, "evil", "evil", address, false);
         bed.closeLater(evil);
         Testbed.await("both agents are connected", () -> gateway.healthyAgents("lab").contains("good")
                 && gateway.healthyAgents("evil").contains("evil"));
         longLived = gateway.open("lab", "127.0.0.1", echo.port()).get(30, TimeUnit.SECONDS);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        bed.close();
     }
 
     @Test

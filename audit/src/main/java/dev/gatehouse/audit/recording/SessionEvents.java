@@ -20,6 +20,6 @@ final class SessionEvents {
                 .target(f.destination()).sessionId(s.sessionId()).outcome(f.outcome())
                 .detail("originator", f.originator()).detail("bytesToTarget", f.bytesToTarget())
                 .detail("bytesFromTarget", f.bytesFromTarget()).detail("durationMillis", f.duration().toMillis())
-                .detail("network", s.network()).build();
+                .detail("network", f.network() == null ? s.network() : f.network()).build();
     }
 }

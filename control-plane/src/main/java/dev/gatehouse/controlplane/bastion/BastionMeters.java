@@ -1,9 +1,9 @@
 package dev.gatehouse.controlplane.bastion;
 
+import dev.gatehouse.audit.recording.ForwardFlow;
 import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
-import dev.gatehouse.sshproxy.events.FlowRecord;
 import dev.gatehouse.sshproxy.events.SessionInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -111,8 +111,8 @@ final class BastionMeters implements BastionListener {
     }
 
     @Override
-    public void flow(Activity activity, FlowRecord flow) {
-        toClient.increment((double) flow.bytesFromDestination());
-        toTarget.increment((double) flow.bytesToDestination());
+    public void flow(Activity activity, ForwardFlow flow) {
+        toClient.increment((double) flow.bytesFromTarget());
+        toTarget.increment((double) flow.bytesToTarget());
     }
 }

@@ -129,7 +129,7 @@ final class HostController {
     }
 
     private Host toHost(String name, HostRequest request, Host before) {
-        HostAddress.parse("address", request.address());
+        HostAddresses.parse("address", request.address());
         Map<String, String> labels = request.labels() == null ? Map.of() : request.labels();
         Labels.requireValidLabels("labels", labels);
         String network = request.network() == null ? "direct" : request.network();

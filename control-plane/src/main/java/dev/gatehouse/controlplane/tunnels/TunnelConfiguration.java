@@ -9,6 +9,7 @@ import dev.gatehouse.controlplane.jointokens.JoinTokens;
 import dev.gatehouse.controlplane.recordings.NodeId;
 import dev.gatehouse.pki.x509.Usage;
 import dev.gatehouse.sshproxy.dial.DirectDialer;
+import dev.gatehouse.sshproxy.dial.NetworkRoutingDialer;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.tunnel.gateway.TunnelListener;
 import dev.gatehouse.tunnel.gateway.TunnelListenerConfig;

@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.bastion;
 
+import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
@@ -443,11 +444,5 @@ class AllInOneSshIT extends GatehouseTestApplication {
             throw new AssertionError("ssh did not finish within 60 s: " + command + "\n" + Files.readString(err));
         }
         return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err));
-    }
-
-    static void expect(ApiClient.Reply reply, int status) {
-        if (reply.status() != status) {
-            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
-        }
     }
 }

@@ -2,9 +2,9 @@ package dev.gatehouse.controlplane.bastion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.audit.recording.ForwardFlow;
 import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.Denial;
-import dev.gatehouse.sshproxy.events.FlowRecord;
 import dev.gatehouse.sshproxy.events.SessionInfo;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -35,7 +35,8 @@ class BastionMetersTest {
         meters.output(exec, new byte[100], 10, 40);
         meters.errorOutput(exec, new byte[10], 0, 2);
         meters.input(exec, new byte[7], 0, 7);
-        meters.flow(exec, new FlowRecord("db:5432", "direct", "127.0.0.1", 1000, 5000, Duration.ofSeconds(1)));
+        meters.flow(exec, new ForwardFlow(ForwardFlow.DIRECT, "db:5432", "direct", "127.0.0.1", 1000, 5000,
+                Duration.ofSeconds(1), "success"));
         assertThat(registry.get("gatehouse.ssh.relayed").tag("direction", "to_client").counter().count())
                 .isEqualTo(40 + 2 + 5000);
         assertThat(registry.get("gatehouse.ssh.relayed").tag("direction", "to_target").counter().count())

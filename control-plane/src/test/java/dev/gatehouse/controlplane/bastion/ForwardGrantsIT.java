@@ -1,7 +1,7 @@
 package dev.gatehouse.controlplane.bastion;
 
+import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
-import static dev.gatehouse.controlplane.bastion.AllInOneSshIT.expect;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gatehouse.controlplane.ApiClient;

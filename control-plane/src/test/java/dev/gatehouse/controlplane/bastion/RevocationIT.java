@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.bastion;
 
+import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
@@ -276,12 +277,5 @@ class RevocationIT extends GatehouseTestApplication {
 
     private void put(String path, String body) {
         expect(api.put(path, ADMIN, body), 200);
-    }
-
-    private static ApiClient.Reply expect(ApiClient.Reply reply, int status) {
-        if (reply.status() != status) {
-            throw new IllegalStateException("expected " + status + ": " + reply);
-        }
-        return reply;
     }
 }

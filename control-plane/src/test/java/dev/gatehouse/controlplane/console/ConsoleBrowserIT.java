@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.console;
 
+import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
@@ -85,11 +86,5 @@ class ConsoleBrowserIT extends GatehouseTestApplication {
         BrowserScript.run("console.e2e.mjs", env, work);
         String watched = api.get("/api/v1/audit/events?type=session.watched&actor=" + env.get("E2E_AUDITOR_USER"), ADMIN).body();
         assertThat(watched).as("watching a live session is an audit event").contains("\"outcome\":\"success\"");
-    }
-
-    private static void expect(ApiClient.Reply reply, int status) {
-        if (reply.status() != status) {
-            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
-        }
     }
 }

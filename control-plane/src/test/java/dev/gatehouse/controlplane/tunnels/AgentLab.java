@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.tunnels;
 
+import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.agent.AgentCommand;
@@ -83,12 +84,6 @@ final class AgentLab implements AutoCloseable {
                 : List.of("-cp", System.getProperty("java.class.path"), AgentCommand.class.getName()));
         command.addAll(List.of(args));
         return command.toArray(String[]::new);
-    }
-
-    static void expect(ApiClient.Reply reply, int status) {
-        if (reply.status() != status) {
-            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
-        }
     }
 
     @Override

@@ -54,16 +54,16 @@ class ServiceAddressIT extends GatehouseTestApplication {
             String role = unique("subway-users");
             String person = unique("sam");
             String service = unique("licence");
-            AgentLab.expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + network + "\",\"description\":\"\"}"), 201);
-            AgentLab.expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"root\"],"
+            ApiClient.expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + network + "\",\"description\":\"\"}"), 201);
+            ApiClient.expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"root\"],"
                     + "\"hostLabels\":{\"team\":\"" + role + "\"},\"forwardDestinations\":[\"" + service + ":"
                     + SERVICE_PORT + "\"]}"), 201);
-            AgentLab.expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role
+            ApiClient.expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role
                     + "\"]}"), 201);
             SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(dir.resolve("user")));
-            AgentLab.expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
+            ApiClient.expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
                     "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
-            AgentLab.expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + service + "\",\"address\":\""
+            ApiClient.expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + service + "\",\"address\":\""
                     + SERVICE_ADDRESS + ":" + SERVICE_PORT + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\""
                     + network + "\"}"), 201);
             agentLab.runAgent(admin, tunnels.listener(), network, SERVICE_ADDRESS + ":" + SERVICE_PORT);

@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.tunnels;
 
+import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +13,7 @@ import dev.gatehouse.agent.tunnel.TunnelAgent;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.testkit.Await;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
@@ -25,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -451,19 +452,11 @@ class TunnelIT extends GatehouseTestApplication {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        eventually(what, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
+        Await.until(what, condition);
     }
 
     private static <T> T eventually(String what, Supplier<T> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within 30 s: " + what);
+        return Await.value(what, Await.PATIENCE, probe);
     }
 
     private record Run(int exit, String stdout, String stderr) {}
@@ -480,11 +473,5 @@ class TunnelIT extends GatehouseTestApplication {
             throw new AssertionError("ssh did not finish within 60 s: " + line + "\n" + Files.readString(err));
         }
         return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err));
-    }
-
-    private static void expect(ApiClient.Reply reply, int status) {
-        if (reply.status() != status) {
-            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
-        }
     }
 }

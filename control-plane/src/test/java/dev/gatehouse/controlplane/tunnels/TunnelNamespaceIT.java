@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.tunnels;
 
+import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -180,9 +181,5 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
             all.addAll(part);
         }
         return all;
-    }
-
-    private static void expect(ApiClient.Reply reply, int status) {
-        AgentLab.expect(reply, status);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.tunnels;
 
+import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.agent.AgentCommand;
@@ -10,6 +11,7 @@ import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.WholeGateways;
 import dev.gatehouse.controlplane.GatehouseApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.testkit.Await;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
@@ -208,12 +210,6 @@ class TwoNodesIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        WholeGateways.await(what, PATIENCE, condition);
-    }
-
-    private static void expect(ApiClient.Reply reply, int status) {
-        if (reply.status() != status) {
-            throw new IllegalStateException("set-up failed, expected " + status + ": " + reply);
-        }
+        Await.until(what, PATIENCE, condition);
     }
 }

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.pki.ssh.SshCertificateAuthority;
 import dev.gatehouse.pki.x509.X509CertificateAuthority;
+import dev.gatehouse.testkit.TestKeys;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -37,10 +36,8 @@ class PrivateKeysTest {
 
     @Test
     void decodeWhenHalvesFromDifferentPairsThenRefused() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair one = generator.generateKeyPair();
-        KeyPair two = generator.generateKeyPair();
+        KeyPair one = TestKeys.p256();
+        KeyPair two = TestKeys.p256();
 
         byte[] mixed = PrivateKeys.encode(new KeyPair(two.getPublic(), one.getPrivate()));
 

@@ -14,7 +14,6 @@ import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
 import dev.gatehouse.sshproxy.events.Detachment;
-import dev.gatehouse.sshproxy.events.FlowRecord;
 import dev.gatehouse.sshproxy.events.SessionInfo;
 import dev.gatehouse.sshproxy.events.SftpEvent;
 import java.time.Instant;
@@ -142,11 +141,10 @@ public final class RecorderListener implements BastionListener, AutoCloseable {
     }
 
     @Override
-    public void flow(Activity activity, FlowRecord flow) {
+    public void flow(Activity activity, ForwardFlow flow) {
         SessionRecording recording = recordings.get(activity.id());
         if (recording != null) {
-            recording.flow(new ForwardFlow("direct-tcpip", flow.destination(), flow.originator(),
-                    flow.bytesToDestination(), flow.bytesFromDestination(), flow.duration(), AuditEvent.SUCCESS));
+            recording.flow(flow);
         }
     }
 

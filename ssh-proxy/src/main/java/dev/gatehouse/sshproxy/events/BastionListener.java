@@ -1,5 +1,7 @@
 package dev.gatehouse.sshproxy.events;
 
+import dev.gatehouse.audit.recording.ForwardFlow;
+
 /**
  * What happens on the bastion, as events: the audit adapter and metrics listen here, so the data path carries no
  * audit calls. Called from I/O and relay threads: implementations return quickly and never block on storage. Calls
@@ -53,7 +55,7 @@ public interface BastionListener {
     default void sftp(Activity activity, SftpEvent event) {
     }
 
-    default void flow(Activity activity, FlowRecord flow) {
+    default void flow(Activity activity, ForwardFlow flow) {
     }
 
     /** The engineer's connection under a shell or command was lost, came back, or never did (see {@link Detachment}). */

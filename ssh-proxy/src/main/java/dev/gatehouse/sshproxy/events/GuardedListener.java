@@ -1,5 +1,6 @@
 package dev.gatehouse.sshproxy.events;
 
+import dev.gatehouse.audit.recording.ForwardFlow;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -90,7 +91,7 @@ public final class GuardedListener implements BastionListener {
     }
 
     @Override
-    public void flow(Activity activity, FlowRecord flow) {
+    public void flow(Activity activity, ForwardFlow flow) {
         call("flow", l -> l.flow(activity, flow));
     }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.sshproxy.events;
 
+import dev.gatehouse.audit.recording.ForwardFlow;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -78,7 +79,7 @@ public final class ListenerChain implements BastionListener {
     }
 
     @Override
-    public void flow(Activity activity, FlowRecord flow) {
+    public void flow(Activity activity, ForwardFlow flow) {
         each(l -> l.flow(activity, flow));
     }
 

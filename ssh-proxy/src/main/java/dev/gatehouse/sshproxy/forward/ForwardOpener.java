@@ -1,5 +1,7 @@
 package dev.gatehouse.sshproxy.forward;
 
+import dev.gatehouse.audit.events.AuditEvent;
+import dev.gatehouse.audit.recording.ForwardFlow;
 import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.ForwardRoute;
@@ -12,7 +14,6 @@ import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
-import dev.gatehouse.sshproxy.events.FlowRecord;
 import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.session.AccessRefusedException;
 import dev.gatehouse.sshproxy.session.ForwardOnlySession;
@@ -194,9 +195,9 @@ public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
             if (open != null && flow.live() != null) {
                 open.remove(flow.live());
             }
-            listener.flow(flow.activity(), new FlowRecord(flow.route().address().toString(), flow.route().network(),
-                    flow.originator(), bytesToDestination, bytesFromDestination,
-                    Duration.between(flow.start(), Instant.now())));
+            listener.flow(flow.activity(), new ForwardFlow(ForwardFlow.DIRECT, flow.route().address().toString(),
+                    flow.route().network(), flow.originator(), bytesToDestination, bytesFromDestination,
+                    Duration.between(flow.start(), Instant.now()), AuditEvent.SUCCESS));
             listener.activityEnded(flow.activity(), null, null, "closed");
         }
     }

@@ -1,12 +1,13 @@
 package dev.gatehouse.sshproxy.forward;
 
+import dev.gatehouse.audit.events.AuditEvent;
+import dev.gatehouse.audit.recording.ForwardFlow;
 import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.access.Target;
 import dev.gatehouse.sshproxy.dial.DialedConnection;
 import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.BastionListener;
 import dev.gatehouse.sshproxy.events.Denial;
-import dev.gatehouse.sshproxy.events.FlowRecord;
 import dev.gatehouse.sshproxy.events.SourceAddress;
 import dev.gatehouse.sshproxy.session.AccessRefusedException;
 import dev.gatehouse.sshproxy.session.SessionKeys;
@@ -189,8 +190,9 @@ public final class RemoteForwards implements ChannelEndpoint {
     public void closed(ForwardChannel channel, long bytesToDestination, long bytesFromDestination) {
         OpenFlow flow = flows.remove(channel);
         if (flow != null) {
-            listener.flow(flow.activity(), new FlowRecord(flow.destination(), flow.network(), flow.originator(),
-                    bytesToDestination, bytesFromDestination, Duration.between(flow.start(), Instant.now())));
+            listener.flow(flow.activity(), new ForwardFlow(ForwardFlow.FORWARDED, flow.destination(), flow.network(),
+                    flow.originator(), bytesToDestination, bytesFromDestination,
+                    Duration.between(flow.start(), Instant.now()), AuditEvent.SUCCESS));
             listener.activityEnded(flow.activity(), null, null, "closed");
         }
     }

@@ -119,7 +119,7 @@ final class AgentRequestHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, "400", "missing or malformed " + TunnelHeaders.STREAM_ID + " header");
             return;
         }
-        HostPort hostPort = HostPort.parse(target);
+        DialTarget hostPort = DialTarget.parse(target);
         if (hostPort == null) {
             refuse(ctx, "400", "missing or malformed " + TunnelHeaders.TARGET + " header '"
                     + TunnelHeaders.printable(target) + "' (expected host:port)");
@@ -144,7 +144,7 @@ final class AgentRequestHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void connect(ChannelHandlerContext ctx, String id, HostPort hostPort, AllowList.Decision decision) {
+    private void connect(ChannelHandlerContext ctx, String id, DialTarget hostPort, AllowList.Decision decision) {
         AgentSettings settings = runtime.settings();
         ChannelFuture connecting = new Bootstrap()
                 .group(ctx.channel().eventLoop())
@@ -248,8 +248,8 @@ final class AgentRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** A dial target as the gateway named it. */
-    record HostPort(String host, int port) {
-        static HostPort parse(String text) {
+    record DialTarget(String host, int port) {
+        static DialTarget parse(String text) {
             if (text == null || text.length() > 300) {
                 return null;
             }
@@ -263,7 +263,7 @@ final class AgentRequestHandler extends ChannelInboundHandlerAdapter {
             }
             try {
                 int port = Integer.parseInt(text.substring(colon + 1));
-                return port >= 1 && port <= 65535 ? new HostPort(host, port) : null;
+                return port >= 1 && port <= 65535 ? new DialTarget(host, port) : null;
             } catch (NumberFormatException e) {
                 return null;
             }

@@ -1,11 +1,10 @@
 package dev.gatehouse.agent.testbed;
 
+import dev.gatehouse.testkit.TestKeys;
 import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -41,7 +40,7 @@ public final class TestPki {
     }
 
     public static TestPki create(String name) {
-        KeyPair keys = newKeyPair();
+        KeyPair keys = TestKeys.p256();
         Instant now = Instant.now();
         try {
             X500Name subject = new X500Name("CN=" + name);
@@ -56,30 +55,20 @@ public final class TestPki {
         }
     }
 
-    public static KeyPair newKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     public X509Certificate certificate() {
         return certificate;
     }
 
     /** A gateway certificate for localhost, 127.0.0.1 and the extra IP addresses given. */
     public Issued server(String... extraAddresses) {
-        KeyPair pair = newKeyPair();
+        KeyPair pair = TestKeys.p256();
         return new Issued(pair, issue(pair.getPublic(), "gateway", Instant.now().minusSeconds(60),
                 Instant.now().plus(Duration.ofDays(1)), true, extraAddresses));
     }
 
     /** An agent certificate ({@code CN=agent@network}) valid between the given instants. */
     public Issued agent(String agentId, String network, Instant notBefore, Instant notAfter) {
-        KeyPair pair = newKeyPair();
+        KeyPair pair = TestKeys.p256();
         return new Issued(pair, issue(pair.getPublic(), agentId + "@" + network, notBefore, notAfter, false));
     }
 

@@ -4,6 +4,7 @@ import dev.gatehouse.agent.config.AllowList;
 import dev.gatehouse.agent.tunnel.AgentCredentials;
 import dev.gatehouse.agent.tunnel.AgentSettings;
 import dev.gatehouse.agent.tunnel.TunnelAgent;
+import dev.gatehouse.testkit.Await;
 import dev.gatehouse.tunnel.gateway.InMemoryAgentRegistry;
 import dev.gatehouse.tunnel.gateway.InMemoryNodeRegistry;
 import dev.gatehouse.tunnel.gateway.TunnelListener;
@@ -85,13 +86,7 @@ public final class Testbed implements AutoCloseable {
 
     /** As {@link #await(String, BooleanSupplier)}, for slow steps such as starting agent JVMs on a busy machine. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, timeout, condition);
     }
 
     public void closeLater(AutoCloseable closeable) {

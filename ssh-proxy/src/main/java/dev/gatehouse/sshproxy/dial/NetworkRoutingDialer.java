@@ -1,9 +1,7 @@
-package dev.gatehouse.controlplane.tunnels;
+package dev.gatehouse.sshproxy.dial;
 
 import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.access.Target;
-import dev.gatehouse.sshproxy.dial.DialedConnection;
-import dev.gatehouse.sshproxy.dial.TargetDialer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
