@@ -3,7 +3,7 @@
 # ratios and the machine description that goes into the docs.
 # The including script sets ROOT (the repository) before sourcing this file.
 
-JAR="$ROOT/control-plane/target/gatehouse-exec.jar"
+JAR="${BENCH_GATEWAY_JAR:-$ROOT/control-plane/target/gatehouse-exec.jar}"   # another build of the gateway, to compare
 SIZE_MIB="${BENCH_SIZE_MIB:-1024}"   # bulk transfers: MiB each way per path
 CIPHER=aes128-gcm@openssh.com
 TOKEN="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -124,6 +124,7 @@ CONF
   if [ "$#" -gt 2 ]; then printf '%s\n' "${@:3}" >> "$WORK/sshd_$2.conf"; fi
   /usr/sbin/sshd -D -e -f "$WORK/sshd_$2.conf" 2>"$WORK/sshd_$2.log" &
   PIDS+=("$!")
+  SSHD_PID=$!
 }
 
 write_ssh_config() { # $1 = the gateway's @cert-authority line, then the ports where the target's host key answers
@@ -224,5 +225,32 @@ machine() { # one line: cores, CPU, RAM, kernel, OpenSSH, JDK
   local cpu
   cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
   echo "$(nproc) cores ($cpu), $(free -g | awk '/^Mem:/ { print $2 }') GiB, Linux $(uname -r), $(ssh -V 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
+}
+cpu_seconds() { # the given process ids: CPU seconds (user + system) used so far by each and all its descendants,
+  # those still running and those already reaped (a forked sshd session ends with its connection)
+  python3 - "$@" <<'PY'
+import os, sys
+tick = os.sysconf("SC_CLK_TCK")
+stats = {}
+for entry in os.listdir("/proc"):
+    if entry.isdigit():
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after the name: state ppid ...; utime stime cutime cstime are fields 14-17 of the whole line
+        stats[int(entry)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
+children = {}
+for pid, (ppid, _) in stats.items():
+    children.setdefault(ppid, []).append(pid)
+total, todo = 0, [int(p) for p in sys.argv[1:]]
+while todo:
+    pid = todo.pop()
+    if pid in stats:
+        total += stats[pid][1]
+        todo.extend(children.get(pid, []))
+print(f"{total / tick:.2f}")
+PY
 }
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }

@@ -4,6 +4,10 @@
 #     512, each way per path) through the gateway and a real agent process: SSH to an
 #     OpenSSH sshd, and raw TCP through `ssh -L` to a TCP service; against OpenSSH set up the same way (an "inside"
 #     `ssh -N -R` to a second sshd acting as the public jump host; the client goes `ssh -J` or `ssh -L` through it);
+#     in BENCH_ROUNDS (default 4) rounds of a share each, the two paths alternating transfer by transfer (so that
+#     other load on the machine hits both alike), with the CPU time per MiB of each path's own processes (gateway
+#     JVM + agent JVM; the jump host's sshd with its sessions + the inside `ssh -R`), from /proc: unlike MiB/s, that
+#     figure hardly depends on what else runs on the machine;
 #   - stream open latency x BENCH_OPEN_RUNS (default 200): connect to first byte through the established `-L` forward;
 #   - recovery after a cut: a relay between the agent and the gateway resets the agent's links BENCH_CUTS times
 #     (default 10, BENCH_CUT_INTERVAL_S apart, default 3) during a steady stream through an SSH session via the
@@ -12,7 +16,8 @@
 #     (e2e AgentSwarm): live heap after a full GC, native memory (NMT) and RSS with a tenth of them linked and with
 #     all of them, the difference divided by the nine tenths;
 # then writes the figures, the ratios against the targets and the machine to docs/benchmarks/tunnels.md (keeping
-# the hand-written part below the figures). BENCH_GATEWAY_JAVA_OPTS and BENCH_AGENT_JAVA_OPTS add JVM options to the
+# the hand-written part below the figures). BENCH_ONLY=throughput measures the throughput alone and prints it
+# (a quick check while tuning; the report is left alone). BENCH_GATEWAY_JAVA_OPTS and BENCH_AGENT_JAVA_OPTS add JVM options to the
 # gateway and the agent process (a JFR recording, to profile them). Run it through the launcher: ./gatehouse bench tunnel
 set -euo pipefail
 
@@ -24,8 +29,13 @@ WARMUP_MIB="${BENCH_WARMUP_MIB:-512}"
 CUTS="${BENCH_CUTS:-10}"
 CUT_INTERVAL="${BENCH_CUT_INTERVAL_S:-3}"
 AGENTS="${BENCH_AGENTS:-1000}"
+ROUNDS="${BENCH_ROUNDS:-4}"
+ONLY="${BENCH_ONLY:-}"
+case "$ONLY" in ""|throughput) ;; *) die "BENCH_ONLY must be empty or 'throughput', not '$ONLY'" ;; esac
+KINDS="${BENCH_KINDS:-ssh-up ssh-down tcp-push tcp-pull}"   # fewer only with BENCH_ONLY=throughput
+[ "$KINDS" = "ssh-up ssh-down tcp-push tcp-pull" ] || [ "$ONLY" = throughput ] || die "BENCH_KINDS needs BENCH_ONLY=throughput"
 OUT="${BENCH_OUTPUT:-$ROOT/docs/benchmarks/tunnels.md}"
-AGENT_JAR="$ROOT/tunnel-agent/target/gatehouse-agent.jar"
+AGENT_JAR="${BENCH_AGENT_JAR:-$ROOT/tunnel-agent/target/gatehouse-agent.jar}"
 SWARM_CLASSES="$ROOT/e2e/target/classes"
 BENCH="$ROOT/e2e/bench"
 
@@ -47,6 +57,7 @@ HOST_CA_LINE="$(api "$API/ca/ssh-host")"
 # --- the private side: an sshd and a TCP service; the public side: OpenSSH's jump host --------------------------
 start_sshd "$TARGET_PORT" target
 start_sshd "$JUMP_PORT" jump
+JUMP_SSHD_PID=$SSHD_PID
 python3 "$BENCH/tcp_service.py" serve "$SERVICE_PORT" &
 PIDS+=("$!")
 wait_for_port "$TARGET_PORT" "the target sshd"; wait_for_port "$JUMP_PORT" "the jump sshd"
@@ -94,6 +105,7 @@ ssh -F "$WORK/ssh_config" -N -o ExitOnForwardFailure=yes -o ServerAliveInterval=
   -R "127.0.0.1:$R_SSH_PORT:127.0.0.1:$TARGET_PORT" -R "127.0.0.1:$R_SERVICE_PORT:127.0.0.1:$SERVICE_PORT" \
   -p "$JUMP_PORT" "$LOGIN@127.0.0.1" &
 PIDS+=("$!")
+REVERSE_PID=$!
 wait_for_port "$R_SSH_PORT" "ssh -R to the jump host"
 
 GATEWAY=(-F "$WORK/ssh_config" -p "$SSH_PORT" "$LOGIN@target@127.0.0.1")
@@ -109,8 +121,10 @@ forward "$L_OPENSSH_PORT" "127.0.0.1:$R_SERVICE_PORT" -F "$WORK/ssh_config" -p "
 # OpenSSH's included, carries one unmeasured transfer each way first.
 if (( WARMUP_MIB > 0 )); then
   echo "bench: warm-up, not measured: ${WARMUP_MIB} MiB each way per path ..." >&2
-  warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
-  warm_up "$WARMUP_MIB" "${OPENSSH[@]}"
+  if [[ "$KINDS" == *ssh-* ]]; then
+    warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
+    warm_up "$WARMUP_MIB" "${OPENSSH[@]}"
+  fi
   for port in "$L_GATEWAY_PORT" "$L_OPENSSH_PORT"; do
     python3 "$BENCH/tcp_service.py" push "$port" "$WARMUP_MIB" >/dev/null
     python3 "$BENCH/tcp_service.py" pull "$port" "$WARMUP_MIB" >/dev/null
@@ -118,15 +132,61 @@ if (( WARMUP_MIB > 0 )); then
 fi
 
 # --- 1. throughput and stream open latency ------------------------------------------------------------------------
-echo "bench: ${SIZE_MIB} MiB each way per path; ${OPEN_RUNS} stream opens per path (load before: $LOAD_BEFORE)" >&2
-echo "bench: SSH through gateway and agent, and through ssh -R ..." >&2
-G_SSH_UP="$(upload "$SIZE_MIB" "${GATEWAY[@]}")"; G_SSH_DOWN="$(download "$SIZE_MIB" "${GATEWAY[@]}")"
-O_SSH_UP="$(upload "$SIZE_MIB" "${OPENSSH[@]}")"; O_SSH_DOWN="$(download "$SIZE_MIB" "${OPENSSH[@]}")"
-echo "bench: raw TCP through ssh -L ..." >&2
-G_TCP_UP="$(python3 "$BENCH/tcp_service.py" push "$L_GATEWAY_PORT" "$SIZE_MIB")"
-G_TCP_DOWN="$(python3 "$BENCH/tcp_service.py" pull "$L_GATEWAY_PORT" "$SIZE_MIB")"
-O_TCP_UP="$(python3 "$BENCH/tcp_service.py" push "$L_OPENSSH_PORT" "$SIZE_MIB")"
-O_TCP_DOWN="$(python3 "$BENCH/tcp_service.py" pull "$L_OPENSSH_PORT" "$SIZE_MIB")"
+# Each path's own processes: what runs in the gateway's place and in the agent's. The ssh clients, the target sshd
+# and the TCP service are the same programs doing the same work on both paths.
+GATEWAY_PROCS=("$GATEWAY_PID" "$AGENT_PID"); OPENSSH_PROCS=("$JUMP_SSHD_PID" "$REVERSE_PID")
+transfer() { # $1 = kind (ssh-up, ssh-down, tcp-push, tcp-pull), $2 = path (gateway, openssh), $3 = MiB: prints MiB/s
+  local ssh_args=("${GATEWAY[@]}") port="$L_GATEWAY_PORT"
+  if [ "$2" = openssh ]; then ssh_args=("${OPENSSH[@]}"); port="$L_OPENSSH_PORT"; fi
+  case "$1" in
+    ssh-up) upload "$3" "${ssh_args[@]}" ;;
+    ssh-down) download "$3" "${ssh_args[@]}" ;;
+    tcp-push) python3 "$BENCH/tcp_service.py" push "$port" "$3" ;;
+    tcp-pull) python3 "$BENCH/tcp_service.py" pull "$port" "$3" ;;
+  esac
+}
+measure() { # $1 = kind, $2 = path, $3 = MiB: one transfer, appended to throughput.txt with its path's CPU seconds
+  # (both processes, then the gateway's or the jump sshd's alone)
+  local procs=("${GATEWAY_PROCS[@]}") before first rate after
+  [ "$2" = openssh ] && procs=("${OPENSSH_PROCS[@]}")
+  before="$(cpu_seconds "${procs[@]}")"; first="$(cpu_seconds "${procs[0]}")"
+  rate="$(transfer "$1" "$2" "$3")"
+  after="$(cpu_seconds "${procs[@]}")"
+  echo "$1 $2 $3 $rate $before $after $first $(cpu_seconds "${procs[0]}")" >> "$WORK/throughput.txt"
+}
+SHARE_MIB=$(( SIZE_MIB / ROUNDS > 0 ? SIZE_MIB / ROUNDS : 1 ))
+echo "bench: ${ROUNDS} rounds of ${SHARE_MIB} MiB each way per path, the paths alternating (load before: $LOAD_BEFORE)" >&2
+: > "$WORK/throughput.txt"
+for round in $(seq 1 "$ROUNDS"); do
+  order=(gateway openssh); (( round % 2 == 0 )) && order=(openssh gateway)
+  for kind in $KINDS; do
+    for path in "${order[@]}"; do measure "$kind" "$path" "$SHARE_MIB"; done
+  done
+  echo "bench: round $round of $ROUNDS done (load: $(load_average))" >&2
+done
+# Per kind and path: MiB/s over all rounds (MiB / seconds), and CPU milliseconds per MiB.
+throughput() { # $1 = kind, $2 = path: prints "MiB/s cpu-ms-per-MiB"
+  awk -v kind="$1" -v path="$2" '$1 == kind && $2 == path { mib += $3; s += $3 / $4; cpu += $6 - $5 }
+    END { if (mib) printf "%.1f %.1f\n", mib / s, cpu * 1000 / mib; else print "nan nan" }' "$WORK/throughput.txt"
+}
+# shellcheck disable=SC2034 # with BENCH_KINDS, kinds not measured read as "nan"
+read -r G_SSH_UP G_CPU_SSH_UP < <(throughput ssh-up gateway); read -r O_SSH_UP O_CPU_SSH_UP < <(throughput ssh-up openssh)
+read -r G_SSH_DOWN G_CPU_SSH_DOWN < <(throughput ssh-down gateway); read -r O_SSH_DOWN O_CPU_SSH_DOWN < <(throughput ssh-down openssh)
+read -r G_TCP_UP G_CPU_TCP_UP < <(throughput tcp-push gateway); read -r O_TCP_UP O_CPU_TCP_UP < <(throughput tcp-push openssh)
+read -r G_TCP_DOWN G_CPU_TCP_DOWN < <(throughput tcp-pull gateway); read -r O_TCP_DOWN O_CPU_TCP_DOWN < <(throughput tcp-pull openssh)
+if [ "$ONLY" = throughput ]; then
+  printf '%-9s %9s %9s %6s %13s %13s %6s\n' "" "gw MiB/s" "ssh MiB/s" ratio "gw CPU ms/MiB" "ssh CPU ms/MiB" ratio
+  for row in "ssh-up $G_SSH_UP $O_SSH_UP $G_CPU_SSH_UP $O_CPU_SSH_UP" "ssh-down $G_SSH_DOWN $O_SSH_DOWN $G_CPU_SSH_DOWN $O_CPU_SSH_DOWN" \
+      "tcp-push $G_TCP_UP $O_TCP_UP $G_CPU_TCP_UP $O_CPU_TCP_UP" "tcp-pull $G_TCP_DOWN $O_TCP_DOWN $G_CPU_TCP_DOWN $O_CPU_TCP_DOWN"; do
+    read -r kind g o gc oc <<< "$row"
+    printf '%-9s %9s %9s %6s %13s %13s %6s\n' "$kind" "$g" "$o" "$(ratio "$g" "$o")" "$gc" "$oc" "$(ratio "$gc" "$oc")"
+  done
+  awk '{ k = $1 " " $2; mib[k] += $3; all[k] += $6 - $5; first[k] += $8 - $7 }
+    END { for (k in mib) printf "%s: CPU ms/MiB %.1f = %.1f (gateway or jump sshd) + %.1f (agent or ssh -R)\n", k,
+      all[k] * 1000 / mib[k], first[k] * 1000 / mib[k], (all[k] - first[k]) * 1000 / mib[k] }' "$WORK/throughput.txt" | sort
+  echo "load before $LOAD_BEFORE, after $(load_average); ${ROUNDS} x ${SHARE_MIB} MiB each way per path"
+  exit 0
+fi
 echo "bench: stream open latency ..." >&2
 read -r G_OPEN50 G_OPEN99 < <(python3 "$BENCH/tcp_service.py" open "$L_GATEWAY_PORT" "$OPEN_RUNS" | percentiles)
 read -r O_OPEN50 O_OPEN99 < <(python3 "$BENCH/tcp_service.py" open "$L_OPENSSH_PORT" "$OPEN_RUNS" | percentiles)
@@ -233,13 +293,15 @@ cat > "$OUT" <<REPORT
 
 Measured by \`./gatehouse bench tunnel\` on $(date -u +%Y-%m-%d) — $(machine).
 Load average before the run $LOAD_BEFORE, after it $LOAD_AFTER (1, 5, 15 min). Everything on loopback; cipher $CIPHER on
-every SSH leg; ${SIZE_MIB} MiB each way per path, after an unmeasured warm-up of ${WARMUP_MIB} MiB each way per path (a
+every SSH leg; ${SIZE_MIB} MiB each way per path (${ROUNDS} rounds of ${SHARE_MIB} MiB, the paths alternating), after an unmeasured warm-up of ${WARMUP_MIB} MiB each way per path (a
 gateway runs for weeks: the figures are for compiled code); ${OPEN_RUNS} stream opens per path; ${CUTS} cuts; ${AGENTS} idle agents.
 
 The gateway path: the all-in-one gateway (bastion + tunnel port) and one real agent process
 (\`gatehouse-agent.jar run\`, allow-list: the sshd and the TCP service). The baseline: an "inside" OpenSSH
 \`ssh -N -R\` (both destinations) to a second sshd acting as the public jump host; the client goes \`ssh -J\` (SSH) or
 \`ssh -L\` (raw TCP) through that jump host. Both end at the same sshd and the same TCP service (\`e2e/bench/tcp_service.py\`).
+CPU per MiB: user + system time, from /proc, of the gateway and agent JVMs against the jump host's sshd (with its
+forked sessions) and the inside \`ssh -R\`, over the measured transfers, divided by the MiB moved.
 
 | measurement | gateway + agent | OpenSSH \`ssh -R\` | ratio | target | verdict |
 |---|---:|---:|---:|---|---|
@@ -247,6 +309,10 @@ The gateway path: the all-in-one gateway (bastion + tunnel port) and one real ag
 | SSH download, MiB/s | $G_SSH_DOWN | $O_SSH_DOWN | $R_SSH_DOWN | ≥ 1.0× | $(verdict "$R_SSH_DOWN" ge 1.0) |
 | raw TCP via \`-L\`, push, MiB/s | $G_TCP_UP | $O_TCP_UP | $R_TCP_UP | ≥ 1.0× | $(verdict "$R_TCP_UP" ge 1.0) |
 | raw TCP via \`-L\`, pull, MiB/s | $G_TCP_DOWN | $O_TCP_DOWN | $R_TCP_DOWN | ≥ 1.0× | $(verdict "$R_TCP_DOWN" ge 1.0) |
+| SSH upload, CPU ms per MiB | $G_CPU_SSH_UP | $O_CPU_SSH_UP | $(ratio "$G_CPU_SSH_UP" "$O_CPU_SSH_UP") | none set (lower is better) | — |
+| SSH download, CPU ms per MiB | $G_CPU_SSH_DOWN | $O_CPU_SSH_DOWN | $(ratio "$G_CPU_SSH_DOWN" "$O_CPU_SSH_DOWN") | none set | — |
+| raw TCP push, CPU ms per MiB | $G_CPU_TCP_UP | $O_CPU_TCP_UP | $(ratio "$G_CPU_TCP_UP" "$O_CPU_TCP_UP") | none set | — |
+| raw TCP pull, CPU ms per MiB | $G_CPU_TCP_DOWN | $O_CPU_TCP_DOWN | $(ratio "$G_CPU_TCP_DOWN" "$O_CPU_TCP_DOWN") | none set | — |
 | stream open (connect → first byte) p50, ms | $G_OPEN50 | $O_OPEN50 | $R_OPEN50 | none set ("as low as possible") | — |
 | stream open p99, ms | $G_OPEN99 | $O_OPEN99 | $R_OPEN99 | none set | — |
 | SSH session across ${CUTS} cuts of the agent's links | survived, ${RECOVERY_BYTES} bytes, SHA-256 exact | an \`ssh -R\` session does not survive its TCP connection | — | survives, no byte lost or altered | met |

@@ -30,7 +30,8 @@ import org.apache.sshd.server.session.ServerSession;
 public final class ForwardChannel extends AbstractServerChannel {
 
     private static final byte[] EOF = new byte[0];
-    private static final int CHUNK = 32 * 1024;
+    /** Two SSH packets of 32 KiB: a tunnel stream hands over what it has queued in one read. */
+    private static final int CHUNK = 64 * 1024;
 
     private final ChannelEndpoint opener;
     private final BlockingQueue<byte[]> towardsDestination = new LinkedBlockingQueue<>();

@@ -4,12 +4,15 @@ import dev.gatehouse.tunnel.stream.ResumableStream;
 import dev.gatehouse.tunnel.stream.StreamSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -141,13 +144,18 @@ final class GatewayStream implements TunnelStream, StreamSink {
             data.release();
             return;
         }
+        boolean readerMayWait = queue.isEmpty();
         queue.addLast(data);
         queued += data.readableBytes();
         if (queued >= QUEUE_HIGH && !inboundPaused) {
             inboundPaused = true;
             stream.pauseInbound(true);
         }
-        notifyAll();
+        if (readerMayWait) {
+            // Only an empty queue makes the reader wait: later deliveries need no wake-up (and no hand-off of the
+            // lock to it per HTTP/2 frame).
+            notifyAll();
+        }
     }
 
     @Override
@@ -169,11 +177,21 @@ final class GatewayStream implements TunnelStream, StreamSink {
         notifyAll();
     }
 
-    /** Off the stream's lock and the event loop: the waiter sends on its own connection. */
+    /**
+     * Off the stream's lock (the waiter sends on its own connection): on the event loop we are called on, right after
+     * its current task, so a resume costs no thread; from any other thread, on one of the timers' threads.
+     */
     private void wakeResumeWaiter() {
-        if (resumeWaiter != null) {
-            Thread.ofVirtual().name("tunnel-resume-" + target).start(resumeWaiter);
-            resumeWaiter = null;
+        if (resumeWaiter == null) {
+            return;
+        }
+        Runnable waiter = resumeWaiter;
+        resumeWaiter = null;
+        EventExecutor here = ThreadExecutorMap.currentExecutor();
+        try {
+            (here != null && !here.isShuttingDown() ? here : timers).execute(waiter);
+        } catch (RejectedExecutionException shuttingDown) {
+            Thread.ofVirtual().name("tunnel-resume-" + target).start(waiter);
         }
     }
 
@@ -215,11 +233,15 @@ final class GatewayStream implements TunnelStream, StreamSink {
                     }
                     awaitChange();
                 }
-                ByteBuf head = queue.peekFirst();
-                n = Math.min(len, head.readableBytes());
-                head.readBytes(b, off, n);
-                if (!head.isReadable()) {
-                    queue.removeFirst().release();
+                // As much as is queued, across deliveries: one lock per read, not per HTTP/2 frame.
+                n = 0;
+                for (ByteBuf head = queue.peekFirst(); head != null && n < len; head = queue.peekFirst()) {
+                    int part = Math.min(len - n, head.readableBytes());
+                    head.readBytes(b, off + n, part);
+                    n += part;
+                    if (!head.isReadable()) {
+                        queue.removeFirst().release();
+                    }
                 }
                 queued -= n;
                 if (inboundPaused && queued <= QUEUE_LOW) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.tunnel.gateway;
 
 import dev.gatehouse.tunnel.protocol.AgentIdentity;
+import dev.gatehouse.tunnel.protocol.TunnelCodecs;
 import dev.gatehouse.tunnel.protocol.TunnelHeaders;
 import dev.gatehouse.tunnel.protocol.TunnelTls;
 import io.netty.bootstrap.ServerBootstrap;
@@ -113,6 +114,7 @@ public final class TunnelListener implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TunnelCodecs.LINK_WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.tunnel.protocol;
 
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -13,6 +14,12 @@ public final class TunnelCodecs {
     public static final int CONNECTION_WINDOW_INCREMENT = 16 << 20;
     public static final int MAX_HEADER_LIST_SIZE = 16 * 1024;
     public static final int MAX_CONCURRENT_STREAMS = 10_000;
+    /**
+     * Bytes queued on a link's socket before its streams are told to pause: one full stream window and more. Netty's
+     * 32/64 KiB flipped the link unwritable on nearly every flush of a bulk stream, and each flip paused and resumed
+     * every stream's source.
+     */
+    public static final WriteBufferWaterMark LINK_WATER_MARK = new WriteBufferWaterMark(STREAM_WINDOW, 2 * STREAM_WINDOW);
 
     private TunnelCodecs() {
     }
