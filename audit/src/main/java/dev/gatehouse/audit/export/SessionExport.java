@@ -9,6 +9,7 @@ import dev.gatehouse.audit.events.CanonicalJson;
 import dev.gatehouse.audit.events.PostgresAuditStore;
 import dev.gatehouse.audit.events.StoredAuditEvent;
 import dev.gatehouse.audit.recording.ChannelStream;
+import dev.gatehouse.audit.recording.StreamsReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -109,12 +110,19 @@ public final class SessionExport {
             return bytes;
         }
 
-        /** Writes the chunks in order, flushing after each, so a reader receives the recording as it is read. */
+        /**
+         * Writes the chunks in order, flushing after each, so a reader receives the recording as it is read. A binary
+         * streams recording is written as the JSON lines of the first streams version, which the console reads.
+         */
         public void writeTo(OutputStream out) throws IOException {
+            StreamsLines lines = null;
             for (String key : keys) {
                 byte[] chunk = blobs.get(key).orElseThrow(() -> new IOException("chunk " + key + " of session "
                         + sessionId + " is missing from the blob store"));
-                out.write(chunk);
+                if (key.equals(keys.getFirst()) && StreamsReader.version(chunk) == StreamsReader.BINARY) {
+                    lines = new StreamsLines(sessionId);
+                }
+                out.write(lines == null ? chunk : lines.chunk(chunk));
                 out.flush();
             }
         }
@@ -146,7 +154,8 @@ public final class SessionExport {
                 fields.put("chunks", list);
                 yield asciicast(sessionId, chunks);
             }
-            case TRANSCRIPT -> Transcript.of(asciicast(sessionId, chunks)).getBytes(StandardCharsets.UTF_8);
+            case TRANSCRIPT -> Transcript.of(asLines(sessionId, asciicast(sessionId, chunks)))
+                    .getBytes(StandardCharsets.UTF_8);
             case EVENTS -> jsonLines(events);
             case STDIN, STDOUT, STDERR -> StreamsFile.stream(sessionId, asciicast(sessionId, chunks),
                     ChannelStream.valueOf(format.name()));
@@ -207,6 +216,12 @@ public final class SessionExport {
             }
             after = page.getLast().id();
         }
+    }
+
+    /** A binary streams recording as JSON lines (the transcript reads lines); any other as it is. */
+    private static byte[] asLines(String sessionId, byte[] recording) {
+        return StreamsReader.version(recording) == StreamsReader.BINARY
+                ? new StreamsLines(sessionId).chunk(recording) : recording;
     }
 
     private byte[] asciicast(String sessionId, List<StoredAuditEvent> chunks) {

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * The worker's state for one session: the recording being written (asciicast on a terminal, {@link StreamsWriter}'s
- * lines without one), the chunk being filled, the command finder and the session's own hash chain. Single-threaded
- * (the recorder's worker).
+ * binary frames without one), the chunk being filled, the command finder and the session's own hash chain.
+ * Single-threaded (the recorder's worker).
  */
 final class SessionTape {
 
@@ -79,7 +79,11 @@ final class SessionTape {
                 .detail("kind", start.kind().wireName()).detail("term", start.term())
                 .detail("cols", start.cols()).detail("rows", start.rows()).detail("command", start.command())
                 .detail("recorder", settings.recorderId()).build());
-        chunk.append(streams == null ? AsciicastWriter.header(start) : StreamsWriter.header(start));
+        if (streams == null) {
+            chunk.append(AsciicastWriter.header(start));
+        } else {
+            streams.header(start);
+        }
         chunkOpenedNanos = startNanos;
         if (start.command() != null) {
             command(start.command(), startNanos, "exec", false);
@@ -92,7 +96,7 @@ final class SessionTape {
             case Frame.Output o -> {
                 digests[o.stream().ordinal()].update(o.data());
                 if (streams != null) {
-                    searchText(o.stream(), streams.data(t, o.stream(), o.data(), chunk, wantsText()));
+                    searchText(o.stream(), streams.data(t, o.stream(), o.data(), wantsText()));
                 } else {
                     String text = cast.output(t, o.data(), chunk);
                     searchText(ChannelStream.STDOUT, text);
@@ -105,7 +109,7 @@ final class SessionTape {
                     digests[ChannelStream.STDIN.ordinal()].update(i.data());
                 }
                 if (streams != null) {
-                    searchText(ChannelStream.STDIN, streams.data(t, ChannelStream.STDIN, i.data(), chunk, wantsText()));
+                    searchText(ChannelStream.STDIN, streams.data(t, ChannelStream.STDIN, i.data(), wantsText()));
                 } else {
                     commands.input(i.data(), f.nanos());
                     if (i.kept()) {
@@ -114,7 +118,9 @@ final class SessionTape {
                 }
             }
             case Frame.Resize r -> {
-                cast.resize(t, r.cols(), r.rows(), chunk);
+                if (streams == null) {
+                    cast.resize(t, r.cols(), r.rows(), chunk); // a streams recording has no terminal to resize
+                }
                 link(event("session.resized").detail("cols", r.cols()).detail("rows", r.rows()).build());
             }
             case Frame.Command c -> command(c.line(), f.nanos(), "bastion", false);
@@ -144,7 +150,7 @@ final class SessionTape {
                 // handled by the worker, which creates the tape
             }
         }
-        if (chunk.length() >= settings.chunkBytes()) {
+        if (chunkSize() >= settings.chunkBytes()) {
             seal();
         }
     }
@@ -156,7 +162,7 @@ final class SessionTape {
         }
         if (nowNanos - chunkOpenedNanos >= settings.sealInterval().toNanos()) {
             cast.flush(chunk);
-            if (!chunk.isEmpty()) {
+            if (chunkSize() > 0) {
                 seal();
             }
             chunkOpenedNanos = nowNanos;
@@ -171,7 +177,7 @@ final class SessionTape {
         long outputBytes = tallies.stream().filter(x -> x.stream() != ChannelStream.STDIN)
                 .mapToLong(StreamTally::bytes).sum();
         cast.flush(chunk);
-        if (!chunk.isEmpty() || chunkIndex == 0) {
+        if (chunkSize() > 0 || chunkIndex == 0) {
             seal();
         }
         link(event("session.ended").time(end.endedAt()).detail("exitStatus", end.exitStatus())
@@ -213,7 +219,7 @@ final class SessionTape {
 
     private void marker(long t, String label) {
         if (streams != null) {
-            streams.marker(t, label, chunk);
+            streams.marker(t, label);
         } else {
             cast.marker(t, label, chunk);
         }
@@ -261,7 +267,7 @@ final class SessionTape {
 
     private void seal() {
         cast.flush(chunk);
-        byte[] content = chunk.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] content = streams == null ? chunk.toString().getBytes(StandardCharsets.UTF_8) : streams.take();
         StringBuilder text = new StringBuilder(chunkTextLength + 2);
         for (StringBuilder b : chunkText) {
             text.append(text.isEmpty() || b.isEmpty() ? "" : "\n").append(b);
@@ -274,6 +280,11 @@ final class SessionTape {
                 .detail("key", Evidence.chunkKey(start.sessionId(), chunkIndex)).build());
         chunkIndex++;
         chunk.setLength(0);
+    }
+
+    /** Bytes (a terminal's: chars) in the chunk being filled. */
+    private int chunkSize() {
+        return streams == null ? chunk.length() : streams.size();
     }
 
     private void checkpoint() {

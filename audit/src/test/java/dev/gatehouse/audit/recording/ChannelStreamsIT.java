@@ -9,11 +9,14 @@ import dev.gatehouse.audit.export.SessionExport;
 import dev.gatehouse.audit.search.SessionQuery;
 import dev.gatehouse.audit.search.SessionSearch;
 import dev.gatehouse.audit.search.SessionSummary;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,11 +88,40 @@ class ChannelStreamsIT {
     }
 
     @Test
-    void theRecordingKeepsTheStreamsApartInItsDocumentedFormat() {
-        List<String> lines = fixture.cast("exec-1").lines().toList();
-        assertThat(lines.getFirst()).contains("\"streams\":1").contains("\"version\":2");
-        assertThat(lines).anyMatch(l -> l.matches("\\[[0-9.]+, \"stdin\", \"[A-Za-z0-9+/=]+\"\\]"))
-                .anyMatch(l -> l.contains(", \"stdout\", ")).anyMatch(l -> l.contains(", \"stderr\", "));
+    void theRecordingKeepsTheStreamsApartAsRawBytesInBinaryFrames() {
+        byte[] recording = fixture.castBytes("exec-1");
+        String header = new String(recording, 0, 200, StandardCharsets.ISO_8859_1).lines().findFirst().orElseThrow();
+        assertThat(header).contains("\"streams\":2").contains("\"version\":2");
+        Map<ChannelStream, ByteArrayOutputStream> read = readStreams(recording);
+        assertThat(read.get(ChannelStream.STDIN).toByteArray()).isEqualTo(SCRIPT);
+        assertThat(read.get(ChannelStream.STDERR).toByteArray()).isEqualTo(ERRORS);
+        long relayed = SCRIPT.length + 11 + BINARY.length + ERRORS.length;
+        // A byte on disk per byte relayed, plus the header line and a few bytes of frame header per frame.
+        assertThat(recording.length - header.length() - 1).isBetween((int) relayed, (int) relayed + 8 * 16);
+    }
+
+    @Test
+    void playbackGivesTheConsoleTheStreamsAsJsonLines() throws Exception {
+        ByteArrayOutputStream played = new ByteArrayOutputStream();
+        export.view("exec-1", "auditor", null).writeTo(played);
+        List<String> lines = played.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.getFirst()).contains("\"streams\":1").contains("\"command\":\"bash -s\"");
+        assertThat(lines.subList(1, lines.size()))
+                .allMatch(l -> l.matches("\\[[0-9]+\\.[0-9]{6}, \"(stdin|stdout|stderr)\", \"[A-Za-z0-9+/=]*\"\\]"));
+        Map<ChannelStream, ByteArrayOutputStream> read = readStreams(played.toByteArray());
+        assertThat(read.get(ChannelStream.STDIN).toByteArray()).isEqualTo(SCRIPT);
+        assertThat(read.get(ChannelStream.STDERR).toByteArray()).isEqualTo(ERRORS);
+        assertThat(read.get(ChannelStream.STDOUT).size()).isEqualTo(11 + BINARY.length);
+    }
+
+    private static Map<ChannelStream, ByteArrayOutputStream> readStreams(byte[] recording) {
+        Map<ChannelStream, ByteArrayOutputStream> read = new EnumMap<>(ChannelStream.class);
+        for (ChannelStream s : ChannelStream.values()) {
+            read.put(s, new ByteArrayOutputStream());
+        }
+        new StreamsReader("exec-1", (micros, stream, data, offset, length) ->
+                read.get(stream).write(data, offset, length)).chunk(recording);
+        return read;
     }
 
     @Test

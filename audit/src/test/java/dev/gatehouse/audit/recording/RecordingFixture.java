@@ -45,11 +45,16 @@ public final class RecordingFixture implements AutoCloseable {
 
     /** The recording's chunks concatenated: the asciicast file. */
     public String cast(String sessionId) {
+        return new String(castBytes(sessionId), StandardCharsets.UTF_8);
+    }
+
+    /** The stored chunks of a session, concatenated. */
+    public byte[] castBytes(String sessionId) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (String key : blobs.list("sessions/" + sessionId + "/")) {
             all.writeBytes(blobs.get(key).orElseThrow());
         }
-        return all.toString(StandardCharsets.UTF_8);
+        return all.toByteArray();
     }
 
     public DataSource dataSource() {
