@@ -29,11 +29,20 @@ class BastionSessionIT extends AgainstOneTarget {
         assertThat(tape.start().host()).isEqualTo("web-01");
         assertThat(tape.commands()).containsExactly("echo hello from $(whoami); exit 7");
         assertThat(tape.end()).hasValueSatisfying(end -> assertThat(end.exitStatus()).isEqualTo(7));
-        assertThat(gw.events.await(e -> gw.auditEvents.stream().anyMatch(a -> a.type().equals("ssh.auth")
-                && a.actor().equals("alice") && String.valueOf(a.details().get("key")).startsWith("SHA256:"))))
-                .isTrue();
+        // This session's own events: its login carries its id, its authentication the same client address.
+        String sessionId = tape.start().sessionId();
         assertThat(gw.events.await(e -> gw.auditEvents.stream().anyMatch(a -> a.type().equals("ssh.login")
-                && "root@web-01".equals(a.target())))).isTrue();
+                && sessionId.equals(a.sessionId())))).as("ssh.login of session %s", sessionId).isTrue();
+        var login = gw.auditEvents.stream().filter(a -> a.type().equals("ssh.login") && sessionId.equals(a.sessionId()))
+                .findFirst().orElseThrow();
+        assertThat(login.actor()).isEqualTo("alice");
+        assertThat(login.target()).isEqualTo("root@web-01");
+        assertThat(gw.auditEvents).filteredOn(a -> a.type().equals("ssh.auth")
+                        && login.sourceAddress().equals(a.sourceAddress()))
+                .singleElement().satisfies(auth -> {
+                    assertThat(auth.actor()).isEqualTo("alice");
+                    assertThat(String.valueOf(auth.details().get("key"))).startsWith("SHA256:");
+                });
     }
 
     @Test
@@ -107,7 +116,9 @@ class BastionSessionIT extends AgainstOneTarget {
 
         assertThat(result.out()).contains("Choose a number").contains("MENU-42");
         assertThat(result.exitCode()).as(result.out()).isEqualTo(5);
-        assertThat(gw.events.await(e -> e.startsWith("shell "))).isTrue();
+        assertThat(gw.events.await(e -> gw.recorder.sessions().stream().anyMatch(t -> "web-01".equals(t.start().host())
+                && t.start().command() == null && t.outputText().contains("MENU-42")))).as("the chosen shell recorded")
+                .isTrue();
     }
 
     @Test

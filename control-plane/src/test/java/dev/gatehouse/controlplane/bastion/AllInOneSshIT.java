@@ -166,17 +166,17 @@ class AllInOneSshIT extends GatehouseTestApplication {
 
     @Test
     void aSessionIsAnAuditEventNamingThePersonAndTheTarget() throws Exception {
-        ssh("-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1", "true");
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            body = new ApiClient(port).get("/api/v1/audit/events?actor=" + person, ADMIN).body();
-            if (body.contains("ssh.login") && body.contains(host)) {
-                break;
-            }
-            Thread.sleep(200);
-        }
-        assertThat(body).contains("ssh.login").contains(login + "@" + host);
+        // Other tests of this class log the same person in: this session's event is the one more than before.
+        ApiClient api = new ApiClient(port);
+        String logins = "/api/v1/audit/events?type=ssh.login&limit=1000&actor=" + person + "&target=" + login + "@" + host;
+        int before = api.get(logins, ADMIN).json().get("events").size();
+        Run run = ssh("-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1", "true");
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        JsonNode events = eventually(() -> {
+            JsonNode found = api.get(logins, ADMIN).json().get("events");
+            return found.size() > before ? found : null;
+        });
+        assertThat(events.size()).as("one more ssh.login: %s", events).isEqualTo(before + 1);
     }
 
     @Test
@@ -209,7 +209,9 @@ class AllInOneSshIT extends GatehouseTestApplication {
     @Test
     void aCommandTypedInAnInteractiveShellIsFoundBySearchWithItsTimeOffset() throws Exception {
         String marker = "typed" + Long.toString(System.nanoTime(), 36);
+        long started = System.nanoTime();
         typeInShell("echo " + marker + "-shown", marker + "-shown\r\n");
+        long shellMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
 
         ApiClient api = new ApiClient(port);
         JsonNode found = eventually(() -> {
@@ -220,7 +222,8 @@ class AllInOneSshIT extends GatehouseTestApplication {
         JsonNode hit = found.get("matches").get(0);
         assertThat(hit.get("line").asString()).contains("echo " + marker + "-shown");
         assertThat(hit.get("source").asString()).isEqualTo("typed+terminal");
-        assertThat(hit.get("offsetMillis").asLong()).isGreaterThanOrEqualTo(0);
+        // Typed after the prompt came, so after the session's start, and within the time the shell was open.
+        assertThat(hit.get("offsetMillis").asLong()).isPositive().isLessThanOrEqualTo(shellMillis);
         JsonNode detail = api.get("/api/v1/sessions/" + found.get("sessionId").asString(), ADMIN).json();
         assertThat(detail.get("commands").toString()).contains("echo " + marker + "-shown");
     }
@@ -406,17 +409,21 @@ class AllInOneSshIT extends GatehouseTestApplication {
 
     @Test
     void verifyAfterRecordedSessionsFindsEveryLinkIntactFromTheApiAndTheCommandLine() throws Exception {
-        ssh("-tt", "-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1", "echo evidence");
-        ApiClient verify = new ApiClient(port);
-        assertThat(verify.post("/api/v1/audit/verify", ADMIN, null).status()).isEqualTo(202);
-        ApiClient.Reply reply = verify.get("/api/v1/audit/verify", ADMIN);
-        for (long deadline = System.nanoTime() + 60_000_000_000L; reply.json().get("state").asString().equals("running")
-                && System.nanoTime() < deadline; reply = verify.get("/api/v1/audit/verify", ADMIN)) {
-            Thread.sleep(100);
-        }
-        assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.json().get("ok").asBoolean()).as(reply.body()).isTrue();
-        assertThat(reply.json().get("report").get("eventsChecked").asLong()).isPositive();
+        ApiClient api = new ApiClient(port);
+        JsonNode before = verified(api);
+        String marker = "evidence" + Long.toString(System.nanoTime(), 36);
+        Run run = ssh("-tt", "-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1", "echo " + marker);
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        eventually(() -> {
+            JsonNode found = api.get("/api/v1/sessions?user=" + person + "&q=" + marker, ADMIN).json().get("sessions");
+            return found.size() > 0 && "ended".equals(found.get(0).get("status").asString()) ? found : null;
+        });
+
+        JsonNode after = verified(api);
+        // The new session's recording is among what was checked, not only what other tests left.
+        assertThat(after.get("sessionsChecked").asInt()).as("%s", after).isGreaterThan(before.get("sessionsChecked").asInt());
+        assertThat(after.get("chunksChecked").asInt()).as("%s", after).isGreaterThan(before.get("chunksChecked").asInt());
+        assertThat(after.get("eventsChecked").asLong()).as("%s", after).isGreaterThan(before.get("eventsChecked").asLong());
 
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         int status = verifyCommand.run(List.of("audit", "verify"), new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
@@ -424,6 +431,17 @@ class AllInOneSshIT extends GatehouseTestApplication {
         assertThat(status).isZero();
         assertThat(verifyCommand.run(List.of("audit", "frobnicate"), new java.io.PrintStream(out, true, StandardCharsets.UTF_8)))
                 .isEqualTo(2);
+    }
+
+    /** Runs a verification through the API and returns its report, which must be ok. */
+    private static JsonNode verified(ApiClient api) throws Exception {
+        assertThat(api.post("/api/v1/audit/verify", ADMIN, null).status()).isEqualTo(202);
+        JsonNode done = eventually(Duration.ofSeconds(60), () -> {
+            ApiClient.Reply reply = api.get("/api/v1/audit/verify", ADMIN);
+            return reply.status() == 200 && !reply.json().get("state").asString().equals("running") ? reply.json() : null;
+        });
+        assertThat(done.get("ok").asBoolean()).as("%s", done).isTrue();
+        return done.get("report");
     }
 
     private record Run(int exit, String stdout, String stderr) {}
