@@ -2,6 +2,7 @@ package dev.gatehouse.sshproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.audit.recording.ChannelStream;
 import dev.gatehouse.sshproxy.channel.BytesInFlight;
 import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
 import dev.gatehouse.sshproxy.fixture.SshRun.Result;
@@ -18,7 +19,10 @@ import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.junit.jupiter.api.Test;
 
-/** A client that advertises a huge window and stops reading cannot make the bastion queue without bound. */
+/**
+ * A client that advertises a huge window and stops reading cannot make the bastion queue without bound, nor can a
+ * recorder that is behind: each holds the source back through its SSH window, and other sessions go on.
+ */
 class BastionBackPressureIT extends AgainstOneTarget {
 
     private static final long HUGE_WINDOW = 1L << 31;
@@ -80,6 +84,65 @@ class BastionBackPressureIT extends AgainstOneTarget {
             resume.countDown();
             client.stop();
         }
+    }
+
+    @Test
+    void whileTheRecorderIsBehindTheTargetIsHeldBackByItsWindowAndOtherSessionsGoOn() throws Exception {
+        long total = 32L << 20;
+        String command = "head -c " + total + " /dev/zero";
+        AtomicLong received = new AtomicLong();
+        OutputStream counting = new OutputStream() {
+            @Override
+            public void write(int b) {
+                received.incrementAndGet();
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                received.addAndGet(len);
+            }
+        };
+        gw.recorder.behind(true);
+        SshClient client = client();
+        try (ClientSession session = login(client)) {
+            ChannelExec exec = session.createExecChannel(command);
+            exec.setOut(counting);
+            exec.open().verify(Duration.ofSeconds(20));
+            long held = awaitSteady(received);
+            // The target's window (MINA's default, 2 MiB) is opened again only once the recorder caught up.
+            assertThat(held).as("bytes relayed while the recorder was behind").isPositive().isLessThan(8L << 20);
+            var tape = gw.recorder.sessions().stream().filter(t -> command.equals(t.start().command())).findFirst()
+                    .orElseThrow();
+            assertThat(tape.stream(ChannelStream.STDOUT)).as("recorded while behind").hasSize((int) held);
+
+            Result other = gw.alice.ssh(gw.direct("root", "web-01", "echo another-session"));
+            assertThat(other.exitCode()).as(other.stderr()).isZero();
+            assertThat(other.out()).isEqualTo("another-session\n");
+
+            gw.recorder.behind(false);
+            exec.waitFor(java.util.EnumSet.of(org.apache.sshd.client.channel.ClientChannelEvent.CLOSED),
+                    Duration.ofSeconds(60));
+            assertThat(received.get()).as("relayed once the recorder caught up").isEqualTo(total);
+            assertThat(tape.stream(ChannelStream.STDOUT).length).isEqualTo(total);
+        } finally {
+            gw.recorder.behind(false);
+            client.stop();
+        }
+    }
+
+    /** The count once it stopped growing for a second (within 20 s). */
+    private static long awaitSteady(AtomicLong count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            long now = count.get();
+            if (now > 0 && now == last) {
+                return now;
+            }
+            last = now;
+            Thread.sleep(1000);
+        }
+        return count.get();
     }
 
     @Test

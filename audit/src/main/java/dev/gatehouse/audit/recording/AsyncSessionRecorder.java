@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * asciicast chunks, finds commands, keeps each session's hash chain, signs checkpoints, and hands the result to the
  * {@link EvidenceSpool} (which stores it, or keeps it on disk until the store is back).
  *
- * <p>When the queue is full, output waits for room and control frames wait in their recording's backlog: see
- * {@link QueuedRecording}.
+ * <p>When the queue is full, frames wait in their recording's backlog and the relay holds the peer back through its
+ * SSH window until the worker took them ({@link SessionRecording#whenCaughtUp}): see {@link QueuedRecording}.
  */
 public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseable {
 
@@ -265,6 +265,7 @@ public final class AsyncSessionRecorder implements SessionRecorder, AutoCloseabl
                 apply(r, f, out);
             }
             handled += frames.length;
+            r.caughtUp();
         }
         return handled;
     }

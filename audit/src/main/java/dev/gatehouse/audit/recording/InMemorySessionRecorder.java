@@ -18,10 +18,11 @@ public final class InMemorySessionRecorder implements SessionRecorder {
     private final Map<String, Tape> tapes = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
     private volatile String reason;
+    private volatile boolean behind;
 
     @Override
     public SessionRecording open(SessionStart start) {
-        Tape tape = new Tape(start);
+        Tape tape = new Tape(start, this);
         tapes.put(start.sessionId(), tape);
         return tape;
     }
@@ -47,6 +48,17 @@ public final class InMemorySessionRecorder implements SessionRecorder {
         this.accepting = reason == null;
     }
 
+    /**
+     * Lets a test simulate a recorder that is behind ({@code true}): each recording's {@link Tape#whenCaughtUp} actions
+     * wait; {@code false} runs them.
+     */
+    public void behind(boolean value) {
+        behind = value;
+        if (!value) {
+            tapes.values().forEach(Tape::caughtUp);
+        }
+    }
+
     public Optional<Tape> session(String sessionId) {
         return Optional.ofNullable(tapes.get(sessionId));
     }
@@ -58,6 +70,8 @@ public final class InMemorySessionRecorder implements SessionRecorder {
     /** What one session recorded. */
     public static final class Tape implements SessionRecording {
         private final SessionStart start;
+        private final InMemorySessionRecorder recorder;
+        private final List<Runnable> waiting = new ArrayList<>();
         private final ByteArrayOutputStream output = new ByteArrayOutputStream();
         private final ByteArrayOutputStream input = new ByteArrayOutputStream();
         private final Map<ChannelStream, ByteArrayOutputStream> streams = new java.util.EnumMap<>(ChannelStream.class);
@@ -69,8 +83,9 @@ public final class InMemorySessionRecorder implements SessionRecorder {
         private final List<String> markers = new ArrayList<>();
         private SessionEnd end;
 
-        Tape(SessionStart start) {
+        Tape(SessionStart start, InMemorySessionRecorder recorder) {
             this.start = start;
+            this.recorder = recorder;
             // Like the real recorder: an exec session's command is its first command.
             if (start.command() != null) {
                 commands.add(start.command());
@@ -96,6 +111,26 @@ public final class InMemorySessionRecorder implements SessionRecorder {
                 streams.computeIfAbsent(ChannelStream.STDIN, s -> new ByteArrayOutputStream())
                         .write(data, offset, length);
             }
+        }
+
+        @Override
+        public void whenCaughtUp(Runnable resume) {
+            synchronized (this) {
+                if (recorder.behind) {
+                    waiting.add(resume);
+                    return;
+                }
+            }
+            resume.run();
+        }
+
+        private void caughtUp() {
+            List<Runnable> run;
+            synchronized (this) {
+                run = List.copyOf(waiting);
+                waiting.clear();
+            }
+            run.forEach(Runnable::run);
         }
 
         @Override

@@ -7,19 +7,26 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bastion-facing side of one recording: copies each call into a frame and hands it to the recorder's queue.
  *
  * <p>Nothing is dropped silently. Every stream's bytes are counted here and hashed (SHA-256) by the worker, off the
  * relay's I/O threads; the first {@code maxBytesPerSession} bytes of all streams together are kept, later ones queued
- * only to be hashed ({@link Frame.Hashed}; a {@link Frame.Truncated} marks the place, the end carries the totals). When the shared queue is full a data frame waits for room: the SSH windows then hold the peer back,
- * memory stays bounded and no byte is lost. Control frames (events, resizes, commands, the end) never wait: they go to
- * this recording's own backlog, which the worker drains in order. That backlog is bounded ({@link #MAX_BACKLOG_BYTES}):
+ * only to be hashed ({@link Frame.Hashed}; a {@link Frame.Truncated} marks the place, the end carries the totals).
+ * When the shared queue is full a data frame goes to this recording's own backlog and the caller's
+ * {@link #whenCaughtUp} actions wait until the worker took it: the relay opens the SSH window only then, so the peer is
+ * held back, memory stays bounded and no byte is lost, while no I/O thread waits. A caller that keeps sending anyway
+ * waits for room once {@link #MAX_DATA_BACKLOG_BYTES} are backlogged. Control frames (events, resizes, commands, the
+ * end) never wait: they go to the same backlog, which the worker drains in order. That backlog is bounded ({@link #MAX_BACKLOG_BYTES}):
  * resizes in it are coalesced to the latest, and past the bound input, events and commands are counted, not kept, and
  * a marker says how many; the session's start and end and its latest size are always kept.
  */
 final class QueuedRecording implements SessionRecording {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueuedRecording.class);
 
     private final AsyncSessionRecorder recorder;
     private final SessionStart start;
@@ -28,9 +35,19 @@ final class QueuedRecording implements SessionRecording {
     private final boolean keepInput;
     /** Per recording: a session cannot grow the heap through its backlog while the recorder is behind. */
     static final long MAX_BACKLOG_BYTES = 4L << 20;
+    /**
+     * Data frames backlogged per recording before the caller waits after all: well above what a relay that honours
+     * {@link #whenCaughtUp} can have sent (the SSH windows of a channel's two directions), so only a caller that does
+     * not ever waits.
+     */
+    static final long MAX_DATA_BACKLOG_BYTES = 16L << 20;
 
     private final ArrayDeque<Frame> backlog = new ArrayDeque<>();
     private long backlogBytes;
+    /** The data frames' share of {@link #backlogBytes}: while there are any, this recording is behind. */
+    private long dataBacklogBytes;
+    /** What callers asked to run once this recording caught up (they open SSH windows). */
+    private final ArrayDeque<Runnable> resumes = new ArrayDeque<>();
     private long inputNotKept;
     private long framesNotKept;
     /** Holds one data frame from counting to queueing, so the tallies and the recording see the same order. */
@@ -188,7 +205,40 @@ final class QueuedRecording implements SessionRecording {
         Frame[] frames = backlog.toArray(Frame[]::new);
         backlog.clear();
         backlogBytes = 0;
+        dataBacklogBytes = 0;
         return frames;
+    }
+
+    @Override
+    public void whenCaughtUp(Runnable resume) {
+        Objects.requireNonNull(resume, "resume");
+        synchronized (this) {
+            if (dataBacklogBytes > 0 && !recorder.stopped()) {
+                resumes.add(resume);
+                return;
+            }
+        }
+        resume.run();
+    }
+
+    /** Called by the worker after it took the backlog: runs what waited for it, unless more data is backlogged. */
+    void caughtUp() {
+        Runnable[] waiting;
+        synchronized (this) {
+            if (resumes.isEmpty() || (dataBacklogBytes > 0 && !recorder.stopped())) {
+                return;
+            }
+            waiting = resumes.toArray(Runnable[]::new);
+            resumes.clear();
+        }
+        for (Runnable resume : waiting) {
+            try {
+                resume.run();
+            } catch (RuntimeException e) {
+                // a channel that closed meanwhile: its window no longer matters
+                LOG.debug("resuming a channel after the recorder caught up failed: {}", e.toString());
+            }
+        }
     }
 
     synchronized boolean hasBacklog() {
@@ -209,7 +259,7 @@ final class QueuedRecording implements SessionRecording {
             backlog.pollLast(); // only the latest size matters
             backlogBytes -= older.size();
             recorder.backlogRemoved();
-        } else if (backlogBytes + f.size() > MAX_BACKLOG_BYTES && !hashed(f)
+        } else if (backlogBytes - dataBacklogBytes + f.size() > MAX_BACKLOG_BYTES && !hashed(f)
                 && !(f instanceof Frame.Begin || f instanceof Frame.End || f instanceof Frame.Omitted
                         || f instanceof Frame.Truncated || f instanceof Frame.Resize)) {
             if (f instanceof Frame.Input in) {
@@ -224,6 +274,9 @@ final class QueuedRecording implements SessionRecording {
         }
         backlog.add(f);
         backlogBytes += f.size();
+        if (hashed(f)) {
+            dataBacklogBytes += f.size();
+        }
         recorder.backlogAdded();
     }
 
@@ -252,15 +305,21 @@ final class QueuedRecording implements SessionRecording {
     }
 
     /**
-     * Queues a data frame, waiting while the queue is full (outside this recording's monitor, which the worker needs
-     * to drain the backlog). Interrupted (the relay is ending) the frame goes to the backlog instead: one frame, and
-     * the recording stays complete. A stopped recorder records nothing more; the tallies still count the bytes.
+     * Queues a data frame; while the queue is full it goes to the backlog (the caller holds its peer back until
+     * {@link #whenCaughtUp}). Past {@link #MAX_DATA_BACKLOG_BYTES} backlogged it waits for room (outside this
+     * recording's monitor, which the worker needs to drain the backlog); interrupted (the relay is ending) it goes to
+     * the backlog after all: one frame, and the recording stays complete. A stopped recorder records nothing more; the
+     * tallies still count the bytes.
      */
     private void enqueue(Frame f) {
         while (true) {
             synchronized (this) {
                 if (backlog.isEmpty() && recorder.offer(this, f)) {
                     enqueued++;
+                    return;
+                }
+                if (dataBacklogBytes == 0 || dataBacklogBytes + f.size() <= MAX_DATA_BACKLOG_BYTES) {
+                    control(f);
                     return;
                 }
             }

@@ -10,7 +10,8 @@ public interface SessionRecording {
 
     /**
      * Bytes the program wrote to {@code stream} ({@link ChannelStream#STDOUT} or {@link ChannelStream#STDERR}; a pty's
-     * output is stdout). May wait while the recorder's queue is full: output is never dropped silently.
+     * output is stdout). Never dropped silently: while the recorder's queue is full the bytes wait in this recording's
+     * backlog, and the caller holds its peer back until {@link #whenCaughtUp} runs what it was given.
      */
     void output(ChannelStream stream, byte[] data, int offset, int length);
 
@@ -25,6 +26,15 @@ public interface SessionRecording {
      * {@code bash -s} is the evidence).
      */
     void input(byte[] data, int offset, int length);
+
+    /**
+     * Runs {@code resume} once this recording has caught up: at once while the recorder keeps up, else (on the
+     * recorder's thread) once the bytes waiting in its backlog were taken. The relay opens an SSH window in it, so a
+     * slow recorder holds the peer back through its window and no I/O thread waits. {@code resume} must not block.
+     */
+    default void whenCaughtUp(Runnable resume) {
+        resume.run();
+    }
 
     void resize(int cols, int rows);
 

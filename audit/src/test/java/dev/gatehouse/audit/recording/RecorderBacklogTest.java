@@ -1,6 +1,7 @@
 package dev.gatehouse.audit.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.gatehouse.audit.chain.AuditKey;
 import dev.gatehouse.audit.events.AuditEvent;
@@ -8,29 +9,37 @@ import dev.gatehouse.audit.spool.EvidenceSpool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * While the recorder is behind, a session's control frames (keystrokes kept only for finding commands, resizes,
- * events) wait in a bounded backlog; nothing is dropped silently. Kept data frames wait for room instead (see
- * {@code OutputFloodIT}), so they are not part of this flood.
+ * While the recorder is behind, a session's frames wait in its recording's backlog: control frames (keystrokes kept
+ * only for finding commands, resizes, events) within a bound, nothing dropped silently; data frames without making
+ * the caller wait, which holds its peer back (by the SSH window) until {@code whenCaughtUp} runs.
  */
 class RecorderBacklogTest {
 
     @TempDir
     Path dir;
 
-    @Test
-    void aFloodOfInputEventsAndResizesWhileTheWorkerIsStuckStaysWithinTheBacklogBoundAndLeavesAMarker()
-            throws Exception {
-        CountDownLatch signing = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        // The worker signs a checkpoint when a session ends: here it waits until the test lets it go on.
+    private final CountDownLatch signing = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final List<Evidence> stored = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void letGo() {
+        release.countDown();
+    }
+
+    /** A recorder whose worker is stuck signing the end of a first session until the test lets it go on. */
+    private AsyncSessionRecorder stuckRecorder(RecorderSettings settings) throws Exception {
         AuditKey key = InterceptedAuditKey.create(() -> {
             signing.countDown();
             try {
@@ -39,14 +48,17 @@ class RecorderBacklogTest {
                 Thread.currentThread().interrupt();
             }
         });
-        List<Evidence> stored = new CopyOnWriteArrayList<>();
-        EvidenceSpool spool = new EvidenceSpool(dir, stored::addAll, 1 << 20);
-        try (AsyncSessionRecorder recorder = new AsyncSessionRecorder(RecorderSettings.defaults("node-a")
-                .withQueue(4, 1 << 20), key,
-                spool)) {
-            recorder.open(SessionStart.shell("stuck-1", "alice", "root", "web-01", 80, 24)).end(SessionEnd.exited(0));
-            assertThat(signing.await(30, TimeUnit.SECONDS)).as("the worker is stuck signing").isTrue();
+        AsyncSessionRecorder recorder = new AsyncSessionRecorder(settings, key,
+                new EvidenceSpool(dir, stored::addAll, 1 << 20));
+        recorder.open(SessionStart.shell("stuck-1", "alice", "root", "web-01", 80, 24)).end(SessionEnd.exited(0));
+        assertThat(signing.await(30, TimeUnit.SECONDS)).as("the worker is stuck signing").isTrue();
+        return recorder;
+    }
 
+    @Test
+    void aFloodOfInputEventsAndResizesWhileTheWorkerIsStuckStaysWithinTheBacklogBoundAndLeavesAMarker()
+            throws Exception {
+        try (AsyncSessionRecorder recorder = stuckRecorder(RecorderSettings.defaults("node-a").withQueue(4, 1 << 20))) {
             QueuedRecording flooded = (QueuedRecording) recorder.open(
                     SessionStart.shell("flood-1", "alice", "root", "web-01", 80, 24));
             byte[] typed = new byte[4096];
@@ -66,8 +78,6 @@ class RecorderBacklogTest {
                     QueuedRecording.MAX_BACKLOG_BYTES + 4096 + 64);
             release.countDown();
             assertThat(recorder.awaitStored(Duration.ofSeconds(60))).isTrue();
-        } finally {
-            release.countDown();
         }
         StringBuilder cast = new StringBuilder();
         for (Evidence e : stored) {
@@ -77,5 +87,31 @@ class RecorderBacklogTest {
         }
         assertThat(cast).contains("recorder backlog full").contains("123x45");
         assertThat(stored).anyMatch(e -> e instanceof Evidence.Closed c && c.sessionId().equals("flood-1"));
+    }
+
+    @Test
+    void outputWhileTheQueueIsFullDoesNotWaitAndTheCallerResumesOnlyOnceTheWorkerTookIt() throws Exception {
+        byte[] piece = new byte[64 << 10];
+        int pieces = 32; // 2 MiB: a channel's SSH window
+        AtomicInteger resumed = new AtomicInteger();
+        try (AsyncSessionRecorder recorder = stuckRecorder(RecorderSettings.defaults("node-a").withQueue(4, 256 << 10))) {
+            SessionRecording exec = recorder.open(new SessionStart("exec-1", "alice", "root", "web-01", "direct",
+                    null, SessionKind.EXEC, null, 0, 0, Instant.now(), "cat /dev/zero"));
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                for (int i = 0; i < pieces; i++) {
+                    exec.output(ChannelStream.STDOUT, piece, 0, piece.length);
+                    exec.whenCaughtUp(resumed::incrementAndGet);
+                }
+            }, "an I/O thread would be parked here");
+            assertThat(resumed).as("windows opened while the recorder is behind").hasValueLessThan(pieces);
+
+            release.countDown();
+            assertThat(recorder.awaitStored(Duration.ofSeconds(60))).isTrue();
+            assertThat(resumed).as("every window opened once it caught up").hasValue(pieces);
+            exec.end(SessionEnd.exited(0));
+            assertThat(recorder.awaitStored(Duration.ofSeconds(60))).isTrue();
+        }
+        assertThat(stored).anyMatch(e -> e instanceof Evidence.Closed c && c.sessionId().equals("exec-1")
+                && c.outputBytes() == (long) pieces * piece.length);
     }
 }

@@ -124,6 +124,16 @@ public final class RecorderListener implements BastionListener, AutoCloseable {
     }
 
     @Override
+    public void whenRecorded(Activity activity, Runnable resume) {
+        SessionRecording recording = recordings.get(activity.id());
+        if (recording == null) {
+            resume.run();
+        } else {
+            recording.whenCaughtUp(resume);
+        }
+    }
+
+    @Override
     public void resized(Activity activity, int columns, int rows) {
         SessionRecording recording = recordings.get(activity.id());
         if (recording != null) {

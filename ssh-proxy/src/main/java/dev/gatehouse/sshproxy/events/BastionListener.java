@@ -49,6 +49,15 @@ public interface BastionListener {
     default void input(Activity activity, byte[] data, int offset, int length) {
     }
 
+    /**
+     * Runs {@code resume} once what this activity passed so far is recorded far enough that more may come: at once
+     * normally, later (on another thread) while the recorder is behind. The relay opens an SSH window in it, so a slow
+     * recorder holds the peer back instead of an I/O thread. Exactly once; {@code resume} must not block.
+     */
+    default void whenRecorded(Activity activity, Runnable resume) {
+        resume.run();
+    }
+
     default void resized(Activity activity, int columns, int rows) {
     }
 

@@ -2,6 +2,7 @@ package dev.gatehouse.sshproxy.events;
 
 import dev.gatehouse.audit.recording.ForwardFlow;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,23 @@ public final class GuardedListener implements BastionListener {
     @Override
     public void input(Activity activity, byte[] data, int offset, int length) {
         call("input", l -> l.input(activity, data, offset, length));
+    }
+
+    /** A listener that fails does not hold the channel: {@code resume} then runs at once (still only once). */
+    @Override
+    public void whenRecorded(Activity activity, Runnable resume) {
+        AtomicBoolean ran = new AtomicBoolean();
+        Runnable once = () -> {
+            if (ran.compareAndSet(false, true)) {
+                resume.run();
+            }
+        };
+        try {
+            delegate.whenRecorded(activity, once);
+        } catch (RuntimeException e) {
+            LOG.warn("session listener failed on whenRecorded", e);
+            once.run();
+        }
     }
 
     @Override

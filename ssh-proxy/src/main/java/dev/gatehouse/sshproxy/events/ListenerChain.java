@@ -2,6 +2,7 @@ package dev.gatehouse.sshproxy.events;
 
 import dev.gatehouse.audit.recording.ForwardFlow;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /** Several listeners as one (audit and metrics, say), called in order; accepting only when all accept. */
@@ -66,6 +67,22 @@ public final class ListenerChain implements BastionListener {
     @Override
     public void input(Activity activity, byte[] data, int offset, int length) {
         each(l -> l.input(activity, data, offset, length));
+    }
+
+    /** {@code resume} runs once every listener let it. */
+    @Override
+    public void whenRecorded(Activity activity, Runnable resume) {
+        if (listeners.isEmpty()) {
+            resume.run();
+            return;
+        }
+        AtomicInteger left = new AtomicInteger(listeners.size());
+        Runnable one = () -> {
+            if (left.decrementAndGet() == 0) {
+                resume.run();
+            }
+        };
+        each(l -> l.whenRecorded(activity, one));
     }
 
     @Override

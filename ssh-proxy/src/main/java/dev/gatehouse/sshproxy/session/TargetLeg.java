@@ -141,8 +141,10 @@ final class TargetLeg implements TargetChannel.Receiver {
         } else {
             listener.output(activity, data, offset, length);
         }
+        // The target's window opens once the output took the bytes and the recorder caught up with them.
+        Runnable resume = () -> channel.consumed(length);
         synchronized (this) {
-            output.data(stream, data, offset, length, () -> channel.consumed(length));
+            output.data(stream, data, offset, length, () -> listener.whenRecorded(activity, resume));
         }
     }
 
@@ -183,10 +185,13 @@ final class TargetLeg implements TargetChannel.Receiver {
         }
     }
 
-    /** The engineer's input: recorded, then sent to the target; {@code taken} runs once the target's session wrote it. */
+    /**
+     * The engineer's input: recorded, then sent to the target; {@code taken} runs once the target's session wrote it
+     * and the recorder caught up with it.
+     */
     void input(byte[] data, int offset, int length, Runnable taken) {
         listener.input(activity, data, offset, length);
-        toTarget.send(false, data, offset, length, taken);
+        toTarget.send(false, data, offset, length, () -> listener.whenRecorded(activity, taken));
     }
 
     /** The engineer's stdin ended: EOF to the target after the input before it. */
