@@ -15,6 +15,7 @@ import { Roles } from './admin/Roles';
 import { Networks } from './admin/Networks';
 import { JoinTokens } from './admin/JoinTokens';
 import { ApiTokens } from './admin/ApiTokens';
+import { AccessRequests } from './pages/AccessRequests';
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -32,8 +33,10 @@ export function App() {
   if (me === undefined) return <main className="centered"><Loading what="console" /></main>;
   if (me === null) return <SignIn onSignedIn={setMe} />;
 
-  // Auditors see every page read-only; the API refuses their changes anyway.
+  // Auditors see every page read-only; the API refuses their changes anyway. A person with no scope has their
+  // access requests only.
   const admin = me.scope === 'admin';
+  const person = me.scope == null;
   const leave = async () => {
     await signOut().catch(() => undefined);
     setMe(null);
@@ -46,24 +49,26 @@ export function App() {
       <header className="top">
         <span className="brand">Gatehouse</span>
         <nav aria-label="Main">
-          <NavLink to="/sessions">Sessions</NavLink>
-          <NavLink to="/audit">Audit log</NavLink>
-          <NavLink to="/people">People</NavLink>
-          <NavLink to="/roles">Roles</NavLink>
-          <NavLink to="/hosts">Hosts</NavLink>
-          <NavLink to="/networks">Networks</NavLink>
-          <NavLink to="/join-tokens">Join tokens</NavLink>
-          <NavLink to="/agents">Agents</NavLink>
-          <NavLink to="/api-tokens">API tokens</NavLink>
+          {!person && <NavLink to="/sessions">Sessions</NavLink>}
+          {!person && <NavLink to="/audit">Audit log</NavLink>}
+          {!person && <NavLink to="/people">People</NavLink>}
+          {!person && <NavLink to="/roles">Roles</NavLink>}
+          {!person && <NavLink to="/hosts">Hosts</NavLink>}
+          {!person && <NavLink to="/networks">Networks</NavLink>}
+          {!person && <NavLink to="/join-tokens">Join tokens</NavLink>}
+          {!person && <NavLink to="/agents">Agents</NavLink>}
+          {!person && <NavLink to="/api-tokens">API tokens</NavLink>}
+          <NavLink to="/access-requests">Access requests</NavLink>
         </nav>
         <span className="spacer" />
         <ThemeToggle />
-        <span className="who" data-testid="who">{me.username} · {me.scope}</span>
+        <span className="who" data-testid="who">{me.username} · {me.scope ?? 'person'}</span>
         <button type="button" onClick={leave}>Sign out</button>
       </header>
       <main id="main" tabIndex={-1}>
         <Routes>
-          <Route path="/" element={<Navigate to="/sessions" replace />} />
+          <Route path="/" element={<Navigate to={person ? '/access-requests' : '/sessions'} replace />} />
+          <Route path="/access-requests" element={<AccessRequests />} />
           <Route path="/sessions" element={<Sessions />} />
           <Route path="/sessions/:id" element={<SessionPage me={me} />} />
           <Route path="/audit" element={<AuditLog />} />

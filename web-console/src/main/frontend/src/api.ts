@@ -39,6 +39,8 @@ export type JoinToken = Reply<Schemas['JoinToken']>;
 export type CreatedJoinToken = Reply<Schemas['CreatedJoinToken']>;
 export type ApiTokenView = Reply<Schemas['ApiTokenView']>;
 export type CreatedApiToken = Reply<Schemas['CreatedApiToken']>;
+/** status: pending, approved, denied, expired, cancelled; decidedBy/decidedAt/expiresAt null while pending. */
+export type AccessRequest = Reply<Schemas['AccessRequest']>;
 
 export function csrfToken(cookies: string = document.cookie): string | undefined {
   for (const part of cookies.split(';')) {

@@ -56,6 +56,8 @@ function RoleForm({ role, onDone }: { role: Role | null; onDone: () => void }) {
   const [destinations, setDestinations] = useState(role?.forwardDestinations.join('\n') ?? '');
   const [maxSessionSeconds, setMax] = useState(String(role?.maxSessionSeconds ?? 28800));
   const [detachedSeconds, setDetached] = useState(String(role?.detachedSeconds ?? 600));
+  const [approvers, setApprovers] = useState(role?.approvers.join(', ') ?? '');
+  const [maxRequestMinutes, setMaxRequest] = useState(role?.maxRequestMinutes == null ? '' : String(role.maxRequestMinutes));
   const [flags, setFlags] = useState({
     portForwarding: role?.portForwarding ?? false, allowRemoteForwarding: role?.allowRemoteForwarding ?? false,
     allowAgentForwarding: role?.allowAgentForwarding ?? false,
@@ -64,6 +66,7 @@ function RoleForm({ role, onDone }: { role: Role | null; onDone: () => void }) {
     const body = {
       name, logins: listOf(logins), hostLabels: labelsOf(labels), forwardDestinations: listOf(destinations),
       maxSessionSeconds: Number(maxSessionSeconds), detachedSeconds: Number(detachedSeconds), ...flags,
+      approvers: listOf(approvers), maxRequestMinutes: maxRequestMinutes === '' ? null : Number(maxRequestMinutes),
     };
     if (role) await postJson<Role>(`/roles/${encodeURIComponent(role.name)}`, body, 'PUT');
     else await postJson<Role>('/roles', body);
@@ -95,6 +98,13 @@ function RoleForm({ role, onDone }: { role: Role | null; onDone: () => void }) {
       <Field label="Detached grace (seconds)" name="detachedSeconds" errors={fieldErrors}
         hint="how long a shell whose connection broke waits for re-attach; 0 to 86400, 0: not kept">
         {(p) => <input {...p} type="number" min={0} max={86400} required value={detachedSeconds} onChange={(e) => setDetached(e.target.value)} />}
+      </Field>
+      <Field label="Access request approvers" name="approvers" errors={fieldErrors}
+        hint="people who may approve requests for this role besides admins, comma-separated">
+        {(p) => <input {...p} value={approvers} onChange={(e) => setApprovers(e.target.value)} />}
+      </Field>
+      <Field label="Longest access request (minutes)" name="maxRequestMinutes" errors={fieldErrors} hint="empty: the gateway's limit">
+        {(p) => <input {...p} type="number" min={1} max={10080} value={maxRequestMinutes} onChange={(e) => setMaxRequest(e.target.value)} />}
       </Field>
       <fieldset className="field"><legend>Forwarding</legend>
         {flag('portForwarding', 'inside sessions (-L, -D to the target)')}

@@ -149,6 +149,17 @@ final class RemoteAccessDecider implements AccessDecider {
     }
 
     @Override
+    public Decision<String> requestAccess(GatewayUser user, String role, int minutes, String reason) {
+        try {
+            Answer<String> a = client.call(NodeWire.ACCESS_REQUEST, new NodeWire.AccessRequestAsk(user.username(),
+                    role, minutes, reason), new TypeReference<Answer<String>>() {});
+            return a.allowed() ? Decision.allow(a.value()) : Decision.deny(a.reason());
+        } catch (ControlPlaneClient.Unavailable e) {
+            return Decision.unavailable(UNREACHABLE);
+        }
+    }
+
+    @Override
     public List<Reachable> reachable(GatewayUser user) {
         try {
             List<NodeWire.WireReachable> hosts = client.call(NodeWire.REACHABLE, new NodeWire.User(user.username()),

@@ -29,6 +29,8 @@ public abstract class GatehouseTestApplication {
     /** As in production: migrations as an owner role, the gateway as a role that may only add evidence. */
     private static final TestDatabase.Roles ROLES = DATABASE.ownerAndRuntimeRoles();
     private static final Path DATA_DIR = tempDir();
+    /** How long one requested minute of an access request lasts in tests. */
+    protected static final java.time.Duration ACCESS_REQUEST_MINUTE = java.time.Duration.ofSeconds(30);
 
     @LocalServerPort
     protected int port;
@@ -47,6 +49,9 @@ public abstract class GatehouseTestApplication {
         registry.add("gatehouse.api.max-body-bytes", () -> "65536");
         // Short, so tests see the counted refusals' summary event without waiting a minute.
         registry.add("gatehouse.api.refusal-interval", () -> "2s");
+        // A requested minute lasts 30 s here, so a test watches a granted role end (AccessRequestBrowserIT).
+        registry.add("gatehouse.access-requests.minute", () -> ACCESS_REQUEST_MINUTE.toString());
+        registry.add("gatehouse.access-requests.sweep-interval", () -> "1s");
         registry.add("gatehouse.ssh.port", () -> "0");
         registry.add("gatehouse.ssh.bind-address", () -> "127.0.0.1");
         // Dialing and logging in to a target takes longer than the product's 4 s when the test machine is loaded.

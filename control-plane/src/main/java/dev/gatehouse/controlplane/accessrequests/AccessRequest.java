@@ -25,6 +25,7 @@ public record AccessRequest(
     public enum Status {
         PENDING, APPROVED, DENIED, EXPIRED, CANCELLED;
 
+        @com.fasterxml.jackson.annotation.JsonValue
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }

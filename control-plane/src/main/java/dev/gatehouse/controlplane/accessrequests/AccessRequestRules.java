@@ -1,6 +1,7 @@
 package dev.gatehouse.controlplane.accessrequests;
 
 import dev.gatehouse.controlplane.api.ApiException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Objects;
@@ -98,9 +99,14 @@ public final class AccessRequestRules {
 
     /** The request once approved at {@code now} by {@code approver}: it grants its role for the minutes it asked. */
     public static AccessRequest approve(AccessRequest request, String approver, Instant now) {
+        return approve(request, approver, now, Duration.ofMinutes(1));
+    }
+
+    /** As {@link #approve(AccessRequest, String, Instant)} with minutes of length {@code minute} (tests shorten it). */
+    public static AccessRequest approve(AccessRequest request, String approver, Instant now, Duration minute) {
         requirePending(request);
         return new AccessRequest(request.id(), request.username(), request.role(), request.reason(), request.minutes(),
-                AccessRequest.Status.APPROVED, approver, now, now.plusSeconds(60L * request.minutes()),
+                AccessRequest.Status.APPROVED, approver, now, now.plus(minute.multipliedBy(request.minutes())),
                 request.createdAt());
     }
 

@@ -29,6 +29,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.TOO_MANY_REQUESTS, detail, List.of());
     }
 
+    /** 403: the caller is known but may not do this; {@code detail} says who may. */
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, detail, List.of());
+    }
+
     public static ApiException conflict(String detail) {
         return new ApiException(HttpStatus.CONFLICT, detail, List.of());
     }

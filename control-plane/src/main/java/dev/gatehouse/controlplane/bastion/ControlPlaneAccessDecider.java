@@ -1,5 +1,8 @@
 package dev.gatehouse.controlplane.bastion;
 
+import dev.gatehouse.controlplane.accessrequests.AccessRequest;
+import dev.gatehouse.controlplane.accessrequests.AccessRequests;
+import dev.gatehouse.controlplane.api.ApiException;
 import dev.gatehouse.controlplane.hosts.Host;
 import dev.gatehouse.controlplane.hosts.HostKeyPinning;
 import dev.gatehouse.controlplane.hosts.HostStore;
@@ -51,10 +54,11 @@ final class ControlPlaneAccessDecider implements AccessDecider {
     private final NameResolver resolver;
     private final ReservedRanges reserved;
     private final List<PublicKey> hostCertificateAuthorities;
+    private final AccessRequests accessRequests;
 
     ControlPlaneAccessDecider(KeyOwners keyOwners, PolicyEngine policy, HostStore hosts, HostKeyPinning pinning,
             AccessChangeLog changes, NameResolver resolver, ReservedRanges reserved,
-            List<PublicKey> hostCertificateAuthorities) {
+            List<PublicKey> hostCertificateAuthorities, AccessRequests accessRequests) {
         this.keyOwners = Objects.requireNonNull(keyOwners, "keyOwners");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.hosts = Objects.requireNonNull(hosts, "hosts");
@@ -63,6 +67,7 @@ final class ControlPlaneAccessDecider implements AccessDecider {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.reserved = Objects.requireNonNull(reserved, "reserved");
         this.hostCertificateAuthorities = List.copyOf(hostCertificateAuthorities);
+        this.accessRequests = Objects.requireNonNull(accessRequests, "accessRequests");
     }
 
     @Override
@@ -156,6 +161,18 @@ final class ControlPlaneAccessDecider implements AccessDecider {
         return policy.reachableHosts(user.username()).stream()
                 .map(host -> new Reachable(host.host(), host.logins()))
                 .toList();
+    }
+
+    @Override
+    public Decision<String> requestAccess(GatewayUser user, String role, int minutes, String reason) {
+        try {
+            AccessRequest request = accessRequests.request(
+                    new AccessRequests.Actor(user.username(), false, null), role, reason, minutes);
+            return Decision.allow("Requested " + request.role() + " for " + request.minutes() + " minutes (request "
+                    + request.id() + "); an admin or an approver of the role decides in the console.");
+        } catch (ApiException e) {
+            return Decision.deny(e.getMessage());
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.bastion;
 
+import dev.gatehouse.controlplane.accessrequests.AccessRequests;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.hosts.HostKeyPinning;
@@ -23,11 +24,12 @@ class DecisionConfiguration {
 
     @Bean
     AccessDecider accessDecider(GatehouseSettings settings, KeyOwners keyOwners, PolicyEngine policy, HostStore hosts,
-            HostKeyPinning pinning, AccessChangeLog accessChanges, ObjectProvider<NameResolver> resolver) {
+            HostKeyPinning pinning, AccessChangeLog accessChanges, ObjectProvider<NameResolver> resolver,
+            AccessRequests accessRequests) {
         // Tests put a resolver bean in to map names to reserved addresses without touching DNS or /etc/hosts.
         return new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning, accessChanges,
                 resolver.getIfAvailable(() -> NameResolver.SYSTEM), ReservedRanges.ofThisMachine(),
-                settings.targets().hostCertificateAuthorities());
+                settings.targets().hostCertificateAuthorities(), accessRequests);
     }
 
     @Bean

@@ -126,6 +126,11 @@ public final class NodeCalls implements NodeApiServer.Calls {
                 yield Answer.of(d, d instanceof Decision.Allowed<?> a
                         ? NodeWire.WireRoute.of((dev.gatehouse.sshproxy.access.ForwardRoute) a.value()) : null);
             }
+            case NodeWire.ACCESS_REQUEST -> {
+                NodeWire.AccessRequestAsk q = read(body, NodeWire.AccessRequestAsk.class);
+                Decision<String> d = decider.requestAccess(new GatewayUser(q.user()), q.role(), q.minutes(), q.reason());
+                yield Answer.of(d, d instanceof Decision.Allowed<String> a ? a.value() : null);
+            }
             case NodeWire.REACHABLE -> decider.reachable(new GatewayUser(read(body, NodeWire.User.class).user()))
                     .stream().map(r -> new NodeWire.WireReachable(r.host(), r.logins())).toList();
             case NodeWire.CHANGES -> {

@@ -38,6 +38,7 @@ public final class NodeWire {
     public static final String HEARTBEAT = "/node/v1/heartbeat";
     public static final String RESERVE = "/node/v1/session-reserve";
     public static final String RELEASE = "/node/v1/session-release";
+    public static final String ACCESS_REQUEST = "/node/v1/access-request";
 
     /** {@code recordingKey}: base64 of the X.509 encoding of the Ed25519 key that signs the node's recordings. */
     public record Enrol(String token, String name, String csr, String recordingKey) {}
@@ -55,6 +56,9 @@ public final class NodeWire {
     public record Forward(String user, WireTarget via, String host, int port) {}
 
     public record User(String user) {}
+
+    /** A person's access request typed into a bastion node's SSH menu. */
+    public record AccessRequestAsk(String user, String role, int minutes, String reason) {}
 
     public record Since(long revision) {}
 

@@ -34,7 +34,7 @@ public final class PolicyEngine {
         if (host.isEmpty()) {
             return AccessDecision.deny("unknown host '" + hostName + "'");
         }
-        List<Role> selecting = facts.roles(user.get().roles()).stream()
+        List<Role> selecting = rolesOf(user.get()).stream()
                 .filter(role -> Labels.selects(role.hostLabels(), host.get().labels()))
                 .toList();
         if (selecting.isEmpty()) {
@@ -68,7 +68,7 @@ public final class PolicyEngine {
             return AccessDecision.deny(refused);
         }
         List<Host> hostsInNetwork = facts.hosts(network);
-        List<Role> roles = facts.roles(user.get().roles());
+        List<Role> roles = rolesOf(user.get());
         List<Role> reaching = roles.stream()
                 .filter(role -> hostsInNetwork.stream().anyMatch(h -> Labels.selects(role.hostLabels(), h.labels()))
                         || role.forwardDestinations().stream().anyMatch(p -> network.equals(Destinations.network(p))))
@@ -102,7 +102,7 @@ public final class PolicyEngine {
             return Optional.empty();
         }
         ForwardDestination unresolved = ForwardDestination.unresolved(destinationHost);
-        return facts.roles(user.get().roles()).stream()
+        return rolesOf(user.get()).stream()
                 .flatMap(role -> role.forwardDestinations().stream())
                 .map(Destinations::parse)
                 .filter(grant -> grant.network() != null && !grant.network().equals(directNetwork))
@@ -117,7 +117,7 @@ public final class PolicyEngine {
         if (refusedUser(username, user) != null) {
             return List.of();
         }
-        List<Role> roles = facts.roles(user.get().roles());
+        List<Role> roles = rolesOf(user.get());
         List<ReachableHost> reachable = new ArrayList<>();
         for (Host host : facts.hosts(null)) {
             List<Role> selecting = roles.stream().filter(r -> Labels.selects(r.hostLabels(), host.labels())).toList();
@@ -127,6 +127,17 @@ public final class PolicyEngine {
             }
         }
         return reachable;
+    }
+
+    /** The roles a person holds for good and those granted for now by approved access requests. */
+    private List<Role> rolesOf(User user) {
+        List<String> granted = facts.grantedRoles(user.username());
+        if (granted.isEmpty()) {
+            return facts.roles(user.roles());
+        }
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(user.roles());
+        names.addAll(granted);
+        return facts.roles(names);
     }
 
     private static String refusedUser(String username, Optional<User> user) {

@@ -14,6 +14,11 @@ public interface PolicyFacts {
 
     Optional<Host> host(String name);
 
+    /** The roles {@code username} holds for now through approved access requests; none by default. */
+    default List<String> grantedRoles(String username) {
+        return List.of();
+    }
+
     /** The roles among {@code names} that exist. */
     List<Role> roles(Collection<String> names);
 

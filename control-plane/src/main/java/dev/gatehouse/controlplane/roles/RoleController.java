@@ -61,7 +61,9 @@ final class RoleController {
             Boolean allowRemoteForwarding,
             Boolean allowAgentForwarding,
             Boolean portForwarding,
-            @Min(0) @Max(MAX_DETACHED_SECONDS) Integer detachedSeconds) {
+            @Min(0) @Max(MAX_DETACHED_SECONDS) Integer detachedSeconds,
+            @Size(max = 32) List<@NotNull @Pattern(regexp = Names.NAME, message = Names.NAME_MESSAGE) String> approvers,
+            @Min(1) @Max(7 * 24 * 60) Integer maxRequestMinutes) {
 
         Role toRole(String roleName) {
             Labels.requireValidSelector("hostLabels", hostLabels);
@@ -73,7 +75,8 @@ final class RoleController {
                     maxSessionSeconds == null ? DEFAULT_MAX_SESSION_SECONDS : maxSessionSeconds,
                     Boolean.TRUE.equals(allowRemoteForwarding), Boolean.TRUE.equals(allowAgentForwarding),
                     Boolean.TRUE.equals(portForwarding),
-                    detachedSeconds == null ? Role.DEFAULT_DETACHED_SECONDS : detachedSeconds);
+                    detachedSeconds == null ? Role.DEFAULT_DETACHED_SECONDS : detachedSeconds,
+                    approvers == null ? List.of() : approvers, maxRequestMinutes);
         }
     }
 

@@ -91,8 +91,7 @@ final class ConsoleLoginController {
         String hash = users.passwordHash(login.username()).orElse(absentHash);
         boolean matches = passwords.matches(login.password(), hash);
         String refusal = !matches || user.isEmpty() ? "wrong username or password"
-                : user.get().disabled() ? "user is disabled"
-                : user.get().apiScope() == null ? "user has no console access (no apiScope)" : null;
+                : user.get().disabled() ? "user is disabled" : null;
         if (refusal != null) {
             failures.count(address);
             failures.count(userKey);

@@ -20,8 +20,9 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 import org.springframework.security.web.context.SecurityContextRepository;
 
 /**
- * The console's sign-ins, kept in the HTTP session and checked again on every request: a person disabled, deleted or
- * without console access loses the session at once, a changed scope applies at once, and no session outlives
+ * The console's sign-ins, kept in the HTTP session and checked again on every request: a person disabled or deleted
+ * loses the session at once, a changed scope applies at once (a person with no scope reaches only their own access
+ * requests), and no session outlives
  * {@code gatehouse.console.session-lifetime} after its sign-in. Each ending is an audit event.
  */
 final class ConsoleSessions implements SecurityContextRepository {
@@ -123,7 +124,6 @@ final class ConsoleSessions implements SecurityContextRepository {
     private static String refusal(Optional<User> user) {
         return user.isEmpty() ? "user deleted"
                 : user.get().disabled() ? "user disabled"
-                : user.get().apiScope() == null ? "user has no console access (no apiScope)"
                 : null;
     }
 }

@@ -32,7 +32,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * Who may call what. Callers authenticate with {@code Authorization: Bearer} (an API token, or a JWT from the OIDC
  * issuer when one is configured) or with the console's session cookie (then CSRF applies). Reads under
- * {@code /api/v1} (and starting an audit verify run) need the auditor or admin scope, changes need admin. {@code /actuator/health} and the OpenAPI
+ * {@code /api/v1} (and starting an audit verify run) need the auditor or admin scope, changes need admin; access requests
+ * are open to every signed-in caller (a person with no scope included). {@code /actuator/health} and the OpenAPI
  * document are public; {@code /actuator/prometheus} needs a token of either scope. Everything else is denied.
  */
 @Configuration(proxyBeanMethods = false)
@@ -78,6 +79,8 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, LOGIN_PATH).authenticated()
                         .requestMatchers(HttpMethod.DELETE, LOGIN_PATH).authenticated()
                         .requestMatchers("/actuator/prometheus").hasAnyRole("ADMIN", "AUDITOR")
+                        // Any signed-in person asks for access; AccessRequests decides who may do what with a request.
+                        .requestMatchers("/api/v1/access-requests", "/api/v1/access-requests/**").authenticated()
                         .requestMatchers(HttpMethod.GET, "/api/v1/**").hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers(HttpMethod.HEAD, "/api/v1/**").hasAnyRole("ADMIN", "AUDITOR")
                         // Verifying reads the evidence and changes none of it: an auditor may start a run.

@@ -31,9 +31,13 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
             return method.equals("GET");
         }
 
-        /** Reads, and the few actions that change no state an admin owns (starting an audit verify run). */
+        /**
+         * Reads, and the few actions that change no state an admin owns (starting an audit verify run). Access requests
+         * are open to every caller and decided per request (AccessRequestApiIT has their caller kinds).
+         */
         boolean auditorMay() {
-            return isRead() || toString().equals("POST /api/v1/audit/verify");
+            return isRead() || toString().equals("POST /api/v1/audit/verify")
+                    || path.startsWith("/api/v1/access-requests");
         }
 
         @Override
@@ -95,6 +99,13 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
             new Endpoint("GET", "/api/v1/sessions/no-such-session-{suffix}/export?format=stdout", null, 404),
             new Endpoint("POST", "/api/v1/sessions/no-such-session-{suffix}/terminate", "{\"reason\":\"test\"}", 404),
             new Endpoint("GET", "/api/v1/session", null, 200),
+            new Endpoint("GET", "/api/v1/access-requests", null, 200),
+            // A token is not a person: it may decide requests (admin) but never ask for a role.
+            new Endpoint("POST", "/api/v1/access-requests", "{\"role\":\"{role}\",\"minutes\":5,\"reason\":\"x\"}", 403),
+            new Endpoint("GET", "/api/v1/access-requests/00000000-0000-0000-0000-000000000000", null, 404),
+            new Endpoint("POST", "/api/v1/access-requests/00000000-0000-0000-0000-000000000000/approve", null, 404),
+            new Endpoint("POST", "/api/v1/access-requests/00000000-0000-0000-0000-000000000000/deny", null, 404),
+            new Endpoint("POST", "/api/v1/access-requests/00000000-0000-0000-0000-000000000000/cancel", null, 404),
             new Endpoint("GET", "/actuator/prometheus", null, 200));
 
     static Stream<Arguments> calls() {

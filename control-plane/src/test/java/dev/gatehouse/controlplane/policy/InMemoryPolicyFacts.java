@@ -15,6 +15,7 @@ final class InMemoryPolicyFacts implements PolicyFacts {
     private final Map<String, User> users = new LinkedHashMap<>();
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, Role> roles = new LinkedHashMap<>();
+    private final Map<String, List<String>> granted = new LinkedHashMap<>();
 
     InMemoryPolicyFacts user(String name, boolean disabled, String... roleNames) {
         users.put(name, new User(name, List.of(roleNames), disabled, null, false));
@@ -24,6 +25,17 @@ final class InMemoryPolicyFacts implements PolicyFacts {
     InMemoryPolicyFacts host(String name, String network, Map<String, String> labels) {
         hosts.put(name, new Host(name, name + ":22", labels, network, null, null));
         return this;
+    }
+
+    /** {@code roleNames} granted to {@code name} for now, as approved access requests would. */
+    InMemoryPolicyFacts granted(String name, String... roleNames) {
+        granted.put(name, List.of(roleNames));
+        return this;
+    }
+
+    @Override
+    public List<String> grantedRoles(String username) {
+        return granted.getOrDefault(username, List.of());
     }
 
     InMemoryPolicyFacts role(Role role) {

@@ -38,6 +38,10 @@ class PolicyEngineTest {
             .user("grace", false, "net")
             .user("heidi", false, "db-no-detach", "db-long-detach")
             .user("ivan", false, "db-no-detach")
+            .user("judy", false)
+            .granted("judy", "dba")
+            .user("kim", true)
+            .granted("kim", "dba")
             .host("web-01", "direct", Map.of("app", "web", "env", "production"))
             .host("web-02", "direct", Map.of("app", "web", "env", "staging"))
             .host("db-01", "office", Map.of("app", "db"))
@@ -207,5 +211,14 @@ class PolicyEngineTest {
         assertThat(ENGINE.reachableHosts("carol")).isEmpty();
         assertThat(ENGINE.reachableHosts("mallory")).isEmpty();
         assertThat(ENGINE.reachableHosts("dave")).isEmpty();
+    }
+
+    @Test
+    void roleGrantedByAnAccessRequestCountsLikeOneHeldAndNotForADisabledPerson() {
+        assertThat(ENGINE.mayLogin("judy", "postgres", "db-01").reason()).isEqualTo(
+                "role 'dba' grants login 'postgres' on host 'db-01'");
+        assertThat(ENGINE.reachableHosts("judy")).extracting(ReachableHost::host).containsExactly("db-01");
+        assertThat(ENGINE.mayForward("judy", "office", "db-01", 5432).allowed()).isTrue();
+        assertThat(ENGINE.mayLogin("kim", "postgres", "db-01").reason()).isEqualTo("user 'kim' is disabled");
     }
 }

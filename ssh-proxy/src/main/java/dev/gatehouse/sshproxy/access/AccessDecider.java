@@ -44,6 +44,14 @@ public interface AccessDecider {
     List<Reachable> reachable(GatewayUser user);
 
     /**
+     * Asks, on behalf of {@code user}, for {@code role} for {@code minutes} because of {@code reason} (the menu's
+     * access request). Allowed carries a line saying what happens next; denied says why. Not taken by default.
+     */
+    default Decision<String> requestAccess(GatewayUser user, String role, int minutes, String reason) {
+        return Decision.deny("access requests are not taken on this gateway; ask in the console");
+    }
+
+    /**
      * The people whose access changed since {@code revision} (0 the first time; then the revision the last answer
      * carried). Polled every few seconds to end live sessions whose access no longer holds; cheap when nothing changed.
      */

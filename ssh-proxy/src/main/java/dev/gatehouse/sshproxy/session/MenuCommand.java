@@ -3,7 +3,6 @@ package dev.gatehouse.sshproxy.session;
 import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.Reachable;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,7 +15,8 @@ import org.apache.sshd.server.channel.ChannelSession;
  * What {@code ssh -p 2222 alice@gw} shows: the hosts and logins this person may use, and how to reach them. On a
  * terminal it also offers a choice and, once made, carries on as a session to the chosen login and host. Detached
  * sessions of the person come first and can be re-attached; for {@code root@web-01@gw} with several detached there,
- * only those are listed, with a new session as the last choice.
+ * only those are listed, with a new session as the last choice. On a terminal the last choice of the full menu asks
+ * for a role for a while (an access request).
  */
 final class MenuCommand extends BastionCommand {
 
@@ -37,7 +37,10 @@ final class MenuCommand extends BastionCommand {
         BastionCommand reattach(ChannelSession channel, DetachedSessions.Held held);
     }
 
-    /** One numbered line of the menu and what choosing it runs. */
+    /** The last choice on a terminal: ask for a role for a while. */
+    static final String REQUEST_ACCESS = "request access to a role";
+
+    /** One numbered line of the menu and what choosing it runs (null: the access request prompt). */
     private record Option(String label, java.util.function.Function<ChannelSession, BastionCommand> command) {
     }
 
@@ -70,6 +73,9 @@ final class MenuCommand extends BastionCommand {
                     write(render(user, reachable, newline));
                     options(reachable).forEach(route -> options.add(new Option(route.login() + "@" + route.host(),
                             ch -> choice.connect(ch, route))));
+                    if (terminal) {
+                        options.add(new Option(REQUEST_ACCESS, null));
+                    }
                 } else {
                     write(user.username() + ", " + detached.size() + " detached sessions of yours wait on "
                             + only.login() + "@" + only.host() + "; " + only.login() + Route.FRESH_SUFFIX + "@"
@@ -88,9 +94,15 @@ final class MenuCommand extends BastionCommand {
                     write("  " + (i + 1) + ") " + options.get(i).label() + newline);
                 }
                 write("Choose a number (q to quit): ");
-                Option picked = pick(options, readAnswer());
+                Option picked = pick(options, TerminalAnswer.read(in, out, MAX_ANSWER,
+                        c -> (c >= '0' && c <= '9') || c == 'q'));
                 write(newline);
                 if (picked == null) {
+                    exit.onExit(0);
+                    return;
+                }
+                if (picked.command() == null) {
+                    new AccessRequestPrompt(in, out, newline).run(decider, user);
                     exit.onExit(0);
                     return;
                 }
@@ -120,31 +132,6 @@ final class MenuCommand extends BastionCommand {
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    /** Reads one short line from a raw-mode terminal, echoing it (the client's terminal does not). */
-    private String readAnswer() throws IOException {
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\r' || b == '\n') {
-                break;
-            }
-            if ((b == 0x7f || b == 0x08) && answer.size() > 0) {
-                byte[] kept = answer.toByteArray();
-                answer.reset();
-                answer.write(kept, 0, kept.length - 1);
-                write("\b \b");
-            } else if (b == 0x03 || b == 0x04) {
-                return "";
-            } else if ((b >= '0' && b <= '9') || b == 'q') {
-                if (answer.size() < MAX_ANSWER) {
-                    answer.write(b);
-                    write(String.valueOf((char) b));
-                }
-            }
-        }
-        return answer.toString(StandardCharsets.US_ASCII);
     }
 
     private void write(String text) throws IOException {
