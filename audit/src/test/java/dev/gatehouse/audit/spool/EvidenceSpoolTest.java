@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.audit.recording.Evidence;
 import dev.gatehouse.audit.recording.EvidenceStore;
+import dev.gatehouse.testkit.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -59,11 +60,7 @@ class EvidenceSpoolTest {
         store.down.set(true);
         try (EvidenceSpool spool = new EvidenceSpool(dir, store, 1 << 20)) {
             spool.submit(commands("1", "2"));
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!spool.failing() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(spool.failing()).as("the spool noticed the outage").isTrue();
+            Await.until("the spool noticed the outage", spool::failing);
             spool.submit(commands("3"));
             assertThat(Files.size(dir.resolve("journal.log"))).isPositive();
             store.down.set(false);
@@ -80,19 +77,11 @@ class EvidenceSpoolTest {
             assertThat(spool.uploadLag()).as("nothing waiting").isZero();
             spool.submit(commands("1"));
             Duration first = spool.uploadLag();
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!(spool.failing() && spool.uploadLag().compareTo(first) > 0) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(spool.failing()).as("the outage happened").isTrue();
-            assertThat(spool.uploadLag()).as("grows while the store is away").isGreaterThan(first);
+            Await.until("the outage happened and the upload lag grew while the store was away",
+                    () -> spool.failing() && spool.uploadLag().compareTo(first) > 0);
             store.down.set(false);
             assertThat(spool.awaitDrained(Duration.ofSeconds(60))).isTrue();
-            deadline = System.nanoTime() + 30_000_000_000L;
-            while (!spool.uploadLag().isZero() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(spool.uploadLag()).isZero();
+            Await.until("the upload lag is zero once everything is delivered", () -> spool.uploadLag().isZero());
         }
     }
 
@@ -121,20 +110,12 @@ class EvidenceSpoolTest {
         try (EvidenceSpool spool = new EvidenceSpool(dir, store, 1 << 20)) {
             spool.submit(commands("1"));
             awaitFailing(spool);
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (spool.accepting() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until("the spool refuses new sessions", () -> !spool.accepting());
             assertThat(spool.unavailable()).contains("cannot be written");
             spool.submit(commands("2"));
 
             Files.delete(log); // space again: the journal is a plain file once more
-            deadline = System.nanoTime() + 30_000_000_000L;
-            while (!spool.accepting() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(spool.accepting()).as("accepting once the disk can be written: %s", spool.unavailable())
-                    .isTrue();
+            Await.until("accepting once the disk can be written", spool::accepting);
             store.down.set(false);
             assertThat(spool.awaitDrained(Duration.ofSeconds(60))).isTrue();
             assertThat(spool.lost()).isZero();
@@ -143,11 +124,7 @@ class EvidenceSpoolTest {
     }
 
     private static void awaitFailing(EvidenceSpool spool) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!spool.failing() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(spool.failing()).as("the spool noticed the failure").isTrue();
+        Await.until("the spool noticed the failure", spool::failing);
     }
 
     /** A store that takes every batch, each after a pause; {@code hold} makes it take none until released. */
