@@ -1,5 +1,6 @@
 // Reads a "gatehouse streams" recording (a channel without a terminal): an asciicast-like header with
 // "streams": 1, then [seconds, "stdin" | "stdout" | "stderr", base64] frames and [seconds, "m", text] markers.
+// Recordings stored in the binary version 2 reach the console in this form too: the API converts them on playback.
 
 export const STREAMS = ['stdin', 'stdout', 'stderr'] as const;
 export type StreamName = (typeof STREAMS)[number];

@@ -105,7 +105,7 @@ class BastionNodesIT {
             await("the session from the outage arrives once the control plane is back",
                     () -> endedSessions(admin) == 3);
             String recording = admin.get("/api/v1/sessions/" + newestSession(admin) + "/recording", ADMIN).body();
-            // An exec session's streams are recorded as base64 (they may be binary).
+            // Playback gives an exec session's streams as base64 lines (they may be binary).
             assertThat(recording).contains(base64("before-the-outage\n")).contains(base64("during-the-outage\n"));
             expect(admin.post("/api/v1/audit/verify", ADMIN, null), 202);
             await("the verification run finishes", () -> admin.get("/api/v1/audit/verify", ADMIN).json().get("state")

@@ -19,6 +19,7 @@ final class LiveFeed {
     static final int BACKLOG_BYTES = 16 * 1024;
 
     private final String id;
+    private final boolean newlines;
     private byte[] backlog;
     private final List<LiveWatcher> watchers = new ArrayList<>();
     private int backlogStart;
@@ -28,10 +29,12 @@ final class LiveFeed {
     private boolean ended;
     private String endReason;
 
-    LiveFeed(String id, int columns, int rows) {
+    /** {@code newlines}: output without a pty, whose "\n" a watcher's terminal needs as "\r\n". */
+    LiveFeed(String id, int columns, int rows, boolean newlines) {
         this.id = Objects.requireNonNull(id, "id");
         this.columns = columns;
         this.rows = rows;
+        this.newlines = newlines;
     }
 
     String id() {
@@ -41,7 +44,9 @@ final class LiveFeed {
     synchronized void output(byte[] data, int offset, int length) {
         remember(data, offset, length);
         if (!watchers.isEmpty()) {
-            byte[] copy = Arrays.copyOfRange(data, offset, offset + length);
+            // Converted only for watchers: with nobody watching, a frame costs the ring's copy and nothing more.
+            byte[] copy = newlines ? withCarriageReturns(data, offset, length)
+                    : Arrays.copyOfRange(data, offset, offset + length);
             watchers.removeIf(w -> !w.output(copy));
         }
     }
@@ -70,6 +75,18 @@ final class LiveFeed {
         }
     }
 
+    /** Without a pty nothing turns "\n" into "\r\n"; the watcher's terminal needs it to start the line. */
+    static byte[] withCarriageReturns(byte[] data, int offset, int length) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(length + length / 8);
+        for (int i = offset; i < offset + length; i++) {
+            if (data[i] == '\n' && (i == offset || data[i - 1] != '\r')) {
+                out.write('\r');
+            }
+            out.write(data[i]);
+        }
+        return out.toByteArray();
+    }
+
     synchronized void resized(int newColumns, int newRows) {
         columns = newColumns;
         rows = newRows;
@@ -90,7 +107,7 @@ final class LiveFeed {
         }
         watcher.started(columns, rows);
         if (recent.length > 0) {
-            watcher.output(recent);
+            watcher.output(newlines ? withCarriageReturns(recent, 0, recent.length) : recent);
         }
         watchers.add(watcher);
         return true;

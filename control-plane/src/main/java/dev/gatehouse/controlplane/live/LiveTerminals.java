@@ -20,19 +20,15 @@ public final class LiveTerminals implements BastionListener {
         if (activity.kind() == Activity.Kind.SHELL || activity.kind() == Activity.Kind.EXEC) {
             int columns = activity.columns() > 0 ? activity.columns() : 80;
             int rows = activity.rows() > 0 ? activity.rows() : 24;
-            feeds.put(activity.id(), new LiveFeed(activity.id(), columns, rows));
+            feeds.put(activity.id(), new LiveFeed(activity.id(), columns, rows, activity.term() == null));
         }
     }
 
     @Override
     public void output(Activity activity, byte[] data, int offset, int length) {
         LiveFeed feed = feeds.get(activity.id());
-        if (feed != null && activity.term() != null) {
+        if (feed != null) {
             feed.output(data, offset, length);
-        } else if (feed != null) {
-            // Without a pty nothing turns "\n" into "\r\n"; the watcher's terminal needs it to start the line.
-            byte[] lines = withCarriageReturns(data, offset, length);
-            feed.output(lines, 0, lines.length);
         }
     }
 
@@ -57,17 +53,6 @@ public final class LiveTerminals implements BastionListener {
                     : exitStatus != null ? "exit " + exitStatus : "ended";
             feed.ended(reason == null || reason.isBlank() ? how : how + " (" + reason + ")");
         }
-    }
-
-    private static byte[] withCarriageReturns(byte[] data, int offset, int length) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(length + length / 8);
-        for (int i = offset; i < offset + length; i++) {
-            if (data[i] == '\n' && (i == offset || data[i - 1] != '\r')) {
-                out.write('\r');
-            }
-            out.write(data[i]);
-        }
-        return out.toByteArray();
     }
 
     /** The feed of a running activity on this gateway, if there is one. */

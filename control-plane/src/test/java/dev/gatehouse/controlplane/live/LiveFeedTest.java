@@ -34,7 +34,7 @@ class LiveFeedTest {
 
     @Test
     void watcherJoiningMidStreamGetsSizeThenRecentOutputThenLaterOutputInOrder() throws Exception {
-        LiveFeed feed = new LiveFeed("s1", 120, 40);
+        LiveFeed feed = new LiveFeed("s1", 120, 40, false);
         feed.output(bytes("$ ls\r\n"), 0, 6);
 
         feed.watch(new LiveWatcher(socket));
@@ -49,7 +49,7 @@ class LiveFeedTest {
 
     @Test
     void backlogKeepsTheNewestOutputOnlyAcrossManyWrapArounds() throws Exception {
-        LiveFeed feed = new LiveFeed("s1", 80, 24);
+        LiveFeed feed = new LiveFeed("s1", 80, 24, false);
         StringBuilder all = new StringBuilder();
         int[] sizes = {1, 7, 4093, 100, LiveFeed.BACKLOG_BYTES - 3, 2, LiveFeed.BACKLOG_BYTES + 5, 333};
         for (int round = 0; round < 5; round++) {
@@ -71,8 +71,23 @@ class LiveFeedTest {
     }
 
     @Test
+    void withoutAPtyNewlinesReachWatchersAsCarriageReturnAndNewlineFromTheBacklogAndLive() throws Exception {
+        LiveFeed feed = new LiveFeed("s1", 80, 24, true);
+        byte[] before = bytes("one\ntwo\r\n");
+        feed.output(before, 0, before.length); // nobody watches: kept as it came, converted when a watcher joins
+
+        feed.watch(new LiveWatcher(socket));
+        byte[] after = bytes("three\n");
+        feed.output(after, 0, after.length);
+
+        next();
+        assertThat(binary(next())).isEqualTo("one\r\ntwo\r\n");
+        assertThat(binary(next())).isEqualTo("three\r\n");
+    }
+
+    @Test
     void endTellsWatchersWhyThenClosesThem() throws Exception {
-        LiveFeed feed = new LiveFeed("s1", 80, 24);
+        LiveFeed feed = new LiveFeed("s1", 80, 24, false);
         feed.watch(new LiveWatcher(socket));
 
         feed.ended("exit 0 (terminated: incident 42)");
