@@ -227,7 +227,8 @@ machine() { # one line: cores, CPU, RAM, kernel, OpenSSH, JDK
   echo "$(nproc) cores ($cpu), $(free -g | awk '/^Mem:/ { print $2 }') GiB, Linux $(uname -r), $(ssh -V 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
 }
 cpu_seconds() { # the given process ids: CPU seconds (user + system) used so far by each and all its descendants,
-  # those still running and those already reaped (a forked sshd session ends with its connection)
+  # those still running and those already reaped (a forked sshd session ends with its connection); then, of those,
+  # the seconds of the JIT compiler threads still running (C1/C2 CompilerThread: a JVM's warm-up, not its data path)
   python3 - "$@" <<'PY'
 import os, sys
 tick = os.sysconf("SC_CLK_TCK")
@@ -244,13 +245,21 @@ for entry in os.listdir("/proc"):
 children = {}
 for pid, (ppid, _) in stats.items():
     children.setdefault(ppid, []).append(pid)
-total, todo = 0, [int(p) for p in sys.argv[1:]]
+total, jit, todo = 0, 0, [int(p) for p in sys.argv[1:]]
 while todo:
     pid = todo.pop()
     if pid in stats:
         total += stats[pid][1]
         todo.extend(children.get(pid, []))
-print(f"{total / tick:.2f}")
+        for task in os.listdir(f"/proc/{pid}/task") if os.path.isdir(f"/proc/{pid}/task") else []:
+            try:
+                with open(f"/proc/{pid}/task/{task}/stat") as f:
+                    name, rest = f.read().split("(", 1)[1].rsplit(")", 1)
+            except OSError:
+                continue
+            if name.startswith(("C1 CompilerThre", "C2 CompilerThre")):
+                jit += sum(int(x) for x in rest.split()[11:13])
+print(f"{total / tick:.2f} {jit / tick:.2f}")
 PY
 }
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }

@@ -146,7 +146,7 @@ transfer() { # $1 = kind (ssh-up, ssh-down, tcp-push, tcp-pull), $2 = path (gate
   esac
 }
 measure() { # $1 = kind, $2 = path, $3 = MiB: one transfer, appended to throughput.txt with its path's CPU seconds
-  # (both processes, then the gateway's or the jump sshd's alone)
+  # before and after it: "total JIT" of both processes, then of the gateway's or the jump sshd's alone
   local procs=("${GATEWAY_PROCS[@]}") before first rate after
   [ "$2" = openssh ] && procs=("${OPENSSH_PROCS[@]}")
   before="$(cpu_seconds "${procs[@]}")"; first="$(cpu_seconds "${procs[0]}")"
@@ -164,9 +164,11 @@ for round in $(seq 1 "$ROUNDS"); do
   done
   echo "bench: round $round of $ROUNDS done (load: $(load_average))" >&2
 done
-# Per kind and path: MiB/s over all rounds (MiB / seconds), and CPU milliseconds per MiB.
+# Per kind and path: MiB/s over all rounds (MiB / seconds), and CPU milliseconds per MiB without the JIT compiler's
+# (what a gateway that runs for weeks spends; the warm-up does not end all compiling on a busy machine).
+# throughput.txt: kind path MiB MiB/s, then CPU "total JIT" before and after for both processes, then for the first.
 throughput() { # $1 = kind, $2 = path: prints "MiB/s cpu-ms-per-MiB"
-  awk -v kind="$1" -v path="$2" '$1 == kind && $2 == path { mib += $3; s += $3 / $4; cpu += $6 - $5 }
+  awk -v kind="$1" -v path="$2" '$1 == kind && $2 == path { mib += $3; s += $3 / $4; cpu += ($7 - $8) - ($5 - $6) }
     END { if (mib) printf "%.1f %.1f\n", mib / s, cpu * 1000 / mib; else print "nan nan" }' "$WORK/throughput.txt"
 }
 # shellcheck disable=SC2034 # with BENCH_KINDS, kinds not measured read as "nan"
@@ -181,9 +183,11 @@ if [ "$ONLY" = throughput ]; then
     read -r kind g o gc oc <<< "$row"
     printf '%-9s %9s %9s %6s %13s %13s %6s\n' "$kind" "$g" "$o" "$(ratio "$g" "$o")" "$gc" "$oc" "$(ratio "$gc" "$oc")"
   done
-  awk '{ k = $1 " " $2; mib[k] += $3; all[k] += $6 - $5; first[k] += $8 - $7 }
-    END { for (k in mib) printf "%s: CPU ms/MiB %.1f = %.1f (gateway or jump sshd) + %.1f (agent or ssh -R)\n", k,
-      all[k] * 1000 / mib[k], first[k] * 1000 / mib[k], (all[k] - first[k]) * 1000 / mib[k] }' "$WORK/throughput.txt" | sort
+  awk '{ k = $1 " " $2; mib[k] += $3; all[k] += ($7 - $8) - ($5 - $6); first[k] += ($11 - $12) - ($9 - $10);
+      jit[k] += ($8 - $6) }
+    END { for (k in mib) printf "%s: CPU ms/MiB %.1f = %.1f (gateway or jump sshd) + %.1f (agent or ssh -R); JIT: %.1f more\n",
+      k, all[k] * 1000 / mib[k], first[k] * 1000 / mib[k], (all[k] - first[k]) * 1000 / mib[k], jit[k] * 1000 / mib[k] }' \
+    "$WORK/throughput.txt" | sort
   echo "load before $LOAD_BEFORE, after $(load_average); ${ROUNDS} x ${SHARE_MIB} MiB each way per path"
   exit 0
 fi
@@ -301,7 +305,8 @@ The gateway path: the all-in-one gateway (bastion + tunnel port) and one real ag
 \`ssh -N -R\` (both destinations) to a second sshd acting as the public jump host; the client goes \`ssh -J\` (SSH) or
 \`ssh -L\` (raw TCP) through that jump host. Both end at the same sshd and the same TCP service (\`e2e/bench/tcp_service.py\`).
 CPU per MiB: user + system time, from /proc, of the gateway and agent JVMs against the jump host's sshd (with its
-forked sessions) and the inside \`ssh -R\`, over the measured transfers, divided by the MiB moved.
+forked sessions) and the inside \`ssh -R\`, over the measured transfers, divided by the MiB moved; without the JVMs'
+JIT compiler threads (still compiling after the warm-up on a busy machine; a gateway that runs for weeks does not).
 
 | measurement | gateway + agent | OpenSSH \`ssh -R\` | ratio | target | verdict |
 |---|---:|---:|---:|---|---|

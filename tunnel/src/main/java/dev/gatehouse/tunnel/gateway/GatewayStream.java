@@ -3,7 +3,7 @@ package dev.gatehouse.tunnel.gateway;
 import dev.gatehouse.tunnel.stream.ResumableStream;
 import dev.gatehouse.tunnel.stream.StreamSink;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.io.IOException;
@@ -98,7 +98,7 @@ final class GatewayStream implements TunnelStream, StreamSink {
             }
         }
         if (length > 0) {
-            stream.send(Unpooled.copiedBuffer(data, offset, length));
+            stream.send(copied(data, offset, length));
             stream.flush();
         }
         synchronized (this) {
@@ -108,6 +108,14 @@ final class GatewayStream implements TunnelStream, StreamSink {
             resumeWaiter = resume;
             return false;
         }
+    }
+
+    /**
+     * The caller's bytes in a pooled direct buffer: TLS encrypts straight from it (a heap buffer is copied once more
+     * for the OpenSSL engine), and a bulk transfer makes no garbage per SSH packet.
+     */
+    private static ByteBuf copied(byte[] data, int offset, int length) {
+        return ByteBufAllocator.DEFAULT.directBuffer(length).writeBytes(data, offset, length);
     }
 
     private IOException closedFailure() {
@@ -288,7 +296,7 @@ final class GatewayStream implements TunnelStream, StreamSink {
                     throw closedFailure();
                 }
             }
-            stream.send(Unpooled.copiedBuffer(b, off, len));
+            stream.send(copied(b, off, len));
             stream.flush();
         }
 

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Cuts the bytes of one HTTP/2 stream into {@link StreamFrames}. HTTP/2 may split or join our frames across DATA
@@ -57,11 +58,7 @@ public final class StreamFrameReader {
                     return false;
                 }
                 pending.skipBytes(StreamFrames.DATA_HEADER_LENGTH);
-                // One copy out of the gathered HTTP/2 frames: a slice would pin components that
-                // discardReadComponents() frees (and memcpy is cheap next to TLS).
-                ByteBuf payload = pending.alloc().directBuffer(length);
-                pending.readBytes(payload);
-                frames.data(offset, payload);
+                frames.data(offset, takeRetained(length));
                 return true;
             }
             case StreamFrames.ACK, StreamFrames.FIN -> {
@@ -96,6 +93,23 @@ public final class StreamFrameReader {
             }
             default -> throw new MalformedFrameException(String.format("unknown frame type 0x%02x", type & 0xff));
         }
+    }
+
+    /**
+     * The next {@code length} bytes without copying them: retained slices of the HTTP/2 frames they arrived in (a
+     * slice of {@code pending} itself would not do: discardReadComponents() frees the components under it).
+     */
+    private ByteBuf takeRetained(int length) {
+        List<ByteBuf> parts = pending.decompose(pending.readerIndex(), length);
+        pending.skipBytes(length);
+        if (parts.size() == 1) {
+            return parts.get(0).retain();
+        }
+        CompositeByteBuf joined = pending.alloc().compositeBuffer(parts.size());
+        for (ByteBuf part : parts) {
+            joined.addComponent(true, part.retain());
+        }
+        return joined;
     }
 
     private static void checkOffset(long offset) throws MalformedFrameException {

@@ -53,6 +53,48 @@ class StreamFrameReaderTest {
     }
 
     @Test
+    void dataAcrossSeveralFeedsThenThePayloadHoldsTheFedBuffersInsteadOfACopy() throws Exception {
+        ByteBuf frame = StreamFrames.data(ByteBufAllocator.DEFAULT, 0, text("0123456789"));
+        ByteBuf first = Unpooled.buffer().writeBytes(frame, 16);
+        ByteBuf second = Unpooled.buffer().writeBytes(frame);
+        frame.release();
+        List<ByteBuf> payloads = new ArrayList<>();
+        StreamFrameReader reader = new StreamFrameReader(ByteBufAllocator.DEFAULT);
+
+        reader.feed(first, new Delivered(payloads));
+        reader.feed(second, new Delivered(payloads));
+
+        assertThat(payloads).hasSize(1);
+        assertThat(payloads.get(0).toString(StandardCharsets.US_ASCII)).isEqualTo("0123456789");
+        assertThat(first.refCnt()).isPositive();
+        assertThat(second.refCnt()).isPositive();
+        payloads.get(0).release();
+        assertThat(first.refCnt()).isZero();
+        assertThat(second.refCnt()).isZero();
+        reader.release();
+    }
+
+    /** Keeps DATA payloads (unreleased) for a look at what they hold. */
+    private record Delivered(List<ByteBuf> payloads) implements StreamFrameReader.Frames {
+        @Override
+        public void data(long offset, ByteBuf payload) {
+            payloads.add(payload);
+        }
+
+        @Override
+        public void ack(long received) {
+        }
+
+        @Override
+        public void fin(long offset) {
+        }
+
+        @Override
+        public void abort(String reason) {
+        }
+    }
+
+    @Test
     void unknownTypeThenMalformedWithTypeNamed() {
         StreamFrameReader reader = new StreamFrameReader(ByteBufAllocator.DEFAULT);
         assertThatThrownBy(() -> reader.feed(Unpooled.wrappedBuffer(new byte[] {0x42}), recorder))
