@@ -128,9 +128,16 @@ public class BastionNode {
                 settings.node().drainTimeout());
     }
 
+    /** The heartbeat carries the session slots this node holds and the sessions it keeps for re-attach. */
     @Bean(destroyMethod = "close")
-    NodeHeartbeat nodeHeartbeat(NodeIdentity node, RemoteAccessDecider decider) {
-        return new NodeHeartbeat(node.client(), decider::slots, decider::delivered).start();
+    NodeHeartbeat nodeHeartbeat(NodeIdentity node, RemoteAccessDecider decider, BastionService bastion) {
+        return new NodeHeartbeat(node.client(), () -> decider.slots().withDetached(NodeHeartbeat.detached(bastion)),
+                decider::delivered).start();
+    }
+
+    @Bean(destroyMethod = "close")
+    NodeOrderPoller nodeOrderPoller(NodeIdentity node, BastionService bastion) {
+        return new NodeOrderPoller(node.client(), bastion).start();
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.gatehouse.node;
 
 import dev.gatehouse.controlplane.nodes.NodeWire;
+import dev.gatehouse.controlplane.bastion.BastionService;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells the control plane every few seconds that this node is alive: a node silent for longer than
- * {@code NodeLiveness.SILENCE} has its running sessions marked interrupted there.
+ * {@code NodeLiveness.SILENCE} has its running sessions marked interrupted there. It also tells which sessions the node
+ * keeps for re-attach, so a reconnect landing on another node is told where its session is.
  */
 final class NodeHeartbeat implements AutoCloseable {
 
@@ -36,6 +39,12 @@ final class NodeHeartbeat implements AutoCloseable {
         this.client = Objects.requireNonNull(client, "client");
         this.state = Objects.requireNonNull(state, "state");
         this.delivered = Objects.requireNonNull(delivered, "delivered");
+    }
+
+    /** The sessions {@code bastion} keeps for re-attach, as the heartbeat lists them. */
+    static List<NodeWire.Detached> detached(BastionService bastion) {
+        return bastion.detachedSessions().stream().map(d -> new NodeWire.Detached(d.sessionId(), d.username(),
+                d.login(), d.host(), d.detachedAt().toEpochMilli())).toList();
     }
 
     NodeHeartbeat start() {

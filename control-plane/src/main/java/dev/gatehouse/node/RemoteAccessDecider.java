@@ -7,6 +7,7 @@ import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.ForwardRoute;
 import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.sshproxy.access.HeldElsewhere;
 import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.access.Reachable;
 import dev.gatehouse.sshproxy.access.Target;
@@ -140,12 +141,26 @@ final class RemoteAccessDecider implements AccessDecider {
 
     /** The slots this node holds and those it gave back unheard, for the heartbeat. */
     NodeWire.Heartbeat slots() {
-        return new NodeWire.Heartbeat(List.copyOf(held), List.copyOf(unreleased));
+        return new NodeWire.Heartbeat(List.copyOf(held), List.copyOf(unreleased), null);
     }
 
     /** The control plane heard {@code heartbeat}: the slots it gave back are freed there. */
     void delivered(NodeWire.Heartbeat heartbeat) {
         heartbeat.ended().forEach(unreleased::remove);
+    }
+
+    /** Asked only when this node keeps none: fails open (a new session), since re-attach could not happen here. */
+    @Override
+    public Optional<HeldElsewhere> detachedElsewhere(GatewayUser user, String login, String host) {
+        try {
+            NodeWire.Elsewhere where = client.call(NodeWire.DETACHED_ELSEWHERE, new NodeWire.Where(user.username(),
+                    login, host), NodeWire.Elsewhere.class);
+            return where.node() == null ? Optional.empty()
+                    : Optional.of(new HeldElsewhere(where.node(), Instant.ofEpochMilli(where.detachedAt())));
+        } catch (ControlPlaneClient.Unavailable e) {
+            log.warn("detached sessions on other nodes: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     @Override

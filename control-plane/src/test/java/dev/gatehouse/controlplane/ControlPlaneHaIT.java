@@ -21,7 +21,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Two control planes on one PostgreSQL (a database of their own, so no other test context takes part in the election;
  * a JVM of their own, see the pom):
  * a console sign-in on one is valid on the other and a sign-out on the other ends it on both; one of them runs the
- * checkpointer (the chain head gets signed), and closing that one hands the job to the other.
+ * checkpointer (the chain head gets signed) and the bastion nodes' liveness check, and closing that one hands the jobs
+ * to the other.
  */
 class ControlPlaneHaIT {
 
@@ -64,10 +65,14 @@ class ControlPlaneHaIT {
             ConfigurableApplicationContext leader = jobsA.leading() ? a : b;
             ConfigurableApplicationContext other = leader == a ? b : a;
             assertThat(other.getBean(SingletonJobs.class).leading()).isFalse();
+            assertThat(leader.getBean(SingletonJobs.class).running()).as("the leader marks silent bastion nodes")
+                    .contains("node liveness", "audit checkpointer");
+            assertThat(other.getBean(SingletonJobs.class).running()).as("the other does not").isEmpty();
             assertHeadGetsSigned(new ApiClient(port(other)), "before");
 
             leader.close();
             await("the other control plane takes the jobs over", () -> other.getBean(SingletonJobs.class).leading());
+            assertThat(other.getBean(SingletonJobs.class).running()).contains("node liveness");
             assertHeadGetsSigned(new ApiClient(port(other)), "after");
         } finally {
             a.close();

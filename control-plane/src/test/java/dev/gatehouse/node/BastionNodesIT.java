@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.pki.x509.Pem;
+import dev.gatehouse.testkit.BreakableLink;
 import dev.gatehouse.testkit.OpenSshServer;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -29,7 +30,10 @@ import tools.jackson.databind.JsonNode;
  * nodes" says, with a real OpenSSH target: each node enrols with a one-time node token, serves SSH with decisions and
  * certificates from the control plane, and sends its evidence there; a node's data directory holds no CA private key
  * and no database credential; a session through a node goes on while the control plane is away, its evidence waits on
- * the node's disk and arrives when the control plane is back; a revocation ends a live session on a node.
+ * the node's disk and arrives when the control plane is back; a revocation ends a live session on a node. Across
+ * nodes: the API terminates a session held by a node as a local terminate would, audited with who asked; a shell asked
+ * for on one node while the person's detached session for that login and host is kept by the other is refused with a
+ * line naming that node (audited), and a fresh shell ({@code login+new}) is still given.
  */
 class BastionNodesIT {
 
@@ -91,7 +95,7 @@ class BastionNodesIT {
             cluster.controlPlane().stop();
             assertThat(echo(live.getOutputStream(), fromLive, "during-the-outage")).as(Files.readString(liveErr))
                     .isEqualTo("during-the-outage");
-            SshResult refused = run(config, sshB, destination, "echo refused");
+            NodeCluster.SshResult refused = run(config, sshB, destination, "echo refused");
             assertThat(refused.exit()).isNotZero();
             // Refused before login (the banner) or, when the node still holds a grant from the last 5 s, at the target
             // login, whose certificate only the control plane signs: either way the engineer is told why.
@@ -129,6 +133,106 @@ class BastionNodesIT {
         }
     }
 
+    @Test
+    @Timeout(value = 12, unit = TimeUnit.MINUTES) // three processes start first: over 2 minutes on a loaded machine
+    void terminateReachesTheHoldingNodeAndAReconnectOnAnotherNodeIsToldWhereItsDetachedSessionIs() throws Exception {
+        cluster = new NodeCluster(work);
+        cluster.startControlPlane(Map.of());
+        ApiClient admin = cluster.admin();
+        int sshA = NodeCluster.port();
+        int sshB = NodeCluster.port();
+        NodeProcess nodeA = cluster.startNode("node-a", sshA, cluster.nodeToken(), Map.of());
+        NodeProcess nodeB = cluster.startNode("node-b", sshB, cluster.nodeToken(), Map.of());
+        nodeA.awaitLog("serving SSH on port " + sshA);
+        nodeB.awaitLog("serving SSH on port " + sshB);
+        String idA = cluster.nodeId("node-a");
+        String idB = cluster.nodeId("node-b");
+
+        try (OpenSshServer target = OpenSshServer.builder()
+                .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
+            Path config = cluster.allowOnto(target);
+            String destination = target.loginUser() + "@web@127.0.0.1";
+
+            // A live session on node B, terminated through the control plane's API.
+            Path catErr = work.resolve("cat.err");
+            Process cat = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(sshB), destination,
+                    "cat").redirectError(catErr.toFile()).start();
+            BufferedReader fromCat = new BufferedReader(new InputStreamReader(cat.getInputStream(),
+                    StandardCharsets.UTF_8));
+            cat.getOutputStream().write("up\n".getBytes(StandardCharsets.UTF_8));
+            cat.getOutputStream().flush();
+            assertThat(fromCat.readLine()).as("%s", Files.readString(catErr)).isEqualTo("up");
+            String onB = runningSessionOn(admin, idB);
+            long asked = System.nanoTime();
+            ApiClient.Reply terminated = admin.post("/api/v1/sessions/" + onB + "/terminate", ADMIN,
+                    "{\"reason\":\"incident 42: stop now\"}");
+            assertThat(terminated.status()).as(terminated.body()).isEqualTo(200);
+            assertThat(terminated.json().get("node").asString()).isEqualTo(idB);
+            assertThat(cat.waitFor(30, TimeUnit.SECONDS)).as("the session on node B ended").isTrue();
+            System.out.printf("terminate of a session on another node: ssh ended %d ms after the API call%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked));
+            assertThat(Files.readString(catErr)).contains("gatehouse: incident 42: stop now");
+            String admins = actorOf(admin, "user.created");
+            await("the terminate is audited with who asked", () -> {
+                JsonNode event = newest(admin, "session.terminated");
+                return event != null && event.get("target").asString().equals("session:" + onB)
+                        && event.get("actor").asString().equals(admins)
+                        && event.toString().contains("incident 42: stop now");
+            });
+            assertThat(admin.post("/api/v1/sessions/" + onB + "/terminate", ADMIN, null).status())
+                    .as("a session no longer live").isEqualTo(409);
+
+            // A command on node A whose connection breaks is kept there for re-attach.
+            try (BreakableLink link = BreakableLink.to(sshA)) {
+                Process kept = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(link.port()),
+                        destination, "sleep 600").redirectError(work.resolve("kept.err").toFile()).start();
+                String onA = runningSessionOn(admin, idA);
+                link.cut();
+                kept.waitFor(30, TimeUnit.SECONDS);
+                await("the control plane lists the session detached", () -> admin.get("/api/v1/sessions/" + onA,
+                        ADMIN).json().get("session").get("status").asString().equals("detached"));
+            }
+            NodeCluster.SshResult elsewhere = NodeCluster.ssh(work, config, sshB, destination, null);
+            assertThat(elsewhere.exit()).as(elsewhere.err()).isEqualTo(255);
+            assertThat(elsewhere.err()).contains("gatehouse: your detached session on " + destination.replace(
+                    "@127.0.0.1", "") + " from ").contains(" is held by gateway node " + idA + ";")
+                    .contains("fresh shell with " + target.loginUser() + "+new@web");
+            await("the refusal is audited", () -> {
+                JsonNode event = newest(admin, "ssh.reattach.denied");
+                return event != null && event.toString().contains("held by gateway node " + idA);
+            });
+            NodeCluster.SshResult fresh = NodeCluster.ssh(work, config, sshB, target.loginUser() + "+new@web@127.0.0.1",
+                    null);
+            assertThat(fresh.exit()).as("a fresh shell is still given: %s", fresh.err()).isZero();
+        }
+    }
+
+    /** The id of the one session running on {@code node}, once the control plane lists it. */
+    private static String runningSessionOn(ApiClient admin, String node) throws InterruptedException {
+        String[] id = {null};
+        await("a session running on " + node, () -> {
+            for (JsonNode session : admin.get("/api/v1/sessions?status=running", ADMIN).json().get("sessions")) {
+                if (session.get("node").asString().equals(node)) {
+                    id[0] = session.get("sessionId").asString();
+                }
+            }
+            return id[0] != null;
+        });
+        return id[0];
+    }
+
+    private static JsonNode newest(ApiClient admin, String type) {
+        JsonNode events = admin.get("/api/v1/audit/events?type=" + type, ADMIN).json();
+        JsonNode list = events.isArray() ? events : events.get("events");
+        return list == null || list.isEmpty() ? null : list.get(0);
+    }
+
+    private static String actorOf(ApiClient admin, String type) {
+        JsonNode event = newest(admin, type);
+        assertThat(event).as("an event %s", type).isNotNull();
+        return event.get("actor").asString();
+    }
+
     /** A live {@code cat} session through the node on {@code port}, echoing once to show it is up. */
     private record Live(Process ssh, BufferedReader out, Path err) {
         String echo(String line) throws Exception {
@@ -163,7 +267,7 @@ class BastionNodesIT {
         String idB = Files.readString(work.resolve("node-b").resolve("node-id")).strip();
         Live onA = live(config, sshA, destination, "on-a");
         Live secondOnA = live(config, sshA, destination, "second-on-a");
-        SshResult third = run(config, sshB, destination, "echo third");
+        NodeCluster.SshResult third = run(config, sshB, destination, "echo third");
         assertThat(third.exit()).as("a third session through the other node").isNotZero();
         assertThat(third.err()).contains("too many concurrent sessions: nina has 2 running across the gateway nodes");
         await("the refusal is audited", () -> admin.get("/api/v1/audit/events?type=ssh.login.denied", ADMIN).body()
@@ -188,7 +292,7 @@ class BastionNodesIT {
         // and the node exits once it has ended, its end recorded (not left to be marked interrupted).
         nodeB.terminate();
         nodeB.awaitLog("SSH bastion stopping: new connections refused, waiting up to");
-        SshResult draining = run(config, sshB, destination, "echo while-draining");
+        NodeCluster.SshResult draining = run(config, sshB, destination, "echo while-draining");
         assertThat(draining.exit()).isNotZero();
         assertThat(draining.err()).contains("this node is stopping");
         assertThat(onB.echo("during-the-drain")).isEqualTo("during-the-drain");
@@ -291,20 +395,12 @@ class BastionNodesIT {
         return admin.get("/api/v1/sessions", ADMIN).json().get("sessions").get(0).get("sessionId").asString();
     }
 
-    private record SshResult(int exit, String out, String err) {}
-
-    private SshResult run(Path config, int port, String destination, String command) throws Exception {
-        Path err = Files.createTempFile(work, "ssh", ".err");
-        Process ssh = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(port), destination,
-                command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectError(err.toFile())
-                .start();
-        String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new SshResult(ssh.exitValue(), out, Files.readString(err));
+    private NodeCluster.SshResult run(Path config, int port, String destination, String command) throws Exception {
+        return NodeCluster.ssh(work, config, port, destination, command);
     }
 
     private String ssh(Path config, int port, String destination, String command) throws Exception {
-        SshResult result = run(config, port, destination, command);
+        NodeCluster.SshResult result = run(config, port, destination, command);
         assertThat(result.exit()).as("ssh: %s", result.err()).isZero();
         return result.out();
     }

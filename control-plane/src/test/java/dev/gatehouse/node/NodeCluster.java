@@ -113,6 +113,27 @@ final class NodeCluster implements AutoCloseable {
         }
     }
 
+    /** What an {@code ssh} run gave: its exit status and what it printed. */
+    record SshResult(int exit, String out, String err) {}
+
+    /** {@code ssh -F config -p port destination [command]} with no input; {@code command} null asks for a shell. */
+    static SshResult ssh(Path work, Path config, int port, String destination, String command) throws Exception {
+        Path err = Files.createTempFile(work, "ssh", ".err");
+        List<String> line = new ArrayList<>(List.of("ssh", "-F", config.toString(), "-p", String.valueOf(port),
+                destination));
+        if (command != null) {
+            line.add(command);
+        }
+        Process ssh = new ProcessBuilder(line).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(err.toFile()).start();
+        String out = new String(ssh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!ssh.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            ssh.destroyForcibly();
+            throw new IllegalStateException("ssh to port " + port + " still running after 60 s");
+        }
+        return new SshResult(ssh.exitValue(), out, Files.readString(err));
+    }
+
     static int port() {
         try {
             return NodeProcess.freePort();

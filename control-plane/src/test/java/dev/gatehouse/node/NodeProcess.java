@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
 final class NodeProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target", "gatehouse-exec.jar").toAbsolutePath();
-    static final Duration PATIENCE = Duration.ofSeconds(120);
+    static final Duration PATIENCE = Duration.ofSeconds(240);
 
     private final Path log;
     private final long offset;

@@ -106,6 +106,12 @@ public final class BastionService implements SmartLifecycle {
         return current != null && running && current.sessions().isDetached(sessionId);
     }
 
+    /** The sessions this bastion keeps for re-attach now (none while it is not running). */
+    public java.util.List<dev.gatehouse.sshproxy.session.DetachedSession> detachedSessions() {
+        BastionServer current = server;
+        return current != null && running ? current.sessions().detachedSessions() : java.util.List.of();
+    }
+
     /** Ends a live session within a second, telling the user {@code reason}; false when no such session is live. */
     public boolean terminate(String sessionId, String reason) {
         BastionServer current = server;

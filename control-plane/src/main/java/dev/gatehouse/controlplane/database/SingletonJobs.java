@@ -5,9 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -35,7 +33,7 @@ public final class SingletonJobs implements AutoCloseable {
 
     private final DataSource connections;
     private final Map<String, Supplier<AutoCloseable>> jobs = new LinkedHashMap<>();
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Map<String, AutoCloseable> running = new LinkedHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("singleton-jobs").daemon(true).factory());
     private Connection connection;
@@ -46,10 +44,21 @@ public final class SingletonJobs implements AutoCloseable {
         this.connections = Objects.requireNonNull(connections, "connections");
     }
 
-    /** A job started (the value it returns, closed on losing the lock) while this process holds the lock. */
+    /**
+     * A job started (the value it returns, closed on losing the lock) while this process holds the lock; at once when
+     * it holds it already (a job another configuration adds after the election started).
+     */
     public synchronized SingletonJobs add(String name, Supplier<AutoCloseable> start) {
         jobs.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(start, "start"));
+        if (leading) {
+            running.put(name, start.get());
+        }
         return this;
+    }
+
+    /** The names of the jobs running here now (none unless this process holds the lock). */
+    public synchronized java.util.Set<String> running() {
+        return java.util.Set.copyOf(running.keySet());
     }
 
     /** Tries the lock now and every {@code period}. */
@@ -77,7 +86,7 @@ public final class SingletonJobs implements AutoCloseable {
             if (tryLock()) {
                 leading = true;
                 log.info("Singleton jobs: this control plane holds the lock and runs {}", jobs.keySet());
-                jobs.forEach((name, start) -> running.add(start.get()));
+                jobs.forEach((name, start) -> running.put(name, start.get()));
             }
         } catch (SQLException | RuntimeException e) {
             if (leading) {
@@ -101,7 +110,7 @@ public final class SingletonJobs implements AutoCloseable {
 
     private void stopJobs() {
         leading = false;
-        for (AutoCloseable job : running) {
+        for (AutoCloseable job : running.values()) {
             try {
                 job.close();
             } catch (Exception e) {

@@ -38,6 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class NodeCalls implements NodeApiServer.Calls {
 
     private static final Logger log = LoggerFactory.getLogger(NodeCalls.class);
+    /** How long a node's poll for orders is held open when there are none (its client waits 20 s). */
+    static final Duration ORDERS_HOLD = Duration.ofSeconds(10);
 
     private final NodeEnrollment enrollment;
     private final NodeStore nodes;
@@ -46,6 +48,8 @@ public final class NodeCalls implements NodeApiServer.Calls {
     private final CertificateIssuer issuer;
     private final EvidenceStore evidence;
     private final NodeEvidenceCheck evidenceCheck;
+    private final NodeOrders orders;
+    private final NodeDetachedSessions detached;
     /** When each node's last evidence refusal was audited: one audit row per node per minute at most. */
     private final Map<String, Instant> refusalAudited = new ConcurrentHashMap<>();
     private final AuditTrail trail;
@@ -53,8 +57,8 @@ public final class NodeCalls implements NodeApiServer.Calls {
     private final JsonMapper json = JsonMapper.builder().build();
 
     NodeCalls(NodeEnrollment enrollment, NodeStore nodes, AccessDecider decider, ClusterSessionLimit slots,
-            CertificateIssuer issuer, EvidenceStore evidence, NodeEvidenceCheck evidenceCheck, AuditTrail trail,
-            Clock clock) {
+            CertificateIssuer issuer, EvidenceStore evidence, NodeEvidenceCheck evidenceCheck, NodeOrders orders,
+            NodeDetachedSessions detached, AuditTrail trail, Clock clock) {
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.decider = Objects.requireNonNull(decider, "decider");
@@ -62,6 +66,8 @@ public final class NodeCalls implements NodeApiServer.Calls {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.evidence = Objects.requireNonNull(evidence, "evidence");
         this.evidenceCheck = Objects.requireNonNull(evidenceCheck, "evidenceCheck");
+        this.orders = Objects.requireNonNull(orders, "orders");
+        this.detached = Objects.requireNonNull(detached, "detached");
         this.trail = Objects.requireNonNull(trail, "trail");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -95,6 +101,13 @@ public final class NodeCalls implements NodeApiServer.Calls {
                             "sessionId"));
                     yield new Reply(204, new byte[0]);
                 }
+                case NodeWire.ORDERS -> ok(new NodeWire.Orders(orders.awaitFor(node, ORDERS_HOLD)));
+                case NodeWire.ORDER_DONE -> {
+                    orders.done(node, read(body, NodeWire.OrderDone.class));
+                    yield new Reply(204, new byte[0]);
+                }
+                case NodeWire.DETACHED_ELSEWHERE -> ok(detached.elsewhere(node, read(body, NodeWire.Where.class))
+                        .orElse(new NodeWire.Elsewhere(null, 0)));
                 default -> ok(decide(path, body));
             };
         } catch (JacksonException | IllegalArgumentException e) {
@@ -170,10 +183,13 @@ public final class NodeCalls implements NodeApiServer.Calls {
 
     private Reply heartbeat(String node, byte[] body) {
         nodes.seen(node, clock.instant());
-        NodeWire.Heartbeat heartbeat = body.length == 0 ? new NodeWire.Heartbeat(null, null)
+        NodeWire.Heartbeat heartbeat = body.length == 0 ? new NodeWire.Heartbeat(null, null, null)
                 : read(body, NodeWire.Heartbeat.class);
         if (heartbeat.ended() != null) {
             heartbeat.ended().forEach(sessionId -> slots.release(node, sessionId));
+        }
+        if (heartbeat.detached() != null) {
+            detached.heard(node, heartbeat.detached());
         }
         if (heartbeat.sessions() != null) {
             int freed = slots.reconcile(node, heartbeat.sessions());

@@ -19,12 +19,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Marks the running sessions of a bastion node that stopped sending heartbeats as interrupted, so a node that died
  * does not leave them listed as live, and frees the concurrent-session slots it held. Silence is counted from this control plane's own start too: nodes cannot
  * reach a control plane that was down. Evidence the node still had spooled arrives when it comes back and completes
- * those sessions.
+ * those sessions. One control plane of those sharing the database runs it (a singleton job).
  */
 final class NodeLiveness implements AutoCloseable {
 
     /** Six missed heartbeats. */
     static final Duration SILENCE = Duration.ofSeconds(30);
+    static final Duration PERIOD = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
 
     private final JdbcClient jdbc;

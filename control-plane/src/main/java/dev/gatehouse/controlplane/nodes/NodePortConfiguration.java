@@ -7,6 +7,7 @@ import dev.gatehouse.controlplane.audit.AuditTrail;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.GatehouseSettings.Role;
+import dev.gatehouse.controlplane.database.SingletonJobs;
 import dev.gatehouse.controlplane.tunnels.TunnelConfiguration;
 import dev.gatehouse.pki.x509.TlsIdentity;
 import dev.gatehouse.pki.x509.Usage;
@@ -58,18 +59,38 @@ class NodePortConfiguration {
         return new ClusterSessionLimit(jdbc, transactions, settings.ssh().maxSessionsPerUser(), clock);
     }
 
-    @Bean(destroyMethod = "close")
-    NodeLiveness nodeLiveness(JdbcClient jdbc, PostgresAuditStore events, BlobStore blobs, ClusterSessionLimit slots,
-            Clock clock) {
-        return new NodeLiveness(jdbc, new PostgresEvidenceStore(events, blobs), slots, clock)
-                .start(Duration.ofSeconds(5));
+    @Bean
+    NodeDetachedSessions nodeDetachedSessions(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+        return new NodeDetachedSessions(jdbc, transactions, clock);
+    }
+
+    @Bean
+    NodeOrders nodeOrders(JdbcClient jdbc, NodeDetachedSessions detached, AuditTrail trail, Clock clock) {
+        return new NodeOrders(jdbc, detached, trail, clock);
+    }
+
+    /**
+     * Node liveness runs on one control plane of those sharing the database (elected like the checkpointer): two would
+     * both mark a silent node's sessions interrupted. A control plane elected later counts silence from then.
+     */
+    @Bean
+    NodeLivenessJob nodeLiveness(SingletonJobs jobs, JdbcClient jdbc, PostgresAuditStore events, BlobStore blobs,
+            ClusterSessionLimit slots, Clock clock) {
+        jobs.add(NodeLivenessJob.NAME, () -> new NodeLiveness(jdbc, new PostgresEvidenceStore(events, blobs), slots,
+                clock).start(NodeLiveness.PERIOD));
+        return new NodeLivenessJob();
+    }
+
+    /** Marks that node liveness is one of the singleton jobs here. */
+    record NodeLivenessJob() {
+        static final String NAME = "node liveness";
     }
 
     @Bean(destroyMethod = "close")
     NodeApiServer nodeApiServer(GatehouseSettings settings, CertificateAuthorities authorities, NodeStore nodes,
             NodeEnrollment enrollment, AccessDecider decider, CertificateIssuer issuer, PostgresAuditStore events,
-            BlobStore blobs, AuditTrail trail, ClusterSessionLimit slots, JdbcClient jdbc, Clock clock)
-            throws IOException {
+            BlobStore blobs, AuditTrail trail, ClusterSessionLimit slots, NodeOrders orders,
+            NodeDetachedSessions detached, JdbcClient jdbc, Clock clock) throws IOException {
         KeyPair key = TunnelConfiguration.serverKey();
         String advertised = settings.tunnel().advertisedHost().isEmpty() ? "localhost"
                 : settings.tunnel().advertisedHost();
@@ -77,7 +98,8 @@ class NodePortConfiguration {
         X509Certificate certificate = authorities.x509().issue(key.getPublic(), "gatehouse node port",
                 TunnelConfiguration.serverNames(advertised), SERVER_CERTIFICATE_VALIDITY, Usage.SERVER);
         NodeCalls calls = new NodeCalls(enrollment, nodes, decider, slots, issuer,
-                new PostgresEvidenceStore(events, blobs), NodeEvidenceCheck.against(jdbc), trail, clock);
+                new PostgresEvidenceStore(events, blobs), NodeEvidenceCheck.against(jdbc), orders, detached, trail,
+                clock);
         return new NodeApiServer(settings.nodes().bindAddress(), settings.nodes().port(),
                 new TlsIdentity(key.getPrivate(), List.of(certificate, ca)), ca, nodes, calls).start();
     }

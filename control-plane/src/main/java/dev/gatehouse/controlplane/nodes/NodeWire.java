@@ -39,6 +39,9 @@ public final class NodeWire {
     public static final String RESERVE = "/node/v1/session-reserve";
     public static final String RELEASE = "/node/v1/session-release";
     public static final String ACCESS_REQUEST = "/node/v1/access-request";
+    public static final String ORDERS = "/node/v1/orders";
+    public static final String ORDER_DONE = "/node/v1/order-done";
+    public static final String DETACHED_ELSEWHERE = "/node/v1/detached-elsewhere";
 
     /** {@code recordingKey}: base64 of the X.509 encoding of the Ed25519 key that signs the node's recordings. */
     public record Enrol(String token, String name, String csr, String recordingKey) {}
@@ -82,9 +85,32 @@ public final class NodeWire {
 
     /**
      * {@code sessions}: the sessions this node holds slots for (null from a node that does not say); {@code ended}:
-     * sessions whose slot it gave back without an answer.
+     * sessions whose slot it gave back without an answer; {@code detached}: the sessions it keeps for re-attach (null
+     * from a node that does not say).
      */
-    public record Heartbeat(List<String> sessions, List<String> ended) {}
+    public record Heartbeat(List<String> sessions, List<String> ended, List<Detached> detached) {
+
+        public Heartbeat withDetached(List<Detached> kept) {
+            return new Heartbeat(sessions, ended, kept);
+        }
+    }
+
+    /** A session the node keeps for re-attach; {@code detachedAt} in epoch milliseconds. */
+    public record Detached(String sessionId, String user, String login, String host, long detachedAt) {}
+
+    /** Where a person's detached session on a login and host is kept, asked by a node that has none. */
+    public record Where(String user, String login, String host) {}
+
+    /** The answer to {@link Where}: {@code node} null when no other node keeps one. */
+    public record Elsewhere(String node, long detachedAt) {}
+
+    /** Something the control plane asks a node to do to a session it holds; {@code kind} {@code terminate}. */
+    public record Order(long id, String kind, String sessionId, String reason) {}
+
+    public record Orders(List<Order> orders) {}
+
+    /** The node's answer to an order: {@code ended} false when the session was not live there. */
+    public record OrderDone(long id, boolean ended) {}
 
     public record Changes(long revision, Map<String, String> people, boolean everyone) {}
 

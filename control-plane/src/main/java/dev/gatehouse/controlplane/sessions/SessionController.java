@@ -28,6 +28,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,7 +40,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /api/v1/sessions}: what the bastion recorded. Search by person, host, login, time, status and text over
  * commands and output; one session with its commands; its asciicast recording (each view is an audit event); its
- * events; and terminate, which ends a live session within a second with a message to the user.
+ * events; and terminate, which ends a live session within a second with a message to the user (on a bastion node: once
+ * the node has the order, within a second or so; 202 when it has not answered within a few seconds).
  */
 @RestController
 @RequestMapping("/api/v1/sessions")
@@ -52,14 +54,16 @@ final class SessionController {
     private final SessionExport recordings;
     private final AuditTrail trail;
     private final ObjectProvider<BastionService> bastion;
+    private final ObjectProvider<RemoteSessions> remote;
 
     SessionController(SessionSearch search, PostgresAuditStore events, SessionExport recordings, AuditTrail trail,
-            ObjectProvider<BastionService> bastion) {
+            ObjectProvider<BastionService> bastion, ObjectProvider<RemoteSessions> remote) {
         this.search = Objects.requireNonNull(search, "search");
         this.events = Objects.requireNonNull(events, "events");
         this.recordings = Objects.requireNonNull(recordings, "recordings");
         this.trail = Objects.requireNonNull(trail, "trail");
         this.bastion = Objects.requireNonNull(bastion, "bastion");
+        this.remote = Objects.requireNonNull(remote, "remote");
     }
 
     record SessionPage(List<SessionSummary> sessions, String nextCursor) {}
@@ -111,8 +115,12 @@ final class SessionController {
             return session;
         }
         String gatewaySession = session.sessionId().replaceFirst("\\.\\d+$", "");
-        return Optional.ofNullable(bastion.getIfAvailable()).filter(b -> b.isDetached(gatewaySession)).isPresent()
-                ? session.detached() : session;
+        boolean here = Optional.ofNullable(bastion.getIfAvailable()).filter(b -> b.isDetached(gatewaySession))
+                .isPresent();
+        boolean onNode = session.node() != null && Optional.ofNullable(remote.getIfAvailable())
+                .filter(r -> r.isDetached(session.node(), gatewaySession)).isPresent();
+        boolean detached = here || onNode;
+        return detached ? session.detached() : session;
     }
 
     @GetMapping("/{id}/events")
@@ -174,7 +182,7 @@ final class SessionController {
     }
 
     @PostMapping("/{id}/terminate")
-    Map<String, Object> terminate(@PathVariable String id, @Valid @RequestBody(required = false) TerminateRequest request) {
+    ResponseEntity<Map<String, Object>> terminate(@PathVariable String id, @Valid @RequestBody(required = false) TerminateRequest request) {
         SessionSummary session = find(id);
         String reason = request == null || request.reason() == null || request.reason().isBlank()
                 ? "terminated by an administrator" : request.reason();
@@ -182,12 +190,26 @@ final class SessionController {
         String gatewaySession = session.sessionId().replaceFirst("\\.\\d+$", "");
         boolean ended = Optional.ofNullable(bastion.getIfAvailable())
                 .map(b -> b.terminate(gatewaySession, reason)).orElse(false);
+        RemoteSessions nodes = remote.getIfAvailable();
+        if (!ended && nodes != null && session.node() != null && "running".equals(session.status())) {
+            // Held by a bastion node: it ends the session on its next poll, and its answer is audited.
+            RemoteSessions.Outcome outcome = nodes.terminate(session.node(), session.sessionId(), reason,
+                    RequestOrigin.actor(), RequestOrigin.sourceAddress());
+            if (outcome == RemoteSessions.Outcome.ENDED) {
+                return ResponseEntity.ok(Map.of("sessionId", session.sessionId(), "terminated", true, "reason",
+                        reason, "node", session.node()));
+            }
+            if (outcome == RemoteSessions.Outcome.QUEUED) {
+                return ResponseEntity.accepted().body(Map.of("sessionId", session.sessionId(), "terminated", false,
+                        "reason", reason, "node", session.node()));
+            }
+        }
         if (!ended) {
             throw ApiException.conflict("session '" + id + "' is not live on this gateway (status " + session.status() + ")");
         }
         trail.record(new AuditRecord("session.terminated", RequestOrigin.actor(), "session:" + session.sessionId(),
                 null, Map.of("reason", reason), RequestOrigin.sourceAddress(), "success", null));
-        return Map.of("sessionId", session.sessionId(), "terminated", true, "reason", reason);
+        return ResponseEntity.ok(Map.of("sessionId", session.sessionId(), "terminated", true, "reason", reason));
     }
 
     private SessionSummary find(String id) {

@@ -76,4 +76,12 @@ public interface AccessDecider {
 
     /** Gives back the slot {@link #reserveSession} took for {@code sessionId}, once the session has ended. */
     default void releaseSession(String sessionId) {}
+
+    /**
+     * A detached session of {@code user} on {@code login}@{@code host} that another gateway node keeps, asked when a
+     * shell finds none on this node. Empty by default: a single gateway has no other node.
+     */
+    default Optional<HeldElsewhere> detachedElsewhere(GatewayUser user, String login, String host) {
+        return Optional.empty();
+    }
 }

@@ -12,7 +12,8 @@ import org.apache.sshd.server.session.ServerSession;
 
 /**
  * Chooses what a session channel runs: the relay to the target, the menu when no target was named, or, for a shell
- * request, the person's detached session on that login and host (the menu when there are several).
+ * request, the person's detached session on that login and host (the menu when there are several), or word of the
+ * other gateway node that keeps it.
  */
 public final class SessionCommands {
 
@@ -52,6 +53,10 @@ public final class SessionCommands {
             }
             if (detached.size() > 1) {
                 return menu(detached, connection.route());
+            }
+            var elsewhere = decider.detachedElsewhere(user, connection.route().login(), connection.route().host());
+            if (elsewhere.isPresent()) {
+                return new HeldElsewhereCommand(sessions, connection, elsewhere.get());
             }
         }
         return new RelayCommand(sessions, config, commandLine);

@@ -230,6 +230,12 @@ public final class TargetSessions {
         return detached;
     }
 
+    /** The sessions this node keeps for re-attach now. */
+    public List<DetachedSession> detachedSessions() {
+        return detached.all().stream().map(held -> new DetachedSession(held.connection().sessionId(), held.username(),
+                held.connection().route().login(), held.connection().route().host(), held.detachedAt())).toList();
+    }
+
     /** Whether the live session {@code sessionId} is detached now (its engineer's connection lost, kept for re-attach). */
     public boolean isDetached(String sessionId) {
         return detached.contains(sessionId);

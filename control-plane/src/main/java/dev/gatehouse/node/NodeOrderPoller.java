@@ -1,0 +1,82 @@
+package dev.gatehouse.node;
+
+import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.controlplane.nodes.NodeWire;
+import java.time.Duration;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks the control plane, over and over, for orders about this node's sessions (a terminate from the API or the
+ * console): the control plane holds each poll open until one arrives, so an order reaches the node within a second.
+ * A terminate ends the session as a local one does, with the same message to the user; the answer says whether it
+ * was live here.
+ */
+final class NodeOrderPoller implements AutoCloseable {
+
+    /** The pause after the control plane could not be reached, before the next poll. */
+    static final Duration RETRY = Duration.ofSeconds(2);
+    private static final Logger log = LoggerFactory.getLogger(NodeOrderPoller.class);
+
+    private final ControlPlaneClient client;
+    private final BastionService bastion;
+    private final Thread poller;
+    private volatile boolean closed;
+
+    NodeOrderPoller(ControlPlaneClient client, BastionService bastion) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.bastion = Objects.requireNonNull(bastion, "bastion");
+        this.poller = Thread.ofVirtual().name("node-orders").unstarted(this::poll);
+    }
+
+    NodeOrderPoller start() {
+        poller.start();
+        return this;
+    }
+
+    private void poll() {
+        boolean failing = false;
+        while (!closed) {
+            try {
+                for (NodeWire.Order order : client.call(NodeWire.ORDERS, java.util.Map.of(), NodeWire.Orders.class)
+                        .orders()) {
+                    carryOut(order);
+                }
+                failing = false;
+            } catch (ControlPlaneClient.Unavailable e) {
+                if (!failing && !closed) {
+                    log.warn("orders: {}", e.getMessage());
+                }
+                failing = true;
+                pause();
+            }
+        }
+    }
+
+    private void carryOut(NodeWire.Order order) throws ControlPlaneClient.Unavailable {
+        if (!"terminate".equals(order.kind())) {
+            log.warn("order {}: unknown kind '{}', ignored", order.id(), order.kind());
+            return;
+        }
+        boolean ended = bastion.terminate(order.sessionId(), order.reason());
+        log.info("session {} terminated by the control plane ({}): {}", order.sessionId(), order.reason(),
+                ended ? "ended" : "not live here");
+        client.tell(NodeWire.ORDER_DONE, new NodeWire.OrderDone(order.id(), ended));
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        poller.interrupt();
+    }
+}
