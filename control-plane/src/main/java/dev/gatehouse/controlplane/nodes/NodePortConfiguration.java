@@ -7,6 +7,9 @@ import dev.gatehouse.controlplane.audit.AuditTrail;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.GatehouseSettings.Role;
+import dev.gatehouse.controlplane.agents.AgentStore;
+import dev.gatehouse.controlplane.jointokens.JoinTokens;
+import dev.gatehouse.controlplane.tunnels.NodeTunnelCalls;
 import dev.gatehouse.controlplane.tunnels.TunnelConfiguration;
 import dev.gatehouse.pki.x509.TlsIdentity;
 import dev.gatehouse.pki.x509.Usage;
@@ -68,8 +71,8 @@ class NodePortConfiguration {
     @Bean(destroyMethod = "close")
     NodeApiServer nodeApiServer(GatehouseSettings settings, CertificateAuthorities authorities, NodeStore nodes,
             NodeEnrollment enrollment, AccessDecider decider, CertificateIssuer issuer, PostgresAuditStore events,
-            BlobStore blobs, AuditTrail trail, ClusterSessionLimit slots, JdbcClient jdbc, Clock clock)
-            throws IOException {
+            BlobStore blobs, AuditTrail trail, ClusterSessionLimit slots, JdbcClient jdbc, Clock clock,
+            JoinTokens joinTokens, AgentStore agents, TransactionTemplate transactions) throws IOException {
         KeyPair key = TunnelConfiguration.serverKey();
         String advertised = settings.tunnel().advertisedHost().isEmpty() ? "localhost"
                 : settings.tunnel().advertisedHost();
@@ -79,6 +82,7 @@ class NodePortConfiguration {
         NodeCalls calls = new NodeCalls(enrollment, nodes, decider, slots, issuer,
                 new PostgresEvidenceStore(events, blobs), NodeEvidenceCheck.against(jdbc), trail, clock);
         return new NodeApiServer(settings.nodes().bindAddress(), settings.nodes().port(),
-                new TlsIdentity(key.getPrivate(), List.of(certificate, ca)), ca, nodes, calls).start();
+                new TlsIdentity(key.getPrivate(), List.of(certificate, ca)), ca, nodes,
+                new NodeTunnelCalls(calls, authorities, joinTokens, agents, trail, transactions, jdbc)).start();
     }
 }
