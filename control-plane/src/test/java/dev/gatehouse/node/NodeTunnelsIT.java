@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 
@@ -43,9 +44,14 @@ class NodeTunnelsIT {
     }
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // three JVMs start in minutes, not seconds, on a loaded machine
     void anAgentLinksToEveryNodeAndASigtermedNodeSendsItGoawayWhileTheOtherStillReachesTheHost() throws Exception {
         try (NodeCluster cluster = new NodeCluster(work)) {
-            cluster.startControlPlane(Map.of());
+            try {
+                cluster.startControlPlane(Map.of());
+            } catch (AssertionError slow) {
+                patiently(cluster.controlPlane(), "Gatehouse is up", slow);
+            }
             ApiClient admin = cluster.admin();
             int sshOne = NodeCluster.port();
             int sshTwo = NodeCluster.port();
@@ -53,8 +59,8 @@ class NodeTunnelsIT {
             int tunnelTwo = NodeCluster.port();
             NodeProcess one = cluster.startNode("node-one", sshOne, cluster.nodeToken(), tunnelPort(tunnelOne));
             NodeProcess two = cluster.startNode("node-two", sshTwo, cluster.nodeToken(), tunnelPort(tunnelTwo));
-            one.awaitLog("serving SSH on port " + sshOne + ", tunnels on port " + tunnelOne);
-            two.awaitLog("serving SSH on port " + sshTwo + ", tunnels on port " + tunnelTwo);
+            patiently(one, "serving SSH on port " + sshOne + ", tunnels on port " + tunnelOne, null);
+            patiently(two, "serving SSH on port " + sshTwo + ", tunnels on port " + tunnelTwo, null);
             try (OpenSshServer target = OpenSshServer.builder()
                     .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
                 Path sshConfig = cluster.allowOnto(target);
@@ -77,6 +83,26 @@ class NodeTunnelsIT {
                 await("node two tells the agent that node one left", () -> read(agentLog)
                         .contains("gateway node 127.0.0.1:" + tunnelOne + " left; no reconnects to it"));
                 assertThat(two.alive()).isTrue();
+            }
+        }
+    }
+
+    /**
+     * Three JVMs starting at once on a loaded machine can take longer than the fixture's patience: a process still
+     * alive gets it twice more.
+     */
+    private static void patiently(NodeProcess process, String line, AssertionError first) throws InterruptedException {
+        if (first != null && (process == null || !process.alive())) {
+            throw first;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                process.awaitLog(line);
+                return;
+            } catch (AssertionError e) {
+                if (attempt == 3 || !process.alive()) {
+                    throw e;
+                }
             }
         }
     }
