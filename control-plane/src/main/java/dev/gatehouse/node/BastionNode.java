@@ -35,8 +35,8 @@ import org.springframework.context.event.ContextClosedEvent;
 /**
  * The bastion role: the SSH port and the tunnel port ({@link NodeTunnels}) of one node, with no database and no CA
  * key. On its first start it enrols with the node token; from then on every decision, certificate and piece of
- * evidence goes over mutual TLS to the control plane ({@code gatehouse.control-plane.url}). Evidence waits in {@code <data-dir>/spool} while the control plane is
- * away.
+ * evidence goes over mutual TLS to the control plane ({@code gatehouse.control-plane.url}). Evidence waits in
+ * {@code <data-dir>/spool} while the control plane is away.
  */
 @SpringBootConfiguration
 @EnableConfigurationProperties(GatehouseSettings.class)
