@@ -12,17 +12,14 @@ import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.InvalidSettingException;
 import dev.gatehouse.controlplane.config.OwnerOnly;
 import dev.gatehouse.controlplane.recordings.NodeId;
-import dev.gatehouse.sshproxy.access.HostAndPort;
+import dev.gatehouse.controlplane.tunnels.TunnelService;
 import dev.gatehouse.sshproxy.audit.RecorderListener;
-import dev.gatehouse.sshproxy.dial.DialedConnection;
-import dev.gatehouse.sshproxy.dial.DirectDialer;
-import dev.gatehouse.sshproxy.dial.NetworkRoutingDialer;
+import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.server.BastionServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,16 +29,18 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.event.ContextClosedEvent;
 
 /**
- * The bastion role: the SSH port of one node, with no database and no CA key. On its first start it enrols with the
- * node token; from then on every decision, certificate and piece of evidence goes over mutual TLS to the control
- * plane ({@code gatehouse.control-plane.url}). Evidence waits in {@code <data-dir>/spool} while the control plane is
- * away.
+ * The bastion role: the SSH port and the tunnel port ({@link NodeTunnels}) of one node, with no database and no CA
+ * key. On its first start it enrols with the node token; from then on every decision, certificate and piece of
+ * evidence goes over mutual TLS to the control plane ({@code gatehouse.control-plane.url}). Evidence waits in
+ * {@code <data-dir>/spool} while the control plane is away.
  */
 @SpringBootConfiguration
 @EnableConfigurationProperties(GatehouseSettings.class)
+@Import(NodeTunnels.class)
 public class BastionNode {
 
     private static final Logger log = LoggerFactory.getLogger(BastionNode.class);
@@ -60,8 +59,9 @@ public class BastionNode {
                     }
                 })
                 .run(args);
-        log.info("bastion node {} serving SSH on port {}", context.getBean(NodeIdentity.class).name(),
-                context.getBean(BastionService.class).port());
+        log.info("bastion node {} serving SSH on port {}, tunnels on port {}",
+                context.getBean(NodeIdentity.class).name(), context.getBean(BastionService.class).port(),
+                context.getBean(TunnelService.class).port());
         closed.await();
     }
 
@@ -121,11 +121,10 @@ public class BastionNode {
 
     @Bean
     BastionService bastionService(GatehouseSettings settings, NodeIdentity node, RemoteAccessDecider decider,
-            RecorderListener listener) {
+            RecorderListener listener, TargetDialer dialer) {
         RemoteCertificateIssuer issuer = new RemoteCertificateIssuer(node.client());
         return new BastionService(() -> new BastionServer(BastionConfiguration.bastionConfig(settings), decider,
-                issuer, new NetworkRoutingDialer(new DirectDialer(), BastionNode::noTunnels), listener),
-                settings.node().drainTimeout());
+                issuer, dialer, listener), settings.node().drainTimeout());
     }
 
     /** The heartbeat carries the session slots this node holds and the sessions it keeps for re-attach. */
@@ -163,13 +162,6 @@ public class BastionNode {
                 }
             }
         }
-    }
-
-    /** Agent networks are reached through tunnels, which a node does not serve yet: such hosts are refused. */
-    private static DialedConnection noTunnels(String network, HostAndPort address, Duration timeout)
-            throws IOException {
-        throw new IOException("host " + address.host() + " is in agent network '" + network + "', which bastion nodes"
-                + " cannot reach yet (tunnel agents link to the all-in-one only)");
     }
 
     private static String token(GatehouseSettings settings) throws IOException {

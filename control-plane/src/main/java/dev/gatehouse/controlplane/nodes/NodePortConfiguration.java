@@ -8,6 +8,9 @@ import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.GatehouseSettings.Role;
 import dev.gatehouse.controlplane.database.SingletonJobs;
+import dev.gatehouse.controlplane.agents.AgentStore;
+import dev.gatehouse.controlplane.jointokens.JoinTokens;
+import dev.gatehouse.controlplane.tunnels.NodeTunnelCalls;
 import dev.gatehouse.controlplane.tunnels.TunnelConfiguration;
 import dev.gatehouse.pki.x509.TlsIdentity;
 import dev.gatehouse.pki.x509.Usage;
@@ -90,7 +93,8 @@ class NodePortConfiguration {
     NodeApiServer nodeApiServer(GatehouseSettings settings, CertificateAuthorities authorities, NodeStore nodes,
             NodeEnrollment enrollment, AccessDecider decider, CertificateIssuer issuer, PostgresAuditStore events,
             BlobStore blobs, AuditTrail trail, ClusterSessionLimit slots, NodeOrders orders,
-            NodeDetachedSessions detached, JdbcClient jdbc, Clock clock) throws IOException {
+            NodeDetachedSessions detached, JdbcClient jdbc, Clock clock, JoinTokens joinTokens, AgentStore agents,
+            TransactionTemplate transactions) throws IOException {
         KeyPair key = TunnelConfiguration.serverKey();
         String advertised = settings.tunnel().advertisedHost().isEmpty() ? "localhost"
                 : settings.tunnel().advertisedHost();
@@ -101,6 +105,7 @@ class NodePortConfiguration {
                 new PostgresEvidenceStore(events, blobs), NodeEvidenceCheck.against(jdbc), orders, detached, trail,
                 clock);
         return new NodeApiServer(settings.nodes().bindAddress(), settings.nodes().port(),
-                new TlsIdentity(key.getPrivate(), List.of(certificate, ca)), ca, nodes, calls).start();
+                new TlsIdentity(key.getPrivate(), List.of(certificate, ca)), ca, nodes,
+                new NodeTunnelCalls(calls, authorities, joinTokens, agents, trail, transactions, jdbc)).start();
     }
 }

@@ -70,6 +70,11 @@ public class TunnelConfiguration {
 
     @Bean
     TargetDialer targetDialer(TunnelService tunnels) {
+        return dialerThrough(tunnels);
+    }
+
+    /** Direct networks dialled directly, agent networks through this node's own agent links. */
+    public static TargetDialer dialerThrough(TunnelService tunnels) {
         return new NetworkRoutingDialer(new DirectDialer(), new TunnelDialer(tunnels::listener));
     }
 
@@ -88,7 +93,8 @@ public class TunnelConfiguration {
         return names.stream().filter(name -> CERTIFIABLE_NAME.matcher(name).matches()).toList();
     }
 
-    private static String machineName() {
+    /** This machine's host name: the default advertised tunnel host. */
+    public static String machineName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

@@ -25,7 +25,7 @@ public final class TunnelService implements SmartLifecycle {
     private volatile InetSocketAddress bound;
 
     /** {@code listeners} makes a fresh listener for each start: a closed one cannot be started again. */
-    TunnelService(Supplier<TunnelListener> listeners, int configuredPort) {
+    public TunnelService(Supplier<TunnelListener> listeners, int configuredPort) {
         this.listeners = Objects.requireNonNull(listeners, "listeners");
         this.configuredPort = configuredPort;
         this.listener = listeners.get();
