@@ -93,18 +93,20 @@ final class ConsoleLoginController {
     @PostMapping
     SessionView login(@Valid @RequestBody Login login, HttpServletRequest request, HttpServletResponse response) {
         String address = request.getRemoteAddr();
-        if (!passwordSignIn) {
-            refusals.recordCounted(new AuditRecord("console.login", login.username(), "console", null, null, address,
-                    "denied", "password sign-in is switched off"));
-            throw ApiException.forbidden("password sign-in is switched off (gatehouse.console.password-sign-in=false);"
-                    + " sign in with " + (singleSignOn == null ? "single sign-on" : singleSignOn.name()));
-        }
         String userKey = "user:" + login.username();
         if (failures.failures(address) >= FAILURES_PER_ADDRESS || failures.failures(userKey) >= FAILURES_PER_USER) {
             refusals.recordCounted(new AuditRecord("console.login", login.username(), "console", null, null, address,
                     "denied", "too many failed sign-ins"));
             throw ApiException.tooManyRequests("too many failed sign-ins from this address or for this user; try again in"
                     + " a few minutes");
+        }
+        if (!passwordSignIn) {
+            // Counted like a wrong password, so the throttle above bounds how many of these reach the audit chain.
+            failures.count(address);
+            trail.record(new AuditRecord("console.login", login.username(), "console", null, null, address, "denied",
+                    "password sign-in is switched off"));
+            throw ApiException.forbidden("password sign-in is switched off (gatehouse.console.password-sign-in=false);"
+                    + " sign in with " + (singleSignOn == null ? "single sign-on" : singleSignOn.name()));
         }
         Optional<User> user = users.find(login.username());
         String hash = users.passwordHash(login.username()).orElse(absentHash);
