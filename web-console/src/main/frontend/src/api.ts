@@ -21,6 +21,8 @@ export type Reply<T> = { [K in keyof T]-?: T[K] extends object[] | undefined ? R
   : T[K] extends object | undefined ? Reply<NonNullable<T[K]>> : T[K] };
 
 export type Me = Reply<Schemas['SessionView']>;
+/** How the sign-in page may sign people in: passwords, and the identity provider's button when configured. */
+export type SignInOptions = Reply<Schemas['SignInOptions']>;
 /** source: where the line was read (typed, terminal, osc133, joined by + when they agreed; exec; bastion). */
 export type CommandHit = Reply<Schemas['CommandHit']>;
 export type SessionSummary = Reply<Schemas['SessionSummary']>;

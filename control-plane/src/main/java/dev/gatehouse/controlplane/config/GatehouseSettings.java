@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,14 @@ public record GatehouseSettings(
         @Valid @NotNull @DefaultValue Nodes nodes,
         @Valid @NotNull @DefaultValue Node node,
         @Valid @NotNull @DefaultValue ControlPlane controlPlane) {
+
+    public GatehouseSettings {
+        if (console != null && !console.passwordSignIn() && (oidc == null || !oidc.signInEnabled())) {
+            throw new InvalidSettingException("gatehouse.console.password-sign-in", "true, or false with the console's"
+                    + " single sign-on configured (gatehouse.oidc.issuer-uri and gatehouse.oidc.redirect-base)",
+                    "false while single sign-on is not configured: nobody could sign in to the console");
+        }
+    }
 
     /** What this process runs. */
     public enum Role {
@@ -202,6 +211,9 @@ public record GatehouseSettings(
      * it is refused. The issuer must be https unless {@code allowHttpIssuer} (tests). {@code usernameClaim} names the
      * person, who is {@code oidc:<value>}, a namespace of its own that never meets a local user's name;
      * {@code rolesClaim} holds a list of the issuer's groups, which {@code scopeMapping} turns into an API scope.
+     * With {@code redirectBase} (the console's address as browsers see it) the console also signs people in with the
+     * issuer (authorization code with PKCE) as client {@code clientId} (default: {@code audience}), authenticating
+     * with {@code clientSecret} when set (else as a public client), showing "Sign in with {@code displayName}".
      */
     public record Oidc(
             URI issuerUri,
@@ -209,9 +221,16 @@ public record GatehouseSettings(
             @DefaultValue("false") boolean allowHttpIssuer,
             @NotBlank @DefaultValue("sub") String usernameClaim,
             @NotBlank @DefaultValue("groups") String rolesClaim,
-            @NotNull @DefaultValue Map<String, ApiScopeName> scopeMapping) {
+            @NotNull @DefaultValue Map<String, ApiScopeName> scopeMapping,
+            URI redirectBase,
+            String clientId,
+            String clientSecret,
+            @NotBlank @Size(max = 60) @DefaultValue("single sign-on") String displayName,
+            @NotNull @DefaultValue({"openid", "profile", "email"}) List<@Pattern(regexp = "[!#-\\[\\]-~]{1,100}",
+                    message = "must be an OAuth scope token") String> scopes) {
 
         public Oidc {
+            OidcSignIn.check(issuerUri, redirectBase, scopes);
             if (issuerUri != null) {
                 if (audience == null || audience.isBlank()) {
                     throw new InvalidSettingException("gatehouse.oidc.audience",
@@ -229,6 +248,25 @@ public record GatehouseSettings(
 
         public boolean enabled() {
             return issuerUri != null;
+        }
+
+        /** True when the console offers "Sign in with {@code displayName}". */
+        public boolean signInEnabled() {
+            return issuerUri != null && redirectBase != null;
+        }
+
+        /** The OAuth client id of the console's sign-in. */
+        public String signInClientId() {
+            return clientId == null || clientId.isBlank() ? audience : clientId;
+        }
+
+        @Override
+        public String toString() {
+            return "Oidc[issuerUri=" + issuerUri + ", audience=" + audience + ", allowHttpIssuer=" + allowHttpIssuer
+                    + ", usernameClaim=" + usernameClaim + ", rolesClaim=" + rolesClaim + ", scopeMapping="
+                    + scopeMapping + ", redirectBase=" + redirectBase + ", clientId=" + clientId + ", clientSecret="
+                    + (clientSecret == null ? "none" : "***") + ", displayName=" + displayName + ", scopes=" + scopes
+                    + "]";
         }
     }
 
@@ -260,8 +298,12 @@ public record GatehouseSettings(
     public record Api(@Min(1024) @Max(16 * 1024 * 1024) @DefaultValue("1048576") int maxBodyBytes,
             @NotNull @DefaultValue("1m") Duration refusalInterval) {}
 
-    /** {@code sessionLifetime}: a console sign-in ends this long after it began, however active (at least 1 min). */
-    public record Console(@NotNull @DurationMin(minutes = 1) @DefaultValue("12h") Duration sessionLifetime) {}
+    /**
+     * {@code sessionLifetime}: a console sign-in ends this long after it began, however active (at least 1 min).
+     * {@code passwordSignIn} false refuses the console's password sign-in (single sign-on only).
+     */
+    public record Console(@NotNull @DurationMin(minutes = 1) @DefaultValue("12h") Duration sessionLifetime,
+            @DefaultValue("true") boolean passwordSignIn) {}
 
     /**
      * How the bastion trusts targets' host keys besides pinning. {@code hostCa}: CA public keys, one per line, each

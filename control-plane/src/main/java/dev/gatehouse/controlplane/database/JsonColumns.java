@@ -12,6 +12,7 @@ public final class JsonColumns {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
     private static final TypeReference<TreeMap<String, String>> MAP = new TypeReference<>() {};
+    private static final TypeReference<TreeMap<String, Object>> OBJECT = new TypeReference<>() {};
 
     private JsonColumns() {}
 
@@ -25,5 +26,10 @@ public final class JsonColumns {
 
     public static Map<String, String> map(String json) {
         return java.util.Collections.unmodifiableMap(JSON.readValue(json, MAP));
+    }
+
+    /** A JSON object whose values may be lists and objects themselves. */
+    public static Map<String, Object> object(String json) {
+        return java.util.Collections.unmodifiableMap(JSON.readValue(json, OBJECT));
     }
 }

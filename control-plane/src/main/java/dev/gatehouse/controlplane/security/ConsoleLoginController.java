@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane.security;
 import dev.gatehouse.controlplane.api.ApiException;
 import dev.gatehouse.controlplane.audit.AuditRecord;
 import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.users.User;
 import dev.gatehouse.controlplane.users.UserStore;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,11 +19,8 @@ import java.util.Objects;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
-import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -53,12 +51,16 @@ final class ConsoleLoginController {
     private final RefusalHandler refusals;
     private final FailureWindows failures;
     private final Clock clock;
-    private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
+    private final boolean passwordSignIn;
+    private final SingleSignOn singleSignOn;
     // Compared against when the user has no password, so a wrong name costs as long as a wrong password.
     private final String absentHash;
 
     ConsoleLoginController(UserStore users, PasswordEncoder passwords, AuditTrail trail, RefusalHandler refusals,
-            Clock clock) {
+            Clock clock, GatehouseSettings settings) {
+        this.passwordSignIn = settings.console().passwordSignIn();
+        this.singleSignOn = settings.oidc().signInEnabled()
+                ? new SingleSignOn(settings.oidc().displayName(), ConsoleSingleSignOn.START_PATH) : null;
         this.users = Objects.requireNonNull(users, "users");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.trail = Objects.requireNonNull(trail, "trail");
@@ -77,6 +79,17 @@ final class ConsoleLoginController {
         }
     }
 
+    /** How the console's sign-in page may sign people in; asked before anyone is signed in. */
+    record SignInOptions(boolean passwordSignIn, SingleSignOn singleSignOn) {}
+
+    /** The issuer's button: "Sign in with {@code name}", a link to {@code url}. */
+    record SingleSignOn(String name, String url) {}
+
+    @GetMapping("/options")
+    SignInOptions options() {
+        return new SignInOptions(passwordSignIn, singleSignOn);
+    }
+
     @PostMapping
     SessionView login(@Valid @RequestBody Login login, HttpServletRequest request, HttpServletResponse response) {
         String address = request.getRemoteAddr();
@@ -86,6 +99,14 @@ final class ConsoleLoginController {
                     "denied", "too many failed sign-ins"));
             throw ApiException.tooManyRequests("too many failed sign-ins from this address or for this user; try again in"
                     + " a few minutes");
+        }
+        if (!passwordSignIn) {
+            // Counted like a wrong password, so the throttle above bounds how many of these reach the audit chain.
+            failures.count(address);
+            trail.record(new AuditRecord("console.login", login.username(), "console", null, null, address, "denied",
+                    "password sign-in is switched off"));
+            throw ApiException.forbidden("password sign-in is switched off (gatehouse.console.password-sign-in=false);"
+                    + " sign in with " + (singleSignOn == null ? "single sign-on" : singleSignOn.name()));
         }
         Optional<User> user = users.find(login.username());
         String hash = users.passwordHash(login.username()).orElse(absentHash);
@@ -100,16 +121,7 @@ final class ConsoleLoginController {
             throw ApiException.unauthorized(refusal.startsWith("wrong") ? refusal : "login refused: " + refusal);
         }
         Caller caller = new Caller(user.get().username(), user.get().apiScope(), "password");
-        HttpSession old = request.getSession(false);
-        if (old != null) {
-            old.invalidate();
-        }
-        // The start of the session's absolute lifetime (ConsoleSessions).
-        request.getSession(true).setAttribute(ConsoleSessions.SIGNED_IN_AT, clock.instant());
-        SecurityContext context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(new CallerAuthentication(caller));
-        SecurityContextHolder.setContext(context);
-        contexts.saveContext(context, request, response);
+        ConsoleSessions.begin(caller, request, response, clock);
         trail.record(new AuditRecord("console.login", caller.name(), "console", null, null, request.getRemoteAddr(),
                 "success", null));
         return SessionView.of(caller);
@@ -122,10 +134,12 @@ final class ConsoleLoginController {
 
     @DeleteMapping
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void logout(HttpServletRequest request) {
+    void logout(HttpServletRequest request, Authentication authentication) {
         HttpSession session = request.getSession(false);
         if (session != null) {
             session.invalidate();
+            trail.record(new AuditRecord("console.logout", authentication.getName(), "console", null, null,
+                    request.getRemoteAddr(), "success", null));
         }
         SecurityContextHolder.clearContext();
     }

@@ -30,6 +30,11 @@ final class ConsoleSessions implements SecurityContextRepository {
     /** When the person signed in (an {@link Instant}), set by the login. */
     static final String SIGNED_IN_AT = ConsoleSessions.class.getName() + ".signedInAt";
 
+    /** How a console session's person signed in: with their password, or through the OIDC issuer. */
+    static final java.util.Set<String> CONSOLE_SIGN_INS = java.util.Set.of("password", "sso");
+
+    private static final HttpSessionSecurityContextRepository SESSIONS = new HttpSessionSecurityContextRepository();
+
     private final HttpSessionSecurityContextRepository stored = new HttpSessionSecurityContextRepository();
     private final UserStore users;
     private final AuditTrail trail;
@@ -41,6 +46,22 @@ final class ConsoleSessions implements SecurityContextRepository {
         this.trail = Objects.requireNonNull(trail, "trail");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+    }
+
+    /**
+     * Begins {@code caller}'s console session: a new session id (any earlier session ends), its sign-in time (the
+     * start of its lifetime) and the security context.
+     */
+    static void begin(Caller caller, HttpServletRequest request, HttpServletResponse response, Clock clock) {
+        HttpSession old = request.getSession(false);
+        if (old != null) {
+            old.invalidate();
+        }
+        request.getSession(true).setAttribute(SIGNED_IN_AT, clock.instant());
+        SecurityContext context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(new CallerAuthentication(caller));
+        SecurityContextHolder.setContext(context);
+        SESSIONS.saveContext(context, request, response);
     }
 
     @Override
@@ -83,7 +104,7 @@ final class ConsoleSessions implements SecurityContextRepository {
     /** The context as the person's current state allows it: unchanged, with the scope they hold now, or empty. */
     private SecurityContext recheck(HttpServletRequest request, SecurityContext context) {
         if (!(context.getAuthentication() instanceof CallerAuthentication authentication)
-                || !"password".equals(authentication.caller().via())) {
+                || !CONSOLE_SIGN_INS.contains(authentication.caller().via())) {
             return context;
         }
         HttpSession session = request.getSession(false);

@@ -33,7 +33,8 @@ final class OidcCallers implements Converter<Jwt, AbstractAuthenticationToken> {
         return new CallerAuthentication(new Caller(PREFIX + username, scope(jwt.getClaim(settings.rolesClaim())), "oidc"));
     }
 
-    private ApiScope scope(Object groups) {
+    /** The scope {@code groups} (a claim's value: a list, or names separated by spaces or commas) map to, or null. */
+    ApiScope scope(Object groups) {
         Collection<?> names = switch (groups) {
             case Collection<?> c -> c;
             case String s -> java.util.List.of(s.split("[ ,]+"));

@@ -11,6 +11,7 @@ import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderManager;
@@ -34,7 +35,9 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * issuer when one is configured) or with the console's session cookie (then CSRF applies). Reads under
  * {@code /api/v1} (and starting an audit verify run) need the auditor or admin scope, changes need admin; access requests
  * are open to every signed-in caller (a person with no scope included). {@code /actuator/health} and the OpenAPI
- * document are public; {@code /actuator/prometheus} needs a token of either scope. Everything else is denied.
+ * document are public, and so is {@code GET /api/v1/session/options} (how the sign-in page may sign people in); the
+ * console's single sign-on ({@link ConsoleSingleSignOn}) adds its own two endpoints; {@code /actuator/prometheus} needs
+ * a token of either scope. Everything else is denied.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -66,7 +69,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, GatehouseSettings settings, ApiTokenStore tokens, Clock clock,
-            RefusalHandler refusals, UserStore users, AuditTrail trail) throws Exception {
+            RefusalHandler refusals, UserStore users, AuditTrail trail, JdbcClient jdbc) throws Exception {
         AuthenticationManager bearer = bearerAuthentication(settings, tokens, clock);
         // CSRF matters only for requests a browser authenticates by itself, i.e. with the session cookie.
         RequestMatcher noSessionCookie = request -> request.getHeader("Authorization") != null
@@ -76,6 +79,7 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/api/v1/openapi.json", "/api/v1/openapi.json/**").permitAll()
                         .requestMatchers(HttpMethod.POST, LOGIN_PATH).permitAll()
+                        .requestMatchers(HttpMethod.GET, LOGIN_PATH + "/options").permitAll()
                         .requestMatchers(HttpMethod.GET, LOGIN_PATH).authenticated()
                         .requestMatchers(HttpMethod.DELETE, LOGIN_PATH).authenticated()
                         .requestMatchers("/actuator/prometheus").hasAnyRole("ADMIN", "AUDITOR")
@@ -105,6 +109,7 @@ class SecurityConfiguration {
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
                 .anonymous(anonymous -> anonymous.principal("anonymous"));
+        ConsoleSingleSignOn.configure(http, settings.oidc(), users, jdbc, trail, refusals, clock);
         return http.build();
     }
 

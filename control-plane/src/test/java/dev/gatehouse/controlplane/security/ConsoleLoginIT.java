@@ -53,6 +53,26 @@ class ConsoleLoginIT extends GatehouseTestApplication {
     }
 
     @Test
+    void theSignInPageIsToldOfPasswordsOnlyWhenNoSingleSignOnIsConfigured() {
+        ApiClient.Reply options = api.get("/api/v1/session/options", null);
+
+        assertThat(options.status()).isEqualTo(200);
+        assertThat(options.body()).contains("\"passwordSignIn\":true").contains("\"singleSignOn\":null");
+        assertThat(api.get("/api/v1/session/oidc", null).status()).as("no sign-in through an issuer").isEqualTo(401);
+    }
+
+    @Test
+    void signingOutIsAudited() throws Exception {
+        login();
+        call("GET", "/api/v1/session", null, null);
+
+        assertThat(call("DELETE", "/api/v1/session", null, csrfToken()).statusCode()).isEqualTo(204);
+
+        assertThat(api.get("/api/v1/audit/events?type=console.logout&actor=" + username, ADMIN).body())
+                .contains("\"outcome\":\"success\"");
+    }
+
+    @Test
     void cookieAuthenticatedChangeNeedsTheCsrfToken() throws Exception {
         login();
         String network = unique("csrf");
