@@ -24,17 +24,12 @@ public final class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.UNAUTHORIZED, detail, List.of());
     }
 
-    /** 403: the request is understood and refused whoever sends it (a way of signing in switched off). */
-    public static ApiException forbidden(String detail) {
-        return new ApiException(HttpStatus.FORBIDDEN, detail, List.of());
-    }
-
     /** 429: the caller has failed too often; {@code detail} says for how long to wait. */
     public static ApiException tooManyRequests(String detail) {
         return new ApiException(HttpStatus.TOO_MANY_REQUESTS, detail, List.of());
     }
 
-    /** 403: the caller is known but may not do this; {@code detail} says who may. */
+    /** 403: refused whoever asks (a way of signing in switched off) or for this caller; {@code detail} says why. */
     public static ApiException forbidden(String detail) {
         return new ApiException(HttpStatus.FORBIDDEN, detail, List.of());
     }
