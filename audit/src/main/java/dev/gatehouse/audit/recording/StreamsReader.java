@@ -89,11 +89,13 @@ public final class StreamsReader {
     private void frames(byte[] chunk, int from) {
         int[] at = {from};
         while (at[0] < chunk.length) {
+            int start = at[0];
             int kind = chunk[at[0]++];
             long micros = varint(chunk, at);
             long length = varint(chunk, at);
             if (kind < 0 || kind > MARKER || length > chunk.length - at[0]) {
-                throw corrupt("a frame at byte " + from + " runs past its chunk or has an unknown kind");
+                throw corrupt("the frame at byte " + start + " of its chunk runs past the chunk's end or has an"
+                        + " unknown kind");
             }
             int n = (int) length;
             if (kind == MARKER) {
