@@ -185,7 +185,11 @@ class BastionNodesIT {
             // A command on node A whose connection breaks is kept there for re-attach.
             try (BreakableLink link = BreakableLink.to(sshA)) {
                 Process kept = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(link.port()),
-                        destination, "sleep 600").redirectError(work.resolve("kept.err").toFile()).start();
+                        destination, "echo started; sleep 600").redirectError(work.resolve("kept.err").toFile())
+                        .start();
+                // Cut once the command runs (its output came back), not while the node still logs in to the target.
+                assertThat(new BufferedReader(new InputStreamReader(kept.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine()).isEqualTo("started");
                 String onA = runningSessionOn(admin, idA);
                 link.cut();
                 kept.waitFor(30, TimeUnit.SECONDS);
