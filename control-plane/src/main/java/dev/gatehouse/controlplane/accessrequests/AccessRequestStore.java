@@ -62,6 +62,13 @@ public final class AccessRequestStore {
                 .params(username, Timestamp.from(now)).query(String.class).list();
     }
 
+    /** Who holds {@code role} through an approved request at {@code now}: whose access a change of the role affects. */
+    public List<String> holders(String role, Instant now) {
+        return jdbc.sql("SELECT DISTINCT username FROM access_requests WHERE role = ? AND status = 'approved'"
+                        + " AND expires_at > ? ORDER BY username")
+                .params(role, Timestamp.from(now)).query(String.class).list();
+    }
+
     /**
      * Stores {@code decided} if the stored request is still in {@code from}; false when another decision came first.
      */

@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.roles;
 
+import dev.gatehouse.controlplane.accessrequests.AccessRequestStore;
 import dev.gatehouse.controlplane.api.ApiException;
 import dev.gatehouse.controlplane.api.Names;
 import dev.gatehouse.controlplane.audit.AdminChanges;
@@ -14,6 +15,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,12 +45,17 @@ final class RoleController {
     private final UserStore users;
     private final AdminChanges changes;
     private final AccessChangeLog accessChanges;
+    private final AccessRequestStore requests;
+    private final Clock clock;
 
-    RoleController(RoleStore roles, UserStore users, AdminChanges changes, AccessChangeLog accessChanges) {
+    RoleController(RoleStore roles, UserStore users, AdminChanges changes, AccessChangeLog accessChanges,
+            AccessRequestStore requests, Clock clock) {
         this.roles = Objects.requireNonNull(roles, "roles");
         this.users = Objects.requireNonNull(users, "users");
         this.changes = Objects.requireNonNull(changes, "changes");
         this.accessChanges = Objects.requireNonNull(accessChanges, "accessChanges");
+        this.requests = Objects.requireNonNull(requests, "requests");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** A role as written by the API; {@code name} is taken from the path on PUT. */
@@ -120,7 +127,10 @@ final class RoleController {
         return changes.apply("role.updated", "role:" + name, () -> {
             Role before = roles.find(name).orElseThrow(() -> notFound(name));
             roles.update(role);
-            accessChanges.record(users.usernamesWithRole(name), "role " + name + " changed");
+            // People holding it for a while through an access request are affected as much as its permanent holders.
+            java.util.Set<String> holders = new java.util.TreeSet<>(users.usernamesWithRole(name));
+            holders.addAll(requests.holders(name, clock.instant()));
+            accessChanges.record(holders, "role " + name + " changed");
             return new Change<>(before, role);
         });
     }

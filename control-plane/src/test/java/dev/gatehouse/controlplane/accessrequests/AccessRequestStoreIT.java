@@ -45,6 +45,8 @@ class AccessRequestStoreIT {
         Instant end = approved.expiresAt();
         assertThat(store.grantedRoles(person, end.minusSeconds(1))).containsExactly("db-admin");
         assertThat(store.grantedRoles(person, end)).isEmpty();
+        assertThat(store.holders("db-admin", end.minusSeconds(1))).contains(person);
+        assertThat(store.holders("db-admin", end)).doesNotContain(person);
         assertThat(store.lapsed(end, 100)).extracting(AccessRequest::id).contains(pending.id());
         assertThat(store.lapsed(end.minusSeconds(1), 100)).extracting(AccessRequest::id).doesNotContain(pending.id());
     }
