@@ -64,9 +64,9 @@ class NodeTunnelsIT {
             try (OpenSshServer target = OpenSshServer.builder()
                     .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
                 Path sshConfig = cluster.allowOnto(target);
-                NodeCluster.expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"lab\",\"description\":\"\"}"),
+                ApiClient.expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"lab\",\"description\":\"\"}"),
                         201);
-                NodeCluster.expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"inner\",\"address\":\"127.0.0.1:"
+                ApiClient.expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"inner\",\"address\":\"127.0.0.1:"
                         + target.port() + "\",\"labels\":{\"env\":\"lab\"},\"network\":\"lab\"}"), 201);
                 Path agentLog = runAgent(admin, "127.0.0.1:" + tunnelOne, target.port());
                 await("the agent linked to both nodes (GET /api/v1/agents)", () -> connectedLinks(admin) == 2);
@@ -115,7 +115,7 @@ class NodeTunnelsIT {
     /** Joins agent {@code inside} to network lab through {@code gateway} and runs it as a process; returns its log. */
     private Path runAgent(ApiClient admin, String gateway, int targetPort) throws Exception {
         ApiClient.Reply token = admin.post("/api/v1/join-tokens", ADMIN, "{\"network\":\"lab\",\"ttlSeconds\":600}");
-        NodeCluster.expect(token, 201);
+        ApiClient.expect(token, 201);
         Path tokenFile = Files.writeString(work.resolve("join-token"), token.json().get("token").asString());
         Path ca = Files.writeString(work.resolve("gateway-ca.pem"), admin.get("/api/v1/ca/x509", ADMIN).body());
         Path state = work.resolve("agent-state");
