@@ -13,13 +13,17 @@ import dev.gatehouse.controlplane.revocation.AccessChangeLog;
 import dev.gatehouse.controlplane.users.User;
 import dev.gatehouse.pki.ssh.InvalidSshKeyException;
 import dev.gatehouse.pki.ssh.SshPublicKey;
+import dev.gatehouse.controlplane.sshapprovals.SshApprovals;
 import dev.gatehouse.sshproxy.access.AccessChanges;
 import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.ApprovalRequest;
+import dev.gatehouse.sshproxy.access.ApprovalRule;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.ForwardRoute;
 import dev.gatehouse.sshproxy.access.Forwarding;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.HostAndPort;
+import dev.gatehouse.sshproxy.access.PendingApproval;
 import dev.gatehouse.sshproxy.access.Reachable;
 import dev.gatehouse.sshproxy.access.Target;
 import java.net.InetAddress;
@@ -51,10 +55,11 @@ final class ControlPlaneAccessDecider implements AccessDecider {
     private final NameResolver resolver;
     private final ReservedRanges reserved;
     private final List<PublicKey> hostCertificateAuthorities;
+    private final SshApprovals approvals;
 
     ControlPlaneAccessDecider(KeyOwners keyOwners, PolicyEngine policy, HostStore hosts, HostKeyPinning pinning,
             AccessChangeLog changes, NameResolver resolver, ReservedRanges reserved,
-            List<PublicKey> hostCertificateAuthorities) {
+            List<PublicKey> hostCertificateAuthorities, SshApprovals approvals) {
         this.keyOwners = Objects.requireNonNull(keyOwners, "keyOwners");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.hosts = Objects.requireNonNull(hosts, "hosts");
@@ -63,6 +68,22 @@ final class ControlPlaneAccessDecider implements AccessDecider {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.reserved = Objects.requireNonNull(reserved, "reserved");
         this.hostCertificateAuthorities = List.copyOf(hostCertificateAuthorities);
+        this.approvals = Objects.requireNonNull(approvals, "approvals");
+    }
+
+    @Override
+    public ApprovalRule approvalRule(GatewayUser user) {
+        return approvals.rule(user.username());
+    }
+
+    @Override
+    public Decision<PendingApproval> requestApproval(ApprovalRequest request) {
+        return approvals.request(request);
+    }
+
+    @Override
+    public void withdrawApproval(String code) {
+        approvals.withdraw(code);
     }
 
     @Override

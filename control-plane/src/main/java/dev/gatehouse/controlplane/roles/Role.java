@@ -9,11 +9,13 @@ import java.util.Objects;
  * {@code forwardDestinations} ({@code host:port} patterns) within those hosts' networks, sessions up to
  * {@code maxSessionSeconds}, whether remote ({@code -R}) and agent ({@code -A}) forwarding are allowed, whether
  * forwards inside a session on its hosts ({@code -L}, {@code -D} to the target's own addresses) are ({@code portForwarding}),
- * and how long a shell whose engineer lost the connection waits for them to re-attach ({@code detachedSeconds}, 0: not).
+ * how long a shell whose engineer lost the connection waits for them to re-attach ({@code detachedSeconds}, 0: not),
+ * and whether its holders' SSH logins are approved in the browser instead of by a key ({@code requireSso}) or after
+ * it ({@code requireApproval}).
  */
 public record Role(String name, List<String> logins, Map<String, String> hostLabels, List<String> forwardDestinations,
         int maxSessionSeconds, boolean allowRemoteForwarding, boolean allowAgentForwarding, boolean portForwarding,
-        int detachedSeconds) {
+        int detachedSeconds, boolean requireSso, boolean requireApproval) {
 
     /** A role that says nothing about detached sessions keeps them this long (10 minutes). */
     public static final int DEFAULT_DETACHED_SECONDS = 600;
@@ -23,6 +25,14 @@ public record Role(String name, List<String> logins, Map<String, String> hostLab
         logins = List.copyOf(logins);
         hostLabels = Map.copyOf(hostLabels);
         forwardDestinations = List.copyOf(forwardDestinations);
+    }
+
+    /** A role whose logins need no approval in the browser. */
+    public Role(String name, List<String> logins, Map<String, String> hostLabels, List<String> forwardDestinations,
+            int maxSessionSeconds, boolean allowRemoteForwarding, boolean allowAgentForwarding, boolean portForwarding,
+            int detachedSeconds) {
+        this(name, logins, hostLabels, forwardDestinations, maxSessionSeconds, allowRemoteForwarding,
+                allowAgentForwarding, portForwarding, detachedSeconds, false, false);
     }
 
     /** A role with the default grace for detached sessions. */

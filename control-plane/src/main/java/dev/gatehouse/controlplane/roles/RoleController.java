@@ -61,7 +61,9 @@ final class RoleController {
             Boolean allowRemoteForwarding,
             Boolean allowAgentForwarding,
             Boolean portForwarding,
-            @Min(0) @Max(MAX_DETACHED_SECONDS) Integer detachedSeconds) {
+            @Min(0) @Max(MAX_DETACHED_SECONDS) Integer detachedSeconds,
+            Boolean requireSso,
+            Boolean requireApproval) {
 
         Role toRole(String roleName) {
             Labels.requireValidSelector("hostLabels", hostLabels);
@@ -73,7 +75,8 @@ final class RoleController {
                     maxSessionSeconds == null ? DEFAULT_MAX_SESSION_SECONDS : maxSessionSeconds,
                     Boolean.TRUE.equals(allowRemoteForwarding), Boolean.TRUE.equals(allowAgentForwarding),
                     Boolean.TRUE.equals(portForwarding),
-                    detachedSeconds == null ? Role.DEFAULT_DETACHED_SECONDS : detachedSeconds);
+                    detachedSeconds == null ? Role.DEFAULT_DETACHED_SECONDS : detachedSeconds,
+                    Boolean.TRUE.equals(requireSso), Boolean.TRUE.equals(requireApproval));
         }
     }
 

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 public final class RoleStore {
 
     private static final String COLUMNS = "name, logins, host_labels, forward_destinations, max_session_seconds,"
-            + " allow_remote_forwarding, allow_agent_forwarding, port_forwarding, detached_seconds";
+            + " allow_remote_forwarding, allow_agent_forwarding, port_forwarding, detached_seconds, require_sso, require_approval";
 
     private final JdbcClient jdbc;
 
@@ -40,22 +40,23 @@ public final class RoleStore {
     }
 
     public void insert(Role role) {
-        jdbc.sql("INSERT INTO roles (" + COLUMNS + ") VALUES (?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO roles (" + COLUMNS + ") VALUES (?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)")
                 .params(role.name(), JsonColumns.write(role.logins()), JsonColumns.write(role.hostLabels()),
                         JsonColumns.write(role.forwardDestinations()), role.maxSessionSeconds(),
                         role.allowRemoteForwarding(), role.allowAgentForwarding(), role.portForwarding(),
-                        role.detachedSeconds())
+                        role.detachedSeconds(), role.requireSso(), role.requireApproval())
                 .update();
     }
 
     public void update(Role role) {
         jdbc.sql("UPDATE roles SET logins = ?::jsonb, host_labels = ?::jsonb, forward_destinations = ?::jsonb,"
                         + " max_session_seconds = ?, allow_remote_forwarding = ?, allow_agent_forwarding = ?,"
-                        + " port_forwarding = ?, detached_seconds = ?, updated_at = now() WHERE name = ?")
+                        + " port_forwarding = ?, detached_seconds = ?, require_sso = ?, require_approval = ?, updated_at = now()"
+                        + " WHERE name = ?")
                 .params(JsonColumns.write(role.logins()), JsonColumns.write(role.hostLabels()),
                         JsonColumns.write(role.forwardDestinations()), role.maxSessionSeconds(),
                         role.allowRemoteForwarding(), role.allowAgentForwarding(), role.portForwarding(),
-                        role.detachedSeconds(), role.name())
+                        role.detachedSeconds(), role.requireSso(), role.requireApproval(), role.name())
                 .update();
     }
 
@@ -68,6 +69,6 @@ public final class RoleStore {
                 JsonColumns.map(rs.getString("host_labels")), JsonColumns.list(rs.getString("forward_destinations")),
                 rs.getInt("max_session_seconds"), rs.getBoolean("allow_remote_forwarding"),
                 rs.getBoolean("allow_agent_forwarding"), rs.getBoolean("port_forwarding"),
-                rs.getInt("detached_seconds"));
+                rs.getInt("detached_seconds"), rs.getBoolean("require_sso"), rs.getBoolean("require_approval"));
     }
 }

@@ -34,7 +34,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /api/v1/session}: the console's password login. A successful login sets an HttpOnly, SameSite=Strict
  * session cookie; requests made with it must carry the {@code XSRF-TOKEN} cookie's value in {@code X-XSRF-TOKEN}.
- * Failed sign-ins are throttled per address and per user name (429, the password not even checked).
+ * Failed sign-ins are throttled per address and per user name (429, the password not even checked). A person with
+ * a password but no API scope may sign in too: such a session reaches only its own SSH approvals.
  */
 @RestController
 @RequestMapping(SecurityConfiguration.LOGIN_PATH)
@@ -91,8 +92,7 @@ final class ConsoleLoginController {
         String hash = users.passwordHash(login.username()).orElse(absentHash);
         boolean matches = passwords.matches(login.password(), hash);
         String refusal = !matches || user.isEmpty() ? "wrong username or password"
-                : user.get().disabled() ? "user is disabled"
-                : user.get().apiScope() == null ? "user has no console access (no apiScope)" : null;
+                : user.get().disabled() ? "user is disabled" : null;
         if (refusal != null) {
             failures.count(address);
             failures.count(userKey);

@@ -123,7 +123,6 @@ final class ConsoleSessions implements SecurityContextRepository {
     private static String refusal(Optional<User> user) {
         return user.isEmpty() ? "user deleted"
                 : user.get().disabled() ? "user disabled"
-                : user.get().apiScope() == null ? "user has no console access (no apiScope)"
                 : null;
     }
 }

@@ -32,7 +32,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * Who may call what. Callers authenticate with {@code Authorization: Bearer} (an API token, or a JWT from the OIDC
  * issuer when one is configured) or with the console's session cookie (then CSRF applies). Reads under
- * {@code /api/v1} (and starting an audit verify run) need the auditor or admin scope, changes need admin. {@code /actuator/health} and the OpenAPI
+ * {@code /api/v1} (and starting an audit verify run) need the auditor or admin scope, changes need admin; any
+ * signed-in caller reaches {@code /api/v1/ssh-approvals/*}, whose controller lets only the login's person answer. {@code /actuator/health} and the OpenAPI
  * document are public; {@code /actuator/prometheus} needs a token of either scope. Everything else is denied.
  */
 @Configuration(proxyBeanMethods = false)
@@ -77,13 +78,16 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, LOGIN_PATH).permitAll()
                         .requestMatchers(HttpMethod.GET, LOGIN_PATH).authenticated()
                         .requestMatchers(HttpMethod.DELETE, LOGIN_PATH).authenticated()
+                        // A person approves their own SSH login; the controller checks it is theirs.
+                        .requestMatchers("/api/v1/ssh-approvals/*").authenticated()
                         .requestMatchers("/actuator/prometheus").hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, "/api/v1/**").hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers(HttpMethod.HEAD, "/api/v1/**").hasAnyRole("ADMIN", "AUDITOR")
                         // Verifying reads the evidence and changes none of it: an auditor may start a run.
                         .requestMatchers(HttpMethod.POST, "/api/v1/audit/verify").hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers("/api/v1/**").hasRole("ADMIN")
-                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/assets/**", "/favicon.ico").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/assets/**", "/favicon.ico", "/approve/*")
+                        .permitAll()
                         .anyRequest().denyAll())
                 .oauth2ResourceServer(oauth -> oauth
                         .authenticationManagerResolver(request -> bearer)
