@@ -15,6 +15,7 @@ import { Roles } from './admin/Roles';
 import { Networks } from './admin/Networks';
 import { JoinTokens } from './admin/JoinTokens';
 import { ApiTokens } from './admin/ApiTokens';
+import { Approve } from './pages/Approve';
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -38,6 +39,27 @@ export function App() {
     await signOut().catch(() => undefined);
     setMe(null);
   };
+  // A person without an API scope signs in only to approve their own SSH logins.
+  if (!me.scope) {
+    return (
+      <>
+        <header className="top">
+          <span className="brand">Gatehouse</span>
+          <span className="spacer" />
+          <ThemeToggle />
+          <span className="who" data-testid="who">{me.username}</span>
+          <button type="button" onClick={leave}>Sign out</button>
+        </header>
+        <main id="main" tabIndex={-1}>
+          <Routes>
+            <Route path="/approve/:code" element={<Approve />} />
+            <Route path="*" element={<p className="state">Signed in as {me.username}. Open the link your SSH login
+              shows to approve it.</p>} />
+          </Routes>
+        </main>
+      </>
+    );
+  }
   return (
     <>
       <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
@@ -75,6 +97,7 @@ export function App() {
           <Route path="/join-tokens" element={<JoinTokens admin={admin} />} />
           <Route path="/agents" element={<Agents admin={admin} />} />
           <Route path="/api-tokens" element={<ApiTokens admin={admin} />} />
+          <Route path="/approve/:code" element={<Approve />} />
           <Route path="*" element={<ErrorNote message="No such page." />} />
         </Routes>
       </main>
