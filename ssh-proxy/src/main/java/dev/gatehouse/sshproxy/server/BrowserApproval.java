@@ -64,8 +64,7 @@ final class BrowserApproval implements KeyboardInteractiveAuthenticator {
         String source = SessionKeys.source(session);
         if (person.isEmpty()) {
             GatewayAuthenticator.banner(session, "gatehouse: no key was accepted. To approve this login in the browser,"
-                    + " put your Gatehouse user name first: " + Route.PERSON_SEPARATOR + "-separated, e.g. alice+"
-                    + username);
+                    + " put your Gatehouse user name first, e.g. alice" + Route.PERSON_SEPARATOR + username);
             return null;
         }
         String address = GatewayAuthenticator.host(session.getClientAddress());
