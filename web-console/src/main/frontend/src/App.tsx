@@ -16,6 +16,7 @@ import { Networks } from './admin/Networks';
 import { JoinTokens } from './admin/JoinTokens';
 import { ApiTokens } from './admin/ApiTokens';
 import { AccessRequests } from './pages/AccessRequests';
+import { Approve } from './pages/Approve';
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -34,7 +35,7 @@ export function App() {
   if (me === null) return <SignIn onSignedIn={setMe} />;
 
   // Auditors see every page read-only; the API refuses their changes anyway. A person with no scope has their
-  // access requests only.
+  // access requests and the approval of their own SSH logins (/approve/<code>) only.
   const admin = me.scope === 'admin';
   const person = me.scope == null;
   const leave = async () => {
@@ -80,6 +81,7 @@ export function App() {
           <Route path="/join-tokens" element={<JoinTokens admin={admin} />} />
           <Route path="/agents" element={<Agents admin={admin} />} />
           <Route path="/api-tokens" element={<ApiTokens admin={admin} />} />
+          <Route path="/approve/:code" element={<Approve />} />
           <Route path="*" element={<ErrorNote message="No such page." />} />
         </Routes>
       </main>

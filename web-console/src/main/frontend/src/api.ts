@@ -43,6 +43,8 @@ export type ApiTokenView = Reply<Schemas['ApiTokenView']>;
 export type CreatedApiToken = Reply<Schemas['CreatedApiToken']>;
 /** status: pending, approved, denied, expired, cancelled; decidedBy/decidedAt/expiresAt null while pending. */
 export type AccessRequest = Reply<Schemas['AccessRequest']>;
+export type SshApproval = Reply<Schemas['ApprovalView']>;
+export type SshApprovalOutcome = Reply<Schemas['Outcome']>;
 
 export function csrfToken(cookies: string = document.cookie): string | undefined {
   for (const part of cookies.split(';')) {
@@ -110,3 +112,6 @@ export const signOut = () => request('/session', { method: 'DELETE' });
 export const whoAmI = () => getJson<Me>('/session');
 export const terminate = (id: string, reason: string) =>
   postJson<{ terminated: boolean }>(`/sessions/${encodeURIComponent(id)}/terminate`, { reason });
+export const answerApproval = (code: string, decision: 'approve' | 'deny', reason?: string) =>
+  postJson<SshApprovalOutcome>(`/ssh-approvals/${encodeURIComponent(code)}`,
+    { decision, reason: reason || undefined }) as Promise<SshApprovalOutcome>;

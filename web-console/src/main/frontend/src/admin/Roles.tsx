@@ -18,7 +18,7 @@ export function Roles({ admin }: { admin: boolean }) {
       {roles.value?.length === 0 && <Empty>No roles yet.</Empty>}
       {roles.value && roles.value.length > 0 && (
         <table className="grid">
-          <thead><tr><th>Role</th><th>Logins</th><th>Hosts labelled</th><th>Forward destinations</th><th>Forwarding</th><th>Longest session</th><th>Detached grace</th>{admin && <th />}</tr></thead>
+          <thead><tr><th>Role</th><th>Logins</th><th>Hosts labelled</th><th>Forward destinations</th><th>Forwarding</th><th>Longest session</th><th>Detached grace</th><th>Approval</th>{admin && <th />}</tr></thead>
           <tbody>
             {roles.value.map((r) => (
               <tr key={r.name} data-role={r.name}>
@@ -28,6 +28,7 @@ export function Roles({ admin }: { admin: boolean }) {
                 <td className="small">{forwarding(r)}</td>
                 <td>{seconds(r.maxSessionSeconds)}</td>
                 <td>{r.detachedSeconds ? seconds(r.detachedSeconds) : 'none'}</td>
+                <td className="small">{r.requireSso ? 'instead of a key' : r.requireApproval ? 'after the key' : 'none'}</td>
                 {admin && (
                   <td className="actions">
                     <button type="button" onClick={() => setEditing(r)}>Edit</button>
@@ -61,6 +62,7 @@ function RoleForm({ role, onDone }: { role: Role | null; onDone: () => void }) {
   const [flags, setFlags] = useState({
     portForwarding: role?.portForwarding ?? false, allowRemoteForwarding: role?.allowRemoteForwarding ?? false,
     allowAgentForwarding: role?.allowAgentForwarding ?? false,
+    requireSso: role?.requireSso ?? false, requireApproval: role?.requireApproval ?? false,
   });
   const { busy, error, fieldErrors, submit } = useSubmit(async () => {
     const body = {
@@ -110,6 +112,10 @@ function RoleForm({ role, onDone }: { role: Role | null; onDone: () => void }) {
         {flag('portForwarding', 'inside sessions (-L, -D to the target)')}
         {flag('allowRemoteForwarding', 'remote (-R)')}
         {flag('allowAgentForwarding', 'agent (-A)')}
+      </fieldset>
+      <fieldset className="field"><legend>SSH login approved in the browser</legend>
+        {flag('requireSso', 'instead of a key (no key accepted)')}
+        {flag('requireApproval', 'after the key, for every login')}
       </fieldset>
       {error && <ErrorNote message={error} />}
       <div className="actions">

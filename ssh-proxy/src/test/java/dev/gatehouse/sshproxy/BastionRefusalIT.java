@@ -77,7 +77,7 @@ class BastionRefusalIT extends AgainstOneTarget {
         assertThat(first.exitCode()).as(first.stderr()).isZero();
         assertThat(first.out()).isEqualTo("first\n");
         assertThat(second.exitCode()).isEqualTo(255);
-        assertThat(second.stderr()).contains("Permission denied (publickey)");
+        assertThat(second.stderr()).contains("Permission denied (publickey,keyboard-interactive)");
         assertThat(gw.events.denials).anyMatch(d -> d.request().equals("auth publickey")
                 && d.reason().startsWith("unknown or revoked key"));
     }

@@ -20,6 +20,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.NOT_FOUND, detail, List.of());
     }
 
+    /** 403: the caller is known but this is not theirs to do. */
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, detail, List.of());
+    }
+
     public static ApiException unauthorized(String detail) {
         return new ApiException(HttpStatus.UNAUTHORIZED, detail, List.of());
     }

@@ -16,13 +16,17 @@ import dev.gatehouse.controlplane.revocation.AccessChangeLog;
 import dev.gatehouse.controlplane.users.User;
 import dev.gatehouse.pki.ssh.InvalidSshKeyException;
 import dev.gatehouse.pki.ssh.SshPublicKey;
+import dev.gatehouse.controlplane.sshapprovals.SshApprovals;
 import dev.gatehouse.sshproxy.access.AccessChanges;
 import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.ApprovalRequest;
+import dev.gatehouse.sshproxy.access.ApprovalRule;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.ForwardRoute;
 import dev.gatehouse.sshproxy.access.Forwarding;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.HostAndPort;
+import dev.gatehouse.sshproxy.access.PendingApproval;
 import dev.gatehouse.sshproxy.access.Reachable;
 import dev.gatehouse.sshproxy.access.Target;
 import java.net.InetAddress;
@@ -55,10 +59,11 @@ final class ControlPlaneAccessDecider implements AccessDecider {
     private final ReservedRanges reserved;
     private final List<PublicKey> hostCertificateAuthorities;
     private final AccessRequests accessRequests;
+    private final SshApprovals approvals;
 
     ControlPlaneAccessDecider(KeyOwners keyOwners, PolicyEngine policy, HostStore hosts, HostKeyPinning pinning,
             AccessChangeLog changes, NameResolver resolver, ReservedRanges reserved,
-            List<PublicKey> hostCertificateAuthorities, AccessRequests accessRequests) {
+            List<PublicKey> hostCertificateAuthorities, AccessRequests accessRequests, SshApprovals approvals) {
         this.keyOwners = Objects.requireNonNull(keyOwners, "keyOwners");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.hosts = Objects.requireNonNull(hosts, "hosts");
@@ -68,6 +73,22 @@ final class ControlPlaneAccessDecider implements AccessDecider {
         this.reserved = Objects.requireNonNull(reserved, "reserved");
         this.hostCertificateAuthorities = List.copyOf(hostCertificateAuthorities);
         this.accessRequests = Objects.requireNonNull(accessRequests, "accessRequests");
+        this.approvals = Objects.requireNonNull(approvals, "approvals");
+    }
+
+    @Override
+    public ApprovalRule approvalRule(GatewayUser user) {
+        return approvals.rule(user.username());
+    }
+
+    @Override
+    public Decision<PendingApproval> requestApproval(ApprovalRequest request) {
+        return approvals.request(request);
+    }
+
+    @Override
+    public void withdrawApproval(String code) {
+        approvals.withdraw(code);
     }
 
     @Override

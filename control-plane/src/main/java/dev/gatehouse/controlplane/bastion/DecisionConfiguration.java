@@ -9,6 +9,7 @@ import dev.gatehouse.controlplane.keys.KeyOwners;
 import dev.gatehouse.controlplane.policy.PolicyEngine;
 import dev.gatehouse.controlplane.policy.ReservedRanges;
 import dev.gatehouse.controlplane.revocation.AccessChangeLog;
+import dev.gatehouse.controlplane.sshapprovals.SshApprovals;
 import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.CertificateIssuer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,11 +26,11 @@ class DecisionConfiguration {
     @Bean
     AccessDecider accessDecider(GatehouseSettings settings, KeyOwners keyOwners, PolicyEngine policy, HostStore hosts,
             HostKeyPinning pinning, AccessChangeLog accessChanges, ObjectProvider<NameResolver> resolver,
-            AccessRequests accessRequests) {
+            AccessRequests accessRequests, SshApprovals approvals) {
         // Tests put a resolver bean in to map names to reserved addresses without touching DNS or /etc/hosts.
         return new ControlPlaneAccessDecider(keyOwners, policy, hosts, pinning, accessChanges,
                 resolver.getIfAvailable(() -> NameResolver.SYSTEM), ReservedRanges.ofThisMachine(),
-                settings.targets().hostCertificateAuthorities(), accessRequests);
+                settings.targets().hostCertificateAuthorities(), accessRequests, approvals);
     }
 
     @Bean

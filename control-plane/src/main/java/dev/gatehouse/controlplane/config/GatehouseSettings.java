@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -107,7 +108,8 @@ public record GatehouseSettings(
      * {@code gatehouse.ssh.auth.*}: failed authentications are limited per source address and per (address, user)
      * within {@code failureWindow}, at most {@code trackedKeys} counters kept; connections not yet authenticated are
      * capped per address and in total; repeated refusals from one address become one audit event per
-     * {@code refusalInterval}.
+     * {@code refusalInterval}. A login approved in the browser waits at most {@code approvalTtl}; at most
+     * {@code approvalsPerAddress} of them wait per source address and {@code approvalsTotal} in all.
      */
     public record SshAuth(
             @Min(1) @DefaultValue("50") int failuresPerAddress,
@@ -116,7 +118,10 @@ public record GatehouseSettings(
             @Min(1) @Max(10_000_000) @DefaultValue("10000") int trackedKeys,
             @Min(1) @DefaultValue("20") int unauthenticatedPerAddress,
             @Min(1) @DefaultValue("200") int unauthenticatedTotal,
-            @NotNull @DefaultValue("1m") Duration refusalInterval) {
+            @NotNull @DefaultValue("1m") Duration refusalInterval,
+            @NotNull @DurationMin(seconds = 5) @DurationMax(minutes = 10) @DefaultValue("2m") Duration approvalTtl,
+            @Min(1) @Max(1000) @DefaultValue("3") int approvalsPerAddress,
+            @Min(1) @Max(100_000) @DefaultValue("200") int approvalsTotal) {
 
         public dev.gatehouse.sshproxy.server.BastionConfig.AuthLimits limits() {
             return new dev.gatehouse.sshproxy.server.BastionConfig.AuthLimits(failuresPerAddress,
@@ -301,9 +306,13 @@ public record GatehouseSettings(
     /**
      * {@code sessionLifetime}: a console sign-in ends this long after it began, however active (at least 1 min).
      * {@code passwordSignIn} false refuses the console's password sign-in (single sign-on only).
+     * {@code publicUrl}: where people reach the console ({@code https://gw.example.com}), for the links the bastion
+     * shows; empty means {@code http://localhost:<http port>}.
      */
     public record Console(@NotNull @DurationMin(minutes = 1) @DefaultValue("12h") Duration sessionLifetime,
-            @DefaultValue("true") boolean passwordSignIn) {}
+            @DefaultValue("true") boolean passwordSignIn,
+            @NotNull @DefaultValue("") @Pattern(regexp = "|https?://[^\\s/?#]+(/[^\\s?#]*)?",
+                    message = "must be empty or an http(s) URL without query") String publicUrl) {}
 
     /**
      * How the bastion trusts targets' host keys besides pinning. {@code hostCa}: CA public keys, one per line, each

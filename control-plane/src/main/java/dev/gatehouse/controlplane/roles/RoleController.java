@@ -70,7 +70,10 @@ final class RoleController {
             Boolean portForwarding,
             @Min(0) @Max(MAX_DETACHED_SECONDS) Integer detachedSeconds,
             @Size(max = 32) List<@NotNull @Pattern(regexp = Names.NAME, message = Names.NAME_MESSAGE) String> approvers,
-            @Min(1) @Max(7 * 24 * 60) Integer maxRequestMinutes) {
+            @Min(1) @Max(7 * 24 * 60) Integer maxRequestMinutes,
+
+            Boolean requireSso,
+            Boolean requireApproval) {
 
         Role toRole(String roleName) {
             Labels.requireValidSelector("hostLabels", hostLabels);
@@ -83,7 +86,8 @@ final class RoleController {
                     Boolean.TRUE.equals(allowRemoteForwarding), Boolean.TRUE.equals(allowAgentForwarding),
                     Boolean.TRUE.equals(portForwarding),
                     detachedSeconds == null ? Role.DEFAULT_DETACHED_SECONDS : detachedSeconds,
-                    approvers == null ? List.of() : approvers, maxRequestMinutes);
+                    approvers == null ? List.of() : approvers, maxRequestMinutes,
+                    Boolean.TRUE.equals(requireSso), Boolean.TRUE.equals(requireApproval));
         }
     }
 

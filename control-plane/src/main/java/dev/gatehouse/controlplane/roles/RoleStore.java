@@ -16,7 +16,7 @@ public final class RoleStore {
 
     private static final String COLUMNS = "name, logins, host_labels, forward_destinations, max_session_seconds,"
             + " allow_remote_forwarding, allow_agent_forwarding, port_forwarding, detached_seconds, approvers,"
-            + " max_request_minutes";
+            + " max_request_minutes, require_sso, require_approval";
 
     private final JdbcClient jdbc;
 
@@ -42,11 +42,12 @@ public final class RoleStore {
 
     public void insert(Role role) {
         jdbc.sql("INSERT INTO roles (" + COLUMNS + ") VALUES (?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?,"
-                        + " ?::jsonb, ?)")
+                        + " ?::jsonb, ?, ?, ?)")
                 .params(role.name(), JsonColumns.write(role.logins()), JsonColumns.write(role.hostLabels()),
                         JsonColumns.write(role.forwardDestinations()), role.maxSessionSeconds(),
                         role.allowRemoteForwarding(), role.allowAgentForwarding(), role.portForwarding(),
-                        role.detachedSeconds(), JsonColumns.write(role.approvers()), role.maxRequestMinutes())
+                        role.detachedSeconds(), JsonColumns.write(role.approvers()), role.maxRequestMinutes(),
+                        role.requireSso(), role.requireApproval())
                 .update();
     }
 
@@ -54,12 +55,12 @@ public final class RoleStore {
         jdbc.sql("UPDATE roles SET logins = ?::jsonb, host_labels = ?::jsonb, forward_destinations = ?::jsonb,"
                         + " max_session_seconds = ?, allow_remote_forwarding = ?, allow_agent_forwarding = ?,"
                         + " port_forwarding = ?, detached_seconds = ?, approvers = ?::jsonb, max_request_minutes = ?,"
-                        + " updated_at = now() WHERE name = ?")
+                        + " require_sso = ?, require_approval = ?, updated_at = now() WHERE name = ?")
                 .params(JsonColumns.write(role.logins()), JsonColumns.write(role.hostLabels()),
                         JsonColumns.write(role.forwardDestinations()), role.maxSessionSeconds(),
                         role.allowRemoteForwarding(), role.allowAgentForwarding(), role.portForwarding(),
                         role.detachedSeconds(), JsonColumns.write(role.approvers()), role.maxRequestMinutes(),
-                        role.name())
+                        role.requireSso(), role.requireApproval(), role.name())
                 .update();
     }
 
@@ -73,6 +74,7 @@ public final class RoleStore {
                 rs.getInt("max_session_seconds"), rs.getBoolean("allow_remote_forwarding"),
                 rs.getBoolean("allow_agent_forwarding"), rs.getBoolean("port_forwarding"),
                 rs.getInt("detached_seconds"), JsonColumns.list(rs.getString("approvers")),
-                rs.getObject("max_request_minutes", Integer.class));
+                rs.getObject("max_request_minutes", Integer.class), rs.getBoolean("require_sso"),
+                rs.getBoolean("require_approval"));
     }
 }

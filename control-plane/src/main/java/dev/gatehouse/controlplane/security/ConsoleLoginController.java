@@ -32,7 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /api/v1/session}: the console's password login. A successful login sets an HttpOnly, SameSite=Strict
  * session cookie; requests made with it must carry the {@code XSRF-TOKEN} cookie's value in {@code X-XSRF-TOKEN}.
- * Failed sign-ins are throttled per address and per user name (429, the password not even checked).
+ * Failed sign-ins are throttled per address and per user name (429, the password not even checked). A person with
+ * a password but no API scope may sign in too: such a session reaches only its own SSH approvals.
  */
 @RestController
 @RequestMapping(SecurityConfiguration.LOGIN_PATH)

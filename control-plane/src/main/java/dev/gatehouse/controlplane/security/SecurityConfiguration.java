@@ -34,10 +34,11 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * Who may call what. Callers authenticate with {@code Authorization: Bearer} (an API token, or a JWT from the OIDC
  * issuer when one is configured) or with the console's session cookie (then CSRF applies). Reads under
  * {@code /api/v1} (and starting an audit verify run) need the auditor or admin scope, changes need admin; access requests
- * are open to every signed-in caller (a person with no scope included). {@code /actuator/health} and the OpenAPI
- * document are public, and so is {@code GET /api/v1/session/options} (how the sign-in page may sign people in); the
- * console's single sign-on ({@link ConsoleSingleSignOn}) adds its own two endpoints; {@code /actuator/prometheus} needs
- * a token of either scope. Everything else is denied.
+ * are open to every signed-in caller (a person with no scope included), and so is {@code /api/v1/ssh-approvals/*},
+ * whose controller lets only the login's person answer. {@code /actuator/health} and the OpenAPI document are public,
+ * and so is {@code GET /api/v1/session/options} (how the sign-in page may sign people in); the console's single
+ * sign-on ({@link ConsoleSingleSignOn}) adds its own two endpoints; {@code /actuator/prometheus} needs a token of either
+ * scope. Everything else is denied.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -82,6 +83,8 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, LOGIN_PATH + "/options").permitAll()
                         .requestMatchers(HttpMethod.GET, LOGIN_PATH).authenticated()
                         .requestMatchers(HttpMethod.DELETE, LOGIN_PATH).authenticated()
+                        // A person approves their own SSH login; the controller checks it is theirs.
+                        .requestMatchers("/api/v1/ssh-approvals/*").authenticated()
                         .requestMatchers("/actuator/prometheus").hasAnyRole("ADMIN", "AUDITOR")
                         // Any signed-in person asks for access; AccessRequests decides who may do what with a request.
                         .requestMatchers("/api/v1/access-requests", "/api/v1/access-requests/**").authenticated()
@@ -90,7 +93,8 @@ class SecurityConfiguration {
                         // Verifying reads the evidence and changes none of it: an auditor may start a run.
                         .requestMatchers(HttpMethod.POST, "/api/v1/audit/verify").hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers("/api/v1/**").hasRole("ADMIN")
-                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/assets/**", "/favicon.ico").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/assets/**", "/favicon.ico", "/approve/*")
+                        .permitAll()
                         .anyRequest().denyAll())
                 .oauth2ResourceServer(oauth -> oauth
                         .authenticationManagerResolver(request -> bearer)

@@ -84,4 +84,24 @@ public interface AccessDecider {
     default Optional<HeldElsewhere> detachedElsewhere(GatewayUser user, String login, String host) {
         return Optional.empty();
     }
+
+    /**
+     * Whether {@code user}'s logins need approval in the browser besides (or instead of) the key they presented.
+     * None by default.
+     */
+    default ApprovalRule approvalRule(GatewayUser user) {
+        return ApprovalRule.NONE;
+    }
+
+    /**
+     * Opens an approval for {@code request}: the person approves or denies it in the console. Denied, with the reason
+     * the client is told, when that person may not log in this way (unknown, disabled, logs in with a key) or too many
+     * approvals are pending. Not offered by default.
+     */
+    default Decision<PendingApproval> requestApproval(ApprovalRequest request) {
+        return Decision.deny("logins approved in the browser are not offered here");
+    }
+
+    /** Ends the pending approval {@code code} whose connection went away before an answer (no-op once answered). */
+    default void withdrawApproval(String code) {}
 }

@@ -70,12 +70,10 @@ public final class RecorderListener implements BastionListener, AutoCloseable {
 
     @Override
     public void authenticated(String username, String source, String keyFingerprint) {
-        write(AuditEvent.builder("ssh.auth")
-                .actor(username)
-                .sourceAddress(source)
-                .detail("method", "publickey")
-                .detail("key", keyFingerprint)
-                .build());
+        AuditEvent.Builder event = AuditEvent.builder("ssh.auth").actor(username).sourceAddress(source);
+        // No key: the person approved the login in the browser (the control plane records that approval).
+        write(keyFingerprint == null ? event.detail("method", "approval").build()
+                : event.detail("method", "publickey").detail("key", keyFingerprint).build());
     }
 
     @Override

@@ -99,7 +99,8 @@ public final class ForwardOpener implements ChannelFactory, ChannelEndpoint {
         Optional<Target> via = Optional.empty();
         if (port == SSH_PORT && session.getAttribute(SessionKeys.JUMP) == null
                 && decider.reachable(user).stream().anyMatch(r -> r.host().equals(host))) {
-            return jumpTo(new JumpRegistry.Jump(user, host, source));
+            return jumpTo(new JumpRegistry.Jump(user, host, source,
+                    session.getAttribute(SessionKeys.APPROVED) != null && session.getAttribute(SessionKeys.KEY) == null));
         }
         HostAndPort destination;
         try {

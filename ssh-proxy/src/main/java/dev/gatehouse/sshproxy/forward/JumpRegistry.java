@@ -11,8 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JumpRegistry {
 
-    /** The outer session's person and the target name the client asked to jump to. */
-    public record Jump(GatewayUser user, String targetName, String source) {
+    /**
+     * The outer session's person and the target name the client asked to jump to; {@code approvedInBrowser}: the
+     * outer login was approved in the browser, which then covers the inner one.
+     */
+    public record Jump(GatewayUser user, String targetName, String source, boolean approvedInBrowser) {
     }
 
     private final Map<Integer, Jump> pending = new ConcurrentHashMap<>();

@@ -48,6 +48,7 @@ import org.apache.sshd.common.session.helpers.TimeoutIndicator;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.keyboard.UserAuthKeyboardInteractiveFactory;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
@@ -75,6 +76,7 @@ public final class BastionServer implements Closeable {
     private final JumpRegistry jumps = new JumpRegistry();
     private final BastionHostKey hostKey;
     private final RepeatedRefusals refusals;
+    private final BrowserApproval approvals;
     private final BastionListener listener;
     private final UnauthenticatedConnections unauthenticated;
     /** Null unless {@code gatehouse.ssh.proxy-protocol} is on. */
@@ -108,10 +110,12 @@ public final class BastionServer implements Closeable {
         this.proxyProtocol = config.proxyProtocol().enabled()
                 ? new ProxyProtocolAcceptor(config.proxyProtocol(), new ProxyOutcome()) : null;
         server.setServerProxyAcceptor(proxyProtocol);
-        server.setPublickeyAuthenticator(new GatewayAuthenticator(decider, guarded,
-                new AuthFailureLimiter(config.authLimits(), Clock.systemUTC()), refusals));
+        AuthFailureLimiter limiter = new AuthFailureLimiter(config.authLimits(), Clock.systemUTC());
+        server.setPublickeyAuthenticator(new GatewayAuthenticator(decider, guarded, limiter, refusals));
         server.setPasswordAuthenticator(null);
-        server.setKeyboardInteractiveAuthenticator(null);
+        this.approvals = new BrowserApproval(decider, guarded, limiter);
+        server.setKeyboardInteractiveAuthenticator(approvals);
+        server.setUserAuthFactories(List.of(new KeyThenApproval(), UserAuthKeyboardInteractiveFactory.INSTANCE));
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
         SessionCommands commands = new SessionCommands(sessions, decider, config, this::port);
@@ -174,6 +178,7 @@ public final class BastionServer implements Closeable {
 
             @Override
             public void sessionClosed(Session session) {
+                approvals.closed((ServerSession) session);
                 release(session);
                 keepAlive.forget((ServerSession) session);
                 sessions.closed((ServerSession) session, "connection closed");

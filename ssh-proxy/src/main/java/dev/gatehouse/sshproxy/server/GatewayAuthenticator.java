@@ -76,7 +76,20 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
             refuse(address, new Denial(username, source, "auth publickey", denied.reason()));
             return false;
         }
-        return accept(((Decision.Allowed<GatewayUser>) decision).value(), key, session);
+        GatewayUser user = ((Decision.Allowed<GatewayUser>) decision).value();
+        return switch (decider.approvalRule(user)) {
+            case NONE -> accept(user, key, session);
+            case AFTER_KEY -> {
+                session.setAttribute(KeyThenApproval.AWAITING_SIGNATURE, KeyThenApproval.verified(user, key));
+                yield true;
+            }
+            case INSTEAD_OF_KEY -> {
+                // Not counted as a failure: OpenSSH goes on to keyboard-interactive, where the approval is asked for.
+                refuse(address, new Denial(user.username(), source, "auth publickey",
+                        "a role of " + user.username() + " requires approval in the browser instead of a key"));
+                yield false;
+            }
+        };
     }
 
     private boolean authenticateJump(String username, PublicKey key, ServerSession session, JumpRegistry.Jump jump) {
@@ -95,7 +108,7 @@ final class GatewayAuthenticator implements PublickeyAuthenticator {
     }
 
     /** An SSH_MSG_USERAUTH_BANNER: OpenSSH prints it on the terminal during authentication. */
-    private static void banner(ServerSession session, String text) {
+    static void banner(ServerSession session, String text) {
         try {
             Buffer buffer = session.createBuffer(SshConstants.SSH_MSG_USERAUTH_BANNER, text.length() + 16);
             buffer.putString(text + "\r\n");

@@ -1,6 +1,7 @@
 package dev.gatehouse.sshproxy.session;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /** What the SSH user name asked for: {@code login@host} picks a target, a bare name asks for the menu. */
 public sealed interface Route {
@@ -10,6 +11,29 @@ public sealed interface Route {
      * {@code ssh -p 2222 root+new@web-01@gw}, or {@code ssh -J alice@gw root+new@web-01}. Logins never contain '+'.
      */
     String FRESH_SUFFIX = "+new";
+
+    /**
+     * Puts the person before the login when no key names them: {@code ssh -p 2222 alice+root@web-01@gw} (the bare
+     * {@code alice} of the menu names the person already). With a key the key's owner is the person.
+     */
+    char PERSON_SEPARATOR = '+';
+
+    /** The person a user name names ({@code alice}, {@code alice+root@web-01}); empty for {@code root@web-01}. */
+    static Optional<String> person(String sshUser) {
+        Route route = parse(sshUser);
+        if (route instanceof Menu menu) {
+            return menu.name().isEmpty() ? Optional.empty() : Optional.of(menu.name());
+        }
+        String requested = sshUser.substring(0, sshUser.lastIndexOf('@'));
+        requested = withoutFresh(requested);
+        int plus = requested.indexOf(PERSON_SEPARATOR);
+        return plus > 0 && plus < requested.length() - 1 ? Optional.of(requested.substring(0, plus)) : Optional.empty();
+    }
+
+    private static String withoutFresh(String requestedLogin) {
+        return requestedLogin.endsWith(FRESH_SUFFIX) && requestedLogin.length() > FRESH_SUFFIX.length()
+                ? requestedLogin.substring(0, requestedLogin.length() - FRESH_SUFFIX.length()) : requestedLogin;
+    }
 
     /** Reads the user name a client sent to the gateway itself. */
     static Route parse(String sshUser) {
@@ -28,11 +52,12 @@ public sealed interface Route {
             this(login, host, false);
         }
 
-        /** From a requested login that may end in {@link #FRESH_SUFFIX}. */
+        /** From a requested login that may start with a person and end in {@link #FRESH_SUFFIX}. */
         static ToTarget of(String requestedLogin, String host) {
-            boolean fresh = requestedLogin.endsWith(FRESH_SUFFIX) && requestedLogin.length() > FRESH_SUFFIX.length();
-            return new ToTarget(fresh ? requestedLogin.substring(0, requestedLogin.length() - FRESH_SUFFIX.length())
-                    : requestedLogin, host, fresh);
+            String login = withoutFresh(requestedLogin);
+            boolean fresh = login.length() < requestedLogin.length();
+            int plus = login.indexOf(PERSON_SEPARATOR);
+            return new ToTarget(plus > 0 && plus < login.length() - 1 ? login.substring(plus + 1) : login, host, fresh);
         }
     }
 

@@ -24,6 +24,8 @@ public final class SessionKeys {
     public static final AttributeKey<Boolean> AGENT_REQUESTED = new AttributeKey<>();
     /** On an upstream session: the gateway session it belongs to (for channels the target opens back). */
     public static final AttributeKey<TargetConnection> CARRIER = new AttributeKey<>();
+    /** Set when the person approved this login in the browser (with or without a key). */
+    public static final AttributeKey<Boolean> APPROVED = new AttributeKey<>();
     /** The key the person authenticated with: re-checked while the connection lives. */
     public static final AttributeKey<PublicKey> KEY = new AttributeKey<>();
     /** The session of a connection that forwards without a target login, once its first flow opened. */

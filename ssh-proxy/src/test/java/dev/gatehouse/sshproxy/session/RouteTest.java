@@ -20,6 +20,18 @@ class RouteTest {
     }
 
     @Test
+    void aPersonBeforeTheLoginNamesWhoLogsInWithoutAKey() {
+        assertThat(Route.parse("alice+root@web-01")).isEqualTo(new Route.ToTarget("root", "web-01", false));
+        assertThat(Route.parse("alice+root+new@web-01")).isEqualTo(new Route.ToTarget("root", "web-01", true));
+        assertThat(Route.person("alice+root@web-01")).contains("alice");
+        assertThat(Route.person("alice+root+new@web-01")).contains("alice");
+        assertThat(Route.person("alice")).contains("alice");
+        assertThat(Route.person("root@web-01")).isEmpty();
+        assertThat(Route.person("root+new@web-01")).isEmpty();
+        assertThat(Route.person("+root@web-01")).isEmpty();
+    }
+
+    @Test
     void bareNameAsksForTheMenu() {
         assertThat(Route.parse("alice")).isEqualTo(new Route.Menu("alice"));
     }

@@ -1,0 +1,176 @@
+package dev.gatehouse.controlplane.sshapprovals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.controlplane.GatehouseTestApplication;
+import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.ApprovalRequest;
+import dev.gatehouse.sshproxy.access.ApprovalRule;
+import dev.gatehouse.sshproxy.access.Decision;
+import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.sshproxy.access.PendingApproval;
+import dev.gatehouse.testkit.SshKeys;
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * {@code /api/v1/ssh-approvals/{code}} per caller kind: the person the login is for sees and answers it (once);
+ * another person, an admin token and an anonymous caller are refused, and the refusals audited. Logins are asked for
+ * through the in-process {@link AccessDecider}, as the bastion asks.
+ */
+class SshApprovalApiIT extends GatehouseTestApplication {
+
+    private static final String PASSWORD = "a-person-password-0123";
+
+    @Autowired
+    AccessDecider decider;
+
+    @Test
+    void thePersonApprovesTheirLoginOnceAndItGoesOn() throws Exception {
+        String alice = person("alice", "[]");
+        PendingApproval pending = ask(alice, false);
+        assertThat(pending.url()).endsWith("/approve/" + pending.code());
+        Console console = Console.signIn(api, alice, PASSWORD);
+
+        ApiClient.Reply shown = console.get("/api/v1/ssh-approvals/" + pending.code());
+        assertThat(shown.status()).as(shown.body()).isEqualTo(200);
+        assertThat(shown.body()).contains("\"person\":\"" + alice + "\"", "\"target\":\"root@web-01\"",
+                "\"source\":\"198.51.100.7:50022\"", "SSH-2.0-OpenSSH_9.2");
+        ApiClient.Reply approved = console.post("/api/v1/ssh-approvals/" + pending.code(), "{\"decision\":\"approve\"}");
+        assertThat(approved.status()).as(approved.body()).isEqualTo(200);
+
+        Decision<GatewayUser> outcome = pending.outcome().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(outcome).isEqualTo(Decision.allow(new GatewayUser(alice)));
+        assertThat(console.post("/api/v1/ssh-approvals/" + pending.code(), "{\"decision\":\"approve\"}").status())
+                .as("a code is used once").isEqualTo(404);
+        assertThat(events("ssh-approval.requested", alice)).contains("\"outcome\":\"success\"", "root@web-01");
+        assertThat(events("ssh-approval.approved", alice)).contains("\"outcome\":\"success\"");
+    }
+
+    @Test
+    void aDeniedLoginIsRefusedWithTheReason() throws Exception {
+        String alice = person("alice", "[]");
+        PendingApproval pending = ask(alice, false);
+        ApiClient.Reply denied = Console.signIn(api, alice, PASSWORD).post("/api/v1/ssh-approvals/" + pending.code(),
+                "{\"decision\":\"deny\",\"reason\":\"not me\"}");
+        assertThat(denied.status()).as(denied.body()).isEqualTo(200);
+
+        Decision<GatewayUser> outcome = pending.outcome().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(outcome).isInstanceOfSatisfying(Decision.Denied.class, d -> assertThat(d.reason())
+                .isEqualTo("denied by " + alice + " in the browser: not me"));
+        assertThat(events("ssh-approval.denied", alice)).contains("not me");
+    }
+
+    @Test
+    void anotherPersonAnAdminAndAnonymousCannotSeeOrAnswerIt() throws Exception {
+        String alice = person("alice", "[]");
+        String bob = person("bob", "[]");
+        String admin = person("sec", "[]", "admin");
+        PendingApproval pending = ask(alice, false);
+        String path = "/api/v1/ssh-approvals/" + pending.code();
+
+        Console asBob = Console.signIn(api, bob, PASSWORD);
+        assertThat(asBob.get(path).status()).isEqualTo(403);
+        assertThat(asBob.post(path, "{\"decision\":\"approve\"}").status()).isEqualTo(403);
+        assertThat(Console.signIn(api, admin, PASSWORD).post(path, "{\"decision\":\"approve\"}").status())
+                .as("an admin signed in to the console does not approve for others").isEqualTo(403);
+        assertThat(api.post(path, ADMIN, "{\"decision\":\"approve\"}").status()).as("an admin API token").isEqualTo(403);
+        assertThat(api.post(path, null, "{\"decision\":\"approve\"}").status()).as("anonymous").isEqualTo(401);
+
+        assertThat(pending.outcome().toCompletableFuture().isDone()).as("still waiting for alice").isFalse();
+        assertThat(events("ssh-approval.refused", bob)).contains("only they may approve", "\"outcome\":\"denied\"");
+        assertThat(events("ssh-approval.refused", admin)).contains("only they may approve");
+        decider.withdrawApproval(pending.code());
+        assertThat(pending.outcome().toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .isInstanceOf(Decision.Denied.class);
+    }
+
+    @Test
+    void aPersonWithAKeyUsesItUnlessTheirRoleRequiresSso() throws Exception {
+        String carol = person("carol", "[]");
+        addKey(carol);
+        Decision<PendingApproval> refused = decider.requestApproval(request(carol, false));
+        assertThat(refused).isInstanceOfSatisfying(Decision.Denied.class, d -> assertThat(d.reason())
+                .isEqualTo(carol + " logs in with a registered key; use it"));
+        assertThat(decider.requestApproval(request("nobody-" + System.nanoTime(), false)))
+                .isInstanceOf(Decision.Denied.class);
+
+        String role = "sso-" + Long.toString(System.nanoTime(), 36);
+        assertThat(api.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"root\"],"
+                + "\"hostLabels\":{},\"requireSso\":true}").body()).contains("\"requireSso\":true");
+        String dave = person("dave", "[\"" + role + "\"]");
+        addKey(dave);
+        assertThat(decider.approvalRule(new GatewayUser(dave))).isEqualTo(ApprovalRule.INSTEAD_OF_KEY);
+        Decision<PendingApproval> allowed = decider.requestApproval(request(dave, false));
+        assertThat(allowed).isInstanceOf(Decision.Allowed.class);
+        decider.withdrawApproval(((Decision.Allowed<PendingApproval>) allowed).value().code());
+
+        String second = "second-" + Long.toString(System.nanoTime(), 36);
+        api.post("/api/v1/roles", ADMIN, "{\"name\":\"" + second + "\",\"logins\":[\"root\"],\"hostLabels\":{},"
+                + "\"requireApproval\":true}");
+        assertThat(decider.approvalRule(new GatewayUser(person("erin", "[\"" + second + "\"]"))))
+                .isEqualTo(ApprovalRule.AFTER_KEY);
+        assertThat(decider.approvalRule(new GatewayUser(carol))).isEqualTo(ApprovalRule.NONE);
+    }
+
+    private PendingApproval ask(String person, boolean afterKey) {
+        Decision<PendingApproval> decision = decider.requestApproval(request(person, afterKey));
+        assertThat(decision).isInstanceOf(Decision.Allowed.class);
+        return ((Decision.Allowed<PendingApproval>) decision).value();
+    }
+
+    private static ApprovalRequest request(String person, boolean afterKey) {
+        return new ApprovalRequest(person, "root@web-01", "198.51.100.7:50022", "SSH-2.0-OpenSSH_9.2", afterKey);
+    }
+
+    private String person(String prefix, String roles) {
+        return person(prefix, roles, null);
+    }
+
+    private String person(String prefix, String roles, String scope) {
+        String name = prefix + "-" + Long.toString(System.nanoTime(), 36);
+        ApiClient.Reply created = api.post("/api/v1/users", ADMIN, "{\"username\":\"" + name + "\",\"roles\":" + roles
+                + (scope == null ? "" : ",\"apiScope\":\"" + scope + "\"") + ",\"password\":\"" + PASSWORD + "\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return name;
+    }
+
+    private void addKey(String person) throws Exception {
+        String line = SshKeys.ed25519(Files.createTempDirectory("gatehouse-approval-key-")).publicKeyLine();
+        ApiClient.Reply added = api.post("/api/v1/users/" + person + "/keys", ADMIN, "{\"publicKey\":\"" + line + "\"}");
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+    }
+
+    private String events(String type, String actor) {
+        return api.get("/api/v1/audit/events?type=" + type + "&actor=" + actor, ADMIN).body();
+    }
+
+    /** A console sign-in (session cookie and CSRF token), as the browser holds it. */
+    record Console(ApiClient api, String cookies, String csrf) {
+
+        static Console signIn(ApiClient api, String username, String password) {
+            ApiClient.Reply signIn = api.post("/api/v1/session", null, "{\"username\":\"" + username
+                    + "\",\"password\":\"" + password + "\"}");
+            assertThat(signIn.status()).as(signIn.body()).isEqualTo(200);
+            String session = cookie(signIn, "GATEHOUSE_SESSION");
+            String csrf = cookie(api.send("GET", "/api/v1/session", null, null, "Cookie", session), "XSRF-TOKEN");
+            return new Console(api, session + "; " + csrf, csrf.substring(csrf.indexOf('=') + 1));
+        }
+
+        ApiClient.Reply get(String path) {
+            return api.send("GET", path, null, null, "Cookie", cookies);
+        }
+
+        ApiClient.Reply post(String path, String json) {
+            return api.send("POST", path, null, json, "Cookie", cookies, "X-XSRF-TOKEN", csrf);
+        }
+
+        private static String cookie(ApiClient.Reply reply, String name) {
+            return reply.headers("Set-Cookie").stream().filter(c -> c.startsWith(name + "=")).map(c -> c.split(";")[0])
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + name + " cookie in " + reply));
+        }
+    }
+}
