@@ -20,7 +20,7 @@ public final class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.NOT_FOUND, detail, List.of());
     }
 
-    /** 403: the caller is known but this is not theirs to do. */
+    /** 403: refused for this caller, or whoever asks (a way of signing in switched off); {@code detail} says why. */
     public static ApiException forbidden(String detail) {
         return new ApiException(HttpStatus.FORBIDDEN, detail, List.of());
     }
@@ -32,11 +32,6 @@ public final class ApiException extends RuntimeException {
     /** 429: the caller has failed too often; {@code detail} says for how long to wait. */
     public static ApiException tooManyRequests(String detail) {
         return new ApiException(HttpStatus.TOO_MANY_REQUESTS, detail, List.of());
-    }
-
-    /** 403: refused whoever asks (a way of signing in switched off) or for this caller; {@code detail} says why. */
-    public static ApiException forbidden(String detail) {
-        return new ApiException(HttpStatus.FORBIDDEN, detail, List.of());
     }
 
     public static ApiException conflict(String detail) {
