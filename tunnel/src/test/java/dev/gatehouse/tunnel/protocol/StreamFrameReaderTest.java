@@ -75,22 +75,10 @@ class StreamFrameReaderTest {
     }
 
     /** Keeps DATA payloads (unreleased) for a look at what they hold. */
-    private record Delivered(List<ByteBuf> payloads) implements StreamFrameReader.Frames {
+    private record Delivered(List<ByteBuf> payloads) implements DataFrames {
         @Override
         public void data(long offset, ByteBuf payload) {
             payloads.add(payload);
-        }
-
-        @Override
-        public void ack(long received) {
-        }
-
-        @Override
-        public void fin(long offset) {
-        }
-
-        @Override
-        public void abort(String reason) {
         }
     }
 

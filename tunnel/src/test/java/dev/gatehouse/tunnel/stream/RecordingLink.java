@@ -1,5 +1,6 @@
 package dev.gatehouse.tunnel.stream;
 
+import dev.gatehouse.tunnel.protocol.DataFrames;
 import dev.gatehouse.tunnel.protocol.MalformedFrameException;
 import dev.gatehouse.tunnel.protocol.StreamFrameReader;
 import io.netty.buffer.ByteBuf;
@@ -66,24 +67,9 @@ public final class RecordingLink implements StreamLink {
         StringBuilder out = new StringBuilder();
         StreamFrameReader reader = new StreamFrameReader(ByteBufAllocator.DEFAULT);
         for (ByteBuf frame : frames) {
-            reader.feed(frame, new StreamFrameReader.Frames() {
-                @Override
-                public void data(long offset, ByteBuf payload) {
-                    out.append(payload.toString(StandardCharsets.US_ASCII));
-                    payload.release();
-                }
-
-                @Override
-                public void ack(long received) {
-                }
-
-                @Override
-                public void fin(long offset) {
-                }
-
-                @Override
-                public void abort(String reason) {
-                }
+            reader.feed(frame, (DataFrames) (offset, payload) -> {
+                out.append(payload.toString(StandardCharsets.US_ASCII));
+                payload.release();
             });
         }
         reader.release();
