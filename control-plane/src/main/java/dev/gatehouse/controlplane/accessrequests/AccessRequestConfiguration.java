@@ -1,6 +1,6 @@
 package dev.gatehouse.controlplane.accessrequests;
 
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.revocation.AccessChangeLog;
 import dev.gatehouse.controlplane.roles.RoleStore;
 import dev.gatehouse.controlplane.users.UserStore;
@@ -17,7 +17,7 @@ class AccessRequestConfiguration {
 
     @Bean
     AccessRequests accessRequests(AccessRequestStore store, UserStore users, RoleStore roles,
-            AccessChangeLog accessChanges, AuditTrail trail, TransactionTemplate transactions,
+            AccessChangeLog accessChanges, ControlPlaneAudit trail, TransactionTemplate transactions,
             AccessRequestSettings settings, Clock clock) {
         return new AccessRequests(store, users, roles, accessChanges, trail, transactions, settings, clock);
     }

@@ -3,7 +3,7 @@ package dev.gatehouse.controlplane.accessrequests;
 import dev.gatehouse.controlplane.api.ApiException;
 import dev.gatehouse.controlplane.api.Names;
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.revocation.AccessChangeLog;
 import dev.gatehouse.controlplane.roles.Role;
 import dev.gatehouse.controlplane.roles.RoleStore;
@@ -41,14 +41,14 @@ public final class AccessRequests {
     private final UserStore users;
     private final RoleStore roles;
     private final AccessChangeLog accessChanges;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final TransactionTemplate transactions;
     private final AccessRequestRules rules;
     private final AccessRequestSettings settings;
     private final Clock clock;
 
     AccessRequests(AccessRequestStore store, UserStore users, RoleStore roles, AccessChangeLog accessChanges,
-            AuditTrail trail, TransactionTemplate transactions, AccessRequestSettings settings, Clock clock) {
+            ControlPlaneAudit trail, TransactionTemplate transactions, AccessRequestSettings settings, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.users = Objects.requireNonNull(users, "users");
         this.roles = Objects.requireNonNull(roles, "roles");

@@ -12,9 +12,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class AdminChanges {
 
     private final TransactionTemplate transactions;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
 
-    public AdminChanges(TransactionTemplate transactions, AuditTrail trail) {
+    public AdminChanges(TransactionTemplate transactions, ControlPlaneAudit trail) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.trail = Objects.requireNonNull(trail, "trail");
     }

@@ -23,7 +23,7 @@ class AuditConfiguration {
     }
 
     @Bean
-    AuditTrail auditTrail(PostgresAuditStore store) {
-        return new AuditModuleTrail(store);
+    ControlPlaneAudit auditTrail(PostgresAuditStore store) {
+        return new AuditSinkWriter(store);
     }
 }

@@ -3,7 +3,7 @@ package dev.gatehouse.controlplane.evidence;
 import dev.gatehouse.audit.verify.BrokenLink;
 import dev.gatehouse.audit.verify.VerificationReport;
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.audit.RequestOrigin;
 import java.net.URI;
 import java.time.Instant;
@@ -27,9 +27,9 @@ final class AuditVerifyController {
     private static final String PATH = "/api/v1/audit/verify";
 
     private final VerificationJob job;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
 
-    AuditVerifyController(VerificationJob job, AuditTrail trail) {
+    AuditVerifyController(VerificationJob job, ControlPlaneAudit trail) {
         this.job = Objects.requireNonNull(job, "job");
         this.trail = Objects.requireNonNull(trail, "trail");
     }

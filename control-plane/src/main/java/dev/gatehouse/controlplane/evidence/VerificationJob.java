@@ -4,7 +4,7 @@ import dev.gatehouse.audit.chain.ChainCheckpointer;
 import dev.gatehouse.audit.verify.AuditVerifier;
 import dev.gatehouse.audit.verify.VerificationReport;
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -42,13 +42,13 @@ public final class VerificationJob implements AutoCloseable {
 
     private final AuditVerifier verifier;
     private final ChainCheckpointer checkpointer;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final Clock clock;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform()
             .name("audit-verify").daemon(true).unstarted(r));
     private volatile Run last;
 
-    public VerificationJob(AuditVerifier verifier, ChainCheckpointer checkpointer, AuditTrail trail, Clock clock) {
+    public VerificationJob(AuditVerifier verifier, ChainCheckpointer checkpointer, ControlPlaneAudit trail, Clock clock) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.checkpointer = Objects.requireNonNull(checkpointer, "checkpointer");
         this.trail = Objects.requireNonNull(trail, "trail");

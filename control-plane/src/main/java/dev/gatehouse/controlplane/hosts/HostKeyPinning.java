@@ -1,7 +1,7 @@
 package dev.gatehouse.controlplane.hosts;
 
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import java.security.PublicKey;
 import java.util.Map;
 import java.util.Objects;
@@ -16,10 +16,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class HostKeyPinning {
 
     private final HostStore hosts;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final TransactionTemplate transactions;
 
-    public HostKeyPinning(HostStore hosts, AuditTrail trail, TransactionTemplate transactions) {
+    public HostKeyPinning(HostStore hosts, ControlPlaneAudit trail, TransactionTemplate transactions) {
         this.hosts = Objects.requireNonNull(hosts, "hosts");
         this.trail = Objects.requireNonNull(trail, "trail");
         this.transactions = Objects.requireNonNull(transactions, "transactions");

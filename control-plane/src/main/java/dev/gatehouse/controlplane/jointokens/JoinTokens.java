@@ -1,7 +1,7 @@
 package dev.gatehouse.controlplane.jointokens;
 
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.security.OpaqueTokens;
 import java.time.Clock;
 import java.util.Map;
@@ -15,11 +15,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class JoinTokens {
 
     private final JoinTokenStore store;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    public JoinTokens(JoinTokenStore store, AuditTrail trail, TransactionTemplate transactions, Clock clock) {
+    public JoinTokens(JoinTokenStore store, ControlPlaneAudit trail, TransactionTemplate transactions, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.trail = Objects.requireNonNull(trail, "trail");
         this.transactions = Objects.requireNonNull(transactions, "transactions");

@@ -1,6 +1,6 @@
 package dev.gatehouse.controlplane.live;
 
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -17,7 +17,7 @@ class LiveConfiguration implements WebSocketConfigurer {
 
     private final LiveTerminalSocket socket;
 
-    LiveConfiguration(LiveTerminals terminals, AuditTrail trail) {
+    LiveConfiguration(LiveTerminals terminals, ControlPlaneAudit trail) {
         this.socket = new LiveTerminalSocket(terminals, trail);
     }
 

@@ -1,7 +1,7 @@
 package dev.gatehouse.controlplane.live;
 
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.Principal;
@@ -29,9 +29,9 @@ final class LiveTerminalSocket extends AbstractWebSocketHandler {
     private static final String FEED = "gatehouse.liveFeed";
 
     private final LiveTerminals terminals;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
 
-    LiveTerminalSocket(LiveTerminals terminals, AuditTrail trail) {
+    LiveTerminalSocket(LiveTerminals terminals, ControlPlaneAudit trail) {
         this.terminals = Objects.requireNonNull(terminals, "terminals");
         this.trail = Objects.requireNonNull(trail, "trail");
     }

@@ -4,7 +4,7 @@ import dev.gatehouse.audit.recording.Evidence;
 import dev.gatehouse.audit.recording.EvidenceStore;
 import dev.gatehouse.audit.spool.EvidenceCodec;
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.nodes.NodeApiServer.Reply;
 import dev.gatehouse.controlplane.nodes.NodeWire.Answer;
 import dev.gatehouse.pki.x509.Pem;
@@ -52,13 +52,13 @@ public final class NodeCalls implements NodeApiServer.Calls {
     private final NodeDetachedSessions detached;
     /** When each node's last evidence refusal was audited: one audit row per node per minute at most. */
     private final Map<String, Instant> refusalAudited = new ConcurrentHashMap<>();
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
 
     NodeCalls(NodeEnrollment enrollment, NodeStore nodes, AccessDecider decider, ClusterSessionLimit slots,
             CertificateIssuer issuer, EvidenceStore evidence, NodeEvidenceCheck evidenceCheck, NodeOrders orders,
-            NodeDetachedSessions detached, AuditTrail trail, Clock clock) {
+            NodeDetachedSessions detached, ControlPlaneAudit trail, Clock clock) {
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.decider = Objects.requireNonNull(decider, "decider");

@@ -2,7 +2,7 @@ package dev.gatehouse.controlplane.nodes;
 
 import dev.gatehouse.audit.chain.AuditKey;
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.security.OpaqueTokens;
 import dev.gatehouse.pki.x509.Usage;
@@ -36,11 +36,11 @@ public final class NodeEnrollment {
     private final NodeTokenStore tokens;
     private final NodeStore nodes;
     private final CertificateAuthorities authorities;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    public NodeEnrollment(NodeTokenStore tokens, NodeStore nodes, CertificateAuthorities authorities, AuditTrail trail,
+    public NodeEnrollment(NodeTokenStore tokens, NodeStore nodes, CertificateAuthorities authorities, ControlPlaneAudit trail,
             TransactionTemplate transactions, Clock clock) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.nodes = Objects.requireNonNull(nodes, "nodes");

@@ -1,7 +1,7 @@
 package dev.gatehouse.controlplane.nodes;
 
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.sessions.RemoteSessions;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -30,11 +30,11 @@ final class NodeOrders implements RemoteSessions {
 
     private final JdbcClient jdbc;
     private final NodeDetachedSessions detached;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final Clock clock;
     private final Object queued = new Object();
 
-    NodeOrders(JdbcClient jdbc, NodeDetachedSessions detached, AuditTrail trail, Clock clock) {
+    NodeOrders(JdbcClient jdbc, NodeDetachedSessions detached, ControlPlaneAudit trail, Clock clock) {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
         this.detached = Objects.requireNonNull(detached, "detached");
         this.trail = Objects.requireNonNull(trail, "trail");

@@ -3,7 +3,7 @@ package dev.gatehouse.controlplane.nodes;
 import dev.gatehouse.audit.blob.BlobStore;
 import dev.gatehouse.audit.events.PostgresAuditStore;
 import dev.gatehouse.audit.recording.PostgresEvidenceStore;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.GatehouseSettings.Role;
@@ -52,7 +52,7 @@ class NodePortConfiguration {
 
     @Bean
     NodeEnrollment nodeEnrollment(NodeTokenStore tokens, NodeStore nodes, CertificateAuthorities authorities,
-            AuditTrail trail, TransactionTemplate transactions, Clock clock) {
+            ControlPlaneAudit trail, TransactionTemplate transactions, Clock clock) {
         return new NodeEnrollment(tokens, nodes, authorities, trail, transactions, clock);
     }
 
@@ -68,7 +68,7 @@ class NodePortConfiguration {
     }
 
     @Bean
-    NodeOrders nodeOrders(JdbcClient jdbc, NodeDetachedSessions detached, AuditTrail trail, Clock clock) {
+    NodeOrders nodeOrders(JdbcClient jdbc, NodeDetachedSessions detached, ControlPlaneAudit trail, Clock clock) {
         return new NodeOrders(jdbc, detached, trail, clock);
     }
 
@@ -92,7 +92,7 @@ class NodePortConfiguration {
     @Bean(destroyMethod = "close")
     NodeApiServer nodeApiServer(GatehouseSettings settings, CertificateAuthorities authorities, NodeStore nodes,
             NodeEnrollment enrollment, AccessDecider decider, CertificateIssuer issuer, PostgresAuditStore events,
-            BlobStore blobs, AuditTrail trail, ClusterSessionLimit slots, NodeOrders orders,
+            BlobStore blobs, ControlPlaneAudit trail, ClusterSessionLimit slots, NodeOrders orders,
             NodeDetachedSessions detached, JdbcClient jdbc, Clock clock, JoinTokens joinTokens, AgentStore agents,
             TransactionTemplate transactions) throws IOException {
         KeyPair key = TunnelConfiguration.serverKey();

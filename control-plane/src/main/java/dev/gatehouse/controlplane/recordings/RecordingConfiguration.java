@@ -21,7 +21,7 @@ import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.Recordings;
 import dev.gatehouse.controlplane.database.DatabaseServer;
 import dev.gatehouse.controlplane.database.SingletonJobs;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.evidence.AuditVerifyCommand;
 import dev.gatehouse.controlplane.evidence.VerificationJob;
 import dev.gatehouse.controlplane.nodes.NodeStore;
@@ -100,7 +100,7 @@ class RecordingConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    VerificationJob verificationJob(AuditVerifier verifier, ChainCheckpointer checkpointer, AuditTrail trail,
+    VerificationJob verificationJob(AuditVerifier verifier, ChainCheckpointer checkpointer, ControlPlaneAudit trail,
             Clock clock) {
         return new VerificationJob(verifier, checkpointer, trail, clock);
     }

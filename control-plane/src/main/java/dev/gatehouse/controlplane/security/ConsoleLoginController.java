@@ -2,7 +2,7 @@ package dev.gatehouse.controlplane.security;
 
 import dev.gatehouse.controlplane.api.ApiException;
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.users.User;
 import dev.gatehouse.controlplane.users.UserStore;
@@ -48,7 +48,7 @@ final class ConsoleLoginController {
 
     private final UserStore users;
     private final PasswordEncoder passwords;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final RefusalHandler refusals;
     private final FailureWindows failures;
     private final Clock clock;
@@ -57,7 +57,7 @@ final class ConsoleLoginController {
     // Compared against when the user has no password, so a wrong name costs as long as a wrong password.
     private final String absentHash;
 
-    ConsoleLoginController(UserStore users, PasswordEncoder passwords, AuditTrail trail, RefusalHandler refusals,
+    ConsoleLoginController(UserStore users, PasswordEncoder passwords, ControlPlaneAudit trail, RefusalHandler refusals,
             Clock clock, GatehouseSettings settings) {
         this.passwordSignIn = settings.console().passwordSignIn();
         this.singleSignOn = settings.oidc().signInEnabled()

@@ -1,7 +1,7 @@
 package dev.gatehouse.controlplane.security;
 
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.users.User;
 import dev.gatehouse.controlplane.users.UserStore;
 import jakarta.servlet.http.HttpServletRequest;
@@ -37,11 +37,11 @@ final class ConsoleSessions implements SecurityContextRepository {
 
     private final HttpSessionSecurityContextRepository stored = new HttpSessionSecurityContextRepository();
     private final UserStore users;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final Clock clock;
     private final Duration lifetime;
 
-    ConsoleSessions(UserStore users, AuditTrail trail, Clock clock, Duration lifetime) {
+    ConsoleSessions(UserStore users, ControlPlaneAudit trail, Clock clock, Duration lifetime) {
         this.users = Objects.requireNonNull(users, "users");
         this.trail = Objects.requireNonNull(trail, "trail");
         this.clock = Objects.requireNonNull(clock, "clock");

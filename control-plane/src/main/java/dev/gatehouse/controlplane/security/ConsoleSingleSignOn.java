@@ -1,7 +1,7 @@
 package dev.gatehouse.controlplane.security;
 
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.users.UserStore;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,12 +39,12 @@ final class ConsoleSingleSignOn implements AuthenticationSuccessHandler, Authent
     static final String START_PATH = SecurityConfiguration.LOGIN_PATH + "/oidc";
     static final String CALLBACK_PATH = START_PATH + "/callback";
 
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final RefusalHandler refusals;
     private final Clock clock;
     private final String console;
 
-    private ConsoleSingleSignOn(AuditTrail trail, RefusalHandler refusals, Clock clock, String console) {
+    private ConsoleSingleSignOn(ControlPlaneAudit trail, RefusalHandler refusals, Clock clock, String console) {
         this.trail = Objects.requireNonNull(trail, "trail");
         this.refusals = Objects.requireNonNull(refusals, "refusals");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -53,7 +53,7 @@ final class ConsoleSingleSignOn implements AuthenticationSuccessHandler, Authent
 
     /** Adds the sign-in to {@code http} when {@code gatehouse.oidc.redirect-base} is set. */
     static void configure(HttpSecurity http, GatehouseSettings.Oidc settings, UserStore users, JdbcClient jdbc,
-            AuditTrail trail, RefusalHandler refusals, Clock clock) throws Exception {
+            ControlPlaneAudit trail, RefusalHandler refusals, Clock clock) throws Exception {
         if (!settings.signInEnabled()) {
             return;
         }

@@ -2,7 +2,7 @@ package dev.gatehouse.controlplane.security;
 
 import dev.gatehouse.controlplane.api.ProblemResponses;
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.audit.RequestOrigin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -33,10 +33,10 @@ public final class RefusalHandler implements AuthenticationEntryPoint, AccessDen
     // Addresses counted at once; beyond that the oldest's count is written early.
     private static final int MAX_SOURCES = 10_000;
 
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final RepeatedRefusals repeated;
 
-    public RefusalHandler(AuditTrail trail, Duration interval, Clock clock) {
+    public RefusalHandler(ControlPlaneAudit trail, Duration interval, Clock clock) {
         this.trail = Objects.requireNonNull(trail, "trail");
         this.repeated = new RepeatedRefusals(interval, MAX_SOURCES, clock, this::recordSummary).start();
     }

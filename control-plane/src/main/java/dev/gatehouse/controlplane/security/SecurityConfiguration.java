@@ -1,6 +1,6 @@
 package dev.gatehouse.controlplane.security;
 
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.tokens.ApiTokenAuthenticationProvider;
 import dev.gatehouse.controlplane.tokens.ApiTokenStore;
@@ -64,13 +64,13 @@ class SecurityConfiguration {
     }
 
     @Bean
-    RefusalHandler refusalHandler(AuditTrail trail, GatehouseSettings settings, Clock clock) {
+    RefusalHandler refusalHandler(ControlPlaneAudit trail, GatehouseSettings settings, Clock clock) {
         return new RefusalHandler(trail, settings.api().refusalInterval(), clock);
     }
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, GatehouseSettings settings, ApiTokenStore tokens, Clock clock,
-            RefusalHandler refusals, UserStore users, AuditTrail trail, JdbcClient jdbc) throws Exception {
+            RefusalHandler refusals, UserStore users, ControlPlaneAudit trail, JdbcClient jdbc) throws Exception {
         AuthenticationManager bearer = bearerAuthentication(settings, tokens, clock);
         // CSRF matters only for requests a browser authenticates by itself, i.e. with the session cookie.
         RequestMatcher noSessionCookie = request -> request.getHeader("Authorization") != null

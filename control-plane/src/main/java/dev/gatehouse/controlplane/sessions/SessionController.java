@@ -11,7 +11,7 @@ import dev.gatehouse.audit.search.SessionSummary;
 import dev.gatehouse.controlplane.api.ApiException;
 import dev.gatehouse.controlplane.api.TimeParameter;
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.audit.RequestOrigin;
 import dev.gatehouse.controlplane.bastion.BastionService;
 import jakarta.servlet.http.HttpServletResponse;
@@ -52,11 +52,11 @@ final class SessionController {
     private final SessionSearch search;
     private final PostgresAuditStore events;
     private final SessionExport recordings;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final ObjectProvider<BastionService> bastion;
     private final ObjectProvider<RemoteSessions> remote;
 
-    SessionController(SessionSearch search, PostgresAuditStore events, SessionExport recordings, AuditTrail trail,
+    SessionController(SessionSearch search, PostgresAuditStore events, SessionExport recordings, ControlPlaneAudit trail,
             ObjectProvider<BastionService> bastion, ObjectProvider<RemoteSessions> remote) {
         this.search = Objects.requireNonNull(search, "search");
         this.events = Objects.requireNonNull(events, "events");

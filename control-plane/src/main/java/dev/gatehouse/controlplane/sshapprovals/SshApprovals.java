@@ -2,7 +2,7 @@ package dev.gatehouse.controlplane.sshapprovals;
 
 import dev.gatehouse.controlplane.api.ApiException;
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.keys.SshKeyStore;
 import dev.gatehouse.controlplane.roles.Role;
@@ -39,12 +39,12 @@ public final class SshApprovals implements DisposableBean {
     private final UserStore users;
     private final SshKeyStore keys;
     private final RoleStore roles;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final String baseUrl;
     private final ScheduledExecutorService timer;
     private final PendingApprovals pending;
 
-    public SshApprovals(UserStore users, SshKeyStore keys, RoleStore roles, AuditTrail trail, Clock clock,
+    public SshApprovals(UserStore users, SshKeyStore keys, RoleStore roles, ControlPlaneAudit trail, Clock clock,
             GatehouseSettings settings) {
         this.users = Objects.requireNonNull(users, "users");
         this.keys = Objects.requireNonNull(keys, "keys");

@@ -2,7 +2,7 @@ package dev.gatehouse.controlplane.tunnels;
 
 import dev.gatehouse.controlplane.agents.AgentStore;
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.jointokens.JoinTokens;
 import dev.gatehouse.pki.x509.Usage;
@@ -32,12 +32,12 @@ final class ControlPlaneAgentEnrollment implements AgentEnrollment {
     private final JoinTokens joinTokens;
     private final AgentStore agents;
     private final CertificateAuthorities authorities;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final TransactionTemplate transactions;
     private final Duration validity;
 
     ControlPlaneAgentEnrollment(JoinTokens joinTokens, AgentStore agents, CertificateAuthorities authorities,
-            AuditTrail trail, TransactionTemplate transactions, Duration validity) {
+            ControlPlaneAudit trail, TransactionTemplate transactions, Duration validity) {
         this.joinTokens = Objects.requireNonNull(joinTokens, "joinTokens");
         this.agents = Objects.requireNonNull(agents, "agents");
         this.authorities = Objects.requireNonNull(authorities, "authorities");

@@ -2,7 +2,7 @@ package dev.gatehouse.controlplane.tunnels;
 
 import dev.gatehouse.controlplane.agents.AgentStore;
 import dev.gatehouse.controlplane.audit.AuditRecord;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.jointokens.JoinTokens;
 import dev.gatehouse.controlplane.nodes.NodeApiServer;
@@ -47,11 +47,11 @@ public final class NodeTunnelCalls implements NodeApiServer.Calls {
     private final PostgresAgentRegistry agents;
     private final PostgresNodeRegistry nodes;
     private final ControlPlaneAgentEnrollment enrollment;
-    private final AuditTrail trail;
+    private final ControlPlaneAudit trail;
     private final JsonMapper json = JsonMapper.builder().build();
 
     public NodeTunnelCalls(NodeApiServer.Calls others, CertificateAuthorities authorities, JoinTokens joinTokens,
-            AgentStore agents, AuditTrail trail, TransactionTemplate transactions, JdbcClient jdbc) {
+            AgentStore agents, ControlPlaneAudit trail, TransactionTemplate transactions, JdbcClient jdbc) {
         this.others = Objects.requireNonNull(others, "others");
         this.authorities = Objects.requireNonNull(authorities, "authorities");
         this.trail = Objects.requireNonNull(trail, "trail");

@@ -1,7 +1,7 @@
 package dev.gatehouse.controlplane.tunnels;
 
 import dev.gatehouse.controlplane.agents.AgentStore;
-import dev.gatehouse.controlplane.audit.AuditTrail;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.bastion.RunsBastion;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
@@ -45,7 +45,7 @@ public class TunnelConfiguration {
 
     @Bean
     TunnelService tunnelService(GatehouseSettings settings, CertificateAuthorities authorities, JoinTokens joinTokens,
-            AgentStore agents, AuditTrail trail, TransactionTemplate transactions, JdbcClient jdbc,
+            AgentStore agents, ControlPlaneAudit trail, TransactionTemplate transactions, JdbcClient jdbc,
             MeterRegistry meterRegistry) {
         GatehouseSettings.Tunnel tunnel = settings.tunnel();
         String nodeId = NodeId.of(settings.dataDir());

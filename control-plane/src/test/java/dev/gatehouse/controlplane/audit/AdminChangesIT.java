@@ -38,7 +38,7 @@ class AdminChangesIT {
 
     @Test
     void changeAndEventCommitTogether() {
-        AdminChanges changes = new AdminChanges(transactions, new AuditModuleTrail(store));
+        AdminChanges changes = new AdminChanges(transactions, new AuditSinkWriter(store));
 
         changes.apply("thing.created", "thing:a", () -> {
             jdbc.sql("INSERT INTO things VALUES ('a')").update();
@@ -51,8 +51,8 @@ class AdminChangesIT {
 
     @Test
     void failingAuditWriteRollsTheChangeBack() {
-        AuditTrail failing = record -> {
-            new AuditModuleTrail(store).record(record);
+        ControlPlaneAudit failing = record -> {
+            new AuditSinkWriter(store).record(record);
             throw new IllegalStateException("audit store unavailable");
         };
         AdminChanges changes = new AdminChanges(transactions, failing);
@@ -68,7 +68,7 @@ class AdminChangesIT {
 
     @Test
     void failingChangeLeavesNoEvent() {
-        AdminChanges changes = new AdminChanges(transactions, new AuditModuleTrail(store));
+        AdminChanges changes = new AdminChanges(transactions, new AuditSinkWriter(store));
         jdbc.sql("INSERT INTO things VALUES ('c')").update();
 
         assertThatThrownBy(() -> changes.apply("thing.created", "thing:c", () -> {

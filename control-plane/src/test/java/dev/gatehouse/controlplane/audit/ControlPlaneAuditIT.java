@@ -7,8 +7,8 @@ import dev.gatehouse.controlplane.GatehouseTestApplication;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** Admin changes and refusals land in the audit trail through the audit module, with actor, before/after, source. */
-class AuditTrailIT extends GatehouseTestApplication {
+/** Admin changes and refusals land in the audit log through the audit module, with actor, before/after, source. */
+class ControlPlaneAuditIT extends GatehouseTestApplication {
 
     @Test
     void createAndUpdateAreRecordedWithBeforeAndAfter() {

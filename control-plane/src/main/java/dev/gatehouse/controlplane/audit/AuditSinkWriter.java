@@ -8,14 +8,14 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Writes control-plane audit records through the audit module; before/after become plain JSON objects. */
-final class AuditModuleTrail implements AuditTrail {
+final class AuditSinkWriter implements ControlPlaneAudit {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
     private final AuditSink sink;
 
-    AuditModuleTrail(AuditSink sink) {
+    AuditSinkWriter(AuditSink sink) {
         this.sink = Objects.requireNonNull(sink, "sink");
     }
 
