@@ -10,6 +10,7 @@ import dev.gatehouse.sshproxy.fixture.GatewayUnderTest;
 import dev.gatehouse.sshproxy.fixture.SshRun.Result;
 import dev.gatehouse.sshproxy.fixture.TargetSshd;
 import dev.gatehouse.testkit.NetworkNamespace;
+import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
 import java.io.IOException;
@@ -71,7 +72,7 @@ class TargetForwardIT {
                 "Port 22", "ListenAddress " + lab.namespaceAddress(), "HostKey " + hostKey.privateKey(),
                 "TrustedUserCAKeys " + userCa, "AuthorizedKeysFile none", "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no", "UsePAM no", "LogLevel VERBOSE",
-                "PidFile " + dir.resolve("sshd.pid"), ""));
+                "PidFile " + dir.resolve("sshd.pid"), OpenSshServer.cleanHomeLine(dir), ""));
         lab.start(dir.resolve("sshd.log"), "/usr/sbin/sshd", "-D", "-e", "-f", sshdConfig.toString());
         Instant deadline = Instant.now().plusSeconds(30);
         while (!NetworkNamespace.reachableFromHere(lab.namespaceAddress(), 22)) {
