@@ -58,9 +58,11 @@ final class NodeCluster implements AutoCloseable {
 
     /** Starts a bastion node enrolling with {@code token}; wait for it with {@code awaitLog("serving SSH on port")}. */
     NodeProcess startNode(String name, int sshPort, String token, Map<String, String> extra) throws IOException {
+        // Each node serves a tunnel port too: its own (as the README's two nodes use 4443 and 4444), unless the test names one.
         Map<String, String> environment = new HashMap<>(Map.of("GATEHOUSE_CONTROL_PLANE_URL", "https://127.0.0.1:"
                 + nodesPort, "GATEHOUSE_NODE_TOKEN", token, "GATEHOUSE_SSH_PORT", String.valueOf(sshPort),
-                "GATEHOUSE_SSH_BIND_ADDRESS", "127.0.0.1"));
+                "GATEHOUSE_SSH_BIND_ADDRESS", "127.0.0.1", "GATEHOUSE_TUNNEL_PORT", String.valueOf(port()),
+                "GATEHOUSE_TUNNEL_BIND_ADDRESS", "127.0.0.1", "GATEHOUSE_TUNNEL_ADVERTISED_HOST", "127.0.0.1"));
         environment.putAll(extra);
         NodeProcess node = NodeProcess.start("bastion", work.resolve(name), environment);
         nodes.add(node);
