@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.sshproxy.access.ApprovalRequest;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.GatewayUser;
+import dev.gatehouse.testkit.Await;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -34,6 +35,8 @@ class PendingApprovalsTest {
 
         Decision<GatewayUser> outcome = pending.outcome().get(5, TimeUnit.SECONDS);
         assertThat(outcome).isEqualTo(Decision.deny("not approved within 0 s"));
+        // The expiry listener is told after the outcome completes, on the timer's thread.
+        Await.until("the expiry reported", Duration.ofSeconds(5), () -> !expired.isEmpty());
         assertThat(expired).containsExactly(pending);
         assertThat(approvals.find(pending.code())).isEmpty();
     }
