@@ -37,7 +37,7 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
          */
         boolean auditorMay() {
             return isRead() || toString().equals("POST /api/v1/audit/verify")
-                    || path.startsWith("/api/v1/access-requests");
+                    || path.startsWith("/api/v1/access-requests") || path.startsWith("/api/v1/ssh-approvals/");
         }
 
         @Override
@@ -106,6 +106,9 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
             new Endpoint("POST", "/api/v1/access-requests/00000000-0000-0000-0000-000000000000/approve", null, 404),
             new Endpoint("POST", "/api/v1/access-requests/00000000-0000-0000-0000-000000000000/deny", null, 404),
             new Endpoint("POST", "/api/v1/access-requests/00000000-0000-0000-0000-000000000000/cancel", null, 404),
+            // Any signed-in caller reaches an approval; only its person gets one (SshApprovalApiIT has the caller kinds).
+            new Endpoint("GET", "/api/v1/ssh-approvals/not-a-code", null, 404),
+            new Endpoint("POST", "/api/v1/ssh-approvals/not-a-code", "{\"decision\":\"approve\"}", 404),
             new Endpoint("GET", "/actuator/prometheus", null, 200));
 
     static Stream<Arguments> calls() {
