@@ -6,8 +6,10 @@ import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.SsoTestApplication;
 import java.net.CookieManager;
 import java.net.HttpCookie;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,6 +32,13 @@ class ConsoleSsoIT extends SsoTestApplication {
     void freshBrowser() {
         cookies = new CookieManager();
         browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** A browser on its own loopback address: refusals without a person are audited in full once per address. */
+    private void freshBrowserFrom(String address) throws UnknownHostException {
+        cookies = new CookieManager();
+        browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
+                .localAddress(InetAddress.getByName(address)).build();
     }
 
     @Test
@@ -110,6 +119,8 @@ class ConsoleSsoIT extends SsoTestApplication {
     @Test
     void anIdTokenMintedForAnotherClientIsRefusedAndAudited() throws Exception {
         String person = unique("carol");
+        // The other tests' anonymous refusals come from 127.0.0.1 and would leave this one only counted.
+        freshBrowserFrom("127.0.0.61");
 
         // The provider puts the login page's claims last: this ID token names only another client as its audience.
         HttpResponse<String> landed = signIn(person, "{\"groups\":[\"" + ADMINS + "\"],\"aud\":\"another-app\"}",
@@ -119,7 +130,7 @@ class ConsoleSsoIT extends SsoTestApplication {
         assertThat(get(gateway("/api/v1/session")).statusCode()).isEqualTo(401);
         assertThat(api.get("/api/v1/users/oidc:" + person, ADMIN).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/audit/events?type=console.login&actor=anonymous", ADMIN).body())
-                .contains("invalid_id_token");
+                .contains("invalid_id_token").contains("127.0.0.61");
     }
 
     @Test
