@@ -71,9 +71,12 @@ read -r J_SETUP50 J_SETUP99 < <(setup_times "$SETUP_RUNS" "${PROXYJUMP[@]}")
 read -r J_ECHO50 J_ECHO99 < <(echo_times "${PROXYJUMP[@]}")
 echo "bench: gateway, recording on ..." >&2
 warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
+sleep 2; CPU_BEFORE="$(gateway_cpu)"
 G_UP="$(upload "$SIZE_MIB" "${GATEWAY[@]}")"
 # A second's pause first: SINCE has a resolution of one second, and a fast upload just before would count as "since".
 sleep 1; SINCE="$(date -u +%FT%T)"; G_DOWN="$(download "$SIZE_MIB" "${GATEWAY[@]}")"; REC_DOWN="$(recorded_mib exec "$SINCE")"
+# The recorder's and the spool's work for the transfers ends once the download's recording is stored (read back above).
+read -r C_RELAY C_REC C_SPOOL C_GC C_JIT C_OTHER C_TOTAL < <(cpu_per_mib "$CPU_BEFORE" "$(gateway_cpu)" "$((2 * SIZE_MIB))")
 sleep 1; SINCE="$(date -u +%FT%T)"; G_PTY="$(pty_cat "$PTY_MIB" "${GATEWAY[@]}")"; REC_PTY="$(recorded_mib exec "$SINCE")"
 python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 0.99 * float(sys.argv[2]) and float(sys.argv[3]) >= 0.99 * float(sys.argv[4]) else 1)" \
   "$REC_DOWN" "$SIZE_MIB" "$REC_PTY" "$PTY_MIB" \
@@ -84,7 +87,10 @@ echo "bench: gateway, recording off ..." >&2
 stop_gateway
 start_gateway recording-off --gatehouse.recording.output=false
 warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
+sleep 2; CPU_BEFORE="$(gateway_cpu)"
 GO_UP="$(upload "$SIZE_MIB" "${GATEWAY[@]}")"; GO_DOWN="$(download "$SIZE_MIB" "${GATEWAY[@]}")"
+sleep 2
+read -r CO_RELAY CO_REC CO_SPOOL CO_GC CO_JIT CO_OTHER CO_TOTAL < <(cpu_per_mib "$CPU_BEFORE" "$(gateway_cpu)" "$((2 * SIZE_MIB))")
 GO_PTY="$(pty_cat "$PTY_MIB" "${GATEWAY[@]}")"
 read -r GO_ECHO50 GO_ECHO99 < <(echo_times "${GATEWAY[@]}")
 stop_gateway
@@ -147,6 +153,16 @@ turns each line end into CR LF).
 | setup p50 ≤ 1.2× direct | $R_SETUP | $(verdict "$R_SETUP" le 1.2) |
 | echo p50 ≤ 1.5× direct | $R_ECHO50 | $(verdict "$R_ECHO50" le 1.5) |
 | echo p99 ≤ 2× direct | $R_ECHO99 | $(verdict "$R_ECHO99" le 2.0) |
+
+Where the gateway's CPU goes, in ms per MiB relayed (the exec upload and download above, ${SIZE_MIB} MiB each way; with
+recording on, until the download's recording was stored). Relay: MINA's I/O threads, both legs' ciphers included;
+recorder: its worker (framing, two SHA-256 passes: each stream's and each chunk's, search text); spool: the thread that
+writes and fsyncs chunk files and inserts chain rows; GC; JIT: the compiler threads; other: the rest of the JVM.
+
+| gateway | relay | recorder | spool | GC | JIT | other | total |
+|---|---:|---:|---:|---:|---:|---:|---:|
+| recording on | $C_RELAY | $C_REC | $C_SPOOL | $C_GC | $C_JIT | $C_OTHER | $C_TOTAL |
+| recording off | $CO_RELAY | $CO_REC | $CO_SPOOL | $CO_GC | $CO_JIT | $CO_OTHER | $CO_TOTAL |
 
 For scale, not a target: a keystroke's echo through OpenSSH's own ProxyJump (one more sshd relaying) takes $RJ_ECHO50× /
 $RJ_ECHO99× direct at p50 / p99; through the gateway with recording off, $GO_ECHO50 / $GO_ECHO99 ms.

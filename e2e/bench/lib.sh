@@ -262,4 +262,40 @@ while todo:
 print(f"{total / tick:.2f} {jit / tick:.2f}")
 PY
 }
+gateway_cpu() { # prints the gateway's CPU ticks so far by thread group: relay recorder spool gc jit other
+  # (threads that ended are not counted: the groups are the long-lived pools and workers)
+  python3 - "$GATEWAY_PID" <<'PY'
+import os, sys
+groups = {"relay": 0, "recorder": 0, "spool": 0, "gc": 0, "jit": 0, "other": 0}
+task_dir = f"/proc/{sys.argv[1]}/task"
+for task in os.listdir(task_dir):
+    try:
+        with open(f"{task_dir}/{task}/stat") as f:
+            name, rest = f.read().split("(", 1)[1].rsplit(")", 1)
+    except OSError:
+        continue
+    ticks = sum(int(x) for x in rest.split()[11:13])   # utime stime
+    if name.startswith("sshd-"):
+        group = "relay"           # MINA's I/O threads: both SSH legs, decryption, encryption, the relay itself
+    elif name.startswith("audit-recorder"):
+        group = "recorder"        # framing, the stream and chunk SHA-256, search text
+    elif name.startswith("audit-spool"):
+        group = "spool"           # chunk files written and fsync'd, chain rows inserted
+    elif name.startswith(("GC Thread", "G1 ")):
+        group = "gc"
+    elif name.startswith(("C1 CompilerThre", "C2 CompilerThre")):
+        group = "jit"
+    else:
+        group = "other"
+    groups[group] += ticks
+print(" ".join(str(groups[g]) for g in groups))
+PY
+}
+cpu_per_mib() { # $1 = gateway_cpu before, $2 = after, $3 = MiB relayed: ms of CPU per MiB by group, then the total
+  python3 -c "
+import os, sys
+tick = os.sysconf('SC_CLK_TCK')
+d = [(int(b) - int(a)) * 1000 / tick / float(sys.argv[3]) for a, b in zip(sys.argv[1].split(), sys.argv[2].split())]
+print(' '.join(f'{x:.1f}' for x in d + [sum(d)]))" "$1" "$2" "$3"
+}
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
