@@ -17,7 +17,8 @@ final class DetachableRelay {
     static final int ERROR_RING_BYTES = 64 * 1024;
 
     private final TargetLeg leg;
-    private Kept kept;
+    // Read without the relay's lock by detached(): a channel closing under the leg's lock asks it (see detach()).
+    private volatile Kept kept;
     private Instant detachedAt;
 
     DetachableRelay(TargetLeg leg) {
@@ -34,7 +35,9 @@ final class DetachableRelay {
             return false;
         }
         Kept ring = new Kept();
-        leg.swap(current -> {
+        // The leg's lock is taken under this one; the leg's end, passed on under the leg's lock, may close the client
+        // channel and ask detached(), which therefore takes no lock. A target that ended first is not kept.
+        TargetLeg.Output previous = leg.swapWhileOpen(current -> {
             if (current instanceof Attachment old) {
                 for (ChannelSender.Piece piece : old.detach()) {
                     if (piece.isData()) {
@@ -45,14 +48,17 @@ final class DetachableRelay {
                     piece.release();
                 }
             }
+            kept = ring; // before the leg's lock goes: from then on its channel may close and ask detached()
             return ring;
         });
-        kept = ring;
+        if (previous == null) {
+            return false;
+        }
         detachedAt = Instant.now();
         return true;
     }
 
-    synchronized boolean detached() {
+    boolean detached() {
         return kept != null;
     }
 

@@ -56,6 +56,8 @@ final class TargetLeg implements TargetChannel.Receiver {
     private final List<Early> early = new ArrayList<>();
     private volatile boolean started;
     private boolean endedEarly;
+    /** Set under the lock once the target channel closed, before its end is passed to the output. */
+    private boolean finished;
     private Output output;
     private Activity activity;
     private BastionListener listener;
@@ -122,6 +124,14 @@ final class TargetLeg implements TargetChannel.Receiver {
         return previous;
     }
 
+    /**
+     * {@link #swap}, unless the target channel has closed: then nothing changes and the answer is null (its end went,
+     * or goes, to the current output).
+     */
+    synchronized Output swapWhileOpen(UnaryOperator<Output> swap) {
+        return finished ? null : swap(swap);
+    }
+
     @Override
     public void data(ChannelStream stream, byte[] data, int offset, int length) {
         if (!started) {
@@ -171,6 +181,7 @@ final class TargetLeg implements TargetChannel.Receiver {
         listener.activityEnded(activity, status, signal, signal != null ? "signal" : "exit");
         String lost = status == null && signal == null ? lostReason.get() : null;
         synchronized (this) {
+            finished = true;
             output.ended(status, signal, lost);
         }
         whenEnded.run();
