@@ -80,6 +80,8 @@ final class ConsoleSingleSignOn implements AuthenticationSuccessHandler, Authent
                 .authorizationEndpoint(endpoint -> endpoint.authorizationRequestResolver(startOnly)
                         .authorizationRequestRepository(new PendingSignIns(jdbc, clock, START_PATH)))
                 .redirectionEndpoint(endpoint -> endpoint.baseUri(CALLBACK_PATH))
+                .tokenEndpoint(token -> token.accessTokenResponseClient(
+                        ProviderTokenEndpoint.client(ProviderTokenEndpoint.CONNECT, ProviderTokenEndpoint.READ)))
                 .userInfoEndpoint(userInfo -> userInfo.oidcUserService(new SsoPeople(settings, users)))
                 // The console session is begun by the success handler; nothing of the provider's is kept.
                 .securityContextRepository(new RequestAttributeSecurityContextRepository())
