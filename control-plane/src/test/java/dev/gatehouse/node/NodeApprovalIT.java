@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * through the node, which shows the link and code at the keyboard-interactive prompt and waits; the person approves
  * through the control plane's API (as the console does) and the login goes on; a denial ends it with the reason; and
  * a login waiting while the control plane restarts is still shown and approved after it is back (the pending
- * approval is in the database, and the node's long poll asks again).
+ * approval is in the database, and the node's long poll asks again); a client that gives up has its approval
+ * withdrawn.
  */
 class NodeApprovalIT {
 
@@ -108,6 +109,15 @@ class NodeApprovalIT {
                     .contains("not me");
             await("the node's logins are recorded as approved", () -> admin.get("/api/v1/audit/events?type=ssh.auth",
                     ADMIN).body().contains("approval"));
+
+            // A client that gives up: the node withdraws its approval, which can no longer be answered.
+            Waiting abandoned = Waiting.start(work, config, ssh, destination, "echo never");
+            String abandonedCode = abandoned.code();
+            abandoned.process().destroy();
+            await("the abandoned login's approval is withdrawn", () -> admin.get("/api/v1/audit/events?type="
+                    + "ssh-approval.withdrawn&actor=kim", ADMIN).body().contains("the connection closed"));
+            assertThat(again.post("/api/v1/ssh-approvals/" + abandonedCode, "{\"decision\":\"approve\"}").status())
+                    .isEqualTo(404);
         }
     }
 
