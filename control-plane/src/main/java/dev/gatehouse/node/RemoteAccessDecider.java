@@ -4,11 +4,14 @@ import dev.gatehouse.controlplane.nodes.NodeWire;
 import dev.gatehouse.controlplane.nodes.NodeWire.Answer;
 import dev.gatehouse.sshproxy.access.AccessChanges;
 import dev.gatehouse.sshproxy.access.AccessDecider;
+import dev.gatehouse.sshproxy.access.ApprovalRequest;
+import dev.gatehouse.sshproxy.access.ApprovalRule;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.ForwardRoute;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.HeldElsewhere;
 import dev.gatehouse.sshproxy.access.HostAndPort;
+import dev.gatehouse.sshproxy.access.PendingApproval;
 import dev.gatehouse.sshproxy.access.Reachable;
 import dev.gatehouse.sshproxy.access.Target;
 import java.security.PublicKey;
@@ -54,18 +57,20 @@ final class RemoteAccessDecider implements AccessDecider {
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     private final Set<String> unreleased = ConcurrentHashMap.newKeySet();
     private final Executor releases = Executors.newVirtualThreadPerTaskExecutor();
+    private final RemoteApprovals approvals;
 
     RemoteAccessDecider(ControlPlaneClient client, Duration ttl, Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.approvals = new RemoteApprovals(client);
     }
 
     @Override
     public Decision<GatewayUser> authenticate(PublicKey key) {
         String line = PublicKeyEntry.toString(key);
         return cached("key " + line, null, () -> {
-            Answer<String> a = client.call(NodeWire.AUTHENTICATE, new NodeWire.Authenticate(line),
+            Answer<String> a = client.call(NodeWire.AUTHENTICATE, new NodeWire.Authenticate(line, true),
                     new TypeReference<Answer<String>>() {});
             return a.allowed() ? Decision.allow(new GatewayUser(a.value())) : Decision.deny(a.reason());
         }, decision -> decision instanceof Decision.Allowed<GatewayUser> a ? a.value().username() : null);
@@ -161,6 +166,29 @@ final class RemoteAccessDecider implements AccessDecider {
             log.warn("detached sessions on other nodes: {}", e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Cached as grants are (a change of the person's roles drops it); when the control plane cannot say, approval
+     * after the key: the key alone never admits someone whose role may require more, and the approval it then asks
+     * for needs the control plane anyway.
+     */
+    @Override
+    public ApprovalRule approvalRule(GatewayUser user) {
+        Decision<ApprovalRule> rule = cached("approval-rule " + user.username(), user.username(), () -> Decision.allow(
+                ApprovalRule.valueOf(client.call(NodeWire.APPROVAL_RULE, new NodeWire.User(user.username()),
+                        NodeWire.Rule.class).rule())), decision -> user.username());
+        return rule instanceof Decision.Allowed<ApprovalRule> a ? a.value() : ApprovalRule.AFTER_KEY;
+    }
+
+    @Override
+    public Decision<PendingApproval> requestApproval(ApprovalRequest request) {
+        return approvals.request(request);
+    }
+
+    @Override
+    public void withdrawApproval(String code) {
+        approvals.withdraw(code);
     }
 
     @Override

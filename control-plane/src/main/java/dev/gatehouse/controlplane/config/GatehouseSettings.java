@@ -109,7 +109,9 @@ public record GatehouseSettings(
      * within {@code failureWindow}, at most {@code trackedKeys} counters kept; connections not yet authenticated are
      * capped per address and in total; repeated refusals from one address become one audit event per
      * {@code refusalInterval}. A login approved in the browser waits at most {@code approvalTtl}; at most
-     * {@code approvalsPerAddress} of them wait per source address and {@code approvalsTotal} in all.
+     * {@code approvalsPerAddress} of them wait per source address, {@code approvalsPerPerson} per person they are for
+     * (so that many addresses together cannot fill the gateway's slots with one person's name) and
+     * {@code approvalsTotal} in all.
      */
     public record SshAuth(
             @Min(1) @DefaultValue("50") int failuresPerAddress,
@@ -121,7 +123,8 @@ public record GatehouseSettings(
             @NotNull @DefaultValue("1m") Duration refusalInterval,
             @NotNull @DurationMin(seconds = 5) @DurationMax(minutes = 10) @DefaultValue("2m") Duration approvalTtl,
             @Min(1) @Max(1000) @DefaultValue("3") int approvalsPerAddress,
-            @Min(1) @Max(100_000) @DefaultValue("200") int approvalsTotal) {
+            @Min(1) @Max(100_000) @DefaultValue("200") int approvalsTotal,
+            @Min(1) @Max(1000) @DefaultValue("3") int approvalsPerPerson) {
 
         public dev.gatehouse.sshproxy.server.BastionConfig.AuthLimits limits() {
             return new dev.gatehouse.sshproxy.server.BastionConfig.AuthLimits(failuresPerAddress,

@@ -118,14 +118,14 @@ public final class NodeCalls implements NodeApiServer.Calls {
     }
 
     /**
-     * Bastion nodes cannot ask for approvals in the browser yet (pending approvals live in this process, and the node
-     * protocol has no call for them): the key of a person whose role requires one is refused there, never taken alone.
+     * A node that does not say it asks for approvals in the browser ({@code approvals} absent: one from before they
+     * were offered on nodes) would take a key alone: the key of a person whose role requires one is refused there.
      */
     private Decision<GatewayUser> withoutApproval(Decision<GatewayUser> owner) {
         if (owner instanceof Decision.Allowed<GatewayUser> allowed
                 && decider.approvalRule(allowed.value()) != dev.gatehouse.sshproxy.access.ApprovalRule.NONE) {
             return Decision.deny("a role of " + allowed.value().username() + " requires approval in the browser,"
-                    + " which bastion nodes do not offer yet; log in through the all-in-one gateway");
+                    + " which this bastion node does not offer (upgrade it)");
         }
         return owner;
     }
@@ -133,8 +133,9 @@ public final class NodeCalls implements NodeApiServer.Calls {
     private Object decide(String path, byte[] body) {
         return switch (path) {
             case NodeWire.AUTHENTICATE -> {
-                Decision<GatewayUser> d = withoutApproval(decider.authenticate(NodeWire.key(
-                        read(body, NodeWire.Authenticate.class).publicKey())));
+                NodeWire.Authenticate q = read(body, NodeWire.Authenticate.class);
+                Decision<GatewayUser> owner = decider.authenticate(NodeWire.key(q.publicKey()));
+                Decision<GatewayUser> d = Boolean.TRUE.equals(q.approvals()) ? owner : withoutApproval(owner);
                 yield Answer.of(d, d instanceof Decision.Allowed<GatewayUser> a ? a.value().username() : null);
             }
             case NodeWire.LOGIN -> {

@@ -8,6 +8,7 @@ import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.GatehouseSettings.Role;
 import dev.gatehouse.controlplane.database.SingletonJobs;
+import dev.gatehouse.controlplane.sshapprovals.SshApprovals;
 import dev.gatehouse.controlplane.agents.AgentStore;
 import dev.gatehouse.controlplane.jointokens.JoinTokens;
 import dev.gatehouse.controlplane.tunnels.NodeTunnelCalls;
@@ -94,7 +95,7 @@ class NodePortConfiguration {
             NodeEnrollment enrollment, AccessDecider decider, CertificateIssuer issuer, PostgresAuditStore events,
             BlobStore blobs, ControlPlaneAudit trail, ClusterSessionLimit slots, NodeOrders orders,
             NodeDetachedSessions detached, JdbcClient jdbc, Clock clock, JoinTokens joinTokens, AgentStore agents,
-            TransactionTemplate transactions) throws IOException {
+            TransactionTemplate transactions, SshApprovals approvals) throws IOException {
         KeyPair key = TunnelConfiguration.serverKey();
         String advertised = settings.tunnel().advertisedHost().isEmpty() ? "localhost"
                 : settings.tunnel().advertisedHost();
@@ -106,6 +107,7 @@ class NodePortConfiguration {
                 clock);
         return new NodeApiServer(settings.nodes().bindAddress(), settings.nodes().port(),
                 new TlsIdentity(key.getPrivate(), List.of(certificate, ca)), ca, nodes,
-                new NodeTunnelCalls(calls, authorities, joinTokens, agents, trail, transactions, jdbc)).start();
+                new NodeTunnelCalls(new NodeApprovalCalls(calls, approvals), authorities, joinTokens, agents, trail,
+                        transactions, jdbc)).start();
     }
 }

@@ -42,6 +42,10 @@ public final class NodeWire {
     public static final String ORDERS = "/node/v1/orders";
     public static final String ORDER_DONE = "/node/v1/order-done";
     public static final String DETACHED_ELSEWHERE = "/node/v1/detached-elsewhere";
+    public static final String APPROVAL_RULE = "/node/v1/approval-rule";
+    public static final String APPROVAL_REQUEST = "/node/v1/approval-request";
+    public static final String APPROVAL_AWAIT = "/node/v1/approval-await";
+    public static final String APPROVAL_WITHDRAW = "/node/v1/approval-withdraw";
 
     /** {@code recordingKey}: base64 of the X.509 encoding of the Ed25519 key that signs the node's recordings. */
     public record Enrol(String token, String name, String csr, String recordingKey) {}
@@ -51,7 +55,25 @@ public final class NodeWire {
     /** A certificate chain in PEM, the node's first. */
     public record Chain(String pem) {}
 
-    public record Authenticate(String publicKey) {}
+    /**
+     * {@code approvals}: the node asks for approvals in the browser itself (null from an older node, whose keys of
+     * people needing one are then refused).
+     */
+    public record Authenticate(String publicKey, Boolean approvals) {}
+
+    /** Whether a person's logins need approval in the browser: {@code rule} an {@code ApprovalRule} name. */
+    public record Rule(String rule) {}
+
+    /** A login on a node waiting for its person's approval in the browser, as the approval page shows it. */
+    public record ApprovalAsk(String person, String target, String source, String clientVersion, boolean afterKey) {}
+
+    /** An approval opened: the code and link the client is shown, and how long it waits. */
+    public record Approval(String code, String url, long ttlSeconds) {}
+
+    public record ApprovalCode(String code) {}
+
+    /** The answer to an approval's long poll: {@code decided} false while it still waits. */
+    public record ApprovalOutcome(boolean decided, boolean approved, String user, String reason) {}
 
     /** {@code recheck}: a live session's access asked again (no new-session limits apply). */
     public record Login(String user, String login, String host, boolean recheck) {}

@@ -41,8 +41,8 @@ final class SshApprovalController {
      */
     record ApprovalView(String code, String person, String target, String source, String clientVersion,
             boolean afterKey, Instant requestedAt, Instant expiresAt) {
-        static ApprovalView of(PendingApprovals.Pending pending) {
-            return new ApprovalView(pending.code(), pending.request().person(), pending.request().target(),
+        static ApprovalView of(String code, PendingApprovals.Pending pending) {
+            return new ApprovalView(code, pending.request().person(), pending.request().target(),
                     pending.request().source(), pending.request().clientVersion(), pending.request().keyVerified(),
                     pending.requestedAt(), pending.expiresAt());
         }
@@ -57,7 +57,7 @@ final class SshApprovalController {
 
     @GetMapping("/{code}")
     ApprovalView show(@PathVariable String code, Authentication authentication, HttpServletRequest request) {
-        return ApprovalView.of(approvals.show(checked(code), caller(authentication), request.getRemoteAddr()));
+        return ApprovalView.of(code, approvals.show(checked(code), caller(authentication), request.getRemoteAddr()));
     }
 
     @PostMapping("/{code}")

@@ -3,7 +3,13 @@ package dev.gatehouse.controlplane.sshapprovals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.controlplane.ConsoleSignIn;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
+import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
+import dev.gatehouse.controlplane.config.GatehouseSettings;
+import dev.gatehouse.controlplane.keys.SshKeyStore;
+import dev.gatehouse.controlplane.roles.RoleStore;
+import dev.gatehouse.controlplane.users.UserStore;
 import dev.gatehouse.sshproxy.access.AccessDecider;
 import dev.gatehouse.sshproxy.access.ApprovalRequest;
 import dev.gatehouse.sshproxy.access.ApprovalRule;
@@ -12,9 +18,12 @@ import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.PendingApproval;
 import dev.gatehouse.testkit.SshKeys;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * {@code /api/v1/ssh-approvals/{code}} per caller kind: the person the login is for sees and answers it (once);
@@ -28,12 +37,33 @@ class SshApprovalApiIT extends GatehouseTestApplication {
     @Autowired
     AccessDecider decider;
 
+    @Autowired
+    UserStore users;
+
+    @Autowired
+    SshKeyStore keys;
+
+    @Autowired
+    RoleStore roles;
+
+    @Autowired
+    ControlPlaneAudit trail;
+
+    @Autowired
+    GatehouseSettings settings;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    TransactionTemplate transactions;
+
     @Test
     void thePersonApprovesTheirLoginOnceAndItGoesOn() throws Exception {
         String alice = person("alice", "[]");
         PendingApproval pending = ask(alice, false);
         assertThat(pending.url()).endsWith("/approve/" + pending.code());
-        Console console = Console.signIn(api, alice, PASSWORD);
+        ConsoleSignIn console = ConsoleSignIn.of(api, alice, PASSWORD);
 
         ApiClient.Reply shown = console.get("/api/v1/ssh-approvals/" + pending.code());
         assertThat(shown.status()).as(shown.body()).isEqualTo(200);
@@ -50,11 +80,40 @@ class SshApprovalApiIT extends GatehouseTestApplication {
         assertThat(events("ssh-approval.approved", alice)).contains("\"outcome\":\"success\"");
     }
 
+    /**
+     * A second control plane on the same database (a second {@link SshApprovals}, as another process would have):
+     * a login waiting there is shown and approved through this one's API, and learns its answer within a second.
+     */
+    @Test
+    void aLoginWaitingOnAnotherControlPlaneIsApprovedThroughThisOne() throws Exception {
+        SshApprovals other = new SshApprovals(users, keys, roles, trail, Clock.systemUTC(), settings, jdbc,
+                transactions);
+        try {
+            String alice = person("alice", "[]");
+            Decision<PendingApproval> asked = other.request(request(alice, false));
+            assertThat(asked).isInstanceOf(Decision.Allowed.class);
+            PendingApproval pending = ((Decision.Allowed<PendingApproval>) asked).value();
+            ConsoleSignIn console = ConsoleSignIn.of(api, alice, PASSWORD);
+            assertThat(console.get("/api/v1/ssh-approvals/" + pending.code()).body()).contains("root@web-01");
+
+            long approved = System.nanoTime();
+            assertThat(console.post("/api/v1/ssh-approvals/" + pending.code(), "{\"decision\":\"approve\"}").status())
+                    .isEqualTo(200);
+            assertThat(pending.outcome().toCompletableFuture().get(5, TimeUnit.SECONDS))
+                    .isEqualTo(Decision.allow(new GatewayUser(alice)));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - approved);
+            System.out.printf("[approval] answered on one control plane, heard on the other after %d ms%n", millis);
+            assertThat(millis).as("within a second").isLessThan(1000);
+        } finally {
+            other.destroy();
+        }
+    }
+
     @Test
     void aDeniedLoginIsRefusedWithTheReason() throws Exception {
         String alice = person("alice", "[]");
         PendingApproval pending = ask(alice, false);
-        ApiClient.Reply denied = Console.signIn(api, alice, PASSWORD).post("/api/v1/ssh-approvals/" + pending.code(),
+        ApiClient.Reply denied = ConsoleSignIn.of(api, alice, PASSWORD).post("/api/v1/ssh-approvals/" + pending.code(),
                 "{\"decision\":\"deny\",\"reason\":\"not me\"}");
         assertThat(denied.status()).as(denied.body()).isEqualTo(200);
 
@@ -72,10 +131,10 @@ class SshApprovalApiIT extends GatehouseTestApplication {
         PendingApproval pending = ask(alice, false);
         String path = "/api/v1/ssh-approvals/" + pending.code();
 
-        Console asBob = Console.signIn(api, bob, PASSWORD);
+        ConsoleSignIn asBob = ConsoleSignIn.of(api, bob, PASSWORD);
         assertThat(asBob.get(path).status()).isEqualTo(403);
         assertThat(asBob.post(path, "{\"decision\":\"approve\"}").status()).isEqualTo(403);
-        assertThat(Console.signIn(api, admin, PASSWORD).post(path, "{\"decision\":\"approve\"}").status())
+        assertThat(ConsoleSignIn.of(api, admin, PASSWORD).post(path, "{\"decision\":\"approve\"}").status())
                 .as("an admin signed in to the console does not approve for others").isEqualTo(403);
         assertThat(api.post(path, ADMIN, "{\"decision\":\"approve\"}").status()).as("an admin API token").isEqualTo(403);
         assertThat(api.post(path, null, "{\"decision\":\"approve\"}").status()).as("anonymous").isEqualTo(401);
@@ -146,31 +205,5 @@ class SshApprovalApiIT extends GatehouseTestApplication {
 
     private String events(String type, String actor) {
         return api.get("/api/v1/audit/events?type=" + type + "&actor=" + actor, ADMIN).body();
-    }
-
-    /** A console sign-in (session cookie and CSRF token), as the browser holds it. */
-    record Console(ApiClient api, String cookies, String csrf) {
-
-        static Console signIn(ApiClient api, String username, String password) {
-            ApiClient.Reply signIn = api.post("/api/v1/session", null, "{\"username\":\"" + username
-                    + "\",\"password\":\"" + password + "\"}");
-            assertThat(signIn.status()).as(signIn.body()).isEqualTo(200);
-            String session = cookie(signIn, "GATEHOUSE_SESSION");
-            String csrf = cookie(api.send("GET", "/api/v1/session", null, null, "Cookie", session), "XSRF-TOKEN");
-            return new Console(api, session + "; " + csrf, csrf.substring(csrf.indexOf('=') + 1));
-        }
-
-        ApiClient.Reply get(String path) {
-            return api.send("GET", path, null, null, "Cookie", cookies);
-        }
-
-        ApiClient.Reply post(String path, String json) {
-            return api.send("POST", path, null, json, "Cookie", cookies, "X-XSRF-TOKEN", csrf);
-        }
-
-        private static String cookie(ApiClient.Reply reply, String name) {
-            return reply.headers("Set-Cookie").stream().filter(c -> c.startsWith(name + "=")).map(c -> c.split(";")[0])
-                    .findFirst().orElseThrow(() -> new AssertionError("no " + name + " cookie in " + reply));
-        }
     }
 }
