@@ -77,7 +77,11 @@ class ServiceAddressIT extends GatehouseTestApplication {
             Path knownHosts = Files.writeString(dir.resolve("known_hosts"),
                     admin.get("/api/v1/ca/ssh-host", ADMIN).body());
             Path helper = Path.of("..", "deploy", "bin", "gatehouse-forward").toAbsolutePath().normalize();
-            Process forward = laptop.start(dir.resolve("helper.log"), "env", "GATEHOUSE_FORWARD_MAX_BACKOFF=2",
+            // SIGINT back to its default first: a build started in the background (as CI is) passes it on ignored, and
+            // a shell cannot trap a signal ignored when it started, so Ctrl-C below would do nothing.
+            Process forward = laptop.start(dir.resolve("helper.log"), "python3", "-c", "import os, signal, sys; "
+                    + "signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
+                    "env", "GATEHOUSE_FORWARD_MAX_BACKOFF=2",
                     helper.toString(), SERVICE_ADDRESS + ":" + SERVICE_PORT, service + ":" + SERVICE_PORT,
                     "-i", key.privateKey().toString(), "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
                     "-o", "UserKnownHostsFile=" + knownHosts, "-o", "GlobalKnownHostsFile=/dev/null",
@@ -95,7 +99,7 @@ class ServiceAddressIT extends GatehouseTestApplication {
                     NetworkNamespace.read(log)).isEqualTo("licence-ok");
             assertThat(sshOf(forward)).as("a new ssh process").isNotEqualTo(ssh);
 
-            // Ctrl-C: SIGINT to the helper (ip netns exec and env exec it, so it is this process).
+            // Ctrl-C: SIGINT to the helper (ip netns exec, python and env exec it, so it is this process).
             assertThat(new ProcessBuilder("kill", "-INT", String.valueOf(forward.pid())).start().waitFor()).isZero();
             assertThat(forward.waitFor(30, TimeUnit.SECONDS)).as("helper log: %s", NetworkNamespace.read(log)).isTrue();
             assertThat(forward.exitValue()).isZero();
