@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.pki.x509.Pem;
+import dev.gatehouse.testkit.BreakableLink;
 import dev.gatehouse.testkit.OpenSshServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -134,7 +135,7 @@ class BastionNodesIT {
 
     @Test
     @Timeout(value = 12, unit = TimeUnit.MINUTES) // three processes start first: over 2 minutes on a loaded machine
-    void terminateThroughTheControlPlaneReachesTheHoldingNode() throws Exception {
+    void terminateReachesTheHoldingNodeAndAReconnectOnAnotherNodeIsToldWhereItsDetachedSessionIs() throws Exception {
         cluster = new NodeCluster(work);
         cluster.startControlPlane(Map.of());
         ApiClient admin = cluster.admin();
@@ -144,6 +145,7 @@ class BastionNodesIT {
         NodeProcess nodeB = cluster.startNode("node-b", sshB, cluster.nodeToken(), Map.of());
         nodeA.awaitLog("serving SSH on port " + sshA);
         nodeB.awaitLog("serving SSH on port " + sshB);
+        String idA = cluster.nodeId("node-a");
         String idB = cluster.nodeId("node-b");
 
         try (OpenSshServer target = OpenSshServer.builder()
@@ -179,6 +181,33 @@ class BastionNodesIT {
             });
             assertThat(admin.post("/api/v1/sessions/" + onB + "/terminate", ADMIN, null).status())
                     .as("a session no longer live").isEqualTo(409);
+
+            // A command on node A whose connection breaks is kept there for re-attach.
+            try (BreakableLink link = BreakableLink.to(sshA)) {
+                Process kept = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(link.port()),
+                        destination, "echo started; sleep 600").redirectError(work.resolve("kept.err").toFile())
+                        .start();
+                // Cut once the command runs (its output came back), not while the node still logs in to the target.
+                assertThat(new BufferedReader(new InputStreamReader(kept.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine()).isEqualTo("started");
+                String onA = runningSessionOn(admin, idA);
+                link.cut();
+                kept.waitFor(30, TimeUnit.SECONDS);
+                await("the control plane lists the session detached", () -> admin.get("/api/v1/sessions/" + onA,
+                        ADMIN).json().get("session").get("status").asString().equals("detached"));
+            }
+            NodeCluster.SshResult elsewhere = NodeCluster.ssh(work, config, sshB, destination, null);
+            assertThat(elsewhere.exit()).as(elsewhere.err()).isEqualTo(255);
+            assertThat(elsewhere.err()).contains("gatehouse: your detached session on " + destination.replace(
+                    "@127.0.0.1", "") + " from ").contains(" is held by gateway node " + idA + ";")
+                    .contains("fresh shell with " + target.loginUser() + "+new@web");
+            await("the refusal is audited", () -> {
+                JsonNode event = newest(admin, "ssh.reattach.denied");
+                return event != null && event.toString().contains("held by gateway node " + idA);
+            });
+            NodeCluster.SshResult fresh = NodeCluster.ssh(work, config, sshB, target.loginUser() + "+new@web@127.0.0.1",
+                    null);
+            assertThat(fresh.exit()).as("a fresh shell is still given: %s", fresh.err()).isZero();
         }
     }
 
