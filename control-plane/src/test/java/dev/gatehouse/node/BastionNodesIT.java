@@ -33,7 +33,8 @@ import tools.jackson.databind.JsonNode;
  * the node's disk and arrives when the control plane is back; a revocation ends a live session on a node. Across
  * nodes: the API terminates a session held by a node as a local terminate would, audited with who asked; a shell asked
  * for on one node while the person's detached session for that login and host is kept by the other is refused with a
- * line naming that node (audited), and a fresh shell ({@code login+new}) is still given.
+ * line naming that node (audited), a fresh shell ({@code login+new}) is still given, and the node that keeps it
+ * re-attaches it.
  */
 class BastionNodesIT {
 
@@ -208,6 +209,27 @@ class BastionNodesIT {
             NodeCluster.SshResult fresh = NodeCluster.ssh(work, config, sshB, target.loginUser() + "+new@web@127.0.0.1",
                     null);
             assertThat(fresh.exit()).as("a fresh shell is still given: %s", fresh.err()).isZero();
+
+            // On node A itself the same plain ssh re-attaches to the command (which still runs: the ssh stays).
+            Path back = work.resolve("back.err");
+            Process again = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(sshA), destination)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectError(back.toFile()).start();
+            try {
+                await("the re-attach greeting", () -> readOrEmpty(back).contains(
+                        "gatehouse: re-attached to your session from "));
+                assertThat(again.isAlive()).as("attached to the running command: %s", readOrEmpty(back)).isTrue();
+            } finally {
+                again.destroy();
+            }
+        }
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 
