@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.pki.x509.Pem;
+import dev.gatehouse.testkit.BreakableLink;
 import dev.gatehouse.testkit.OpenSshServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -32,7 +33,8 @@ import tools.jackson.databind.JsonNode;
  * the node's disk and arrives when the control plane is back; a revocation ends a live session on a node. Across
  * nodes: the API terminates a session held by a node as a local terminate would, audited with who asked; a shell asked
  * for on one node while the person's detached session for that login and host is kept by the other is refused with a
- * line naming that node (audited), and a fresh shell ({@code login+new}) is still given.
+ * line naming that node (audited), a fresh shell ({@code login+new}) is still given, and the node that keeps it
+ * re-attaches it.
  */
 class BastionNodesIT {
 
@@ -134,7 +136,7 @@ class BastionNodesIT {
 
     @Test
     @Timeout(value = 12, unit = TimeUnit.MINUTES) // three processes start first: over 2 minutes on a loaded machine
-    void terminateThroughTheControlPlaneReachesTheHoldingNode() throws Exception {
+    void terminateReachesTheHoldingNodeAndAReconnectOnAnotherNodeIsToldWhereItsDetachedSessionIs() throws Exception {
         cluster = new NodeCluster(work);
         cluster.startControlPlane(Map.of());
         ApiClient admin = cluster.admin();
@@ -144,6 +146,7 @@ class BastionNodesIT {
         NodeProcess nodeB = cluster.startNode("node-b", sshB, cluster.nodeToken(), Map.of());
         nodeA.awaitLog("serving SSH on port " + sshA);
         nodeB.awaitLog("serving SSH on port " + sshB);
+        String idA = cluster.nodeId("node-a");
         String idB = cluster.nodeId("node-b");
 
         try (OpenSshServer target = OpenSshServer.builder()
@@ -179,6 +182,54 @@ class BastionNodesIT {
             });
             assertThat(admin.post("/api/v1/sessions/" + onB + "/terminate", ADMIN, null).status())
                     .as("a session no longer live").isEqualTo(409);
+
+            // A command on node A whose connection breaks is kept there for re-attach.
+            try (BreakableLink link = BreakableLink.to(sshA)) {
+                Process kept = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(link.port()),
+                        destination, "echo started; sleep 600").redirectError(work.resolve("kept.err").toFile())
+                        .start();
+                // Cut once the command runs (its output came back), not while the node still logs in to the target.
+                assertThat(new BufferedReader(new InputStreamReader(kept.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine()).isEqualTo("started");
+                String onA = runningSessionOn(admin, idA);
+                link.cut();
+                kept.waitFor(30, TimeUnit.SECONDS);
+                await("the control plane lists the session detached", () -> admin.get("/api/v1/sessions/" + onA,
+                        ADMIN).json().get("session").get("status").asString().equals("detached"));
+            }
+            NodeCluster.SshResult elsewhere = NodeCluster.ssh(work, config, sshB, destination, null);
+            assertThat(elsewhere.exit()).as(elsewhere.err()).isEqualTo(255);
+            assertThat(elsewhere.err()).contains("gatehouse: your detached session on " + destination.replace(
+                    "@127.0.0.1", "") + " from ").contains(" is held by gateway node " + idA + ";")
+                    .contains("fresh shell with " + target.loginUser() + "+new@web");
+            await("the refusal is audited", () -> {
+                JsonNode event = newest(admin, "ssh.reattach.denied");
+                return event != null && event.toString().contains("held by gateway node " + idA);
+            });
+            NodeCluster.SshResult fresh = NodeCluster.ssh(work, config, sshB, target.loginUser() + "+new@web@127.0.0.1",
+                    null);
+            assertThat(fresh.exit()).as("a fresh shell is still given: %s", fresh.err()).isZero();
+
+            // On node A itself the same plain ssh re-attaches to the command (which still runs: the ssh stays).
+            Path back = work.resolve("back.err");
+            Process again = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(sshA), destination)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectError(back.toFile()).start();
+            try {
+                await("the re-attach greeting", () -> readOrEmpty(back).contains(
+                        "gatehouse: re-attached to your session from "));
+                assertThat(again.isAlive()).as("attached to the running command: %s", readOrEmpty(back)).isTrue();
+            } finally {
+                again.destroy();
+            }
+        }
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 

@@ -144,20 +144,23 @@ public final class NodeWire {
         }
     }
 
+    /** A grant as a node gets it; {@code detachedSeconds}: how long a lost shell is kept for re-attach (0: not). */
     public record WireTarget(String name, String host, int port, String network, String pinnedHostKey,
-            long maxSessionSeconds, boolean portForwarding, boolean remoteForwarding, boolean agentForwarding) {
+            long maxSessionSeconds, boolean portForwarding, boolean remoteForwarding, boolean agentForwarding,
+            long detachedSeconds) {
 
         public static WireTarget of(Target target) {
             return new WireTarget(target.name(), target.address().host(), target.address().port(), target.network(),
                     target.pinnedHostKey().map(PublicKeyEntry::toString).orElse(null),
                     target.maxSessionLength().toSeconds(), target.forwarding().port(), target.forwarding().remote(),
-                    target.forwarding().agent());
+                    target.forwarding().agent(), target.detachedFor().toSeconds());
         }
 
         public Target target() {
             return new Target(name, new HostAndPort(host, port), network,
                     Optional.ofNullable(pinnedHostKey).map(NodeWire::key), Duration.ofSeconds(maxSessionSeconds),
-                    new Forwarding(portForwarding, remoteForwarding, agentForwarding));
+                    new Forwarding(portForwarding, remoteForwarding, agentForwarding),
+                    Duration.ofSeconds(detachedSeconds));
         }
     }
 
