@@ -22,6 +22,11 @@ public final class SshClientConfig {
      * {@code file}.
      */
     public static Path write(Path file, Path identity, String... knownHostsLines) {
+        return write(file, identity, List.of(knownHostsLines));
+    }
+
+    /** As {@link #write(Path, Path, String...)}, with more options for every host, e.g. {@code "BindAddress 127.0.0.9"}. */
+    public static Path write(Path file, Path identity, List<String> knownHostsLines, String... moreOptions) {
         Path knownHosts = file.resolveSibling(file.getFileName() + ".known_hosts");
         List<String> lines = new ArrayList<>(List.of(
                 "Host *",
@@ -35,9 +40,12 @@ public final class SshClientConfig {
                 "  ConnectTimeout 15",
                 "  ControlMaster no",
                 "  ControlPath none"));
+        for (String option : moreOptions) {
+            lines.add("  " + option);
+        }
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.write(knownHosts, List.of(knownHostsLines));
+            Files.write(knownHosts, knownHostsLines);
             return Files.write(file, lines);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
