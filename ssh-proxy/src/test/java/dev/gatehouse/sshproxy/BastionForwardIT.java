@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,9 +41,9 @@ class BastionForwardIT extends AgainstOneTarget {
     @Test
     void localForwardToAGrantedServiceCarriesBytesBothWaysAndIsAFlowEvent() throws Exception {
         int localPort = TargetSshd.freePort();
-        Process ssh = gw.alice.start(List.of("ssh", "-F", gw.alice.config().toString(), "-p",
-                String.valueOf(gw.bastion.port()), "-N", "-o", "ExitOnForwardFailure=yes",
-                "-L", localPort + ":127.0.0.1:" + granted.port(), "alice@127.0.0.1"));
+        Process ssh = gw.alice.client().port(gw.bastion.port()).option("ExitOnForwardFailure", "yes")
+                .flags("-N", "-L", localPort + ":127.0.0.1:" + granted.port()).arguments("alice@127.0.0.1").process()
+                .start();
         try {
             String echoed = exchange(localPort, "hello through the gateway\n");
 

@@ -13,8 +13,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,9 +177,8 @@ class BastionLimitsIT {
     /** {@code ssh -N -L localPort:echo} as alice, with the echo service granted to her. */
     static Process startForwarding(GatewayUnderTest gw, EchoServer echo, int localPort) throws IOException {
         gw.decider.allowForward("alice", new HostAndPort("127.0.0.1", echo.port()));
-        return new ProcessBuilder("ssh", "-F", gw.alice.config().toString(), "-p", String.valueOf(gw.bastion.port()),
-                "-N", "-o", "ExitOnForwardFailure=yes", "-L", localPort + ":127.0.0.1:" + echo.port(),
-                "alice@127.0.0.1")
+        return gw.alice.client().port(gw.bastion.port()).option("ExitOnForwardFailure", "yes")
+                .flags("-N", "-L", localPort + ":127.0.0.1:" + echo.port()).arguments("alice@127.0.0.1").process()
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     }
 
@@ -191,9 +188,7 @@ class BastionLimitsIT {
     }
 
     static Process startSleeping(GatewayUnderTest gw) throws IOException {
-        List<String> command = new ArrayList<>(List.of("ssh", "-F", gw.alice.config().toString()));
-        command.addAll(List.of(gw.direct("root", "web-01", "sleep 60")));
-        return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        return gw.alice.client().arguments(gw.direct("root", "web-01", "sleep 60")).process().redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
     }
 

@@ -10,7 +10,6 @@ import dev.gatehouse.sshproxy.fixture.TargetSshd;
 import dev.gatehouse.sshproxy.session.LiveAccessCheck;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -60,9 +59,7 @@ class BastionRevocationIT {
     @Test
     void revokingTheKeyEndsAProxyJumpSessionWithTheReason() throws Exception {
         try (GatewayUnderTest gw = new GatewayUnderTest(dir)) {
-            List<String> command = new ArrayList<>(List.of("ssh", "-F", gw.alice.config().toString()));
-            command.addAll(List.of(gw.jump("root", "web-01", "sleep 62")));
-            Process jumped = new ProcessBuilder(command)
+            Process jumped = gw.alice.client().arguments(gw.jump("root", "web-01", "sleep 62")).process()
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             try {
                 assertThat(gw.events.await(e -> e.equals("exec sleep 62"))).isTrue();
@@ -86,9 +83,7 @@ class BastionRevocationIT {
             gw.decider.user("bob", bob.key().publicKey()).grant("bob", "web-01", "root");
             Process alices = BastionLimitsIT.startSleeping(gw);
             BastionLimitsIT.awaitSession(gw);
-            List<String> command = new ArrayList<>(List.of("ssh", "-F", bob.config().toString()));
-            command.addAll(List.of(gw.direct("root", "web-01", "sleep 61")));
-            Process bobs = bob.start(command);
+            Process bobs = bob.client().arguments(gw.direct("root", "web-01", "sleep 61")).process().start();
             assertThat(gw.events.await(e -> e.equals("exec sleep 61"))).isTrue();
             try {
                 // Both people changed; only alice's change takes anything away.

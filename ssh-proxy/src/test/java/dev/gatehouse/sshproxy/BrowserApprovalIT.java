@@ -7,7 +7,7 @@ import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
 import dev.gatehouse.sshproxy.fixture.StaticAccessDecider;
-import dev.gatehouse.sshproxy.fixture.Terminal;
+import dev.gatehouse.testkit.Terminal;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class BrowserApprovalIT extends AgainstOneTarget {
 
     @Test
     void aLoginWaitsAtTheLinkAndGoesOnOnceApproved() throws Exception {
-        try (Terminal terminal = Terminal.ssh(gw.alice, gw.dir, 24, 80, with(keyless(), "alice+root", "web-01"))) {
+        try (Terminal terminal = gw.alice.terminal(24, 80, with(keyless(), "alice+root", "web-01"))) {
             StaticAccessDecider.Asked asked = asked();
             terminal.await("http://console.test/approve/" + asked.code()).await("code " + asked.code());
             assertThat(asked.request().person()).isEqualTo("alice");
@@ -69,7 +69,7 @@ class BrowserApprovalIT extends AgainstOneTarget {
 
     /** A login whose approval ends with {@code reason} (as the control plane words a denial or an expiry). */
     private static void refusedSaying(String reason) throws Exception {
-        try (Terminal terminal = Terminal.ssh(gw.alice, gw.dir, 24, 80, with(keyless(), "alice+root", "web-01"))) {
+        try (Terminal terminal = gw.alice.terminal(24, 80, with(keyless(), "alice+root", "web-01"))) {
             StaticAccessDecider.Asked asked = asked();
             terminal.await(asked.code());
             asked.outcome().complete(Decision.deny(reason));
@@ -81,7 +81,7 @@ class BrowserApprovalIT extends AgainstOneTarget {
     @Test
     void aClosedConnectionWithdrawsItsApproval() throws Exception {
         StaticAccessDecider.Asked asked;
-        try (Terminal terminal = Terminal.ssh(gw.alice, gw.dir, 24, 80, with(keyless(), "alice+root", "web-01"))) {
+        try (Terminal terminal = gw.alice.terminal(24, 80, with(keyless(), "alice+root", "web-01"))) {
             asked = asked();
             terminal.await(asked.code());
         }
@@ -96,7 +96,7 @@ class BrowserApprovalIT extends AgainstOneTarget {
     void aProxyJumpIsApprovedOnceForItsOuterLogin() throws Exception {
         String[] jump = gw.jump("root", "web-01");
         String[] args = new String[] {keyless()[0], keyless()[1], jump[0], jump[1], jump[2]};
-        try (Terminal terminal = Terminal.ssh(gw.alice, gw.dir, 24, 80, args)) {
+        try (Terminal terminal = gw.alice.terminal(24, 80, args)) {
             StaticAccessDecider.Asked asked = asked();
             terminal.await(asked.code());
             assertThat(asked.request().target()).isEqualTo("menu");
@@ -110,7 +110,7 @@ class BrowserApprovalIT extends AgainstOneTarget {
 
     @Test
     void withoutAPersonInTheNameNoApprovalIsAskedAndTheClientIsToldHow() throws Exception {
-        try (Terminal terminal = Terminal.ssh(gw.alice, gw.dir, 24, 80, with(keyless(), "root", "web-01"))) {
+        try (Terminal terminal = gw.alice.terminal(24, 80, with(keyless(), "root", "web-01"))) {
             assertThat(terminal.exitCode()).isNotZero();
             assertThat(terminal.output()).contains("put your Gatehouse user name first", "alice+root@web-01");
         }
@@ -120,8 +120,7 @@ class BrowserApprovalIT extends AgainstOneTarget {
     @Test
     void aRoleRequiringApprovalAfterTheKeyAsksTheKeysOwner() throws Exception {
         gw.decider.approvalRule("alice", ApprovalRule.AFTER_KEY);
-        try (Terminal terminal = Terminal.ssh(gw.alice, gw.dir, 24, 80,
-                with(new String[] {"-o", "BatchMode=no"}, "root", "web-01"))) {
+        try (Terminal terminal = gw.alice.terminal(24, 80, with(new String[] {"-o", "BatchMode=no"}, "root", "web-01"))) {
             StaticAccessDecider.Asked asked = asked();
             terminal.await(asked.code());
             assertThat(asked.request().keyVerified()).isTrue();
@@ -143,8 +142,7 @@ class BrowserApprovalIT extends AgainstOneTarget {
     @Test
     void aRoleRequiringSsoTakesNoKeyOnlyAnApproval() throws Exception {
         gw.decider.approvalRule("alice", ApprovalRule.INSTEAD_OF_KEY);
-        try (Terminal terminal = Terminal.ssh(gw.alice, gw.dir, 24, 80,
-                with(new String[] {"-o", "BatchMode=no"}, "alice+root", "web-01"))) {
+        try (Terminal terminal = gw.alice.terminal(24, 80, with(new String[] {"-o", "BatchMode=no"}, "alice+root", "web-01"))) {
             StaticAccessDecider.Asked asked = asked();
             terminal.await(asked.code());
             assertThat(asked.request().keyVerified()).isFalse();

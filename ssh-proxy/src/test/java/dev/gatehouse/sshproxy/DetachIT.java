@@ -9,7 +9,7 @@ import dev.gatehouse.sshproxy.events.SessionInfo;
 import dev.gatehouse.sshproxy.fixture.GatewayUnderTest;
 import dev.gatehouse.testkit.BreakableLink;
 import dev.gatehouse.sshproxy.fixture.SshRun;
-import dev.gatehouse.sshproxy.fixture.Terminal;
+import dev.gatehouse.testkit.Terminal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +54,7 @@ class DetachIT {
         Files.createFile(go);
         eventually(() -> tape(id).outputText().contains("GAP-kept-42"));
 
-        try (Terminal second = Terminal.ssh(gw.alice, dir, 40, 100, gw.direct("root", "web-01"))) {
+        try (Terminal second = gw.alice.terminal(40, 100, gw.direct("root", "web-01"))) {
             second.await("gatehouse: re-attached to your session from ").await(" ago").await("GAP-kept-42");
             second.type("echo STILL-$GH_MARK; stty size\r").await("STILL-kept-42").await("40 100");
             second.type("exit\r");
@@ -82,14 +82,14 @@ class DetachIT {
         gw.decider.detachedFor(Duration.ofMinutes(10));
         String id;
         try (BreakableLink link = BreakableLink.to(gw.bastion.port());
-             Terminal first = Terminal.ssh(gw.alice, dir, 24, 80, DIRECT.apply(link.port()))) {
+             Terminal first = gw.alice.terminal(24, 80, DIRECT.apply(link.port()))) {
             first.type("export GH_MARK=silent-$((6*7)); echo READY-$GH_MARK\r").await("READY-silent-42");
             id = latestSessionOf("alice");
             link.freeze();
             assertThat(gw.events.await(e -> e.equals("detached " + id))).as(gw.events.events.toString()).isTrue();
         }
 
-        try (Terminal second = Terminal.ssh(gw.alice, dir, 24, 80, gw.direct("root", "web-01"))) {
+        try (Terminal second = gw.alice.terminal(24, 80, gw.direct("root", "web-01"))) {
             second.await("re-attached to your session from ");
             second.type("echo STILL-$GH_MARK\r").await("STILL-silent-42");
             second.type("exit\r");
@@ -104,7 +104,7 @@ class DetachIT {
                 "export GH_MARK=jump-$((6*7)); echo READY-$GH_MARK\r", "READY-jump-42");
         assertThat(gw.events.await(e -> e.equals("detached " + id))).isTrue();
 
-        try (Terminal second = Terminal.ssh(gw.alice, dir, 24, 80, gw.jump("root", "web-01"))) {
+        try (Terminal second = gw.alice.terminal(24, 80, gw.jump("root", "web-01"))) {
             second.await("gatehouse: re-attached to your session from ");
             second.type("echo STILL-$GH_MARK\r").await("STILL-jump-42");
             second.type("exit\r");
@@ -117,7 +117,7 @@ class DetachIT {
         gw.decider.detachedFor(Duration.ofMinutes(10));
         String id = detachAliceWithMark("mine");
 
-        try (Terminal other = Terminal.ssh(bob, dir, 24, 80, gw.direct("root", "web-01"))) {
+        try (Terminal other = bob.terminal(24, 80, gw.direct("root", "web-01"))) {
             other.type("echo BOB-[$GH_MARK]\r").await("BOB-[]");
             other.type("exit\r");
             assertThat(other.exitCode()).as(other.output()).isZero();
@@ -125,7 +125,7 @@ class DetachIT {
         }
         assertThat(gw.bastion.sessions().isDetached(id)).isTrue();
 
-        try (Terminal owner = Terminal.ssh(gw.alice, dir, 24, 80, gw.direct("root", "web-01"))) {
+        try (Terminal owner = gw.alice.terminal(24, 80, gw.direct("root", "web-01"))) {
             owner.await("re-attached to your session");
             owner.type("echo OWNER-$GH_MARK\r").await("OWNER-mine");
             owner.type("exit\r");
@@ -139,7 +139,7 @@ class DetachIT {
         String id = detachAliceWithMark("waiting");
 
         for (String[] args : List.of(gw.direct("root+new", "web-01"), gw.jump("root+new", "web-01"))) {
-            try (Terminal fresh = Terminal.ssh(gw.alice, dir, 24, 80, args)) {
+            try (Terminal fresh = gw.alice.terminal(24, 80, args)) {
                 fresh.type("echo FRESH-[$GH_MARK]\r").await("FRESH-[]");
                 fresh.type("exit\r");
                 assertThat(fresh.exitCode()).as(fresh.output()).isZero();
@@ -160,7 +160,7 @@ class DetachIT {
                 "export GH_MARK=newer; echo READY-$((6*7))\r", "READY-42");
         assertThat(gw.events.await(e -> e.equals("detached " + newer))).isTrue();
 
-        try (Terminal menu = Terminal.ssh(gw.alice, dir, 24, 80, gw.direct("root", "web-01"))) {
+        try (Terminal menu = gw.alice.terminal(24, 80, gw.direct("root", "web-01"))) {
             menu.await("2 detached sessions of yours wait on root@web-01").await("1) re-attach root@web-01 (from ")
                     .await("3) a new session on root@web-01").await("Choose a number");
             menu.type("2\r").await("re-attached to your session from ");
@@ -226,7 +226,7 @@ class DetachIT {
         gw.decider.detachedFor(Duration.ofMinutes(10));
         try (BreakableLink link = BreakableLink.to(gw.bastion.port())) {
             String exited;
-            try (Terminal session = Terminal.ssh(gw.alice, dir, 24, 80, "-p", String.valueOf(link.port()),
+            try (Terminal session = gw.alice.terminal(24, 80, "-p", String.valueOf(link.port()),
                     "root@web-01@127.0.0.1")) {
                 session.type("echo READY-$((6*7))\r").await("READY-42");
                 exited = latestSessionOf("alice");
@@ -234,7 +234,7 @@ class DetachIT {
                 assertThat(session.exitCode()).isZero();
             }
             String escaped;
-            try (Terminal session = Terminal.ssh(gw.alice, dir, 24, 80, "-o", "EscapeChar=~", "-p",
+            try (Terminal session = gw.alice.terminal(24, 80, "-o", "EscapeChar=~", "-p",
                     String.valueOf(link.port()), "root@web-01@127.0.0.1")) {
                 session.type("echo READY-$((6*8))\r").await("READY-48");
                 escaped = latestSessionOf("alice");
@@ -272,7 +272,7 @@ class DetachIT {
     private static String breakAfter(SshRun ssh, String person, IntFunction<String[]> args, String keys,
             String... shown) throws Exception {
         try (BreakableLink link = BreakableLink.to(gw.bastion.port());
-             Terminal first = Terminal.ssh(ssh, dir, 24, 80, args.apply(link.port()))) {
+             Terminal first = ssh.terminal(24, 80, args.apply(link.port()))) {
             first.type(keys);
             for (String text : shown) {
                 first.await(text);

@@ -37,6 +37,7 @@ public final class OpenSshClient {
     private final List<String> knownHosts = new ArrayList<>();
     private Integer port;
     private Path identity;
+    private Path configFile;
     private byte[] stdin = new byte[0];
     private Duration timeout = DEFAULT_TIMEOUT;
 
@@ -69,6 +70,15 @@ public final class OpenSshClient {
     /** The private key to offer; nothing else is offered ({@code IdentitiesOnly yes}). */
     public OpenSshClient identity(Path privateKey) {
         this.identity = privateKey;
+        return this;
+    }
+
+    /**
+     * Reads this config file ({@code -F file}, e.g. one written by {@link SshClientConfig}) instead of {@code -F none}
+     * and its isolating defaults; a file, unlike {@code -o} options, also holds for the ssh a ProxyJump starts.
+     */
+    public OpenSshClient config(Path file) {
+        this.configFile = file;
         return this;
     }
 
@@ -122,6 +132,17 @@ public final class OpenSshClient {
     }
 
     /**
+     * The process, not started, for tests that drive it themselves (live sessions, port forwards) and choose its
+     * redirects; needs no working files, so not with {@link #knownHosts} (use {@link #config}).
+     */
+    public ProcessBuilder process() {
+        if (!knownHosts.isEmpty()) {
+            throw new IllegalStateException("knownHosts lines need command(work); use a config file instead");
+        }
+        return new ProcessBuilder(command(null));
+    }
+
+    /**
      * The argument vector {@link #run()} would use, for tests that drive the process themselves (interactive
      * sessions, port forwards). Files it names (known_hosts) are written under {@code work}, which the caller owns.
      */
@@ -149,13 +170,16 @@ public final class OpenSshClient {
 
     private List<String> sshOptions(Path work) {
         Map<String, String> effective = new LinkedHashMap<>();
-        effective.put("BatchMode", "yes");
-        effective.put("ConnectTimeout", "30");
-        effective.put("GlobalKnownHostsFile", "/dev/null");
-        if (knownHosts.isEmpty()) {
-            effective.put("StrictHostKeyChecking", "no");
-            effective.put("UserKnownHostsFile", "/dev/null");
-        } else {
+        if (configFile == null) {
+            effective.put("BatchMode", "yes");
+            effective.put("ConnectTimeout", "30");
+            effective.put("GlobalKnownHostsFile", "/dev/null");
+            if (knownHosts.isEmpty()) {
+                effective.put("StrictHostKeyChecking", "no");
+                effective.put("UserKnownHostsFile", "/dev/null");
+            }
+        }
+        if (!knownHosts.isEmpty()) {
             try {
                 Path file = Files.write(work.resolve("known_hosts"), knownHosts);
                 effective.put("StrictHostKeyChecking", "yes");
@@ -170,8 +194,12 @@ public final class OpenSshClient {
             effective.put("IdentityAgent", "none");
         }
         effective.putAll(options);
-        List<String> result = new ArrayList<>(List.of("-F", "none"));
-        effective.forEach((name, value) -> result.addAll(List.of("-o", name + "=" + value)));
+        return withOptions(List.of("-F", configFile == null ? "none" : configFile.toString()), effective);
+    }
+
+    private static List<String> withOptions(List<String> head, Map<String, String> options) {
+        List<String> result = new ArrayList<>(head);
+        options.forEach((name, value) -> result.addAll(List.of("-o", name + "=" + value)));
         return result;
     }
 

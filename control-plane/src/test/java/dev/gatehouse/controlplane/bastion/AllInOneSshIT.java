@@ -1,13 +1,16 @@
 package dev.gatehouse.controlplane.bastion;
 
-import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.evidence.AuditVerifyCommand;
 import dev.gatehouse.testkit.BreakableLink;
+import dev.gatehouse.testkit.CommandResult;
+import dev.gatehouse.testkit.OpenSshClient;
 import dev.gatehouse.testkit.OpenSshServer;
+import dev.gatehouse.testkit.SshClientConfig;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
 import java.nio.charset.StandardCharsets;
@@ -56,25 +59,16 @@ class AllInOneSshIT extends GatehouseTestApplication {
         String hostCa = admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip();
         target = OpenSshServer.builder().trustedUserCaKeys(userCa).start();
         login = target.loginUser();
-        person = unique("alice");
-        host = unique("web");
-        String role = unique("ops");
-        String forwardingRole = unique("devs");
-        forwardingHost = unique("dev");
         SshKeyFiles key = SshKeys.ed25519(work);
-
-        expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"" + login
-                + "\"],\"hostLabels\":{\"team\":\"" + role + "\"}}"), 201);
-        expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + forwardingRole + "\",\"logins\":[\"" + login
-                + "\"],\"hostLabels\":{\"team\":\"" + forwardingRole + "\"},\"portForwarding\":true}"), 201);
-        expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\",\""
-                + forwardingRole + "\"]}"), 201);
-        expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
-                "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
-        expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"127.0.0.1:" + target.port()
-                + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"direct\"}"), 201);
-        expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + forwardingHost + "\",\"address\":\"127.0.0.1:"
-                + target.port() + "\",\"labels\":{\"team\":\"" + forwardingRole + "\"},\"network\":\"direct\"}"), 201);
+        AccessFixture access = new AccessFixture(admin, ADMIN);
+        AccessFixture.Role ops = access.role("ops");
+        String role = ops.logins(login).hostLabel("team", ops.name()).create();
+        AccessFixture.Role devs = access.role("devs");
+        String forwardingRole = devs.logins(login).hostLabel("team", devs.name()).portForwarding().create();
+        person = access.person("alice").roles(role, forwardingRole).key(key.publicKeyLine()).create();
+        String address = "127.0.0.1:" + target.port();
+        host = access.host("web").address(address).label("team", role).create();
+        forwardingHost = access.host("dev").address(address).label("team", forwardingRole).create();
         echo = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(() -> {
             while (!echo.isClosed()) {
@@ -86,14 +80,7 @@ class AllInOneSshIT extends GatehouseTestApplication {
             }
         });
 
-        Path knownHosts = work.resolve("known_hosts");
-        Files.writeString(knownHosts, hostCa + "\n");
-        config = work.resolve("ssh_config");
-        // A config file (not -o options) so that the ProxyJump's own ssh process uses the same identity and trust.
-        Files.writeString(config, String.join("\n", "Host *", "  IdentityFile " + key.privateKey(),
-                "  IdentitiesOnly yes", "  IdentityAgent none", "  UserKnownHostsFile " + knownHosts,
-                "  GlobalKnownHostsFile /dev/null", "  StrictHostKeyChecking yes", "  BatchMode yes",
-                "  ConnectTimeout 15", ""));
+        config = SshClientConfig.write(work.resolve("ssh_config"), key.privateKey(), hostCa);
     }
 
     @AfterAll
@@ -108,28 +95,23 @@ class AllInOneSshIT extends GatehouseTestApplication {
 
     @Test
     void loginAtHostInTheUserNameRunsTheCommandAndReturnsItsExitStatus() throws Exception {
-        Run run = ssh("-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1", "echo through-gatehouse; exit 7");
-        assertThat(run.stdout()).isEqualTo("through-gatehouse\n");
-        assertThat(run.exit()).as(run.stderr()).isEqualTo(7);
+        CommandResult run = ssh(login + "@" + host + "@127.0.0.1", "echo through-gatehouse; exit 7");
+        assertThat(run.stdoutText()).isEqualTo("through-gatehouse\n");
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(7);
     }
 
     @Test
     void aForwardInsideATargetSessionIsOpenedByTheTargetWhenTheRoleAllowsPortForwarding() throws Exception {
-        Path input = Files.writeString(work.resolve("forward-input"), "ping\n");
-        List<String> command = List.of("ssh", "-F", config.toString(), "-p", String.valueOf(bastion.port()),
-                "-W", "127.0.0.1:" + echo.getLocalPort(), login + "@" + forwardingHost + "@127.0.0.1");
-        Process process = new ProcessBuilder(command).redirectInput(input.toFile())
-                .redirectError(work.resolve("forward-err").toFile()).start();
-        String echoed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(echoed).as(Files.readString(work.resolve("forward-err"))).isEqualTo("ping\n");
+        CommandResult run = client().stdin("ping\n".getBytes(StandardCharsets.UTF_8))
+                .arguments("-W", "127.0.0.1:" + echo.getLocalPort(), login + "@" + forwardingHost + "@127.0.0.1").run();
+        assertThat(run.stdoutText()).as(run.stderr()).isEqualTo("ping\n");
     }
 
     @Test
     void aForwardInsideATargetSessionIsRefusedWithTheReasonWhenNoRoleAllowsPortForwarding() throws Exception {
-        Run run = ssh("-p", String.valueOf(bastion.port()), "-W", "127.0.0.1:" + echo.getLocalPort(),
+        CommandResult run = ssh("-W", "127.0.0.1:" + echo.getLocalPort(),
                 login + "@" + host + "@127.0.0.1");
-        assertThat(run.exit()).isEqualTo(255);
+        assertThat(run.exitCode()).isEqualTo(255);
         assertThat(run.stderr()).contains("port forwarding to 127.0.0.1:" + echo.getLocalPort() + " on " + host
                 + " is not allowed");
     }
@@ -139,28 +121,30 @@ class AllInOneSshIT extends GatehouseTestApplication {
         // Spring pauses cached contexts (and their lifecycle beans) and restarts them later; so does an operator.
         bastion.stop();
         bastion.start();
-        Run run = ssh("-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1", "echo restarted");
-        assertThat(run.exit()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).isEqualTo("restarted\n");
+        CommandResult run = ssh(login + "@" + host + "@127.0.0.1", "echo restarted");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdoutText()).isEqualTo("restarted\n");
     }
 
     @Test
     void proxyJumpReachesTheTargetWithoutAHostKeyPrompt() throws Exception {
-        Run run = ssh("-J", person + "@127.0.0.1:" + bastion.port(), login + "@" + host, "echo jumped");
-        assertThat(run.exit()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).isEqualTo("jumped\n");
+        // No -p: the port is the bastion's in -J, and the target's own is the inventory's.
+        CommandResult run = OpenSshClient.ssh().config(config)
+                .arguments("-J", person + "@127.0.0.1:" + bastion.port(), login + "@" + host, "echo jumped").run();
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdoutText()).isEqualTo("jumped\n");
     }
 
     @Test
     void personAtGatewayListsTheHostsAndLoginsThisPersonMayUse() throws Exception {
-        Run run = ssh("-p", String.valueOf(bastion.port()), person + "@127.0.0.1");
-        assertThat(run.stdout()).contains(host).contains(login);
+        CommandResult run = ssh(person + "@127.0.0.1");
+        assertThat(run.stdoutText()).contains(host).contains(login);
     }
 
     @Test
     void aHostNotInTheInventoryIsRefusedWithTheReasonInTheTerminal() throws Exception {
-        Run run = ssh("-p", String.valueOf(bastion.port()), login + "@no-such-host@127.0.0.1", "true");
-        assertThat(run.exit()).isNotZero();
+        CommandResult run = ssh(login + "@no-such-host@127.0.0.1", "true");
+        assertThat(run.exitCode()).isNotZero();
         assertThat(run.stderr()).contains("no such host no-such-host");
     }
 
@@ -170,8 +154,8 @@ class AllInOneSshIT extends GatehouseTestApplication {
         ApiClient api = new ApiClient(port);
         String logins = "/api/v1/audit/events?type=ssh.login&limit=1000&actor=" + person + "&target=" + login + "@" + host;
         int before = api.get(logins, ADMIN).json().get("events").size();
-        Run run = ssh("-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1", "true");
-        assertThat(run.exit()).as(run.stderr()).isZero();
+        CommandResult run = ssh(login + "@" + host + "@127.0.0.1", "true");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
         JsonNode events = eventually(() -> {
             JsonNode found = api.get(logins, ADMIN).json().get("events");
             return found.size() > before ? found : null;
@@ -182,9 +166,9 @@ class AllInOneSshIT extends GatehouseTestApplication {
     @Test
     void aRecordedCommandIsFoundBySearchAndItsOutputIsInTheRecording() throws Exception {
         String marker = "marker" + Long.toString(System.nanoTime(), 36);
-        Run run = ssh("-tt", "-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1",
-                "echo " + marker + "-out");
-        assertThat(run.exit()).as(run.stderr()).isZero();
+        CommandResult run = client().flags("-tt").arguments(login + "@" + host + "@127.0.0.1",
+                "echo " + marker + "-out").run();
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
         ApiClient api = new ApiClient(port);
         JsonNode sessions = eventually(() -> {
             JsonNode found = api.get("/api/v1/sessions?user=" + person + "&q=" + marker, ADMIN).json().get("sessions");
@@ -266,11 +250,10 @@ class AllInOneSshIT extends GatehouseTestApplication {
     void aScriptFedToBashWithoutATerminalIsFoundBySearchAndEachStreamComesBackByteExact() throws Exception {
         String marker = "script" + Long.toString(System.nanoTime(), 36);
         String script = "echo out-" + marker + "\nprintf 'err-%s\\n' " + marker + " >&2\nhead -c 3000 /dev/zero | tr '\\0' x\n";
-        Path file = Files.writeString(work.resolve(marker + ".sh"), script);
-        Run run = sshWithInput(file, "-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1",
-                "bash -s");
-        assertThat(run.exit()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).isEqualTo("out-" + marker + "\n" + "x".repeat(3000));
+        CommandResult run = client().stdin(script.getBytes(StandardCharsets.UTF_8))
+                .arguments(login + "@" + host + "@127.0.0.1", "bash -s").run();
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdoutText()).isEqualTo("out-" + marker + "\n" + "x".repeat(3000));
         assertThat(run.stderr()).contains("err-" + marker + "\n");
 
         ApiClient api = new ApiClient(port);
@@ -298,9 +281,8 @@ class AllInOneSshIT extends GatehouseTestApplication {
      * waits until the screen shows the text that follows it (or for the next prompt when it is null), then exits.
      */
     private void typeInShell(String... linesAndAwaited) throws Exception {
-        List<String> command = List.of("ssh", "-F", config.toString(), "-tt", "-p", String.valueOf(bastion.port()),
-                login + "@" + host + "@127.0.0.1");
-        Process shell = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process shell = client().flags("-tt").arguments(login + "@" + host + "@127.0.0.1").process()
+                .redirectErrorStream(true).start();
         StringBuffer screen = new StringBuffer();
         Thread.ofVirtual().start(() -> {
             byte[] buffer = new byte[4096];
@@ -331,10 +313,9 @@ class AllInOneSshIT extends GatehouseTestApplication {
 
     @Test
     void terminateFromTheApiEndsTheLiveSessionWithTheReasonShownToTheUser() throws Exception {
-        List<String> command = new ArrayList<>(List.of("ssh", "-F", config.toString(), "-p", String.valueOf(bastion.port()),
-                login + "@" + host + "@127.0.0.1", "sleep 120"));
         Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = new ProcessBuilder(command).redirectError(err.toFile())
+        Process process = client().arguments(login + "@" + host + "@127.0.0.1", "sleep 120").process()
+                .redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE).start();
         ApiClient api = new ApiClient(port);
         try {
@@ -370,10 +351,9 @@ class AllInOneSshIT extends GatehouseTestApplication {
         ApiClient api = new ApiClient(port);
         String id;
         try (BreakableLink link = BreakableLink.to(bastion.port())) {
-            Process first = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(link.port()),
-                    login + "@" + host + "@127.0.0.1", "echo BEFORE-BREAK; while [ ! -e " + go
-                    + " ]; do sleep 0.1; done; echo AFTER-BREAK; exit 3")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process first = OpenSshClient.ssh().config(config).port(link.port()).arguments(login + "@" + host
+                    + "@127.0.0.1", "echo BEFORE-BREAK; while [ ! -e " + go + " ]; do sleep 0.1; done; echo AFTER-BREAK; exit 3")
+                    .process().redirectError(ProcessBuilder.Redirect.DISCARD).start();
             try {
                 assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(first.getInputStream(),
                         StandardCharsets.UTF_8)).readLine()).isEqualTo("BEFORE-BREAK");
@@ -396,11 +376,11 @@ class AllInOneSshIT extends GatehouseTestApplication {
         }
         Files.createFile(go);
 
-        Run again = ssh("-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1");
+        CommandResult again = ssh(login + "@" + host + "@127.0.0.1");
 
         assertThat(again.stderr()).contains("gatehouse: re-attached to your session from ");
-        assertThat(again.stdout()).isEqualTo("AFTER-BREAK\n");
-        assertThat(again.exit()).isEqualTo(3);
+        assertThat(again.stdoutText()).isEqualTo("AFTER-BREAK\n");
+        assertThat(again.exitCode()).isEqualTo(3);
         assertThat(eventually(() -> {
             String events = api.get("/api/v1/sessions/" + id + "/events", ADMIN).body();
             return events.contains("\"ssh.detached\"") && events.contains("\"ssh.reattached\"") ? events : null;
@@ -412,8 +392,9 @@ class AllInOneSshIT extends GatehouseTestApplication {
         ApiClient api = new ApiClient(port);
         JsonNode before = verified(api);
         String marker = "evidence" + Long.toString(System.nanoTime(), 36);
-        Run run = ssh("-tt", "-p", String.valueOf(bastion.port()), login + "@" + host + "@127.0.0.1", "echo " + marker);
-        assertThat(run.exit()).as(run.stderr()).isZero();
+        CommandResult run = client().flags("-tt").arguments(login + "@" + host + "@127.0.0.1", "echo " + marker)
+                .run();
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
         eventually(() -> {
             JsonNode found = api.get("/api/v1/sessions?user=" + person + "&q=" + marker, ADMIN).json().get("sessions");
             return found.size() > 0 && "ended".equals(found.get(0).get("status").asString()) ? found : null;
@@ -444,23 +425,12 @@ class AllInOneSshIT extends GatehouseTestApplication {
         return done.get("report");
     }
 
-    private record Run(int exit, String stdout, String stderr) {}
-
-    private Run ssh(String... args) throws Exception {
-        return sshWithInput(Path.of("/dev/null"), args);
+    /** ssh through the bastion with the engineer's config file. */
+    private OpenSshClient client() {
+        return OpenSshClient.ssh().config(config).port(bastion.port());
     }
 
-    private Run sshWithInput(Path input, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("ssh", "-F", config.toString()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "out", ".txt");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(input.toFile()))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("ssh did not finish within 60 s: " + command + "\n" + Files.readString(err));
-        }
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err));
+    private CommandResult ssh(String... args) {
+        return client().arguments(args).run();
     }
 }

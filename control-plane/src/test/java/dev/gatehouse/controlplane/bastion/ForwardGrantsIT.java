@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
+import dev.gatehouse.testkit.CommandResult;
+import dev.gatehouse.testkit.OpenSshClient;
+import dev.gatehouse.testkit.SshClientConfig;
 import dev.gatehouse.testkit.NetworkNamespace;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
@@ -73,21 +76,17 @@ class ForwardGrantsIT extends GatehouseTestApplication {
         expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\"]}"), 201);
         expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
                 "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
-        Path knownHosts = Files.writeString(work.resolve("known_hosts"),
-                admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip() + "\n");
-        config = Files.writeString(work.resolve("ssh_config"), String.join("\n", "Host *",
-                "  IdentityFile " + key.privateKey(), "  IdentitiesOnly yes", "  IdentityAgent none",
-                "  UserKnownHostsFile " + knownHosts, "  GlobalKnownHostsFile /dev/null",
-                "  StrictHostKeyChecking yes", "  BatchMode yes", "  ConnectTimeout 15", ""));
+        config = SshClientConfig.write(work.resolve("ssh_config"), key.privateKey(),
+                admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip());
     }
 
     @Test
     void aNamePatternGrantNeverReachesTheGatewaysLoopback() throws Exception {
         try (ServerSocket gatewayService = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Run run = ssh("hello\n", "-p", String.valueOf(bastion.port()), "-W",
+            CommandResult run = ssh("hello\n", "-W",
                     "localhost:" + gatewayService.getLocalPort(), person + "@127.0.0.1");
 
-            assertThat(run.exit()).isEqualTo(255);
+            assertThat(run.exitCode()).isEqualTo(255);
             assertThat(run.stderr()).contains("forwarding to localhost (127.0.0.1):" + gatewayService.getLocalPort()
                     + " in network 'direct' is refused").contains("reserved (loopback)");
             gatewayService.setSoTimeout(1000);
@@ -107,10 +106,10 @@ class ForwardGrantsIT extends GatehouseTestApplication {
             try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 localPort = free.getLocalPort();
             }
-            List<String> command = List.of("ssh", "-F", config.toString(), "-p", String.valueOf(bastion.port()), "-N",
-                    "-L", localPort + ":localhost:" + gatewayService.getLocalPort(), person + "@127.0.0.1");
             Path err = work.resolve("l-err-" + localPort);
-            Process ssh = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            Process ssh = OpenSshClient.ssh().config(config).port(bastion.port()).flags("-N", "-L", localPort
+                    + ":localhost:" + gatewayService.getLocalPort()).arguments(person + "@127.0.0.1").process()
+                    .redirectError(err.toFile()).start();
             try {
                 String reply = eventually(() -> exchange(localPort));
                 gatewayService.setSoTimeout(1000);
@@ -131,10 +130,10 @@ class ForwardGrantsIT extends GatehouseTestApplication {
         // Even if the refusal failed, nothing could leave this machine for that address.
         assertThat(ip("route", "add", "blackhole", LINK_LOCAL_ADDRESS + "/32")).as("blackhole route added").isZero();
         try {
-            Run run = ssh("", "-p", String.valueOf(bastion.port()), "-W", LINK_LOCAL_NAME + ":80",
+            CommandResult run = ssh("", "-W", LINK_LOCAL_NAME + ":80",
                     person + "@127.0.0.1");
 
-            assertThat(run.exit()).isEqualTo(255);
+            assertThat(run.exitCode()).isEqualTo(255);
             assertThat(run.stderr()).contains("forwarding to " + LINK_LOCAL_NAME + " (" + LINK_LOCAL_ADDRESS
                     + "):80 in network 'direct' is refused").contains("reserved (link-local)");
         } finally {
@@ -151,15 +150,15 @@ class ForwardGrantsIT extends GatehouseTestApplication {
                     + lab.namespaceAddress() + ",reuseaddr,fork", "PIPE");
             eventually(() -> NetworkNamespace.reachableFromHere(lab.namespaceAddress(), servicePort) ? "up" : null);
 
-            Run run = ssh("through a CIDR grant\n", "-p", String.valueOf(bastion.port()), "-W",
+            CommandResult run = ssh("through a CIDR grant\n", "-W",
                     lab.namespaceAddress() + ":" + servicePort, person + "@127.0.0.1");
-            assertThat(run.exit()).as(run.stderr()).isZero();
-            assertThat(run.stdout()).isEqualTo("through a CIDR grant\n");
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stdoutText()).isEqualTo("through a CIDR grant\n");
 
             // The host's end of the veth pair is in 10.233.0.0/16 too, but it is the gateway's own address.
-            Run own = ssh("", "-p", String.valueOf(bastion.port()), "-W", lab.hostAddress() + ":" + servicePort,
+            CommandResult own = ssh("", "-W", lab.hostAddress() + ":" + servicePort,
                     person + "@127.0.0.1");
-            assertThat(own.exit()).isEqualTo(255);
+            assertThat(own.exitCode()).isEqualTo(255);
             assertThat(own.stderr()).contains("an address of the gateway itself");
         }
     }
@@ -200,20 +199,9 @@ class ForwardGrantsIT extends GatehouseTestApplication {
         }
     }
 
-    private record Run(int exit, String stdout, String stderr) {}
-
-    private Run ssh(String input, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("ssh", "-F", config.toString()));
-        command.addAll(List.of(args));
-        Path in = Files.writeString(Files.createTempFile(work, "in", ".txt"), input);
-        Path out = Files.createTempFile(work, "out", ".txt");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = new ProcessBuilder(command).redirectInput(in.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("ssh did not finish within 60 s: " + command + "\n" + Files.readString(err));
-        }
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err));
+    /** ssh through the bastion with this person's config file, {@code input} on its stdin. */
+    private CommandResult ssh(String input, String... args) {
+        return OpenSshClient.ssh().config(config).port(bastion.port()).stdin(input.getBytes(StandardCharsets.UTF_8))
+                .arguments(args).run();
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
+import dev.gatehouse.testkit.CommandResult;
+import dev.gatehouse.testkit.OpenSshClient;
+import dev.gatehouse.testkit.SshClientConfig;
 import dev.gatehouse.testkit.Haproxy;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
@@ -45,6 +48,7 @@ class ProxyProtocolIT extends GatehouseTestApplication {
     private Haproxy v2;
     private Haproxy v1;
     private Path work;
+    private String hostCa;
     private SshKeyFiles key;
     private String person;
     private String host;
@@ -68,7 +72,7 @@ class ProxyProtocolIT extends GatehouseTestApplication {
                 + "\"}"));
         created(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"127.0.0.1:"
                 + target.port() + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"direct\"}"));
-        Files.writeString(work.resolve("known_hosts"), admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip() + "\n");
+        hostCa = admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip();
         v2 = Haproxy.inFrontOf(bastion.port(), "send-proxy-v2");
         v1 = Haproxy.inFrontOf(bastion.port(), "send-proxy");
     }
@@ -190,20 +194,10 @@ class ProxyProtocolIT extends GatehouseTestApplication {
 
     /** Real ssh bound to {@code from}, trusting the host CA; a config file so a ProxyJump's own ssh uses it too. */
     private Run ssh(String from, SshKeyFiles identity, String... args) throws Exception {
-        Path config = Files.createTempFile(work, "ssh_config", "");
-        Files.write(config, List.of("Host *", "  BindAddress " + from, "  IdentityFile " + identity.privateKey(),
-                "  IdentitiesOnly yes", "  IdentityAgent none", "  BatchMode yes", "  StrictHostKeyChecking yes",
-                "  UserKnownHostsFile " + work.resolve("known_hosts"), "  GlobalKnownHostsFile /dev/null"));
-        List<String> command = new ArrayList<>(List.of("ssh", "-F", config.toString()));
-        command.addAll(List.of(args));
-        Path output = Files.createTempFile(work, "ssh", ".out");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("ssh still running after 60 s: " + Files.readString(output));
-        }
-        return new Run(process.exitValue(), Files.readString(output));
+        Path config = SshClientConfig.write(Files.createTempFile(work, "ssh_config", ""), identity.privateKey(),
+                List.of(hostCa), "BindAddress " + from);
+        CommandResult result = OpenSshClient.ssh().config(config).arguments(args).run();
+        return new Run(result.exitCode(), result.stdoutText() + result.stderr());
     }
 
     /** The source address of this person's session whose output contains {@code text} (searched by q). */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
+import dev.gatehouse.testkit.OpenSshClient;
+import dev.gatehouse.testkit.SshClientConfig;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
@@ -42,7 +44,7 @@ class RevocationIT extends GatehouseTestApplication {
 
     private OpenSshServer target;
     private Path work;
-    private Path knownHosts;
+    private String hostCa;
     private final List<Process> started = new ArrayList<>();
 
     /** A person with a key, a role granting the target's login on one host and a forward to the target's port. */
@@ -54,8 +56,7 @@ class RevocationIT extends GatehouseTestApplication {
         work = Files.createTempDirectory("gatehouse-revocation-");
         target = OpenSshServer.builder().trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip())
                 .start();
-        knownHosts = work.resolve("known_hosts");
-        Files.writeString(knownHosts, admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip() + "\n");
+        hostCa = admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip();
     }
 
     @AfterEach
@@ -174,11 +175,7 @@ class RevocationIT extends GatehouseTestApplication {
                 "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201).json().get("id").asString();
         expect(api.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"127.0.0.1:" + target.port()
                 + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"direct\"}"), 201);
-        Path config = home.resolve("ssh_config");
-        Files.writeString(config, String.join("\n", "Host *", "  IdentityFile " + key.privateKey(),
-                "  IdentitiesOnly yes", "  IdentityAgent none", "  UserKnownHostsFile " + knownHosts,
-                "  GlobalKnownHostsFile /dev/null", "  StrictHostKeyChecking yes", "  BatchMode yes",
-                "  ConnectTimeout 15", ""));
+        Path config = SshClientConfig.write(home.resolve("ssh_config"), key.privateKey(), hostCa);
         return new Engineer(name, role, host, keyId, config);
     }
 
@@ -209,10 +206,9 @@ class RevocationIT extends GatehouseTestApplication {
     }
 
     private Live start(Engineer engineer, Integer forwardPort, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("ssh", "-F", engineer.config().toString()));
-        command.addAll(List.of(args));
         Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = new ProcessBuilder(command).redirectError(err.toFile())
+        Process process = OpenSshClient.ssh().config(engineer.config()).arguments(args).process()
+                .redirectError(err.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         started.add(process);
         Socket flow = forwardPort == null ? null : openFlow(forwardPort, process, err);

@@ -13,6 +13,9 @@ import dev.gatehouse.agent.tunnel.TunnelAgent;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.testkit.CommandResult;
+import dev.gatehouse.testkit.OpenSshClient;
+import dev.gatehouse.testkit.SshClientConfig;
 import dev.gatehouse.testkit.Await;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
@@ -96,12 +99,8 @@ class TunnelIT extends GatehouseTestApplication {
 
         agent = joinAndRun("edge-1", network, target.port());
 
-        Path knownHosts = Files.writeString(work.resolve("known_hosts"),
-                admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip() + "\n");
-        sshConfig = Files.writeString(work.resolve("ssh_config"), String.join("\n", "Host *",
-                "  IdentityFile " + key.privateKey(), "  IdentitiesOnly yes", "  IdentityAgent none",
-                "  UserKnownHostsFile " + knownHosts, "  GlobalKnownHostsFile /dev/null",
-                "  StrictHostKeyChecking yes", "  BatchMode yes", "  ConnectTimeout 20", ""));
+        sshConfig = SshClientConfig.write(work.resolve("ssh_config"), key.privateKey(),
+                admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip());
     }
 
     @AfterAll
@@ -114,9 +113,9 @@ class TunnelIT extends GatehouseTestApplication {
     @Test
     void sshToAHostInThePrivateNetworkGoesThroughTheAgent() throws Exception {
         for (int i = 0; i < 5; i++) {
-            Run run = ssh(login + "@" + privateHost + "@127.0.0.1", "echo through-the-tunnel-" + i + "; exit 3");
-            assertThat(run.stdout()).as(run.toString()).isEqualTo("through-the-tunnel-" + i + "\n");
-            assertThat(run.exit()).as(run.toString()).isEqualTo(3);
+            CommandResult run = ssh(login + "@" + privateHost + "@127.0.0.1", "echo through-the-tunnel-" + i + "; exit 3");
+            assertThat(run.stdoutText()).as(run.toString()).isEqualTo("through-the-tunnel-" + i + "\n");
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
         }
     }
 
@@ -215,10 +214,9 @@ class TunnelIT extends GatehouseTestApplication {
                 }
             });
             int localPort = freePort();
-            Process forward = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-i", key.privateKey().toString(),
-                    "-N", "-o", "ExitOnForwardFailure=yes", "-L", "127.0.0.1:" + localPort + ":" + serviceHost + ":"
-                    + service.getLocalPort(), "-p", String.valueOf(bastion.port()), person + "@127.0.0.1")
-                    .redirectErrorStream(true).redirectOutput(work.resolve(person + "-forward.log").toFile()).start();
+            Process forward = client().identity(key.privateKey()).option("ExitOnForwardFailure", "yes")
+                    .flags("-N", "-L", "127.0.0.1:" + localPort + ":" + serviceHost + ":" + service.getLocalPort())
+                    .arguments(person + "@127.0.0.1").process().redirectErrorStream(true).redirectOutput(work.resolve(person + "-forward.log").toFile()).start();
             long writtenAt;
             try (Socket client = connectWhenListening(localPort, forward)) {
                 client.getOutputStream().write(sent);
@@ -250,8 +248,8 @@ class TunnelIT extends GatehouseTestApplication {
 
     @Test
     void aHostOutsideTheAgentsAllowListIsRefusedWithTheReason() throws Exception {
-        Run run = ssh(login + "@" + outsideHost + "@127.0.0.1", "true");
-        assertThat(run.exit()).isNotZero();
+        CommandResult run = ssh(login + "@" + outsideHost + "@127.0.0.1", "true");
+        assertThat(run.exitCode()).isNotZero();
         assertThat(run.stderr()).contains("allow-list");
     }
 
@@ -260,8 +258,8 @@ class TunnelIT extends GatehouseTestApplication {
         String empty = unique("empty");
         expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + empty + "\",\"description\":\"\"}"), 201);
         String host = host("lonely", empty, target.port());
-        Run run = ssh(login + "@" + host + "@127.0.0.1", "true");
-        assertThat(run.exit()).isNotZero();
+        CommandResult run = ssh(login + "@" + host + "@127.0.0.1", "true");
+        assertThat(run.exitCode()).isNotZero();
         assertThat(run.stderr()).contains("no agent of network '" + empty + "' is connected");
     }
 
@@ -287,12 +285,11 @@ class TunnelIT extends GatehouseTestApplication {
         expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + revokedNetwork + "\",\"description\":\"\"}"), 201);
         String host = host("branch-db", revokedNetwork, target.port());
         TunnelAgent doomed = joinAndRun("edge-2", revokedNetwork, target.port());
-        Run before = ssh(login + "@" + host + "@127.0.0.1", "echo before");
-        assertThat(before.stdout()).as(before.toString()).isEqualTo("before\n");
+        CommandResult before = ssh(login + "@" + host + "@127.0.0.1", "echo before");
+        assertThat(before.stdoutText()).as(before.toString()).isEqualTo("before\n");
         String id = agentNamed("edge-2", revokedNetwork).get("id").asString();
         Path liveErr = Files.createTempFile(work, "live", ".err");
-        Process live = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-p", String.valueOf(bastion.port()),
-                login + "@" + host + "@127.0.0.1", "echo started; sleep 120")
+        Process live = client().arguments(login + "@" + host + "@127.0.0.1", "echo started; sleep 120").process()
                 .redirectError(liveErr.toFile()).start();
         cleanup.add(live::destroyForcibly);
         assertThat(new String(live.getInputStream().readNBytes(8), StandardCharsets.UTF_8)).isEqualTo("started\n");
@@ -309,8 +306,8 @@ class TunnelIT extends GatehouseTestApplication {
                 () -> tunnels.listener().refusedConnections() > refusedBefore
                         && tunnels.listener().healthyAgents(revokedNetwork).isEmpty());
         assertThat(agentNamed("edge-2", revokedNetwork)).as("GET /agents no longer lists it").isNull();
-        Run run = ssh(login + "@" + host + "@127.0.0.1", "echo after");
-        assertThat(run.exit()).isNotZero();
+        CommandResult run = ssh(login + "@" + host + "@127.0.0.1", "echo after");
+        assertThat(run.exitCode()).isNotZero();
         assertThat(run.stderr()).contains("no agent of network '" + revokedNetwork + "' is connected");
         AgentCredentials credentials = new AgentState(work.resolve("edge-2-state")).credentials();
         assertThatThrownBy(() -> enroller().renew(credentials.key(), credentials.chain()))
@@ -322,7 +319,7 @@ class TunnelIT extends GatehouseTestApplication {
         await("the revoked agent's side shows no link between its refused attempts",
                 () -> doomed.connectedGateways().isEmpty());
         // The other network's agent is untouched.
-        assertThat(ssh(login + "@" + privateHost + "@127.0.0.1", "echo still-here").stdout()).isEqualTo("still-here\n");
+        assertThat(ssh(login + "@" + privateHost + "@127.0.0.1", "echo still-here").stdoutText()).isEqualTo("still-here\n");
     }
 
     @Test
@@ -351,8 +348,8 @@ class TunnelIT extends GatehouseTestApplication {
         double bytesIn = metric(before, "gatehouse_tunnel_bytes_total", "direction=\"in\"");
         double bytesOut = metric(before, "gatehouse_tunnel_bytes_total", "direction=\"out\"");
 
-        Run run = ssh(login + "@" + privateHost + "@127.0.0.1", "head -c 50000 /dev/zero | tr '\\0' x");
-        assertThat(run.stdout()).as(run.exit() + " " + run.stderr()).hasSize(50_000);
+        CommandResult run = ssh(login + "@" + privateHost + "@127.0.0.1", "head -c 50000 /dev/zero | tr '\\0' x");
+        assertThat(run.stdoutText()).as(run.exitCode() + " " + run.stderr()).hasSize(50_000);
         ssh(login + "@" + outsideHost + "@127.0.0.1", "true");
         Process open = heldSession();
         String during;
@@ -378,9 +375,8 @@ class TunnelIT extends GatehouseTestApplication {
 
     /** A session to the private host holding its tunnel stream open for a minute, once its shell has started. */
     private Process heldSession() throws Exception {
-        Process session = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-p", String.valueOf(bastion.port()),
-                login + "@" + privateHost + "@127.0.0.1", "echo started; sleep 60")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process session = client().arguments(login + "@" + privateHost + "@127.0.0.1", "echo started; sleep 60")
+                .process().redirectError(ProcessBuilder.Redirect.DISCARD).start();
         assertThat(new String(session.getInputStream().readNBytes(8), StandardCharsets.UTF_8)).isEqualTo("started\n");
         return session;
     }
@@ -459,19 +455,12 @@ class TunnelIT extends GatehouseTestApplication {
         return Await.value(what, Await.PATIENCE, probe);
     }
 
-    private record Run(int exit, String stdout, String stderr) {}
+    /** ssh through the bastion with the engineer's config file (connect timeout 20 s: dials cross the tunnel). */
+    private OpenSshClient client() {
+        return OpenSshClient.ssh().config(sshConfig).port(bastion.port()).option("ConnectTimeout", "20");
+    }
 
-    private Run ssh(String destination, String command) throws Exception {
-        List<String> line = List.of("ssh", "-F", sshConfig.toString(), "-p", String.valueOf(bastion.port()),
-                destination, command);
-        Path out = Files.createTempFile(work, "out", ".txt");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = new ProcessBuilder(line).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("ssh did not finish within 60 s: " + line + "\n" + Files.readString(err));
-        }
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err));
+    private CommandResult ssh(String destination, String command) {
+        return client().arguments(destination, command).run();
     }
 }

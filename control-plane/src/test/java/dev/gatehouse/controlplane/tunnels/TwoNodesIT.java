@@ -11,6 +11,9 @@ import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.WholeGateways;
 import dev.gatehouse.controlplane.GatehouseApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.testkit.CommandResult;
+import dev.gatehouse.testkit.OpenSshClient;
+import dev.gatehouse.testkit.SshClientConfig;
 import dev.gatehouse.testkit.Await;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
@@ -81,8 +84,7 @@ class TwoNodesIT {
             String destination = target.loginUser() + "@db@127.0.0.1";
             int sshB = nodeB.getBean(BastionService.class).port();
             assertThat(runSsh(sshConfig, sshB, destination, "echo via-b")).isEqualTo("via-b\n");
-            Process session = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-p", String.valueOf(sshB),
-                    destination, "cat").redirectError(work.resolve("session.err").toFile()).start();
+            Process session = client(sshConfig, sshB).arguments(destination, "cat").process().redirectError(work.resolve("session.err").toFile()).start();
             BufferedReader fromSession = new BufferedReader(
                     new InputStreamReader(session.getInputStream(), StandardCharsets.UTF_8));
             OutputStream toSession = session.getOutputStream();
@@ -108,8 +110,7 @@ class TwoNodesIT {
             // Revoked through node A: node B learns it from the database at its next heartbeat (5 s) and cuts the
             // agent's link and the session through it, naming the reason.
             Path revokedErr = work.resolve("revoked.err");
-            Process throughB = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-p", String.valueOf(sshB),
-                    destination, "cat").redirectError(revokedErr.toFile()).start();
+            Process throughB = client(sshConfig, sshB).arguments(destination, "cat").process().redirectError(revokedErr.toFile()).start();
             BufferedReader fromB = new BufferedReader(
                     new InputStreamReader(throughB.getInputStream(), StandardCharsets.UTF_8));
             assertThat(echo(throughB.getOutputStream(), fromB, "before the revocation")).isEqualTo("before the revocation");
@@ -173,22 +174,20 @@ class TwoNodesIT {
         return 0;
     }
 
-    private Path sshConfig(ApiClient admin, SshKeyFiles key) throws Exception {
-        Path knownHosts = Files.writeString(work.resolve("known_hosts"), admin.get("/api/v1/ca/ssh-host", ADMIN).body());
-        return Files.writeString(work.resolve("ssh_config"), String.join("\n", "Host *",
-                "  IdentityFile " + key.privateKey(), "  IdentitiesOnly yes", "  IdentityAgent none",
-                "  UserKnownHostsFile " + knownHosts, "  GlobalKnownHostsFile /dev/null", "  StrictHostKeyChecking yes",
-                "  BatchMode yes", "  ConnectTimeout 20", ""));
+    private Path sshConfig(ApiClient admin, SshKeyFiles key) {
+        return SshClientConfig.write(work.resolve("ssh_config"), key.privateKey(),
+                admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip());
     }
 
-    private String runSsh(Path config, int port, String destination, String command) throws Exception {
-        Path err = Files.createTempFile(work, "ssh", ".err");
-        Process ssh = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(port), destination, command)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectError(err.toFile()).start();
-        String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(ssh.exitValue()).as("ssh: %s", Files.readString(err)).isZero();
-        return out;
+    /** ssh to a node's bastion port (connect timeout 20 s: dials cross the tunnel). */
+    private static OpenSshClient client(Path config, int port) {
+        return OpenSshClient.ssh().config(config).port(port).option("ConnectTimeout", "20");
+    }
+
+    private String runSsh(Path config, int port, String destination, String command) {
+        CommandResult result = client(config, port).arguments(destination, command).run();
+        assertThat(result.exitCode()).as("ssh: %s", result.stderr()).isZero();
+        return result.stdoutText();
     }
 
     private static String echo(OutputStream to, BufferedReader from, String line) throws Exception {

@@ -1,0 +1,176 @@
+package dev.gatehouse.controlplane;
+
+import static dev.gatehouse.controlplane.ApiClient.expect;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * People, roles and hosts made through the API, each under a fresh name built from a prefix:
+ *
+ * <pre>{@code
+ * AccessFixture access = new AccessFixture(api, ADMIN);
+ * String role = access.role("ops").logins(login).label("team", "ops").create();
+ * String host = access.host("web").address("127.0.0.1:" + sshd.port()).label("team", "ops").create();
+ * String person = access.person("alice").roles(role).key(key.publicKeyLine()).create();
+ * }</pre>
+ *
+ * Each {@code create()} fails the set-up (with the reply) unless the API answers 201, and returns the name made.
+ */
+public final class AccessFixture {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ApiClient api;
+    private final String token;
+
+    public AccessFixture(ApiClient api, String token) {
+        this.api = api;
+        this.token = token;
+    }
+
+    public Role role(String prefix) {
+        return new Role(fresh(prefix));
+    }
+
+    public Person person(String prefix) {
+        return new Person(fresh(prefix));
+    }
+
+    public Host host(String prefix) {
+        return new Host(fresh(prefix));
+    }
+
+    private static String fresh(String prefix) {
+        return prefix + "-" + Long.toString(System.nanoTime(), 36);
+    }
+
+    private String created(String path, ObjectNode body, String name) {
+        expect(api.post(path, token, JSON.writeValueAsString(body)), 201);
+        return name;
+    }
+
+    /** A role: its logins, the host labels it matches and whether it allows port forwarding. */
+    public final class Role {
+        private final String name;
+        private final List<String> logins = new ArrayList<>();
+        private final Map<String, String> hostLabels = new LinkedHashMap<>();
+        private boolean portForwarding;
+
+        private Role(String name) {
+            this.name = name;
+        }
+
+        /** The fresh name this role will be created under. */
+        public String name() {
+            return name;
+        }
+
+        public Role logins(String... values) {
+            logins.addAll(List.of(values));
+            return this;
+        }
+
+        public Role hostLabel(String key, String value) {
+            hostLabels.put(key, value);
+            return this;
+        }
+
+        public Role portForwarding() {
+            portForwarding = true;
+            return this;
+        }
+
+        public String create() {
+            ObjectNode body = JSON.createObjectNode().put("name", name);
+            logins.forEach(body.putArray("logins")::add);
+            ObjectNode labels = body.putObject("hostLabels");
+            hostLabels.forEach(labels::put);
+            if (portForwarding) {
+                body.put("portForwarding", true);
+            }
+            return created("/api/v1/roles", body, name);
+        }
+    }
+
+    /** A person: the roles they hold and the ssh public keys they log in with. */
+    public final class Person {
+        private final String name;
+        private final List<String> roles = new ArrayList<>();
+        private final List<String> keys = new ArrayList<>();
+
+        private Person(String name) {
+            this.name = name;
+        }
+
+        /** The fresh name this person will be created under. */
+        public String name() {
+            return name;
+        }
+
+        public Person roles(String... values) {
+            roles.addAll(List.of(values));
+            return this;
+        }
+
+        /** An OpenSSH public key line ({@code ssh-ed25519 AAAA...}). */
+        public Person key(String publicKeyLine) {
+            keys.add(publicKeyLine);
+            return this;
+        }
+
+        public String create() {
+            ObjectNode body = JSON.createObjectNode().put("username", name);
+            roles.forEach(body.putArray("roles")::add);
+            created("/api/v1/users", body, name);
+            keys.forEach(key -> created("/api/v1/users/" + name + "/keys",
+                    JSON.createObjectNode().put("publicKey", key), name));
+            return name;
+        }
+    }
+
+    /** A host: its address, labels and network ({@code direct} unless set). */
+    public final class Host {
+        private final String name;
+        private final Map<String, String> labels = new LinkedHashMap<>();
+        private String address;
+        private String network = "direct";
+
+        private Host(String name) {
+            this.name = name;
+        }
+
+        /** The fresh name this host will be created under. */
+        public String name() {
+            return name;
+        }
+
+        /** {@code host:port} as the gateway (or the network's agent) dials it. */
+        public Host address(String value) {
+            address = value;
+            return this;
+        }
+
+        public Host label(String key, String value) {
+            labels.put(key, value);
+            return this;
+        }
+
+        public Host network(String value) {
+            network = value;
+            return this;
+        }
+
+        public String create() {
+            ObjectNode body = JSON.createObjectNode().put("name", name).put("address", address);
+            ObjectNode labelNode = body.putObject("labels");
+            labels.forEach(labelNode::put);
+            body.put("network", network);
+            return created("/api/v1/hosts", body, name);
+        }
+    }
+}
