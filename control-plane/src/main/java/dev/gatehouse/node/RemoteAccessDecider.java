@@ -4,14 +4,13 @@ import dev.gatehouse.controlplane.nodes.NodeWire;
 import dev.gatehouse.controlplane.nodes.NodeWire.Answer;
 import dev.gatehouse.sshproxy.access.AccessChanges;
 import dev.gatehouse.sshproxy.access.AccessDecider;
-import dev.gatehouse.sshproxy.access.ApprovalRequest;
+import dev.gatehouse.sshproxy.access.ApprovalDesk;
 import dev.gatehouse.sshproxy.access.ApprovalRule;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.ForwardRoute;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.HeldElsewhere;
 import dev.gatehouse.sshproxy.access.HostAndPort;
-import dev.gatehouse.sshproxy.access.PendingApproval;
 import dev.gatehouse.sshproxy.access.Reachable;
 import dev.gatehouse.sshproxy.access.Target;
 import java.security.PublicKey;
@@ -182,13 +181,8 @@ final class RemoteAccessDecider implements AccessDecider {
     }
 
     @Override
-    public Decision<PendingApproval> requestApproval(ApprovalRequest request) {
-        return approvals.request(request);
-    }
-
-    @Override
-    public void withdrawApproval(String code) {
-        approvals.withdraw(code);
+    public ApprovalDesk approvalDesk() {
+        return approvals;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.gatehouse.node;
 
 import dev.gatehouse.controlplane.nodes.NodeWire;
 import dev.gatehouse.controlplane.nodes.NodeWire.Answer;
+import dev.gatehouse.sshproxy.access.ApprovalDesk;
 import dev.gatehouse.sshproxy.access.ApprovalRequest;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.GatewayUser;
@@ -22,7 +23,7 @@ import tools.jackson.core.type.TypeReference;
  * the control plane cannot be reached (restarting, or failing over to another), the poll is tried again until the
  * approval's time is up: the approval is in the database, so any control plane answers once one is back.
  */
-final class RemoteApprovals {
+final class RemoteApprovals implements ApprovalDesk {
 
     private static final Logger log = LoggerFactory.getLogger(RemoteApprovals.class);
     /** Pause between polls that could not reach the control plane. */
@@ -35,7 +36,8 @@ final class RemoteApprovals {
         this.client = Objects.requireNonNull(client, "client");
     }
 
-    Decision<PendingApproval> request(ApprovalRequest request) {
+    @Override
+    public Decision<PendingApproval> request(ApprovalRequest request) {
         Answer<NodeWire.Approval> a;
         try {
             a = client.call(NodeWire.APPROVAL_REQUEST, new NodeWire.ApprovalAsk(request.person(), request.target(),
@@ -96,7 +98,8 @@ final class RemoteApprovals {
     }
 
     /** The connection closed: its poll stops, and the control plane is told (in the background). */
-    void withdraw(String code) {
+    @Override
+    public void withdraw(String code) {
         CompletableFuture<Decision<GatewayUser>> outcome = waiting.remove(code);
         if (outcome == null) {
             return;

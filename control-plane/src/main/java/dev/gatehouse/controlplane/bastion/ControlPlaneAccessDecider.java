@@ -19,14 +19,13 @@ import dev.gatehouse.pki.ssh.SshPublicKey;
 import dev.gatehouse.controlplane.sshapprovals.SshApprovals;
 import dev.gatehouse.sshproxy.access.AccessChanges;
 import dev.gatehouse.sshproxy.access.AccessDecider;
-import dev.gatehouse.sshproxy.access.ApprovalRequest;
+import dev.gatehouse.sshproxy.access.ApprovalDesk;
 import dev.gatehouse.sshproxy.access.ApprovalRule;
 import dev.gatehouse.sshproxy.access.Decision;
 import dev.gatehouse.sshproxy.access.ForwardRoute;
 import dev.gatehouse.sshproxy.access.Forwarding;
 import dev.gatehouse.sshproxy.access.GatewayUser;
 import dev.gatehouse.sshproxy.access.HostAndPort;
-import dev.gatehouse.sshproxy.access.PendingApproval;
 import dev.gatehouse.sshproxy.access.Reachable;
 import dev.gatehouse.sshproxy.access.Target;
 import java.net.InetAddress;
@@ -82,13 +81,8 @@ final class ControlPlaneAccessDecider implements AccessDecider {
     }
 
     @Override
-    public Decision<PendingApproval> requestApproval(ApprovalRequest request) {
-        return approvals.request(request);
-    }
-
-    @Override
-    public void withdrawApproval(String code) {
-        approvals.withdraw(code);
+    public ApprovalDesk approvalDesk() {
+        return approvals;
     }
 
     @Override

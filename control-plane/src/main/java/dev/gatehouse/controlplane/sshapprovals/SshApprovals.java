@@ -10,6 +10,7 @@ import dev.gatehouse.controlplane.roles.RoleStore;
 import dev.gatehouse.controlplane.security.Caller;
 import dev.gatehouse.controlplane.users.User;
 import dev.gatehouse.controlplane.users.UserStore;
+import dev.gatehouse.sshproxy.access.ApprovalDesk;
 import dev.gatehouse.sshproxy.access.ApprovalRequest;
 import dev.gatehouse.sshproxy.access.ApprovalRule;
 import dev.gatehouse.sshproxy.access.Decision;
@@ -46,7 +47,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * here, and within {@link #WATCH} of one given on another control plane.
  */
 @Component
-public final class SshApprovals implements DisposableBean {
+public final class SshApprovals implements DisposableBean, ApprovalDesk {
 
     private static final Logger log = LoggerFactory.getLogger(SshApprovals.class);
     /** How often the logins waiting here are looked up for answers given elsewhere. */
@@ -95,6 +96,7 @@ public final class SshApprovals implements DisposableBean {
     }
 
     /** Opens an approval for a login of the in-process bastion, or says why none may be asked for. */
+    @Override
     public Decision<PendingApproval> request(ApprovalRequest request) {
         Decision<PendingApprovals.Opened> opened = open(request, null);
         return opened instanceof Decision.Allowed<PendingApprovals.Opened> a ? Decision.allow(new PendingApproval(
@@ -196,6 +198,7 @@ public final class SshApprovals implements DisposableBean {
     }
 
     /** Ends an approval whose SSH connection closed before an answer. */
+    @Override
     public void withdraw(String code) {
         pending.end(code, PendingApprovals.State.WITHDRAWN, null, "the connection closed", false).ifPresent(p -> {
             record("ssh-approval.withdrawn", p.pending().request().person(), p.pending(), "denied", p.reason());

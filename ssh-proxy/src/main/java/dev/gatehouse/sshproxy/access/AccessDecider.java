@@ -99,9 +99,21 @@ public interface AccessDecider {
      * approvals are pending. Not offered by default.
      */
     default Decision<PendingApproval> requestApproval(ApprovalRequest request) {
-        return Decision.deny("logins approved in the browser are not offered here");
+        ApprovalDesk desk = approvalDesk();
+        return desk == null ? Decision.deny("logins approved in the browser are not offered here")
+                : desk.request(request);
     }
 
     /** Ends the pending approval {@code code} whose connection went away before an answer (no-op once answered). */
-    default void withdrawApproval(String code) {}
+    default void withdrawApproval(String code) {
+        ApprovalDesk desk = approvalDesk();
+        if (desk != null) {
+            desk.withdraw(code);
+        }
+    }
+
+    /** Where this decider's logins approved in the browser are asked for; none (null) by default. */
+    default ApprovalDesk approvalDesk() {
+        return null;
+    }
 }
