@@ -127,11 +127,21 @@ public class BastionNode {
                 issuer, dialer, listener), settings.node().drainTimeout());
     }
 
-    /** The heartbeat carries the session slots this node holds and the sessions it keeps for re-attach. */
+    /** What an engineer is told when this node's revocation ends their session. */
+    static final String REVOKED = "this gateway node was revoked by an admin; connect again to reach another node";
+
+    /**
+     * The heartbeat carries the session slots this node holds and the sessions it keeps for re-attach; when the control
+     * plane refuses it (the node was revoked), every session here ends: a revocation bites on what already runs.
+     */
     @Bean(destroyMethod = "close")
     NodeHeartbeat nodeHeartbeat(NodeIdentity node, RemoteAccessDecider decider, BastionService bastion) {
         return new NodeHeartbeat(node.client(), () -> decider.slots().withDetached(NodeHeartbeat.detached(bastion)),
-                decider::delivered).start();
+                decider::delivered, refusal -> {
+                    int ended = bastion.terminateAll(REVOKED);
+                    log.error("the control plane no longer admits this node ({}): it was revoked or enrolled again;"
+                            + " {} session(s) ended, new ones are refused", refusal, ended);
+                }).start();
     }
 
     @Bean(destroyMethod = "close")

@@ -21,24 +21,30 @@ import org.slf4j.LoggerFactory;
 final class NodeHeartbeat implements AutoCloseable {
 
     static final Duration PERIOD = Duration.ofSeconds(5);
+    /** The node port's answer to a certificate it no longer admits. */
+    private static final int NOT_ADMITTED = 403;
     private static final Logger log = LoggerFactory.getLogger(NodeHeartbeat.class);
 
     private final ControlPlaneClient client;
     private final Supplier<NodeWire.Heartbeat> state;
     private final Consumer<NodeWire.Heartbeat> delivered;
+    private final Consumer<String> refused;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("node-heartbeat").daemon(true).factory());
     private volatile boolean failing;
+    private volatile boolean refusing;
 
     /**
      * {@code state}: the session slots this node holds and those it gave back unheard, so that the control plane frees
-     * the others; {@code delivered} is told of each heartbeat the control plane answered.
+     * the others; {@code delivered} is told of each heartbeat the control plane answered; {@code refused} is told once
+     * when the control plane starts refusing this node's certificate (the node was revoked or enrolled again elsewhere).
      */
     NodeHeartbeat(ControlPlaneClient client, Supplier<NodeWire.Heartbeat> state,
-            Consumer<NodeWire.Heartbeat> delivered) {
+            Consumer<NodeWire.Heartbeat> delivered, Consumer<String> refused) {
         this.client = Objects.requireNonNull(client, "client");
         this.state = Objects.requireNonNull(state, "state");
         this.delivered = Objects.requireNonNull(delivered, "delivered");
+        this.refused = Objects.requireNonNull(refused, "refused");
     }
 
     /** The sessions {@code bastion} keeps for re-attach, as the heartbeat lists them. */
@@ -61,7 +67,12 @@ final class NodeHeartbeat implements AutoCloseable {
                 log.info("heartbeat: the control plane answers again");
             }
             failing = false;
+            refusing = false;
         } catch (ControlPlaneClient.Unavailable e) {
+            if (e.status() == NOT_ADMITTED && !refusing) {
+                refusing = true;
+                refused.accept(e.getMessage());
+            }
             if (!failing) {
                 log.warn("heartbeat: {}", e.getMessage());
             }

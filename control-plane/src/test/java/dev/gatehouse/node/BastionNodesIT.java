@@ -136,7 +136,7 @@ class BastionNodesIT {
 
     @Test
     @Timeout(value = 12, unit = TimeUnit.MINUTES) // three processes start first: over 2 minutes on a loaded machine
-    void terminateReachesTheHoldingNodeAndAReconnectOnAnotherNodeIsToldWhereItsDetachedSessionIs() throws Exception {
+    void terminateReachesTheHoldingNodeAReconnectElsewhereIsToldWhereItsSessionIsAndARevokedNodeEndsItsSessions() throws Exception {
         cluster = new NodeCluster(work);
         cluster.startControlPlane(Map.of());
         ApiClient admin = cluster.admin();
@@ -222,7 +222,45 @@ class BastionNodesIT {
             } finally {
                 again.destroy();
             }
+
+            revokedNodeEndsItsSessions(admin, config, destination, sshB, nodeB, idB);
         }
+    }
+
+    /**
+     * An admin revokes node B (a lost machine): its live session ends within seconds saying why, a new login there is
+     * refused, the session is marked interrupted, and the node's refused calls cost one audit event, not one each.
+     */
+    private void revokedNodeEndsItsSessions(ApiClient admin, Path config, String destination, int sshB,
+            NodeProcess nodeB, String idB) throws Exception {
+        Live onB = live(config, sshB, destination, "on-b-before-revocation");
+        String session = runningSessionOn(admin, idB);
+        long asked = System.nanoTime();
+        expect(admin.delete("/api/v1/nodes/" + idB, ADMIN), 204);
+        assertThat(onB.ssh().waitFor(30, TimeUnit.SECONDS)).as("the session on the revoked node ended").isTrue();
+        System.out.printf("node revoked: its session ended %d ms after the API call%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked));
+        assertThat(Files.readString(onB.err())).contains("gatehouse: this gateway node was revoked by an admin");
+        nodeB.awaitLog("the control plane no longer admits this node");
+        NodeCluster.SshResult refused = run(config, sshB, destination, "echo after-revocation");
+        assertThat(refused.exit()).as("a new login on the revoked node").isNotZero();
+        assertThat(refused.out()).doesNotContain("after-revocation");
+        await("the session is marked interrupted", () -> admin.get("/api/v1/sessions/" + session, ADMIN).json()
+                .get("session").get("status").asString().equals("interrupted"));
+        JsonNode listed = null;
+        for (JsonNode node : admin.get("/api/v1/nodes", ADMIN).json()) {
+            listed = node.get("name").asString().equals(idB) ? node : listed;
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.get("revoked").asBoolean()).isTrue();
+        assertThat(listed.get("sessions").asLong()).isZero();
+        Thread.sleep(NodeHeartbeat.PERIOD.toMillis() * 2); // two more heartbeats refused
+        JsonNode refusals = admin.get("/api/v1/audit/events?type=node.refused&actor=node:" + idB, ADMIN).json()
+                .get("events");
+        long minutes = TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - asked);
+        assertThat(refusals.size()).as("one audit event per minute for a node that goes on calling")
+                .isBetween(1, 1 + (int) minutes);
+        assertThat(admin.get("/api/v1/audit/events?type=node.revoked", ADMIN).body()).contains("node:" + idB);
     }
 
     private static String readOrEmpty(Path file) {
@@ -291,6 +329,14 @@ class BastionNodesIT {
             NodeProcess nodeB) throws Exception {
         String idA = Files.readString(work.resolve("node-a").resolve("node-id")).strip();
         String idB = Files.readString(work.resolve("node-b").resolve("node-id")).strip();
+        // A node gives an ended session's slot back in the background (a session's end does not wait on the network).
+        await("the nodes hold no slots of the sessions that ended", () -> {
+            long held = 0;
+            for (JsonNode node : admin.get("/api/v1/nodes", ADMIN).json()) {
+                held += node.get("sessions").asLong();
+            }
+            return held == 0;
+        });
         Live onA = live(config, sshA, destination, "on-a");
         Live secondOnA = live(config, sshA, destination, "second-on-a");
         NodeCluster.SshResult third = run(config, sshB, destination, "echo third");

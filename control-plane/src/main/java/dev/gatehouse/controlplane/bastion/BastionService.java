@@ -112,6 +112,19 @@ public final class BastionService implements SmartLifecycle {
         return current != null && running ? current.sessions().detachedSessions() : java.util.List.of();
     }
 
+    /** Ends every live session, detached ones too, telling each user {@code reason}; returns how many ended. */
+    public int terminateAll(String reason) {
+        BastionServer current = server;
+        if (current == null || !running) {
+            return 0;
+        }
+        int ended = 0;
+        for (var session : current.sessions().live()) {
+            ended += current.terminate(session.sessionId(), reason) ? 1 : 0;
+        }
+        return ended;
+    }
+
     /** Ends a live session within a second, telling the user {@code reason}; false when no such session is live. */
     public boolean terminate(String sessionId, String reason) {
         BastionServer current = server;

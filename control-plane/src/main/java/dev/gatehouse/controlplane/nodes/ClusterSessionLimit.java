@@ -69,9 +69,9 @@ final class ClusterSessionLimit {
                 .params(node, Timestamp.from(clock.instant().minus(STARTING)), json.writeValueAsString(held)).update();
     }
 
-    /** Frees every slot of the nodes silent since before {@code silentSince}. */
+    /** Frees every slot of the nodes silent since before {@code silentSince}, and of revoked nodes. */
     int releaseSilent(Instant silentSince) {
         return jdbc.sql("DELETE FROM session_slots s USING bastion_nodes n WHERE s.node = n.name"
-                + " AND n.last_seen_at < ?").param(Timestamp.from(silentSince)).update();
+                + " AND (n.last_seen_at < ? OR n.revoked_at IS NOT NULL)").param(Timestamp.from(silentSince)).update();
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.controlplane.nodes;
 
+import dev.gatehouse.audit.events.RepeatedRefusals;
 import dev.gatehouse.audit.recording.Evidence;
 import dev.gatehouse.audit.recording.EvidenceStore;
 import dev.gatehouse.audit.spool.EvidenceCodec;
@@ -53,12 +54,13 @@ public final class NodeCalls implements NodeApiServer.Calls {
     /** When each node's last evidence refusal was audited: one audit row per node per minute at most. */
     private final Map<String, Instant> refusalAudited = new ConcurrentHashMap<>();
     private final ControlPlaneAudit trail;
+    private final RepeatedRefusals refusals;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
 
     NodeCalls(NodeEnrollment enrollment, NodeStore nodes, AccessDecider decider, ClusterSessionLimit slots,
             CertificateIssuer issuer, EvidenceStore evidence, NodeEvidenceCheck evidenceCheck, NodeOrders orders,
-            NodeDetachedSessions detached, ControlPlaneAudit trail, Clock clock) {
+            NodeDetachedSessions detached, ControlPlaneAudit trail, RepeatedRefusals refusals, Clock clock) {
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.decider = Objects.requireNonNull(decider, "decider");
@@ -69,14 +71,20 @@ public final class NodeCalls implements NodeApiServer.Calls {
         this.orders = Objects.requireNonNull(orders, "orders");
         this.detached = Objects.requireNonNull(detached, "detached");
         this.trail = Objects.requireNonNull(trail, "trail");
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
     public void refused(String path, String node, String sourceAddress, String reason) {
+        String caller = node == null ? "anonymous" : "node:" + node;
+        // A revoked node goes on calling every few seconds: one event per caller and interval, the rest counted.
+        if (!refusals.first(caller + " " + sourceAddress)) {
+            return;
+        }
         try {
-            trail.record(new AuditRecord("node.refused", node == null ? "anonymous" : "node:" + node, "POST " + path,
-                    null, null, sourceAddress, "denied", reason));
+            trail.record(new AuditRecord("node.refused", caller, "POST " + path, null, null, sourceAddress, "denied",
+                    reason));
         } catch (RuntimeException e) {
             log.error("could not record the refusal of {} from {}", path, sourceAddress, e);
         }

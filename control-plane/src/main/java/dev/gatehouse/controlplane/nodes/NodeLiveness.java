@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Marks the running sessions of a bastion node that stopped sending heartbeats as interrupted, so a node that died
- * does not leave them listed as live, and frees the concurrent-session slots it held. Silence is counted from this control plane's own start too: nodes cannot
- * reach a control plane that was down. Evidence the node still had spooled arrives when it comes back and completes
+ * Marks the running sessions of a bastion node that stopped sending heartbeats, or was revoked, as interrupted, so a
+ * node that died does not leave them listed as live, and frees the concurrent-session slots it held. Silence is
+ * counted from this control plane's own start too: nodes cannot reach a control plane that was down. Evidence the node still had spooled arrives when it comes back and completes
  * those sessions. One control plane of those sharing the database runs it (a singleton job).
  */
 final class NodeLiveness implements AutoCloseable {
@@ -56,12 +56,13 @@ final class NodeLiveness implements AutoCloseable {
             if (now.isBefore(started.plus(SILENCE))) {
                 return List.of();
             }
-            List<String> silent = jdbc.sql("SELECT n.name FROM bastion_nodes n WHERE n.last_seen_at < ? AND EXISTS"
+            List<String> silent = jdbc.sql("SELECT n.name FROM bastion_nodes n WHERE (n.last_seen_at < ? OR n.revoked_at IS NOT NULL)"
+                            + " AND EXISTS"
                             + " (SELECT 1 FROM audit_sessions s WHERE s.recorder_id = n.name AND s.status = 'running')")
                     .param(Timestamp.from(now.minus(SILENCE))).query(String.class).list();
             for (String node : silent) {
-                log.warn("bastion node {} silent for over {}: its running sessions are marked interrupted", node,
-                        SILENCE);
+                log.warn("bastion node {} revoked or silent for over {}: its running sessions are marked interrupted",
+                        node, SILENCE);
                 evidence.store(List.of(new Evidence.Interrupted(node)));
             }
             int freed = slots.releaseSilent(now.minus(SILENCE));

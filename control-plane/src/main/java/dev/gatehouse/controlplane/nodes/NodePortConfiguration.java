@@ -2,7 +2,9 @@ package dev.gatehouse.controlplane.nodes;
 
 import dev.gatehouse.audit.blob.BlobStore;
 import dev.gatehouse.audit.events.PostgresAuditStore;
+import dev.gatehouse.audit.events.RepeatedRefusals;
 import dev.gatehouse.audit.recording.PostgresEvidenceStore;
+import dev.gatehouse.controlplane.audit.AuditRecord;
 import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
 import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
@@ -23,6 +25,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -90,12 +93,26 @@ class NodePortConfiguration {
         static final String NAME = "node liveness";
     }
 
+    /**
+     * Refusals at the node port, folded per caller and address: the first in each {@code gatehouse.api
+     * .refusal-interval} is audited in full, the rest counted into one {@code node.refused.repeated} event.
+     */
+    @Bean(destroyMethod = "close")
+    RepeatedRefusals nodeRefusals(GatehouseSettings settings, ControlPlaneAudit trail, Clock clock) {
+        return new RepeatedRefusals(settings.api().refusalInterval(), 10_000, clock, summary -> trail.record(
+                new AuditRecord("node.refused.repeated", "anonymous", "caller:" + summary.source(), null,
+                        Map.of("count", summary.count(), "first", summary.first().toString(), "last",
+                                summary.last().toString()), null, "denied", summary.count()
+                                + " more refusals at the node port of " + summary.source() + " between "
+                                + summary.first() + " and " + summary.last()))).start();
+    }
+
     @Bean(destroyMethod = "close")
     NodeApiServer nodeApiServer(GatehouseSettings settings, CertificateAuthorities authorities, NodeStore nodes,
             NodeEnrollment enrollment, AccessDecider decider, CertificateIssuer issuer, PostgresAuditStore events,
             BlobStore blobs, ControlPlaneAudit trail, ClusterSessionLimit slots, NodeOrders orders,
             NodeDetachedSessions detached, JdbcClient jdbc, Clock clock, JoinTokens joinTokens, AgentStore agents,
-            TransactionTemplate transactions, SshApprovals approvals) throws IOException {
+            TransactionTemplate transactions, SshApprovals approvals, RepeatedRefusals nodeRefusals) throws IOException {
         KeyPair key = TunnelConfiguration.serverKey();
         String advertised = settings.tunnel().advertisedHost().isEmpty() ? "localhost"
                 : settings.tunnel().advertisedHost();
@@ -104,7 +121,7 @@ class NodePortConfiguration {
                 TunnelConfiguration.serverNames(advertised), SERVER_CERTIFICATE_VALIDITY, Usage.SERVER);
         NodeCalls calls = new NodeCalls(enrollment, nodes, decider, slots, issuer,
                 new PostgresEvidenceStore(events, blobs), NodeEvidenceCheck.against(jdbc), orders, detached, trail,
-                clock);
+                nodeRefusals, clock);
         return new NodeApiServer(settings.nodes().bindAddress(), settings.nodes().port(),
                 new TlsIdentity(key.getPrivate(), List.of(certificate, ca)), ca, nodes,
                 new NodeTunnelCalls(new NodeApprovalCalls(calls, approvals), authorities, joinTokens, agents, trail,

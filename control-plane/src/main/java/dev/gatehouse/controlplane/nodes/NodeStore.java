@@ -46,6 +46,35 @@ public final class NodeStore {
                 .params(presented, serial, name, presented, presented).update() == 1;
     }
 
+    /** An enrolled node as {@code GET /api/v1/nodes} shows it; {@code sessions}: the session slots it holds. */
+    public record Enrolled(String name, String role, Instant enrolledAt, Instant lastSeenAt, Instant revokedAt,
+            long sessions) {}
+
+    /** Every node that enrolled, by name, with the count of concurrent-session slots each holds. */
+    public java.util.List<Enrolled> list() {
+        return jdbc.sql("SELECT n.name, n.role, n.enrolled_at, n.last_seen_at, n.revoked_at,"
+                        + " (SELECT count(*) FROM session_slots s WHERE s.node = n.name) AS sessions"
+                        + " FROM bastion_nodes n ORDER BY n.name")
+                .query((rs, row) -> new Enrolled(rs.getString("name"), rs.getString("role"),
+                        instant(rs.getTimestamp("enrolled_at")), instant(rs.getTimestamp("last_seen_at")),
+                        instant(rs.getTimestamp("revoked_at")), rs.getLong("sessions")))
+                .list();
+    }
+
+    public java.util.Optional<Enrolled> find(String name) {
+        return list().stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+
+    /** No certificate of node {@code name} is admitted from now on; false when it was not enrolled or already revoked. */
+    public boolean revoke(String name, Instant at) {
+        return jdbc.sql("UPDATE bastion_nodes SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
+                .params(Timestamp.from(at), name).update() == 1;
+    }
+
+    private static Instant instant(Timestamp at) {
+        return at == null ? null : at.toInstant();
+    }
+
     public void seen(String name, Instant at) {
         jdbc.sql("UPDATE bastion_nodes SET last_seen_at = ? WHERE name = ?").params(Timestamp.from(at), name).update();
     }
