@@ -131,16 +131,21 @@ public class BastionNode {
     static final String REVOKED = "this gateway node was revoked by an admin; connect again to reach another node";
 
     /**
-     * The heartbeat carries the session slots this node holds and the sessions it keeps for re-attach; when the control
-     * plane refuses it (the node was revoked), every session here ends: a revocation bites on what already runs.
+     * The heartbeat carries the session slots this node holds and the sessions it keeps for re-attach. When the control
+     * plane refuses it (the node was revoked), a revocation bites on what already runs: every session here ends, and
+     * the SSH and tunnel ports close (agents' links to this node end; a balancer's health check takes it out).
      */
     @Bean(destroyMethod = "close")
-    NodeHeartbeat nodeHeartbeat(NodeIdentity node, RemoteAccessDecider decider, BastionService bastion) {
+    NodeHeartbeat nodeHeartbeat(NodeIdentity node, RemoteAccessDecider decider, BastionService bastion,
+            TunnelService tunnels) {
         return new NodeHeartbeat(node.client(), () -> decider.slots().withDetached(NodeHeartbeat.detached(bastion)),
                 decider::delivered, refusal -> {
                     int ended = bastion.terminateAll(REVOKED);
+                    bastion.stop();
+                    tunnels.stop();
                     log.error("the control plane no longer admits this node ({}): it was revoked or enrolled again;"
-                            + " {} session(s) ended, new ones are refused", refusal, ended);
+                            + " {} session(s) ended, SSH and tunnel ports closed. To serve again, enrol afresh: a new"
+                            + " node token, with {} removed", refusal, ended, node.credentials().dir());
                 }).start();
     }
 

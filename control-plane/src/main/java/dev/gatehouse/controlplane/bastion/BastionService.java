@@ -39,6 +39,9 @@ public final class BastionService implements SmartLifecycle {
         this.drain = Objects.requireNonNull(drain, "drain");
     }
 
+    /** The server {@link #stop} closed: a node stopped on revocation is stopped again, as a no-op, on shutdown. */
+    private BastionServer stopped;
+
     @Override
     public synchronized void start() {
         try {
@@ -56,9 +59,10 @@ public final class BastionService implements SmartLifecycle {
     public synchronized void stop() {
         running = false;
         BastionServer stopping = server;
-        if (stopping == null) {
+        if (stopping == null || stopped == stopping) {
             return;
         }
+        stopped = stopping;
         try {
             int live = stopping.sessions().live().size();
             if (!drain.isZero() && live > 0) {

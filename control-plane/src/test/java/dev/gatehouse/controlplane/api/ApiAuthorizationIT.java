@@ -79,6 +79,8 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
             new Endpoint("POST", "/api/v1/node-tokens", "{\"role\":\"bastion\",\"ttlSeconds\":300}", 201),
             new Endpoint("GET", "/api/v1/node-tokens", null, 200),
             new Endpoint("DELETE", "/api/v1/node-tokens/00000000-0000-0000-0000-000000000000", null, 404),
+            new Endpoint("GET", "/api/v1/nodes", null, 200),
+            new Endpoint("DELETE", "/api/v1/nodes/no-such-node-{suffix}", null, 404),
             new Endpoint("GET", "/api/v1/agents", null, 200),
             new Endpoint("GET", "/api/v1/agents/00000000-0000-0000-0000-000000000000", null, 404),
             new Endpoint("DELETE", "/api/v1/agents/00000000-0000-0000-0000-000000000000", null, 404),

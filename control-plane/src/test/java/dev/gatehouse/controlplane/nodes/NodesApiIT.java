@@ -95,8 +95,9 @@ class NodesApiIT extends GatehouseTestApplication {
         assertThat(owner.sql("SELECT count(*) FROM bastion_nodes WHERE name = ? AND revoked_at IS NOT NULL")
                 .param(name).query(Long.class).single()).isEqualTo(1);
 
-        // Node liveness (run by the control-plane role) treats a revoked node as gone: its slots are freed at once.
-        SettableClock clock = new SettableClock(Instant.now());
+        // Node liveness (run by the control-plane role) treats a revoked node as gone: its slots are freed at once,
+        // though it was heard from a moment ago. (Liveness judges nothing in its first SILENCE: it starts in the past.)
+        SettableClock clock = new SettableClock(Instant.now().minus(NodeLiveness.SILENCE).minusSeconds(1));
         NodeLiveness liveness = new NodeLiveness(owner, batch -> {}, new ClusterSessionLimit(owner,
                 new TransactionTemplate(new DataSourceTransactionManager(databaseOwner())), 2, clock), clock);
         clock.advance(NodeLiveness.SILENCE.plusSeconds(1));
