@@ -4,6 +4,7 @@ import static dev.gatehouse.node.NodeProcess.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.testkit.OpenSshClient;
 import dev.gatehouse.testkit.Haproxy;
 import dev.gatehouse.testkit.OpenSshServer;
 import java.io.BufferedReader;
@@ -159,8 +160,8 @@ class BalancedNodesIT {
 
     private Live open(Path config, String source, String destination, String name) throws IOException {
         Path err = work.resolve(name + ".err");
-        Process ssh = new ProcessBuilder("ssh", "-F", config.toString(), "-b", source, "-p",
-                String.valueOf(balancer.port()), destination, "cat").redirectError(err.toFile()).start();
+        Process ssh = OpenSshClient.ssh().config(config).port(balancer.port()).flags("-b", source)
+                .arguments(destination, "cat").process().redirectError(err.toFile()).start();
         clients.add(ssh);
         return new Live(ssh, new BufferedReader(new InputStreamReader(ssh.getInputStream(), StandardCharsets.UTF_8)),
                 err);
@@ -170,8 +171,8 @@ class BalancedNodesIT {
 
     private SshResult run(Path config, String source, String destination, String command) throws Exception {
         Path err = Files.createTempFile(work, "ssh", ".err");
-        Process ssh = new ProcessBuilder("ssh", "-F", config.toString(), "-b", source, "-p",
-                String.valueOf(balancer.port()), destination, command)
+        Process ssh = OpenSshClient.ssh().config(config).port(balancer.port()).flags("-b", source)
+                .arguments(destination, command).process()
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectError(err.toFile()).start();
         clients.add(ssh);
         String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import static dev.gatehouse.node.NodeProcess.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.testkit.OpenSshClient;
 import dev.gatehouse.testkit.OpenSshServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -56,9 +57,8 @@ class KilledNodeEvidenceIT {
         try (OpenSshServer target = OpenSshServer.builder()
                 .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
             Path config = cluster.allowOnto(target);
-            client = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(sshPort),
-                    target.loginUser() + "@web@127.0.0.1", "cat").redirectError(work.resolve("ssh.err").toFile())
-                    .start();
+            client = OpenSshClient.ssh().config(config).port(sshPort).arguments(target.loginUser() + "@web@127.0.0.1",
+                    "cat").process().redirectError(work.resolve("ssh.err").toFile()).start();
             BufferedReader from = new BufferedReader(new InputStreamReader(client.getInputStream(),
                     StandardCharsets.UTF_8));
             assertThat(echo(from, "before-the-outage")).isEqualTo("before-the-outage");

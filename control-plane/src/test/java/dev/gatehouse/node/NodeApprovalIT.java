@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.ConsoleSignIn;
+import dev.gatehouse.testkit.OpenSshClient;
 import dev.gatehouse.testkit.OpenSshServer;
 import java.io.File;
 import java.nio.file.Files;
@@ -140,8 +141,9 @@ class NodeApprovalIT {
         static Waiting start(Path work, Path config, int port, String destination, String command) throws Exception {
             Path out = Files.createTempFile(work, "ssh", ".out");
             Path err = Files.createTempFile(work, "ssh", ".err");
-            Process ssh = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(port), destination,
-                    command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            Process ssh = OpenSshClient.ssh().config(config).port(port)
+                    .arguments(destination, command).process()
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             return new Waiting(ssh, out, err);
         }

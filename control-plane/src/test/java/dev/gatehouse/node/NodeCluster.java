@@ -3,6 +3,8 @@ package dev.gatehouse.node;
 import static dev.gatehouse.controlplane.ApiClient.expect;
 
 import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.testkit.CommandResult;
+import dev.gatehouse.testkit.OpenSshClient;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
@@ -119,21 +121,13 @@ final class NodeCluster implements AutoCloseable {
     record SshResult(int exit, String out, String err) {}
 
     /** {@code ssh -F config -p port destination [command]} with no input; {@code command} null asks for a shell. */
-    static SshResult ssh(Path work, Path config, int port, String destination, String command) throws Exception {
-        Path err = Files.createTempFile(work, "ssh", ".err");
-        List<String> line = new ArrayList<>(List.of("ssh", "-F", config.toString(), "-p", String.valueOf(port),
-                destination));
+    static SshResult ssh(Path config, int port, String destination, String command) {
+        OpenSshClient ssh = OpenSshClient.ssh().config(config).port(port).arguments(destination);
         if (command != null) {
-            line.add(command);
+            ssh.arguments(command);
         }
-        Process ssh = new ProcessBuilder(line).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectError(err.toFile()).start();
-        String out = new String(ssh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (!ssh.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-            ssh.destroyForcibly();
-            throw new IllegalStateException("ssh to port " + port + " still running after 60 s");
-        }
-        return new SshResult(ssh.exitValue(), out, Files.readString(err));
+        CommandResult result = ssh.run();
+        return new SshResult(result.exitCode(), result.stdoutText(), result.stderr());
     }
 
     static int port() {

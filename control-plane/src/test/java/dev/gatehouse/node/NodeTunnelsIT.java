@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.agent.AgentCommand;
 import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.testkit.OpenSshClient;
 import dev.gatehouse.testkit.OpenSshServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -145,8 +146,8 @@ class NodeTunnelsIT {
     /** Runs {@code command} on {@code destination} through the node on {@code port}; its output, or fails. */
     private String ssh(Path config, int port, String destination, String command) throws Exception {
         Path output = Files.createTempFile(work, "ssh", ".out");
-        Process ssh = new ProcessBuilder("ssh", "-F", config.toString(), "-p", String.valueOf(port), destination,
-                command).redirectErrorStream(true).redirectOutput(output.toFile())
+        Process ssh = OpenSshClient.ssh().config(config).port(port)
+                .arguments(destination, command).process().redirectErrorStream(true).redirectOutput(output.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
         boolean ended = ssh.waitFor(60, TimeUnit.SECONDS);
         ssh.destroyForcibly();
