@@ -11,15 +11,18 @@ import dev.gatehouse.controlplane.bastion.BastionService;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.InvalidSettingException;
 import dev.gatehouse.controlplane.config.OwnerOnly;
+import dev.gatehouse.controlplane.live.LiveTerminals;
 import dev.gatehouse.controlplane.recordings.NodeId;
 import dev.gatehouse.controlplane.tunnels.TunnelService;
 import dev.gatehouse.sshproxy.audit.RecorderListener;
+import dev.gatehouse.sshproxy.events.ListenerChain;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.server.BastionServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,10 +124,11 @@ public class BastionNode {
 
     @Bean
     BastionService bastionService(GatehouseSettings settings, NodeIdentity node, RemoteAccessDecider decider,
-            RecorderListener listener, TargetDialer dialer) {
+            RecorderListener listener, LiveTerminals live, TargetDialer dialer) {
         RemoteCertificateIssuer issuer = new RemoteCertificateIssuer(node.client());
+        ListenerChain listeners = new ListenerChain(List.of(listener, live));
         return new BastionService(() -> new BastionServer(BastionConfiguration.bastionConfig(settings), decider,
-                issuer, dialer, listener), settings.node().drainTimeout());
+                issuer, dialer, listeners), settings.node().drainTimeout());
     }
 
     /** What an engineer is told when this node's revocation ends their session. */
@@ -150,8 +154,14 @@ public class BastionNode {
     }
 
     @Bean(destroyMethod = "close")
-    NodeOrderPoller nodeOrderPoller(NodeIdentity node, BastionService bastion) {
-        return new NodeOrderPoller(node.client(), bastion).start();
+    NodeOrderPoller nodeOrderPoller(NodeIdentity node, BastionService bastion, LiveTerminals live) {
+        return new NodeOrderPoller(node.client(), bastion, live).start();
+    }
+
+    /** The terminals of the sessions here, relayed to the control plane for a live view there ({@link NodeLiveRelay}). */
+    @Bean
+    LiveTerminals liveTerminals() {
+        return new LiveTerminals();
     }
 
     /**

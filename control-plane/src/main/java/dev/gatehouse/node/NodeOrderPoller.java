@@ -1,6 +1,7 @@
 package dev.gatehouse.node;
 
 import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.controlplane.live.LiveTerminals;
 import dev.gatehouse.controlplane.nodes.NodeWire;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,12 +22,15 @@ final class NodeOrderPoller implements AutoCloseable {
 
     private final ControlPlaneClient client;
     private final BastionService bastion;
+    private final LiveTerminals live;
+    private final java.util.Map<String, NodeLiveRelay> relays = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread poller;
     private volatile boolean closed;
 
-    NodeOrderPoller(ControlPlaneClient client, BastionService bastion) {
+    NodeOrderPoller(ControlPlaneClient client, BastionService bastion, LiveTerminals live) {
         this.client = Objects.requireNonNull(client, "client");
         this.bastion = Objects.requireNonNull(bastion, "bastion");
+        this.live = Objects.requireNonNull(live, "live");
         this.poller = Thread.ofVirtual().name("node-orders").unstarted(this::poll);
     }
 
@@ -55,6 +59,16 @@ final class NodeOrderPoller implements AutoCloseable {
     }
 
     private void carryOut(NodeWire.Order order) throws ControlPlaneClient.Unavailable {
+        if ("watch".equals(order.kind())) {
+            // One relay per activity: a newer watch (another viewer, or the same one back) starts over with the backlog.
+            NodeLiveRelay earlier = relays.put(order.sessionId(), NodeLiveRelay.start(order.sessionId(), client, live));
+            if (earlier != null) {
+                earlier.stop();
+            }
+            relays.values().removeIf(relay -> !relay.isOpen());
+            log.info("session {}: relaying its terminal to the control plane for a live view", order.sessionId());
+            return;
+        }
         if (!"terminate".equals(order.kind())) {
             log.warn("order {}: unknown kind '{}', ignored", order.id(), order.kind());
             return;

@@ -1,6 +1,7 @@
 package dev.gatehouse.controlplane.live;
 
 import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -17,8 +18,8 @@ class LiveConfiguration implements WebSocketConfigurer {
 
     private final LiveTerminalSocket socket;
 
-    LiveConfiguration(LiveTerminals terminals, ControlPlaneAudit trail) {
-        this.socket = new LiveTerminalSocket(terminals, trail);
+    LiveConfiguration(LiveTerminals terminals, ControlPlaneAudit trail, ObjectProvider<RemoteWatch> remote) {
+        this.socket = new LiveTerminalSocket(terminals, trail, remote.getIfAvailable());
     }
 
     @Bean

@@ -21,7 +21,7 @@ final class LiveFeed {
     private final String id;
     private final boolean newlines;
     private byte[] backlog;
-    private final List<LiveWatcher> watchers = new ArrayList<>();
+    private final List<LiveViewer> watchers = new ArrayList<>();
     private int backlogStart;
     private int backlogLength;
     private int columns;
@@ -94,7 +94,7 @@ final class LiveFeed {
     }
 
     /** Adds a watcher and sends it the size and the backlog first; false when the activity has already ended. */
-    synchronized boolean watch(LiveWatcher watcher) {
+    synchronized boolean watch(LiveViewer watcher) {
         if (ended) {
             watcher.ended(endReason);
             return false;
@@ -113,7 +113,7 @@ final class LiveFeed {
         return true;
     }
 
-    synchronized void unwatch(LiveWatcher watcher) {
+    synchronized void unwatch(LiveViewer watcher) {
         watchers.remove(watcher);
     }
 

@@ -19,7 +19,8 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 /**
  * {@code /api/v1/sessions/{id}/live}: a browser watches a running session. The upgrade is a GET under
  * {@code /api/v1}, so the API's rules already demand an auditor or admin (session cookie or bearer token); this
- * handler checks again, because it must never serve an anonymous socket. Each watch is an audit event.
+ * handler checks again, because it must never serve an anonymous socket. Each watch is an audit event. A session held
+ * by a bastion node is relayed by that node ({@link RemoteWatch}) and shown the same way.
  */
 final class LiveTerminalSocket extends AbstractWebSocketHandler {
 
@@ -27,13 +28,17 @@ final class LiveTerminalSocket extends AbstractWebSocketHandler {
     private static final Pattern ID = Pattern.compile("/api/v1/sessions/([A-Za-z0-9._:-]{1,128})/live$");
     private static final String WATCHER = "gatehouse.liveWatcher";
     private static final String FEED = "gatehouse.liveFeed";
+    private static final String REMOTE = "gatehouse.liveRemote";
 
     private final LiveTerminals terminals;
     private final ControlPlaneAudit trail;
+    private final RemoteWatch remote;
 
-    LiveTerminalSocket(LiveTerminals terminals, ControlPlaneAudit trail) {
+    /** {@code remote}: null where no bastion node holds sessions (the all-in-one). */
+    LiveTerminalSocket(LiveTerminals terminals, ControlPlaneAudit trail, RemoteWatch remote) {
         this.terminals = Objects.requireNonNull(terminals, "terminals");
         this.trail = Objects.requireNonNull(trail, "trail");
+        this.remote = remote;
     }
 
     @Override
@@ -46,8 +51,16 @@ final class LiveTerminalSocket extends AbstractWebSocketHandler {
         String id = sessionId(socket.getUri());
         LiveWatcher watcher = new LiveWatcher(socket);
         Optional<LiveFeed> feed = id == null ? Optional.empty() : terminals.feed(id);
+        Optional<String> node = feed.isPresent() || id == null || remote == null ? Optional.empty()
+                : remote.holder(id);
+        if (node.isPresent()) {
+            // Held by a bastion node: watched here, relayed by the node once it takes the order placed below.
+            feed = Optional.of(terminals.remoteFeed(id, node.get()));
+            socket.getAttributes().put(REMOTE, id);
+        }
         trail.record(new AuditRecord("session.watched", actor.get(), "session:" + (id == null ? "?" : id), null,
-                Map.of("live", feed.isPresent()), source(socket), feed.isPresent() ? "success" : "denied",
+                node.isPresent() ? Map.of("live", true, "node", node.get()) : Map.of("live", feed.isPresent()),
+                source(socket), feed.isPresent() ? "success" : "denied",
                 feed.isPresent() ? null : "not live on this gateway"));
         if (feed.isEmpty()) {
             watcher.close(new CloseStatus(4404, "session is not live on this gateway"));
@@ -56,6 +69,9 @@ final class LiveTerminalSocket extends AbstractWebSocketHandler {
         socket.getAttributes().put(WATCHER, watcher);
         socket.getAttributes().put(FEED, feed.get());
         feed.get().watch(watcher);
+        if (node.isPresent()) {
+            remote.ask(node.get(), id, actor.get(), source(socket));
+        }
     }
 
     @Override
@@ -63,6 +79,9 @@ final class LiveTerminalSocket extends AbstractWebSocketHandler {
         if (socket.getAttributes().get(WATCHER) instanceof LiveWatcher watcher) {
             if (socket.getAttributes().get(FEED) instanceof LiveFeed feed) {
                 feed.unwatch(watcher);
+            }
+            if (socket.getAttributes().get(REMOTE) instanceof String id) {
+                terminals.unwatchedRemote(id);
             }
             watcher.close(status);
         }

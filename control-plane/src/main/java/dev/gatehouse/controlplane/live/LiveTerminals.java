@@ -14,6 +14,9 @@ import java.util.concurrent.ConcurrentMap;
 public final class LiveTerminals implements BastionListener {
 
     private final ConcurrentMap<String, LiveFeed> feeds = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, RemoteFeed> remote = new ConcurrentHashMap<>();
+    /** The widest or tallest terminal a node may relay (as the bastion bounds a client's pty request). */
+    private static final int MAX_SIDE = 4096;
 
     @Override
     public void activityStarted(Activity activity) {
@@ -59,4 +62,75 @@ public final class LiveTerminals implements BastionListener {
     Optional<LiveFeed> feed(String activityId) {
         return Optional.ofNullable(feeds.get(activityId));
     }
+
+    /**
+     * On a bastion node: shows {@code viewer} the running activity {@code activityId} (size and backlog first); false
+     * when it is not running here.
+     */
+    public boolean relay(String activityId, LiveViewer viewer) {
+        LiveFeed feed = feeds.get(activityId);
+        return feed != null && feed.watch(viewer);
+    }
+
+    public void unrelay(String activityId, LiveViewer viewer) {
+        LiveFeed feed = feeds.get(activityId);
+        if (feed != null) {
+            feed.unwatch(viewer);
+        }
+    }
+
+    /**
+     * On the control plane: the feed of an activity held by bastion node {@code node}, made for the first watcher and
+     * fed by that node's relay ({@link #relayed}).
+     */
+    LiveFeed remoteFeed(String activityId, String node) {
+        return remote.computeIfAbsent(activityId, id -> new RemoteFeed(node, new LiveFeed(id, 80, 24, false))).feed();
+    }
+
+    /** Forgets a node's feed nobody watches any more; the node's next relay call is told to stop. */
+    void unwatchedRemote(String activityId) {
+        remote.computeIfPresent(activityId, (id, held) -> held.feed().watcherCount() == 0 ? null : held);
+    }
+
+    /**
+     * Frames that {@code node} relays for {@code activityId}; true while someone here still watches it. Frames for an
+     * activity nobody watches here, or that another node claims, are dropped.
+     */
+    public boolean relayed(String node, String activityId, java.util.List<LiveFrame> frames) {
+        RemoteFeed held = remote.get(activityId);
+        if (held == null || !held.node().equals(node)) {
+            return false;
+        }
+        LiveFeed feed = held.feed();
+        for (LiveFrame frame : frames) {
+            if (frame == null || frame.type() == null) {
+                throw new IllegalArgumentException("a live frame needs a type");
+            }
+            switch (frame.type()) {
+                case "start", "resize" -> {
+                    if (frame.columns() < 1 || frame.columns() > MAX_SIDE || frame.rows() < 1 || frame.rows() > MAX_SIDE) {
+                        throw new IllegalArgumentException("a terminal size must be 1 to " + MAX_SIDE + " each way");
+                    }
+                    feed.resized(frame.columns(), frame.rows());
+                }
+                case "output" -> {
+                    byte[] data = frame.bytes();
+                    feed.output(data, 0, data.length);
+                }
+                case "end" -> {
+                    feed.ended(frame.reason());
+                    remote.remove(activityId, held);
+                    return false;
+                }
+                default -> throw new IllegalArgumentException("unknown live frame type '" + frame.type() + "'");
+            }
+        }
+        if (feed.watcherCount() == 0) {
+            remote.remove(activityId, held);
+            return false;
+        }
+        return true;
+    }
+
+    private record RemoteFeed(String node, LiveFeed feed) {}
 }

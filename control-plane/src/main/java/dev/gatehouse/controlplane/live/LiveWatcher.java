@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * One browser watching one activity. The bastion's I/O threads only enqueue (they must never wait for a browser);
  * a virtual thread sends. A watcher that falls more than {@link #MAX_QUEUED_BYTES} behind is closed, not waited for.
  */
-final class LiveWatcher {
+final class LiveWatcher implements LiveViewer {
 
     static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(LiveWatcher.class);
@@ -39,20 +39,24 @@ final class LiveWatcher {
         Thread.ofVirtual().name("live-watcher-" + socket.getId()).start(this::send);
     }
 
-    boolean started(int columns, int rows) {
+    @Override
+    public boolean started(int columns, int rows) {
         return control(Map.of("type", "start", "cols", columns, "rows", rows));
     }
 
-    boolean resized(int columns, int rows) {
+    @Override
+    public boolean resized(int columns, int rows) {
         return control(Map.of("type", "resize", "cols", columns, "rows", rows));
     }
 
     /** Queues output; false when this watcher is gone or too slow (it is then closed). */
-    boolean output(byte[] data) {
+    @Override
+    public boolean output(byte[] data) {
         return enqueue(new BinaryMessage(ByteBuffer.wrap(data)), data.length);
     }
 
-    void ended(String reason) {
+    @Override
+    public void ended(String reason) {
         control(Map.of("type", "end", "reason", reason == null ? "ended" : reason));
         close(CloseStatus.NORMAL.withReason("session ended"));
     }

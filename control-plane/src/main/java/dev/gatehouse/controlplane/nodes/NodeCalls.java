@@ -6,6 +6,7 @@ import dev.gatehouse.audit.recording.EvidenceStore;
 import dev.gatehouse.audit.spool.EvidenceCodec;
 import dev.gatehouse.controlplane.audit.AuditRecord;
 import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
+import dev.gatehouse.controlplane.live.LiveTerminals;
 import dev.gatehouse.controlplane.nodes.NodeApiServer.Reply;
 import dev.gatehouse.controlplane.nodes.NodeWire.Answer;
 import dev.gatehouse.pki.x509.Pem;
@@ -55,12 +56,14 @@ public final class NodeCalls implements NodeApiServer.Calls {
     private final Map<String, Instant> refusalAudited = new ConcurrentHashMap<>();
     private final ControlPlaneAudit trail;
     private final RepeatedRefusals refusals;
+    private final LiveTerminals live;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
 
     NodeCalls(NodeEnrollment enrollment, NodeStore nodes, AccessDecider decider, ClusterSessionLimit slots,
             CertificateIssuer issuer, EvidenceStore evidence, NodeEvidenceCheck evidenceCheck, NodeOrders orders,
-            NodeDetachedSessions detached, ControlPlaneAudit trail, RepeatedRefusals refusals, Clock clock) {
+            NodeDetachedSessions detached, ControlPlaneAudit trail, RepeatedRefusals refusals, LiveTerminals live,
+            Clock clock) {
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.decider = Objects.requireNonNull(decider, "decider");
@@ -72,6 +75,7 @@ public final class NodeCalls implements NodeApiServer.Calls {
         this.detached = Objects.requireNonNull(detached, "detached");
         this.trail = Objects.requireNonNull(trail, "trail");
         this.refusals = Objects.requireNonNull(refusals, "refusals");
+        this.live = Objects.requireNonNull(live, "live");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -113,6 +117,15 @@ public final class NodeCalls implements NodeApiServer.Calls {
                 case NodeWire.ORDER_DONE -> {
                     orders.done(node, read(body, NodeWire.OrderDone.class));
                     yield new Reply(204, new byte[0]);
+                }
+                case NodeWire.LIVE -> {
+                    NodeWire.LiveBatch batch = read(body, NodeWire.LiveBatch.class);
+                    if (batch.sessionId() == null || batch.frames() == null
+                            || batch.frames().size() > NodeWire.MAX_LIVE_FRAMES) {
+                        throw new IllegalArgumentException("a live batch needs sessionId and at most "
+                                + NodeWire.MAX_LIVE_FRAMES + " frames");
+                    }
+                    yield ok(new NodeWire.LiveAnswer(live.relayed(node, batch.sessionId(), batch.frames())));
                 }
                 case NodeWire.DETACHED_ELSEWHERE -> ok(detached.elsewhere(node, read(body, NodeWire.Where.class))
                         .orElse(new NodeWire.Elsewhere(null, 0)));

@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.nodes;
 
 import dev.gatehouse.controlplane.audit.AuditRecord;
 import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
+import dev.gatehouse.controlplane.live.RemoteWatch;
 import dev.gatehouse.controlplane.sessions.RemoteSessions;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -19,7 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * ({@link #awaitFor}) with a request the control plane holds open until an order arrives: one queued on this control
  * plane wakes it at once, one queued on another is found within {@link #RECHECK}.
  */
-final class NodeOrders implements RemoteSessions {
+final class NodeOrders implements RemoteSessions, RemoteWatch {
 
     /** How long the API waits for the node's answer before it says the order is queued. */
     static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
@@ -63,6 +64,24 @@ final class NodeOrders implements RemoteSessions {
     }
 
     @Override
+    public Optional<String> holder(String activityId) {
+        return jdbc.sql("SELECT s.recorder_id FROM audit_sessions s JOIN bastion_nodes n ON n.name = s.recorder_id"
+                        + " WHERE s.session_id = ? AND s.status = 'running' AND n.revoked_at IS NULL")
+                .param(activityId).query(String.class).optional();
+    }
+
+    /** A watch order: the node relays the activity to {@code /node/v1/live} until told nobody watches any more. */
+    @Override
+    public void ask(String node, String activityId, String actor, String sourceAddress) {
+        jdbc.sql("INSERT INTO node_orders (node, kind, session_id, reason, actor, source_address, created_at)"
+                        + " VALUES (?, 'watch', ?, 'live view', ?, ?, ?)")
+                .params(node, activityId, actor, sourceAddress, Timestamp.from(clock.instant())).update();
+        synchronized (queued) {
+            queued.notifyAll();
+        }
+    }
+
+    @Override
     public boolean isDetached(String node, String gatewaySessionId) {
         return detached.isDetached(node, gatewaySessionId);
     }
@@ -93,8 +112,10 @@ final class NodeOrders implements RemoteSessions {
                         + " RETURNING id, kind, session_id, reason")
                 .params(Timestamp.from(now), node, Timestamp.from(now.minus(STALE)))
                 .query((rs, row) -> new NodeWire.Order(rs.getLong("id"), rs.getString("kind"),
-                        // A recording's id is its gateway session's id, with ".N" for later channels of that session.
-                        rs.getString("session_id").replaceFirst("\\.\\d+$", ""), rs.getString("reason")))
+                        // A recording's id is its gateway session's id, with ".N" for later channels of that session:
+                        // a terminate ends the gateway session, a watch relays the one activity.
+                        "watch".equals(rs.getString("kind")) ? rs.getString("session_id")
+                                : rs.getString("session_id").replaceFirst("\\.\\d+$", ""), rs.getString("reason")))
                 .list();
     }
 
@@ -102,7 +123,7 @@ final class NodeOrders implements RemoteSessions {
     void done(String node, NodeWire.OrderDone answer) {
         record Closed(String sessionId, String reason, String actor, String source) {}
         Optional<Closed> closed = jdbc.sql("UPDATE node_orders SET done_at = ?, outcome = ? WHERE id = ? AND node = ?"
-                        + " AND done_at IS NULL RETURNING session_id, reason, actor, source_address")
+                        + " AND done_at IS NULL AND kind = 'terminate' RETURNING session_id, reason, actor, source_address")
                 .params(Timestamp.from(clock.instant()), answer.ended() ? "ended" : "not-live", answer.id(), node)
                 .query((rs, row) -> new Closed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
                 .optional();

@@ -10,6 +10,7 @@ import dev.gatehouse.controlplane.ca.CertificateAuthorities;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.GatehouseSettings.Role;
 import dev.gatehouse.controlplane.database.SingletonJobs;
+import dev.gatehouse.controlplane.live.LiveTerminals;
 import dev.gatehouse.controlplane.sshapprovals.SshApprovals;
 import dev.gatehouse.controlplane.agents.AgentStore;
 import dev.gatehouse.controlplane.jointokens.JoinTokens;
@@ -112,7 +113,8 @@ class NodePortConfiguration {
             NodeEnrollment enrollment, AccessDecider decider, CertificateIssuer issuer, PostgresAuditStore events,
             BlobStore blobs, ControlPlaneAudit trail, ClusterSessionLimit slots, NodeOrders orders,
             NodeDetachedSessions detached, JdbcClient jdbc, Clock clock, JoinTokens joinTokens, AgentStore agents,
-            TransactionTemplate transactions, SshApprovals approvals, RepeatedRefusals nodeRefusals) throws IOException {
+            TransactionTemplate transactions, SshApprovals approvals, RepeatedRefusals nodeRefusals, LiveTerminals live)
+            throws IOException {
         KeyPair key = TunnelConfiguration.serverKey();
         String advertised = settings.tunnel().advertisedHost().isEmpty() ? "localhost"
                 : settings.tunnel().advertisedHost();
@@ -121,7 +123,7 @@ class NodePortConfiguration {
                 TunnelConfiguration.serverNames(advertised), SERVER_CERTIFICATE_VALIDITY, Usage.SERVER);
         NodeCalls calls = new NodeCalls(enrollment, nodes, decider, slots, issuer,
                 new PostgresEvidenceStore(events, blobs), NodeEvidenceCheck.against(jdbc), orders, detached, trail,
-                nodeRefusals, clock);
+                nodeRefusals, live, clock);
         return new NodeApiServer(settings.nodes().bindAddress(), settings.nodes().port(),
                 new TlsIdentity(key.getPrivate(), List.of(certificate, ca)), ca, nodes,
                 new NodeTunnelCalls(new NodeApprovalCalls(calls, approvals), authorities, joinTokens, agents, trail,

@@ -42,6 +42,7 @@ public final class NodeWire {
     public static final String ORDERS = "/node/v1/orders";
     public static final String ORDER_DONE = "/node/v1/order-done";
     public static final String DETACHED_ELSEWHERE = "/node/v1/detached-elsewhere";
+    public static final String LIVE = "/node/v1/live";
     public static final String APPROVAL_RULE = "/node/v1/approval-rule";
     public static final String APPROVAL_REQUEST = "/node/v1/approval-request";
     public static final String APPROVAL_AWAIT = "/node/v1/approval-await";
@@ -133,6 +134,14 @@ public final class NodeWire {
 
     /** The node's answer to an order: {@code ended} false when the session was not live there. */
     public record OrderDone(long id, boolean ended) {}
+
+    /** A watched activity's terminal, relayed by the node that holds it; at most {@link #MAX_LIVE_FRAMES} frames. */
+    public record LiveBatch(String sessionId, List<dev.gatehouse.controlplane.live.LiveFrame> frames) {}
+
+    /** {@code watching}: someone still watches; false tells the node to stop relaying. */
+    public record LiveAnswer(boolean watching) {}
+
+    public static final int MAX_LIVE_FRAMES = 1024;
 
     public record Changes(long revision, Map<String, String> people, boolean everyone) {}
 

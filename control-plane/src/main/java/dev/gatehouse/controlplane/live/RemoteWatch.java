@@ -1,0 +1,13 @@
+package dev.gatehouse.controlplane.live;
+
+import java.util.Optional;
+
+/** Asks the bastion node holding a running session to relay it here (the control-plane role only). */
+public interface RemoteWatch {
+
+    /** The enrolled, unrevoked node that holds the running activity {@code activityId}, if one does. */
+    Optional<String> holder(String activityId);
+
+    /** Asks {@code node} to relay {@code activityId} to the control planes (a node order; the node polls for it). */
+    void ask(String node, String activityId, String actor, String sourceAddress);
+}

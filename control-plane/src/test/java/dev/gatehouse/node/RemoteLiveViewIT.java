@@ -1,0 +1,166 @@
+package dev.gatehouse.node;
+
+import static dev.gatehouse.node.NodeProcess.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.testkit.OpenSshClient;
+import dev.gatehouse.testkit.OpenSshServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The console's live view of a session held by a bastion node: the control plane asks the node (a watch order), the
+ * node relays the terminal over its mutual-TLS line, and a watcher on the control plane sees the recent output, what
+ * is typed after it connected, and the end. A relay nobody watches any more stops, and starts again for a new
+ * watcher.
+ */
+class RemoteLiveViewIT {
+
+    private static final String ADMIN = NodeCluster.ADMIN;
+
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+    Path work;
+
+    private NodeCluster cluster;
+    private Process ssh;
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        if (ssh != null) {
+            ssh.destroyForcibly();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aWatcherOnTheControlPlaneSeesASessionHeldByANode() throws Exception {
+        cluster = new NodeCluster(work);
+        cluster.startControlPlane(Map.of());
+        ApiClient admin = cluster.admin();
+        int sshPort = NodeCluster.port();
+        NodeProcess node = cluster.startNode("node-a", sshPort, cluster.nodeToken(), Map.of());
+        node.awaitLog("serving SSH on port " + sshPort);
+        String nodeId = cluster.nodeId("node-a");
+
+        try (OpenSshServer target = OpenSshServer.builder()
+                .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
+            Path config = cluster.allowOnto(target);
+            ssh = OpenSshClient.ssh().config(config).port(sshPort).arguments(target.loginUser() + "@web@127.0.0.1",
+                    "cat").process().redirectError(work.resolve("ssh.err").toFile()).start();
+            BufferedReader fromCat = new BufferedReader(new InputStreamReader(ssh.getInputStream(),
+                    StandardCharsets.UTF_8));
+            type("before-the-watcher");
+            assertThat(fromCat.readLine()).isEqualTo("before-the-watcher");
+            String session = runningSession(admin, nodeId);
+
+            Watcher watcher = Watcher.open(admin, session);
+            await("the watcher sees the recent output", () -> watcher.seen().contains("before-the-watcher"));
+            assertThat(watcher.seen()).contains("\"type\":\"start\"");
+            long typed = System.nanoTime();
+            type("while-watched");
+            assertThat(fromCat.readLine()).isEqualTo("while-watched");
+            await("the watcher sees new output", () -> watcher.seen().contains("while-watched"));
+            System.out.printf("live view through a node: output seen %d ms after it was typed%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - typed));
+            JsonNode watched = admin.get("/api/v1/audit/events?type=session.watched", ADMIN).json().get("events")
+                    .get(0);
+            assertThat(watched.toString()).contains("session:" + session).contains(nodeId);
+
+            // A second watcher that leaves: the node keeps relaying for the first; the session goes on.
+            Watcher.open(admin, session).close();
+            type("after-one-left");
+            await("the first watcher still sees output", () -> watcher.seen().contains("after-one-left"));
+
+            // Nobody watches any more: the node stops relaying. A new watcher starts it again, backlog first.
+            watcher.close();
+            node.awaitLog("live view of " + session + ": nobody watches any more; relay stopped");
+            Watcher again = Watcher.open(admin, session);
+            await("a new watcher sees the recent output", () -> again.seen().contains("after-one-left"));
+
+            ssh.getOutputStream().close();
+            assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(again.closed().get(30, TimeUnit.SECONDS)).as("the view ends with the session")
+                    .startsWith("1000");
+            assertThat(again.seen()).contains("\"type\":\"end\"");
+        }
+    }
+
+    private void type(String line) throws Exception {
+        ssh.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        ssh.getOutputStream().flush();
+    }
+
+    private static String runningSession(ApiClient admin, String node) throws InterruptedException {
+        String[] id = {null};
+        await("the session is listed running on " + node, () -> {
+            for (JsonNode session : admin.get("/api/v1/sessions?status=running", ADMIN).json().get("sessions")) {
+                if (session.get("node").asString().equals(node)) {
+                    id[0] = session.get("sessionId").asString();
+                }
+            }
+            return id[0] != null;
+        });
+        return id[0];
+    }
+
+    /** A browser's live view socket, as the console opens it, with the admin's token; collects what it is sent. */
+    private record Watcher(WebSocket socket, StringBuffer received, CompletableFuture<String> closed) {
+
+        static Watcher open(ApiClient admin, String session) throws Exception {
+            StringBuffer received = new StringBuffer();
+            CompletableFuture<String> closed = new CompletableFuture<>();
+            WebSocket.Listener listener = new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                    received.append(data);
+                    socket.request(1);
+                    return null;
+                }
+
+                @Override
+                public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
+                    received.append(StandardCharsets.UTF_8.decode(data));
+                    socket.request(1);
+                    return null;
+                }
+
+                @Override
+                public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
+                    closed.complete(status + " " + reason);
+                    return null;
+                }
+            };
+            URI uri = URI.create(admin.base().replaceFirst("^http", "ws") + "/api/v1/sessions/" + session + "/live");
+            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + ADMIN).buildAsync(uri, listener).get(30, TimeUnit.SECONDS);
+            return new Watcher(socket, received, closed);
+        }
+
+        String seen() {
+            return received.toString();
+        }
+
+        void close() {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+        }
+    }
+}
