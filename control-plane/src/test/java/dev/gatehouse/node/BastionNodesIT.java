@@ -164,7 +164,7 @@ class BastionNodesIT {
             cat.getOutputStream().write("up\n".getBytes(StandardCharsets.UTF_8));
             cat.getOutputStream().flush();
             assertThat(fromCat.readLine()).as("%s", Files.readString(catErr)).isEqualTo("up");
-            String onB = runningSessionOn(admin, idB);
+            String onB = NodeCluster.runningSessionOn(admin, idB);
             long asked = System.nanoTime();
             ApiClient.Reply terminated = admin.post("/api/v1/sessions/" + onB + "/terminate", ADMIN,
                     "{\"reason\":\"incident 42: stop now\"}");
@@ -193,7 +193,7 @@ class BastionNodesIT {
                 // Cut once the command runs (its output came back), not while the node still logs in to the target.
                 assertThat(new BufferedReader(new InputStreamReader(kept.getInputStream(), StandardCharsets.UTF_8))
                         .readLine()).isEqualTo("started");
-                String onA = runningSessionOn(admin, idA);
+                String onA = NodeCluster.runningSessionOn(admin, idA);
                 link.cut();
                 kept.waitFor(30, TimeUnit.SECONDS);
                 await("the control plane lists the session detached", () -> admin.get("/api/v1/sessions/" + onA,
@@ -236,7 +236,7 @@ class BastionNodesIT {
     private void revokedNodeEndsItsSessions(ApiClient admin, Path config, String destination, int sshB,
             NodeProcess nodeB, String idB) throws Exception {
         Live onB = live(config, sshB, destination, "on-b-before-revocation");
-        String session = runningSessionOn(admin, idB);
+        String session = NodeCluster.runningSessionOn(admin, idB);
         long asked = System.nanoTime();
         expect(admin.delete("/api/v1/nodes/" + idB, ADMIN), 204);
         assertThat(onB.ssh().waitFor(30, TimeUnit.SECONDS)).as("the session on the revoked node ended").isTrue();
@@ -271,20 +271,6 @@ class BastionNodesIT {
         } catch (java.io.IOException e) {
             return "";
         }
-    }
-
-    /** The id of the one session running on {@code node}, once the control plane lists it. */
-    private static String runningSessionOn(ApiClient admin, String node) throws InterruptedException {
-        String[] id = {null};
-        await("a session running on " + node, () -> {
-            for (JsonNode session : admin.get("/api/v1/sessions?status=running", ADMIN).json().get("sessions")) {
-                if (session.get("node").asString().equals(node)) {
-                    id[0] = session.get("sessionId").asString();
-                }
-            }
-            return id[0] != null;
-        });
-        return id[0];
     }
 
     private static JsonNode newest(ApiClient admin, String type) {

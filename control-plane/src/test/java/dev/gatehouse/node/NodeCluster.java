@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A control plane and its bastion nodes as processes under one work directory, started with the root README's "Running
@@ -115,6 +116,20 @@ final class NodeCluster implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The id of the one session running on {@code node}, once the control plane lists it. */
+    static String runningSessionOn(ApiClient admin, String node) throws InterruptedException {
+        String[] id = {null};
+        NodeProcess.await("a session running on " + node, () -> {
+            for (JsonNode session : admin.get("/api/v1/sessions?status=running", ADMIN).json().get("sessions")) {
+                if (session.get("node").asString().equals(node)) {
+                    id[0] = session.get("sessionId").asString();
+                }
+            }
+            return id[0] != null;
+        });
+        return id[0];
     }
 
     /** What an {@code ssh} run gave: its exit status and what it printed. */

@@ -70,7 +70,7 @@ class RemoteLiveViewIT {
                     StandardCharsets.UTF_8));
             type("before-the-watcher");
             assertThat(fromCat.readLine()).isEqualTo("before-the-watcher");
-            String session = runningSession(admin, nodeId);
+            String session = NodeCluster.runningSessionOn(admin, nodeId);
 
             Watcher watcher = Watcher.open(admin, session);
             await("the watcher sees the recent output", () -> watcher.seen().contains("before-the-watcher"));
@@ -107,19 +107,6 @@ class RemoteLiveViewIT {
     private void type(String line) throws Exception {
         ssh.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
         ssh.getOutputStream().flush();
-    }
-
-    private static String runningSession(ApiClient admin, String node) throws InterruptedException {
-        String[] id = {null};
-        await("the session is listed running on " + node, () -> {
-            for (JsonNode session : admin.get("/api/v1/sessions?status=running", ADMIN).json().get("sessions")) {
-                if (session.get("node").asString().equals(node)) {
-                    id[0] = session.get("sessionId").asString();
-                }
-            }
-            return id[0] != null;
-        });
-        return id[0];
     }
 
     /** A browser's live view socket, as the console opens it, with the admin's token; collects what it is sent. */

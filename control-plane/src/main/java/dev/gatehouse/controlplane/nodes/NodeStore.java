@@ -52,17 +52,20 @@ public final class NodeStore {
 
     /** Every node that enrolled, by name, with the count of concurrent-session slots each holds. */
     public java.util.List<Enrolled> list() {
-        return jdbc.sql("SELECT n.name, n.role, n.enrolled_at, n.last_seen_at, n.revoked_at,"
-                        + " (SELECT count(*) FROM session_slots s WHERE s.node = n.name) AS sessions"
-                        + " FROM bastion_nodes n ORDER BY n.name")
-                .query((rs, row) -> new Enrolled(rs.getString("name"), rs.getString("role"),
-                        instant(rs.getTimestamp("enrolled_at")), instant(rs.getTimestamp("last_seen_at")),
-                        instant(rs.getTimestamp("revoked_at")), rs.getLong("sessions")))
-                .list();
+        return enrolled("ORDER BY n.name").list();
     }
 
     public java.util.Optional<Enrolled> find(String name) {
-        return list().stream().filter(n -> n.name().equals(name)).findFirst();
+        return enrolled("WHERE n.name = ?", name).optional();
+    }
+
+    private JdbcClient.MappedQuerySpec<Enrolled> enrolled(String where, Object... params) {
+        return jdbc.sql("SELECT n.name, n.role, n.enrolled_at, n.last_seen_at, n.revoked_at,"
+                        + " (SELECT count(*) FROM session_slots s WHERE s.node = n.name) AS sessions"
+                        + " FROM bastion_nodes n " + where).params(params)
+                .query((rs, row) -> new Enrolled(rs.getString("name"), rs.getString("role"),
+                        instant(rs.getTimestamp("enrolled_at")), instant(rs.getTimestamp("last_seen_at")),
+                        instant(rs.getTimestamp("revoked_at")), rs.getLong("sessions")));
     }
 
     /** No certificate of node {@code name} is admitted from now on; false when it was not enrolled or already revoked. */
