@@ -7,17 +7,24 @@ import dev.gatehouse.audit.recording.WithoutOutput;
 import dev.gatehouse.audit.spool.EvidenceSpool;
 import dev.gatehouse.audit.spool.SpooledAuditSink;
 import dev.gatehouse.controlplane.bastion.BastionConfiguration;
+import dev.gatehouse.controlplane.bastion.BastionMeters;
 import dev.gatehouse.controlplane.bastion.BastionService;
 import dev.gatehouse.controlplane.config.GatehouseSettings;
 import dev.gatehouse.controlplane.config.InvalidSettingException;
 import dev.gatehouse.controlplane.config.OwnerOnly;
 import dev.gatehouse.controlplane.live.LiveTerminals;
 import dev.gatehouse.controlplane.recordings.NodeId;
+import dev.gatehouse.controlplane.recordings.RecordingHealth;
 import dev.gatehouse.controlplane.tunnels.TunnelService;
 import dev.gatehouse.sshproxy.audit.RecorderListener;
 import dev.gatehouse.sshproxy.events.ListenerChain;
 import dev.gatehouse.sshproxy.dial.TargetDialer;
 import dev.gatehouse.sshproxy.server.BastionServer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,9 +131,9 @@ public class BastionNode {
 
     @Bean
     BastionService bastionService(GatehouseSettings settings, NodeIdentity node, RemoteAccessDecider decider,
-            RecorderListener listener, LiveTerminals live, TargetDialer dialer) {
+            RecorderListener listener, LiveTerminals live, TargetDialer dialer, PrometheusMeterRegistry meters) {
         RemoteCertificateIssuer issuer = new RemoteCertificateIssuer(node.client());
-        ListenerChain listeners = new ListenerChain(List.of(listener, live));
+        ListenerChain listeners = new ListenerChain(List.of(listener, live, new BastionMeters(meters)));
         return new BastionService(() -> new BastionServer(BastionConfiguration.bastionConfig(settings), decider,
                 issuer, dialer, listeners), settings.node().drainTimeout());
     }
@@ -156,6 +163,22 @@ public class BastionNode {
     @Bean(destroyMethod = "close")
     NodeOrderPoller nodeOrderPoller(NodeIdentity node, BastionService bastion, LiveTerminals live) {
         return new NodeOrderPoller(node.client(), bastion, live).start();
+    }
+
+    /** This node's meters: its sessions, its evidence pipeline and its JVM ({@link NodeMetrics} serves them). */
+    @Bean(destroyMethod = "close")
+    PrometheusMeterRegistry nodeMeterRegistry(AsyncSessionRecorder recorder, EvidenceSpool spool) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new RecordingHealth(recorder, spool).bind(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        return registry;
+    }
+
+    @Bean(destroyMethod = "close")
+    NodeMetrics nodeMetrics(GatehouseSettings settings, PrometheusMeterRegistry registry) {
+        return NodeMetrics.serve(settings.node().metrics(), registry);
     }
 
     /** The terminals of the sessions here, relayed to the control plane for a live view there ({@link NodeLiveRelay}). */

@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  * The console's live view of a session held by a bastion node: the control plane asks the node (a watch order), the
  * node relays the terminal over its mutual-TLS line, and a watcher on the control plane sees the recent output, what
  * is typed after it connected, and the end. A relay nobody watches any more stops, and starts again for a new
- * watcher.
+ * watcher. The node's own meters are scraped from its {@code /metrics}.
  */
 class RemoteLiveViewIT {
 
@@ -57,7 +57,9 @@ class RemoteLiveViewIT {
         cluster.startControlPlane(Map.of());
         ApiClient admin = cluster.admin();
         int sshPort = NodeCluster.port();
-        NodeProcess node = cluster.startNode("node-a", sshPort, cluster.nodeToken(), Map.of());
+        int metricsPort = NodeCluster.port();
+        NodeProcess node = cluster.startNode("node-a", sshPort, cluster.nodeToken(),
+                Map.of("GATEHOUSE_NODE_METRICS_PORT", String.valueOf(metricsPort)));
         node.awaitLog("serving SSH on port " + sshPort);
         String nodeId = cluster.nodeId("node-a");
 
@@ -85,6 +87,12 @@ class RemoteLiveViewIT {
                     .get(0);
             assertThat(watched.toString()).contains("session:" + session).contains(nodeId);
 
+            // The node's own meters, scraped from it (it serves no other HTTP): the session, the evidence pipeline.
+            String scraped = scrape(metricsPort);
+            assertThat(scraped).contains("gatehouse_ssh_sessions_live 1.0")
+                    .contains("gatehouse_ssh_sessions_started_total").contains("gatehouse_recording_spool_disk_bytes").contains("gatehouse_recording_upload_lag_seconds")
+                    .contains("jvm_memory_used_bytes");
+
             // A second watcher that leaves: the node keeps relaying for the first; the session goes on.
             Watcher.open(admin, session).close();
             type("after-one-left");
@@ -101,6 +109,13 @@ class RemoteLiveViewIT {
             assertThat(again.closed().get(30, TimeUnit.SECONDS)).as("the view ends with the session")
                     .startsWith("1000");
             assertThat(again.seen()).contains("\"type\":\"end\"");
+        }
+    }
+
+    private static String scrape(int port) throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            return client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         }
     }
 

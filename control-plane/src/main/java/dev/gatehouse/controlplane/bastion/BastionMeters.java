@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * by the kind of request refused, bytes relayed each way, and session set-up time from authentication to a ready
  * target session (dial, certificate, upstream login).
  */
-final class BastionMeters implements BastionListener {
+public final class BastionMeters implements BastionListener {
 
     /** Authentications waiting for their session; more are dropped oldest first (a menu user never starts one). */
     private static final int PENDING_SETUPS = 10_000;
@@ -38,7 +38,7 @@ final class BastionMeters implements BastionListener {
         }
     };
 
-    BastionMeters(MeterRegistry registry) {
+    public BastionMeters(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
         Gauge.builder("gatehouse.ssh.sessions.live", live, AtomicInteger::get)
                 .description("Target sessions open on this bastion").register(registry);

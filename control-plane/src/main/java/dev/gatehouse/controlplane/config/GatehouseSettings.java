@@ -373,13 +373,25 @@ public record GatehouseSettings(
             String token,
             Path tokenFile,
             @NotNull @DefaultValue("5s") Duration decisionCache,
-            @NotNull @DefaultValue("5m") Duration drainTimeout) {
+            @NotNull @DefaultValue("5m") Duration drainTimeout,
+            @Valid @NotNull @DefaultValue Metrics metrics) {
 
         @Override
         public String toString() {
             return "Node[token=" + (token == null ? "none" : "***") + ", tokenFile=" + tokenFile + ", decisionCache="
-                    + decisionCache + ", drainTimeout=" + drainTimeout + "]";
+                    + decisionCache + ", drainTimeout=" + drainTimeout + ", metrics=" + metrics + "]";
         }
+
+        /**
+         * A bastion node's Prometheus endpoint ({@code GET /metrics}; a node serves no other HTTP): off unless
+         * {@code port} is set; on loopback unless {@code bindAddress} says otherwise, and then only with a bearer
+         * token read from {@code tokenFile}.
+         */
+        public record Metrics(
+                @Min(value = 0, message = "must be 0 (off) to 65535") @Max(value = 65535, message = "must be 0 (off) to 65535")
+                @DefaultValue("0") int port,
+                @NotBlank @DefaultValue("127.0.0.1") String bindAddress,
+                Path tokenFile) {}
     }
 
     /** Where a bastion node finds the control plane's node port: {@code https://host:4446}. */

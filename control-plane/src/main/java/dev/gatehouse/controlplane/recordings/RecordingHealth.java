@@ -15,12 +15,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * bastion gives refused users while it cannot (the recorder failed, the spool's disk is full or unwritable). A store
  * that is away is not DOWN: evidence waits on disk, which the details show.
  */
-final class RecordingHealth implements HealthIndicator {
+public final class RecordingHealth implements HealthIndicator {
 
     private final AsyncSessionRecorder recorder;
     private final EvidenceSpool spool;
 
-    RecordingHealth(AsyncSessionRecorder recorder, EvidenceSpool spool) {
+    public RecordingHealth(AsyncSessionRecorder recorder, EvidenceSpool spool) {
         this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.spool = Objects.requireNonNull(spool, "spool");
     }
@@ -42,7 +42,7 @@ final class RecordingHealth implements HealthIndicator {
      * {@code gatehouse_recording_accepting} (1 or 0), the recorder's queue and the spool's backlog, and the upload lag,
      * on the registry passed in.
      */
-    void bind(MeterRegistry registry) {
+    public void bind(MeterRegistry registry) {
         Gauge.builder("gatehouse.recording.accepting", recorder, r -> r.accepting() ? 1 : 0)
                 .description("1 while new sessions can be recorded; 0 while they are refused").register(registry);
         Gauge.builder("gatehouse.recording.queued.frames", recorder, AsyncSessionRecorder::queued)
