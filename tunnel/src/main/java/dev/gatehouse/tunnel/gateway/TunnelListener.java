@@ -62,6 +62,8 @@ public final class TunnelListener implements AutoCloseable {
     private volatile List<GatewayNode> announced = List.of();
     private volatile Channel server;
     private volatile boolean draining;
+    /** How long a drain waits at least after its GOAWAYs, so that agents read them before their links close. */
+    private static final java.time.Duration GOAWAY_GRACE = java.time.Duration.ofSeconds(1);
     private volatile GatewayNode self;
 
     public TunnelListener(TunnelListenerConfig config, AgentEnrollment enrollment, AgentRegistry agents,
@@ -431,10 +433,15 @@ public final class TunnelListener implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("node {} could not leave the registry: {}", config.nodeId(), e.toString());
         }
-        links.values().forEach(link -> link.channel()
-                .writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)));
-        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
-        while (streams.attached() > 0 && System.nanoTime() < deadline) {
+        List<io.netty.channel.ChannelFuture> goAways = links.values().stream().map(link -> link.channel()
+                .writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR))).toList();
+        goAways.forEach(sent -> sent.awaitUninterruptibly(GOAWAY_GRACE.toMillis()));
+        long started = System.nanoTime();
+        long deadline = started + config.drainTimeout().toNanos();
+        // Even with no stream open, the agents get a moment to read the GOAWAY: closing a link whose agent's last
+        // frames (pings, acks) are still unread makes the kernel reset it, and a reset can drop the GOAWAY unread.
+        while ((streams.attached() > 0 && System.nanoTime() < deadline)
+                || (!links.isEmpty() && System.nanoTime() - started < GOAWAY_GRACE.toNanos())) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
