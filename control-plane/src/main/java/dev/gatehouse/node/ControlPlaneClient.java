@@ -65,6 +65,19 @@ final class ControlPlaneClient {
         }
     }
 
+    /**
+     * The same identity and trust towards another control plane's node port ({@code https://host:port}, from a watch
+     * order): it must present a certificate from the node's CA for that name, as the node's own control plane does.
+     */
+    ControlPlaneClient at(String url) {
+        return new ControlPlaneClient(url, client);
+    }
+
+    private ControlPlaneClient(String url, HttpClient client) {
+        this.base = URI.create(Objects.requireNonNull(url, "url").replaceFirst("/+$", ""));
+        this.client = client;
+    }
+
     void use(SSLContext tls) {
         HttpClient old = client;
         client = client(tls);

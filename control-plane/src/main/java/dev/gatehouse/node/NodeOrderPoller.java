@@ -61,7 +61,10 @@ final class NodeOrderPoller implements AutoCloseable {
     private void carryOut(NodeWire.Order order) throws ControlPlaneClient.Unavailable {
         if ("watch".equals(order.kind())) {
             // One relay per activity: a newer watch (another viewer, or the same one back) starts over with the backlog.
-            NodeLiveRelay earlier = relays.put(order.sessionId(), NodeLiveRelay.start(order.sessionId(), client, live));
+            // The control plane the watcher is on (several may share the database); its node port, over TLS only.
+            ControlPlaneClient watcher = order.replyTo() == null || !order.replyTo().startsWith("https://") ? client
+                    : client.at(order.replyTo());
+            NodeLiveRelay earlier = relays.put(order.sessionId(), NodeLiveRelay.start(order.sessionId(), watcher, live));
             if (earlier != null) {
                 earlier.stop();
             }

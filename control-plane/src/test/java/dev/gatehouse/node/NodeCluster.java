@@ -59,6 +59,24 @@ final class NodeCluster implements AutoCloseable {
         return controlPlane.awaitLog("node port listening on " + nodesPort).awaitLog("Gatehouse is up");
     }
 
+    /**
+     * Starts another control plane sharing the first one's database ({@code extra} names it, as it does for the first)
+     * with its own data directory, HTTP port and node port; returns an admin client for it.
+     */
+    ApiClient startOtherControlPlane(Map<String, String> extra) throws Exception {
+        int http = port();
+        int nodePort = port();
+        Map<String, String> environment = new HashMap<>(Map.of("GATEHOUSE_BOOTSTRAP_TOKEN", ADMIN,
+                "GATEHOUSE_HTTP_PORT", String.valueOf(http), "GATEHOUSE_NODES_PORT", String.valueOf(nodePort),
+                "GATEHOUSE_NODES_BIND_ADDRESS", "127.0.0.1", "GATEHOUSE_NODES_ADVERTISED_URL",
+                "https://127.0.0.1:" + nodePort));
+        environment.putAll(extra);
+        NodeProcess other = NodeProcess.start("control-plane", work.resolve("control-plane-b"), environment);
+        nodes.add(other); // closed with the nodes
+        other.awaitLog("node port listening on " + nodePort).awaitLog("Gatehouse is up");
+        return new ApiClient(http);
+    }
+
     /** Starts a bastion node enrolling with {@code token}; wait for it with {@code awaitLog("serving SSH on port")}. */
     NodeProcess startNode(String name, int sshPort, String token, Map<String, String> extra) throws IOException {
         // Each node serves a tunnel port too: its own (as the README's two nodes use 4443 and 4444), unless the test names one.

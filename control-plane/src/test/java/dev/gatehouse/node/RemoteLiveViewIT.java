@@ -4,8 +4,10 @@ import static dev.gatehouse.node.NodeProcess.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
+import dev.gatehouse.controlplane.WholeGateways;
 import dev.gatehouse.testkit.OpenSshClient;
 import dev.gatehouse.testkit.OpenSshServer;
+import dev.gatehouse.testkit.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -28,7 +30,8 @@ import tools.jackson.databind.JsonNode;
  * The console's live view of a session held by a bastion node: the control plane asks the node (a watch order), the
  * node relays the terminal over its mutual-TLS line, and a watcher on the control plane sees the recent output, what
  * is typed after it connected, and the end. A relay nobody watches any more stops, and starts again for a new
- * watcher. The node's own meters are scraped from its {@code /metrics}.
+ * watcher, also on another control plane sharing the database (the node relays to the one the watcher is on). The
+ * node's own meters are scraped from its {@code /metrics}.
  */
 class RemoteLiveViewIT {
 
@@ -37,6 +40,7 @@ class RemoteLiveViewIT {
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path work;
 
+    private final TestDatabase database = TestDatabase.create();
     private NodeCluster cluster;
     private Process ssh;
 
@@ -54,8 +58,18 @@ class RemoteLiveViewIT {
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void aWatcherOnTheControlPlaneSeesASessionHeldByANode() throws Exception {
         cluster = new NodeCluster(work);
-        cluster.startControlPlane(Map.of());
+        // Two control planes on one database; the node is given the first one's URL.
+        TestDatabase.Roles roles = database.ownerAndRuntimeRoles();
+        Map<String, String> shared = Map.of("GATEHOUSE_DATABASE_URL", database.jdbcUrl(),
+                "GATEHOUSE_DATABASE_USERNAME", roles.runtime(), "GATEHOUSE_DATABASE_PASSWORD", roles.runtimePassword(),
+                "GATEHOUSE_DATABASE_OWNER_USERNAME", roles.owner(), "GATEHOUSE_DATABASE_OWNER_PASSWORD",
+                roles.ownerPassword(), "GATEHOUSE_SECRETS_MASTER_KEY", WholeGateways.randomMasterKey(),
+                "GATEHOUSE_DATABASE_FSYNC", "true"); // an external server's durability is its own
+        Map<String, String> first = new java.util.HashMap<>(shared);
+        first.put("GATEHOUSE_NODES_ADVERTISED_URL", "https://127.0.0.1:" + cluster.nodesPort());
+        cluster.startControlPlane(first);
         ApiClient admin = cluster.admin();
+        ApiClient other = cluster.startOtherControlPlane(shared);
         int sshPort = NodeCluster.port();
         int metricsPort = NodeCluster.port();
         NodeProcess node = cluster.startNode("node-a", sshPort, cluster.nodeToken(),
@@ -98,10 +112,11 @@ class RemoteLiveViewIT {
             type("after-one-left");
             await("the first watcher still sees output", () -> watcher.seen().contains("after-one-left"));
 
-            // Nobody watches any more: the node stops relaying. A new watcher starts it again, backlog first.
+            // Nobody watches any more: the node stops relaying. A new watcher, on the other control plane, starts it
+            // again there, backlog first.
             watcher.close();
             node.awaitLog("live view of " + session + ": nobody watches any more; relay stopped");
-            Watcher again = Watcher.open(admin, session);
+            Watcher again = Watcher.open(other, session);
             await("a new watcher sees the recent output", () -> again.seen().contains("after-one-left"));
 
             ssh.getOutputStream().close();

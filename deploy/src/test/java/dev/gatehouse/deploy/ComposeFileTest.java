@@ -38,7 +38,13 @@ class ComposeFileTest {
                 "control-plane-1", "control-plane-2", "bastion-1", "bastion-2", "haproxy");
         assertThat(environment("control-plane-1")).containsEntry("GATEHOUSE_ROLE", "control-plane")
                 .containsEntry("GATEHOUSE_RECORDINGS_STORE", "s3");
-        assertThat(environment("control-plane-2")).isEqualTo(environment("control-plane-1"));
+        // The same settings, but each names its own node port, where nodes relay the live views asked of it.
+        assertThat(environment("control-plane-1")).containsEntry("GATEHOUSE_NODES_ADVERTISED_URL",
+                "https://control-plane-1:4446");
+        Map<String, Object> second = new java.util.HashMap<>(environment("control-plane-2"));
+        assertThat(second.put("GATEHOUSE_NODES_ADVERTISED_URL", "https://control-plane-1:4446"))
+                .isEqualTo("https://control-plane-2:4446");
+        assertThat(second).isEqualTo(environment("control-plane-1"));
         assertThat(environment("bastion-1")).containsEntry("GATEHOUSE_ROLE", "bastion")
                 .containsEntry("GATEHOUSE_SSH_PROXY_PROTOCOL", "true").containsKey("GATEHOUSE_CONTROL_PLANE_URL");
     }

@@ -359,10 +359,14 @@ public record GatehouseSettings(
     /**
      * The control plane's node port ({@code gatehouse.nodes.*}): bastion nodes enrol there with a node token and from
      * then on call it over mutual TLS only (client certificates from the X.509 CA). Served by the control-plane role.
+     * {@code advertisedUrl}: this control plane's own node port as nodes reach it, where a node relays a live view a
+     * watcher here asked for; empty: to the URL the node was given (fine with one control plane).
      */
     public record Nodes(
             @Min(0) @Max(65535) @DefaultValue("4446") int port,
-            @NotBlank @DefaultValue("0.0.0.0") String bindAddress) {}
+            @NotBlank @DefaultValue("0.0.0.0") String bindAddress,
+            @Pattern(regexp = "|https://[^/?#]+/?", message = "must be https://host:port (this control plane's own node"
+                    + " port, as bastion nodes reach it)") @DefaultValue("") String advertisedUrl) {}
 
     /**
      * A bastion node's own settings ({@code gatehouse.node.*}): the one-time {@code token} (or a file holding it) it

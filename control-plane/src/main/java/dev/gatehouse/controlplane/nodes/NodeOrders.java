@@ -33,13 +33,16 @@ final class NodeOrders implements RemoteSessions, RemoteWatch {
     private final NodeDetachedSessions detached;
     private final ControlPlaneAudit trail;
     private final Clock clock;
+    private final String replyTo;
     private final Object queued = new Object();
 
-    NodeOrders(JdbcClient jdbc, NodeDetachedSessions detached, ControlPlaneAudit trail, Clock clock) {
+    /** {@code replyTo}: this control plane's node port as nodes reach it (a watch's relay goes there), or empty. */
+    NodeOrders(JdbcClient jdbc, NodeDetachedSessions detached, ControlPlaneAudit trail, Clock clock, String replyTo) {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
         this.detached = Objects.requireNonNull(detached, "detached");
         this.trail = Objects.requireNonNull(trail, "trail");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.replyTo = Objects.requireNonNull(replyTo, "replyTo");
     }
 
     @Override
@@ -73,9 +76,10 @@ final class NodeOrders implements RemoteSessions, RemoteWatch {
     /** A watch order: the node relays the activity to {@code /node/v1/live} until told nobody watches any more. */
     @Override
     public void ask(String node, String activityId, String actor, String sourceAddress) {
-        jdbc.sql("INSERT INTO node_orders (node, kind, session_id, reason, actor, source_address, created_at)"
-                        + " VALUES (?, 'watch', ?, 'live view', ?, ?, ?)")
-                .params(node, activityId, actor, sourceAddress, Timestamp.from(clock.instant())).update();
+        jdbc.sql("INSERT INTO node_orders (node, kind, session_id, reason, actor, source_address, created_at,"
+                        + " reply_to) VALUES (?, 'watch', ?, 'live view', ?, ?, ?, ?)")
+                .params(node, activityId, actor, sourceAddress, Timestamp.from(clock.instant()),
+                        replyTo.isBlank() ? null : replyTo).update();
         synchronized (queued) {
             queued.notifyAll();
         }
@@ -109,13 +113,14 @@ final class NodeOrders implements RemoteSessions, RemoteWatch {
     private List<NodeWire.Order> take(String node) {
         Instant now = clock.instant();
         return jdbc.sql("UPDATE node_orders SET taken_at = ? WHERE node = ? AND taken_at IS NULL AND created_at > ?"
-                        + " RETURNING id, kind, session_id, reason")
+                        + " RETURNING id, kind, session_id, reason, reply_to")
                 .params(Timestamp.from(now), node, Timestamp.from(now.minus(STALE)))
                 .query((rs, row) -> new NodeWire.Order(rs.getLong("id"), rs.getString("kind"),
                         // A recording's id is its gateway session's id, with ".N" for later channels of that session:
                         // a terminate ends the gateway session, a watch relays the one activity.
                         "watch".equals(rs.getString("kind")) ? rs.getString("session_id")
-                                : rs.getString("session_id").replaceFirst("\\.\\d+$", ""), rs.getString("reason")))
+                                : rs.getString("session_id").replaceFirst("\\.\\d+$", ""), rs.getString("reason"),
+                        rs.getString("reply_to")))
                 .list();
     }
 

@@ -73,8 +73,9 @@ class NodePortConfiguration {
     }
 
     @Bean
-    NodeOrders nodeOrders(JdbcClient jdbc, NodeDetachedSessions detached, ControlPlaneAudit trail, Clock clock) {
-        return new NodeOrders(jdbc, detached, trail, clock);
+    NodeOrders nodeOrders(JdbcClient jdbc, NodeDetachedSessions detached, ControlPlaneAudit trail, Clock clock,
+            GatehouseSettings settings) {
+        return new NodeOrders(jdbc, detached, trail, clock, settings.nodes().advertisedUrl());
     }
 
     /**

@@ -127,8 +127,12 @@ public final class NodeWire {
     /** The answer to {@link Where}: {@code node} null when no other node keeps one. */
     public record Elsewhere(String node, long detachedAt) {}
 
-    /** Something the control plane asks a node to do to a session it holds; {@code kind} {@code terminate}. */
-    public record Order(long id, String kind, String sessionId, String reason) {}
+    /**
+     * Something the control plane asks a node to do to a session it holds: {@code kind} {@code terminate}, or
+     * {@code watch} (relay its terminal to {@code replyTo}, a control plane's node port, or when null to the node's own
+     * control-plane URL).
+     */
+    public record Order(long id, String kind, String sessionId, String reason, String replyTo) {}
 
     public record Orders(List<Order> orders) {}
 
