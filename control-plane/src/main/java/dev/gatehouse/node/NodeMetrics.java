@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * A bastion node's Prometheus endpoint, {@code GET /metrics} ({@code gatehouse.node.metrics.*}): the node's SSH
  * sessions, bytes relayed, set-up times, recorder queue, evidence spool and upload lag, and its JVM, under the same
  * names as the all-in-one's {@code /actuator/prometheus}. A node serves no other HTTP. Off unless a port is set; a
- * bind address other than loopback needs a bearer token ({@code token-file}), which every scrape must then present.
+ * bind address other than loopback needs a bearer token ({@code token} or {@code token-file}), which every scrape must
+ * then present.
  */
 final class NodeMetrics implements AutoCloseable {
 
@@ -46,12 +47,14 @@ final class NodeMetrics implements AutoCloseable {
         try {
             InetAddress address = InetAddress.getByName(settings.bindAddress());
             byte[] token = null;
-            if (settings.tokenFile() != null) {
+            if (settings.token() != null && !settings.token().isBlank()) {
+                token = settings.token().strip().getBytes(StandardCharsets.UTF_8);
+            } else if (settings.tokenFile() != null) {
                 token = Files.readString(settings.tokenFile()).strip().getBytes(StandardCharsets.UTF_8);
             }
             if (!address.isLoopbackAddress() && (token == null || token.length < 16)) {
-                throw new InvalidSettingException("gatehouse.node.metrics.token-file", "a file holding a bearer token"
-                        + " of at least 16 characters", "the metrics endpoint binds " + settings.bindAddress()
+                throw new InvalidSettingException("gatehouse.node.metrics.token (or .token-file)", "a bearer token of"
+                        + " at least 16 characters", "the metrics endpoint binds " + settings.bindAddress()
                         + ", beyond loopback, so scrapes must present a token");
             }
             HttpServer server = HttpServer.create(new InetSocketAddress(address, settings.port()), 16);

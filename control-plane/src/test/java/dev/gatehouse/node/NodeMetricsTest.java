@@ -28,7 +28,7 @@ class NodeMetricsTest {
 
     @Test
     void offUnlessAPortIsSet() {
-        try (NodeMetrics metrics = NodeMetrics.serve(new GatehouseSettings.Node.Metrics(0, "127.0.0.1", null),
+        try (NodeMetrics metrics = NodeMetrics.serve(new GatehouseSettings.Node.Metrics(0, "127.0.0.1", null, null),
                 registry)) {
             assertThat(metrics.port()).isZero();
         }
@@ -37,7 +37,7 @@ class NodeMetricsTest {
     @Test
     void onLoopbackTheMetersAreServedAsPrometheusText() throws Exception {
         try (NodeMetrics metrics = NodeMetrics.serve(new GatehouseSettings.Node.Metrics(freePort(), "127.0.0.1",
-                null), registry)) {
+                null, null), registry)) {
             HttpResponse<String> scraped = get(metrics.port(), null);
             assertThat(scraped.statusCode()).isEqualTo(200);
             assertThat(scraped.body()).contains("gatehouse_ssh_sessions_started_total 3.0");
@@ -47,16 +47,22 @@ class NodeMetricsTest {
 
     @Test
     void beyondLoopbackATokenIsRequiredAndEveryScrapePresentsIt(@TempDir Path dir) throws Exception {
-        assertThatThrownBy(() -> NodeMetrics.serve(new GatehouseSettings.Node.Metrics(freePort(), "0.0.0.0", null),
+        assertThatThrownBy(() -> NodeMetrics.serve(new GatehouseSettings.Node.Metrics(freePort(), "0.0.0.0", null,
+                null),
                 registry)).isInstanceOf(InvalidSettingException.class).hasMessageContaining("token-file");
         Path token = Files.writeString(dir.resolve("token"), "a-scrape-token-0123456789\n");
         try (NodeMetrics metrics = NodeMetrics.serve(new GatehouseSettings.Node.Metrics(freePort(), "0.0.0.0",
-                token), registry)) {
+                null, token), registry)) {
             assertThat(get(metrics.port(), null).statusCode()).isEqualTo(401);
             assertThat(get(metrics.port(), "a-wrong-token-0123456789").statusCode()).isEqualTo(401);
             HttpResponse<String> scraped = get(metrics.port(), "a-scrape-token-0123456789");
             assertThat(scraped.statusCode()).isEqualTo(200);
             assertThat(scraped.body()).contains("gatehouse_ssh_sessions_started_total");
+        }
+        try (NodeMetrics metrics = NodeMetrics.serve(new GatehouseSettings.Node.Metrics(freePort(), "0.0.0.0",
+                "a-token-from-the-environment", null), registry)) {
+            assertThat(get(metrics.port(), null).statusCode()).isEqualTo(401);
+            assertThat(get(metrics.port(), "a-token-from-the-environment").statusCode()).isEqualTo(200);
         }
     }
 

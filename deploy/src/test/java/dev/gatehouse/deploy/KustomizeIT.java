@@ -190,7 +190,9 @@ class KustomizeIT {
                 .map(e -> at(e, "secretRef", "name")).filter(java.util.Objects::nonNull).findFirst().orElseThrow());
         Object masterKey = at(env(controlPlane).get("GATEHOUSE_SECRETS_MASTER_KEY"), "secretKeyRef", "name");
 
-        assertThat(secrets).hasSize(3).contains(envFromSecret, String.valueOf(masterKey));
+        Object metricsToken = at(env(containers(example.named("StatefulSet", "gatehouse-bastion")).getFirst())
+                .get("GATEHOUSE_NODE_METRICS_TOKEN"), "secretKeyRef", "name");
+        assertThat(secrets).hasSize(4).contains(envFromSecret, String.valueOf(masterKey), String.valueOf(metricsToken));
         for (Map<String, Object> configMap : example.ofKind("ConfigMap")) {
             assertThat(map(configMap.get("data")).keySet()).as(name(configMap))
                     .noneMatch(k -> k.matches(".*(PASSWORD|SECRET|TOKEN|MASTER_KEY|ACCESS_KEY).*"));

@@ -389,13 +389,21 @@ public record GatehouseSettings(
         /**
          * A bastion node's Prometheus endpoint ({@code GET /metrics}; a node serves no other HTTP): off unless
          * {@code port} is set; on loopback unless {@code bindAddress} says otherwise, and then only with a bearer
-         * token read from {@code tokenFile}.
+         * {@code token} (or a file holding it) that every scrape presents.
          */
         public record Metrics(
                 @Min(value = 0, message = "must be 0 (off) to 65535") @Max(value = 65535, message = "must be 0 (off) to 65535")
                 @DefaultValue("0") int port,
                 @NotBlank @DefaultValue("127.0.0.1") String bindAddress,
-                Path tokenFile) {}
+                String token,
+                Path tokenFile) {
+
+            @Override
+            public String toString() {
+                return "Metrics[port=" + port + ", bindAddress=" + bindAddress + ", token="
+                        + (token == null ? "none" : "***") + ", tokenFile=" + tokenFile + "]";
+            }
+        }
     }
 
     /** Where a bastion node finds the control plane's node port: {@code https://host:4446}. */
