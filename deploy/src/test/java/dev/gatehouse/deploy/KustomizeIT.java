@@ -168,6 +168,14 @@ class KustomizeIT {
     }
 
     @Test
+    void controlPlaneWhenRenderedThenNodesRelayLiveViewsToThePodTheWatcherIsOn() {
+        Map<String, Object> env = env(containers(example.named("Deployment", "gatehouse-control-plane")).getFirst());
+
+        assertThat(env).containsEntry("GATEHOUSE_NODES_ADVERTISED_URL", "https://$(POD_IP):4446");
+        assertThat(at(env.get("POD_IP"), "fieldRef", "fieldPath")).isEqualTo("status.podIP");
+    }
+
+    @Test
     void bastionWhenRenderedThenItCallsAPortTheControlPlaneServiceOffers() {
         String url = String.valueOf(env(containers(example.named("StatefulSet", "gatehouse-bastion")).getFirst())
                 .get("GATEHOUSE_CONTROL_PLANE_URL"));

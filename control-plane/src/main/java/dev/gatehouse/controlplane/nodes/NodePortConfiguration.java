@@ -45,6 +45,22 @@ class NodePortConfiguration {
 
     private static final Duration SERVER_CERTIFICATE_VALIDITY = Duration.ofDays(365);
 
+    /**
+     * The names of the node port's certificate: this machine's, the advertised tunnel host, and the host of
+     * {@code gatehouse.nodes.advertised-url} (where nodes relay live views to this control plane: a pod's own
+     * address on Kubernetes, which no other name reaches).
+     */
+    static List<String> nodePortNames(String advertisedHost, String advertisedUrl) {
+        List<String> names = new java.util.ArrayList<>(TunnelConfiguration.serverNames(advertisedHost));
+        if (!advertisedUrl.isBlank()) {
+            String host = java.net.URI.create(advertisedUrl).getHost();
+            if (host != null && !names.contains(host)) {
+                names.add(host);
+            }
+        }
+        return List.copyOf(names);
+    }
+
     /** True in the control-plane role only: the all-in-one's bastion asks in-process and serves no nodes. */
     static final class ControlPlaneRole implements Condition {
         @Override
@@ -121,7 +137,8 @@ class NodePortConfiguration {
                 : settings.tunnel().advertisedHost();
         X509Certificate ca = authorities.x509().certificate();
         X509Certificate certificate = authorities.x509().issue(key.getPublic(), "gatehouse node port",
-                TunnelConfiguration.serverNames(advertised), SERVER_CERTIFICATE_VALIDITY, Usage.SERVER);
+                nodePortNames(advertised, settings.nodes().advertisedUrl()), SERVER_CERTIFICATE_VALIDITY,
+                Usage.SERVER);
         NodeCalls calls = new NodeCalls(enrollment, nodes, decider, slots, issuer,
                 new PostgresEvidenceStore(events, blobs), NodeEvidenceCheck.against(jdbc), orders, detached, trail,
                 nodeRefusals, live, clock);
