@@ -23,7 +23,9 @@ final class NodeOrderPoller implements AutoCloseable {
     private final ControlPlaneClient client;
     private final BastionService bastion;
     private final LiveTerminals live;
+    /** The live-view relays running, by activity and the control plane they relay to. */
     private final java.util.Map<String, NodeLiveRelay> relays = new java.util.concurrent.ConcurrentHashMap<>();
+    private final NodeLiveRelay.Budget budget = new NodeLiveRelay.Budget(NodeLiveRelay.MAX_NODE_QUEUED_BYTES);
     private final Thread poller;
     private volatile boolean closed;
 
@@ -60,11 +62,13 @@ final class NodeOrderPoller implements AutoCloseable {
 
     private void carryOut(NodeWire.Order order) throws ControlPlaneClient.Unavailable {
         if ("watch".equals(order.kind())) {
-            // One relay per activity: a newer watch (another viewer, or the same one back) starts over with the backlog.
-            // The control plane the watcher is on (several may share the database); its node port, over TLS only.
-            ControlPlaneClient watcher = order.replyTo() == null || !order.replyTo().startsWith("https://") ? client
-                    : client.at(order.replyTo());
-            NodeLiveRelay earlier = relays.put(order.sessionId(), NodeLiveRelay.start(order.sessionId(), watcher, live));
+            // The control plane the watcher is on (several may share the database); its node port, over TLS only. It
+            // orders a relay for its first watcher only (later ones share it): one relay per activity and control
+            // plane, and a newer order from the same one (its watchers had all left) starts over with the backlog.
+            boolean elsewhere = order.replyTo() != null && order.replyTo().startsWith("https://");
+            ControlPlaneClient watcher = elsewhere ? client.at(order.replyTo()) : client;
+            NodeLiveRelay earlier = relays.put(order.sessionId() + " " + (elsewhere ? order.replyTo() : ""),
+                    NodeLiveRelay.start(order.sessionId(), order.id(), NodeLiveRelay.Sink.to(watcher), live, budget));
             if (earlier != null) {
                 earlier.stop();
             }

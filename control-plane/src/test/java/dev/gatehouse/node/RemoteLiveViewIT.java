@@ -30,8 +30,9 @@ import tools.jackson.databind.JsonNode;
  * The console's live view of a session held by a bastion node: the control plane asks the node (a watch order), the
  * node relays the terminal over its mutual-TLS line, and a watcher on the control plane sees the recent output, what
  * is typed after it connected, and the end. A relay nobody watches any more stops, and starts again for a new
- * watcher, also on another control plane sharing the database (the node relays to the one the watcher is on). The
- * node's own meters are scraped from its {@code /metrics}.
+ * watcher, also on another control plane sharing the database (the node relays to the one the watcher is on).
+ * Watchers on both control planes at once each see the recent screen once and everything after it; a view of a
+ * session whose node died is ended. The node's own meters are scraped from its {@code /metrics}.
  */
 class RemoteLiveViewIT {
 
@@ -119,12 +120,59 @@ class RemoteLiveViewIT {
             Watcher again = Watcher.open(other, session);
             await("a new watcher sees the recent output", () -> again.seen().contains("after-one-left"));
 
+            // More watchers while one watches: another on the same control plane shares its relay (and sees the
+            // backlog that control plane keeps), one on the first control plane gets a relay of its own. Nobody is
+            // shown the recent screen twice, and everyone sees what comes next.
+            Watcher sameSide = Watcher.open(other, session);
+            Watcher firstSide = Watcher.open(admin, session);
+            await("the later watchers see the recent output", () -> sameSide.seen().contains("after-one-left")
+                    && firstSide.seen().contains("after-one-left"));
+            type("all-three-see-this");
+            assertThat(fromCat.readLine()).isEqualTo("after-one-left");
+            assertThat(fromCat.readLine()).isEqualTo("all-three-see-this");
+            for (Watcher each : java.util.List.of(again, sameSide, firstSide)) {
+                await("every watcher sees new output", () -> each.seen().contains("all-three-see-this"));
+            }
+            Thread.sleep(1000); // a backlog sent again would arrive by now
+            for (Watcher each : java.util.List.of(again, sameSide, firstSide)) {
+                assertThat(count(each.seen(), "after-one-left")).as("the backlog, once: %s", each.seen()).isOne();
+                assertThat(count(each.seen(), "all-three-see-this")).isOne();
+            }
+
             ssh.getOutputStream().close();
             assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(again.closed().get(30, TimeUnit.SECONDS)).as("the view ends with the session")
-                    .startsWith("1000");
-            assertThat(again.seen()).contains("\"type\":\"end\"");
+            for (Watcher each : java.util.List.of(again, sameSide, firstSide)) {
+                assertThat(each.closed().get(30, TimeUnit.SECONDS)).as("the view ends with the session")
+                        .startsWith("1000");
+                assertThat(each.seen()).contains("\"type\":\"end\"");
+            }
+
+            // The node dies while someone watches a session it holds: the view is ended, not left frozen.
+            ssh = OpenSshClient.ssh().config(config).port(sshPort).arguments(target.loginUser() + "@web@127.0.0.1",
+                    "cat").process().redirectError(work.resolve("ssh2.err").toFile()).start();
+            BufferedReader fromSecond = new BufferedReader(new InputStreamReader(ssh.getInputStream(),
+                    StandardCharsets.UTF_8));
+            type("second-session");
+            assertThat(fromSecond.readLine()).isEqualTo("second-session");
+            String second = NodeCluster.runningSessionOn(admin, nodeId);
+            Watcher orphan = Watcher.open(other, second);
+            await("the watcher sees the second session", () -> orphan.seen().contains("second-session"));
+            node.kill();
+            long killed = System.nanoTime();
+            assertThat(orphan.closed().get(40, TimeUnit.SECONDS)).as("the view of a dead node's session ends")
+                    .isNotNull();
+            assertThat(orphan.seen()).contains("stopped relaying this session");
+            System.out.printf("live view through a node: a dead node's view ended %d ms after the kill%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
         }
+    }
+
+    private static int count(String text, String part) {
+        int found = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            found++;
+        }
+        return found;
     }
 
     private static String scrape(int port) throws Exception {

@@ -1,6 +1,11 @@
 package dev.gatehouse.controlplane.live;
 
 import dev.gatehouse.controlplane.audit.ControlPlaneAudit;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,12 +19,32 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
-class LiveConfiguration implements WebSocketConfigurer {
+class LiveConfiguration implements WebSocketConfigurer, DisposableBean {
+
+    /**
+     * A node relaying a view sends at least an empty batch every 5 s; a view not heard from for this long is ended
+     * (its node stopped or crashed), so nobody watches a frozen terminal.
+     */
+    static final Duration RELAY_SILENCE = Duration.ofSeconds(15);
 
     private final LiveTerminalSocket socket;
+    private final ScheduledExecutorService sweeper;
 
     LiveConfiguration(LiveTerminals terminals, ControlPlaneAudit trail, ObjectProvider<RemoteWatch> remote) {
-        this.socket = new LiveTerminalSocket(terminals, trail, remote.getIfAvailable());
+        RemoteWatch nodes = remote.getIfAvailable();
+        this.socket = new LiveTerminalSocket(terminals, trail, nodes);
+        this.sweeper = nodes == null ? null : Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("live-relay-silence").daemon().factory());
+        if (sweeper != null) {
+            sweeper.scheduleWithFixedDelay(() -> terminals.endSilentRemotes(RELAY_SILENCE), 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
     }
 
     @Bean

@@ -51,26 +51,25 @@ final class LiveTerminalSocket extends AbstractWebSocketHandler {
         String id = sessionId(socket.getUri());
         LiveWatcher watcher = new LiveWatcher(socket);
         Optional<LiveFeed> feed = id == null ? Optional.empty() : terminals.feed(id);
+        // Held by a bastion node: watched here, relayed by the node (asked for the first watcher on this control plane).
         Optional<String> node = feed.isPresent() || id == null || remote == null ? Optional.empty()
                 : remote.holder(id);
-        if (node.isPresent()) {
-            // Held by a bastion node: watched here, relayed by the node once it takes the order placed below.
-            feed = Optional.of(terminals.remoteFeed(id, node.get()));
-            socket.getAttributes().put(REMOTE, id);
-        }
+        boolean live = feed.isPresent() || node.isPresent();
         trail.record(new AuditRecord("session.watched", actor.get(), "session:" + (id == null ? "?" : id), null,
-                node.isPresent() ? Map.of("live", true, "node", node.get()) : Map.of("live", feed.isPresent()),
-                source(socket), feed.isPresent() ? "success" : "denied",
-                feed.isPresent() ? null : "not live on this gateway"));
-        if (feed.isEmpty()) {
+                node.isPresent() ? Map.of("live", true, "node", node.get()) : Map.of("live", live),
+                source(socket), live ? "success" : "denied", live ? null : "not live on this gateway"));
+        if (!live) {
             watcher.close(new CloseStatus(4404, "session is not live on this gateway"));
             return;
         }
         socket.getAttributes().put(WATCHER, watcher);
-        socket.getAttributes().put(FEED, feed.get());
-        feed.get().watch(watcher);
-        if (node.isPresent()) {
-            remote.ask(node.get(), id, actor.get(), source(socket));
+        if (feed.isPresent()) {
+            socket.getAttributes().put(FEED, feed.get());
+            feed.get().watch(watcher);
+        } else {
+            socket.getAttributes().put(REMOTE, id);
+            terminals.watchRemote(id, node.get(), watcher,
+                    () -> remote.ask(node.get(), id, actor.get(), source(socket)));
         }
     }
 
@@ -81,7 +80,7 @@ final class LiveTerminalSocket extends AbstractWebSocketHandler {
                 feed.unwatch(watcher);
             }
             if (socket.getAttributes().get(REMOTE) instanceof String id) {
-                terminals.unwatchedRemote(id);
+                terminals.unwatchRemote(id, watcher);
             }
             watcher.close(status);
         }

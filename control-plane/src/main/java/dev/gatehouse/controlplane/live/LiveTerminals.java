@@ -2,9 +2,18 @@ package dev.gatehouse.controlplane.live;
 
 import dev.gatehouse.sshproxy.events.Activity;
 import dev.gatehouse.sshproxy.events.BastionListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The bastion's terminal output, fanned out to whoever watches: one {@link LiveFeed} per running shell or exec
@@ -17,6 +26,8 @@ public final class LiveTerminals implements BastionListener {
     private final ConcurrentMap<String, RemoteFeed> remote = new ConcurrentHashMap<>();
     /** The widest or tallest terminal a node may relay (as the bastion bounds a client's pty request). */
     private static final int MAX_SIDE = 4096;
+    /** How long a relayed batch waits for the watch order being placed at that moment to have its id. */
+    private static final Duration ORDER_WAIT = Duration.ofSeconds(5);
 
     @Override
     public void activityStarted(Activity activity) {
@@ -80,27 +91,85 @@ public final class LiveTerminals implements BastionListener {
     }
 
     /**
-     * On the control plane: the feed of an activity held by bastion node {@code node}, made for the first watcher and
-     * fed by that node's relay ({@link #relayed}).
+     * On the control plane: {@code viewer} watches activity {@code activityId} held by bastion node {@code node}. The
+     * first watcher here makes the feed and calls {@code order}, which asks the node to relay (a watch order) and
+     * returns that order's id; later watchers join the feed and see its backlog, so nobody is shown the recent screen
+     * twice. False when the activity has already ended (the viewer was told).
      */
-    LiveFeed remoteFeed(String activityId, String node) {
-        return remote.computeIfAbsent(activityId, id -> new RemoteFeed(node, new LiveFeed(id, 80, 24, false))).feed();
+    public boolean watchRemote(String activityId, String node, LiveViewer viewer, LongSupplier order) {
+        RemoteFeed held;
+        boolean first;
+        synchronized (remote) {
+            held = remote.get(activityId);
+            first = held == null;
+            if (first) {
+                held = new RemoteFeed(node, new LiveFeed(activityId, 80, 24, false));
+                remote.put(activityId, held);
+            }
+            if (!held.feed().watch(viewer)) {
+                return false;
+            }
+        }
+        if (first) {
+            try {
+                held.watch().complete(order.getAsLong());
+            } catch (RuntimeException e) {
+                held.watch().completeExceptionally(e);
+                remote.remove(activityId, held);
+                held.feed().ended("the gateway node holding this session could not be asked to relay it");
+                throw e;
+            }
+        }
+        return true;
     }
 
-    /** Forgets a node's feed nobody watches any more; the node's next relay call is told to stop. */
-    void unwatchedRemote(String activityId) {
-        remote.computeIfPresent(activityId, (id, held) -> held.feed().watcherCount() == 0 ? null : held);
+    /** {@code viewer} leaves; a feed nobody watches any more is forgotten and the node's next relay call told to stop. */
+    public void unwatchRemote(String activityId, LiveViewer viewer) {
+        synchronized (remote) {
+            RemoteFeed held = remote.get(activityId);
+            if (held == null) {
+                return;
+            }
+            held.feed().unwatch(viewer);
+            if (held.feed().watcherCount() == 0) {
+                remote.remove(activityId);
+            }
+        }
     }
 
     /**
-     * Frames that {@code node} relays for {@code activityId}; true while someone here still watches it. Frames for an
-     * activity nobody watches here, or that another node claims, are dropped.
+     * Ends the view of every node-held activity whose node has not relayed for {@code silence} (it sends at least an
+     * empty batch every few seconds while someone watches): the node stopped, crashed or never took the order.
+     * Returns how many views were ended.
      */
-    public boolean relayed(String node, String activityId, java.util.List<LiveFrame> frames) {
+    public int endSilentRemotes(Duration silence) {
+        long now = System.nanoTime();
+        List<RemoteFeed> silent = new ArrayList<>();
+        synchronized (remote) {
+            remote.values().removeIf(held -> {
+                boolean quiet = now - held.heard().get() > silence.toNanos();
+                if (quiet) {
+                    silent.add(held);
+                }
+                return quiet;
+            });
+        }
+        silent.forEach(held -> held.feed().ended("the gateway node " + held.node()
+                + " stopped relaying this session; reload to try again"));
+        return silent.size();
+    }
+
+    /**
+     * Frames that {@code node} relays for {@code activityId} under watch order {@code watch} (null from a node that
+     * sends none); true while someone here still watches it. Frames for an activity nobody watches here, from a relay
+     * of an earlier order, or that another node claims, are dropped.
+     */
+    public boolean relayed(String node, String activityId, Long watch, List<LiveFrame> frames) {
         RemoteFeed held = remote.get(activityId);
-        if (held == null || !held.node().equals(node)) {
+        if (held == null || !held.node().equals(node) || (watch != null && !held.ordered(watch))) {
             return false;
         }
+        held.heard().set(System.nanoTime());
         LiveFeed feed = held.feed();
         for (LiveFrame frame : frames) {
             if (frame == null || frame.type() == null) {
@@ -118,19 +187,39 @@ public final class LiveTerminals implements BastionListener {
                     feed.output(data, 0, data.length);
                 }
                 case "end" -> {
-                    feed.ended(frame.reason());
                     remote.remove(activityId, held);
+                    feed.ended(frame.reason());
                     return false;
                 }
                 default -> throw new IllegalArgumentException("unknown live frame type '" + frame.type() + "'");
             }
         }
-        if (feed.watcherCount() == 0) {
-            remote.remove(activityId, held);
-            return false;
+        synchronized (remote) {
+            if (feed.watcherCount() == 0) {
+                remote.remove(activityId, held);
+                return false;
+            }
         }
         return true;
     }
 
-    private record RemoteFeed(String node, LiveFeed feed) {}
+    /** A node-held activity watched here: {@code watch} completes with the id of the order that asked for the relay. */
+    private record RemoteFeed(String node, LiveFeed feed, CompletableFuture<Long> watch, AtomicLong heard) {
+
+        RemoteFeed(String node, LiveFeed feed) {
+            this(node, feed, new CompletableFuture<>(), new AtomicLong(System.nanoTime()));
+        }
+
+        /** Whether {@code id} is this feed's order; waits briefly for the order being placed right now. */
+        boolean ordered(long id) {
+            try {
+                return watch.get(ORDER_WAIT.toMillis(), TimeUnit.MILLISECONDS) == id;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
 }

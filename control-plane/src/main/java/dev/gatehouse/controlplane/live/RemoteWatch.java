@@ -8,6 +8,9 @@ public interface RemoteWatch {
     /** The enrolled, unrevoked node that holds the running activity {@code activityId}, if one does. */
     Optional<String> holder(String activityId);
 
-    /** Asks {@code node} to relay {@code activityId} to the control planes (a node order; the node polls for it). */
-    void ask(String node, String activityId, String actor, String sourceAddress);
+    /**
+     * Asks {@code node} to relay {@code activityId} to this control plane (a node order; the node polls for it); returns
+     * the order's id, which the node's relay sends with every batch.
+     */
+    long ask(String node, String activityId, String actor, String sourceAddress);
 }

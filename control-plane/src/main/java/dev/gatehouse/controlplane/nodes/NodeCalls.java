@@ -125,7 +125,7 @@ public final class NodeCalls implements NodeApiServer.Calls {
                         throw new IllegalArgumentException("a live batch needs sessionId and at most "
                                 + NodeWire.MAX_LIVE_FRAMES + " frames");
                     }
-                    yield ok(new NodeWire.LiveAnswer(live.relayed(node, batch.sessionId(), batch.frames())));
+                    yield ok(new NodeWire.LiveAnswer(live.relayed(node, batch.sessionId(), batch.watch(), batch.frames())));
                 }
                 case NodeWire.DETACHED_ELSEWHERE -> ok(detached.elsewhere(node, read(body, NodeWire.Where.class))
                         .orElse(new NodeWire.Elsewhere(null, 0)));

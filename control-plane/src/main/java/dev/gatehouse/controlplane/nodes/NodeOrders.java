@@ -75,14 +75,15 @@ final class NodeOrders implements RemoteSessions, RemoteWatch {
 
     /** A watch order: the node relays the activity to {@code /node/v1/live} until told nobody watches any more. */
     @Override
-    public void ask(String node, String activityId, String actor, String sourceAddress) {
-        jdbc.sql("INSERT INTO node_orders (node, kind, session_id, reason, actor, source_address, created_at,"
-                        + " reply_to) VALUES (?, 'watch', ?, 'live view', ?, ?, ?, ?)")
+    public long ask(String node, String activityId, String actor, String sourceAddress) {
+        long id = jdbc.sql("INSERT INTO node_orders (node, kind, session_id, reason, actor, source_address, created_at,"
+                        + " reply_to) VALUES (?, 'watch', ?, 'live view', ?, ?, ?, ?) RETURNING id")
                 .params(node, activityId, actor, sourceAddress, Timestamp.from(clock.instant()),
-                        replyTo.isBlank() ? null : replyTo).update();
+                        replyTo.isBlank() ? null : replyTo).query(Long.class).single();
         synchronized (queued) {
             queued.notifyAll();
         }
+        return id;
     }
 
     @Override

@@ -139,8 +139,11 @@ public final class NodeWire {
     /** The node's answer to an order: {@code ended} false when the session was not live there. */
     public record OrderDone(long id, boolean ended) {}
 
-    /** A watched activity's terminal, relayed by the node that holds it; at most {@link #MAX_LIVE_FRAMES} frames. */
-    public record LiveBatch(String sessionId, List<dev.gatehouse.controlplane.live.LiveFrame> frames) {}
+    /**
+     * A watched activity's terminal, relayed by the node that holds it under watch order {@code watch} (its
+     * {@link Order#id}); at most {@link #MAX_LIVE_FRAMES} frames.
+     */
+    public record LiveBatch(String sessionId, Long watch, List<dev.gatehouse.controlplane.live.LiveFrame> frames) {}
 
     /** {@code watching}: someone still watches; false tells the node to stop relaying. */
     public record LiveAnswer(boolean watching) {}
