@@ -50,9 +50,9 @@ final class ControlPlaneClient {
         this.client = client(tls);
     }
 
-    /** A client presenting {@code identity} and trusting only certificates from the node's CA. */
+    /** A client presenting {@code identity} and trusting only the node port's certificate from the node's CA. */
     static SSLContext mutual(TlsIdentity identity, X509Certificate ca) throws IOException {
-        return context(identity.keyManagerFactory().getKeyManagers(), TlsIdentity.trusting(ca).getTrustManagers());
+        return context(identity.keyManagerFactory().getKeyManagers(), NodePortTrust.of(ca));
     }
 
     static SSLContext context(KeyManager[] keys, TrustManager[] trust) throws IOException {

@@ -71,6 +71,7 @@ final class NodeEnroller {
             } catch (java.security.GeneralSecurityException e) {
                 throw new CertificateException("the control plane's certificate is not valid: " + e.getMessage(), e);
             }
+            NodePortTrust.requireNodePort(chain[0]);
             ca = root;
         }
 

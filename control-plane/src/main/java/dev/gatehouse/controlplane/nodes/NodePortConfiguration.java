@@ -136,7 +136,7 @@ class NodePortConfiguration {
         String advertised = settings.tunnel().advertisedHost().isEmpty() ? "localhost"
                 : settings.tunnel().advertisedHost();
         X509Certificate ca = authorities.x509().certificate();
-        X509Certificate certificate = authorities.x509().issue(key.getPublic(), "gatehouse node port",
+        X509Certificate certificate = authorities.x509().issue(key.getPublic(), NodeWire.NODE_PORT_CERTIFICATE,
                 nodePortNames(advertised, settings.nodes().advertisedUrl()), SERVER_CERTIFICATE_VALIDITY,
                 Usage.SERVER);
         NodeCalls calls = new NodeCalls(enrollment, nodes, decider, slots, issuer,

@@ -22,6 +22,13 @@ public final class NodeWire {
 
     private NodeWire() {}
 
+    /**
+     * The common name of the node port's own certificate. The X.509 CA also certifies every node and agent, so a node
+     * trusts a control plane only if its certificate carries this name: another node's or an agent's certificate,
+     * valid as it is, cannot pose as the control plane.
+     */
+    public static final String NODE_PORT_CERTIFICATE = "gatehouse node port";
+
     /** Paths on the node port. */
     public static final String ENROL = "/node/v1/enrol";
     public static final String RENEW = "/node/v1/renew";
