@@ -106,6 +106,8 @@ api() { curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: applicatio
 
 # --- OpenSSH: sshd instances sharing one host key, and the client configuration --------------------------------
 start_sshd() { # $1 = port, $2 = name, then extra sshd_config lines; the target's user CA must be in $WORK/user_ca.pub
+  # HOME points at an empty directory: a login shell must not run the benchmarking user's own dotfiles (a slow
+  # ~/.bashrc would be measured as the gateway's set-up time).
   cat > "$WORK/sshd_$2.conf" <<CONF
 Port $1
 ListenAddress 127.0.0.1
@@ -120,7 +122,9 @@ StrictModes no
 UsePAM no
 AllowTcpForwarding yes
 Ciphers $CIPHER
+SetEnv HOME=$WORK/home
 CONF
+  mkdir -p "$WORK/home"
   if [ "$#" -gt 2 ]; then printf '%s\n' "${@:3}" >> "$WORK/sshd_$2.conf"; fi
   /usr/sbin/sshd -D -e -f "$WORK/sshd_$2.conf" 2>"$WORK/sshd_$2.log" &
   PIDS+=("$!")
