@@ -19,13 +19,19 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Marks the running sessions of a bastion node that stopped sending heartbeats, or was revoked, as interrupted, so a
  * node that died does not leave them listed as live, and frees the concurrent-session slots it held. Silence is
  * counted from this control plane's own start too: nodes cannot reach a control plane that was down. Evidence the node still had spooled arrives when it comes back and completes
- * those sessions. One control plane of those sharing the database runs it (a singleton job).
+ * those sessions. It also deletes node orders older than {@link #ORDERS_KEPT}, so live views opened over months do not
+ * grow the table. One control plane of those sharing the database runs it (a singleton job).
  */
 final class NodeLiveness implements AutoCloseable {
 
     /** Six missed heartbeats. */
     static final Duration SILENCE = Duration.ofSeconds(30);
     static final Duration PERIOD = Duration.ofSeconds(5);
+    /**
+     * How long node orders are kept, done or not. A terminate order's outcome is audited when it is given; a watch order
+     * is placed per live view opened. Neither is evidence, and nothing reads an order a day old.
+     */
+    static final Duration ORDERS_KEPT = Duration.ofDays(1);
     private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
 
     private final JdbcClient jdbc;
@@ -69,6 +75,8 @@ final class NodeLiveness implements AutoCloseable {
             if (freed > 0) {
                 log.warn("{} session slot(s) of silent bastion nodes freed", freed);
             }
+            jdbc.sql("DELETE FROM node_orders WHERE created_at < ?").param(Timestamp.from(now.minus(ORDERS_KEPT)))
+                    .update();
             return silent;
         } catch (RuntimeException e) {
             log.warn("node liveness check failed: {}", e.toString());

@@ -96,15 +96,39 @@ class NodesApiIT extends GatehouseTestApplication {
                 .param(name).query(Long.class).single()).isEqualTo(1);
 
         // Node liveness (run by the control-plane role) treats a revoked node as gone: its slots are freed at once,
-        // though it was heard from a moment ago. (Liveness judges nothing in its first SILENCE: it starts in the past.)
+        // though it was heard from a moment ago.
+        checkLiveness(owner);
+        assertThat(owner.sql("SELECT count(*) FROM session_slots WHERE session_id = ?").param(slot).query(Long.class)
+                .single()).as("the revoked node's slot").isZero();
+    }
+
+    @Test
+    void livenessDeletesNodeOrdersOlderThanADay() {
+        String node = unique("node-orders");
+        JdbcClient owner = JdbcClient.create(databaseOwner());
+        enrol(owner, node, Instant.now());
+        Instant now = Instant.now();
+        String old = unique("session-old");
+        String recent = unique("session-recent");
+        for (String session : new String[] {old, recent}) {
+            Instant created = session.equals(old) ? now.minus(NodeLiveness.ORDERS_KEPT).minusSeconds(60) : now;
+            owner.sql("INSERT INTO node_orders (node, kind, session_id, reason, actor, created_at)"
+                    + " VALUES (?, 'watch', ?, 'live view', 'admin', ?)").params(node, session,
+                    Timestamp.from(created)).update();
+        }
+        checkLiveness(owner);
+        assertThat(owner.sql("SELECT session_id FROM node_orders WHERE node = ?").param(node).query(String.class)
+                .list()).as("only the order of a moment ago is left").containsExactly(recent);
+    }
+
+    /** One liveness check now (liveness judges nothing in its first SILENCE, so it is started in the past). */
+    private void checkLiveness(JdbcClient owner) {
         SettableClock clock = new SettableClock(Instant.now().minus(NodeLiveness.SILENCE).minusSeconds(1));
         NodeLiveness liveness = new NodeLiveness(owner, batch -> {}, new ClusterSessionLimit(owner,
                 new TransactionTemplate(new DataSourceTransactionManager(databaseOwner())), 2, clock), clock);
         clock.advance(NodeLiveness.SILENCE.plusSeconds(1));
         liveness.check();
         liveness.close();
-        assertThat(owner.sql("SELECT count(*) FROM session_slots WHERE session_id = ?").param(slot).query(Long.class)
-                .single()).as("the revoked node's slot").isZero();
     }
 
     private static void enrol(JdbcClient owner, String name, Instant lastSeen) {
