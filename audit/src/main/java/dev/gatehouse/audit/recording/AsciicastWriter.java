@@ -15,9 +15,11 @@ final class AsciicastWriter {
 
     static final long COALESCE_NANOS = 10_000_000L;
     private static final int MAX_PENDING = 64 * 1024;
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private final Utf8Stream output = new Utf8Stream();
     private final Utf8Stream input = new Utf8Stream();
+    /** Output text not yet written, already escaped for a JSON string. */
     private final StringBuilder pending = new StringBuilder();
     private long pendingAt = -1;
     private long pendingLast;
@@ -46,7 +48,7 @@ final class AsciicastWriter {
             pendingAt = nanos;
         }
         pendingLast = nanos;
-        pending.append(text);
+        escape(text, pending);
         return text;
     }
 
@@ -69,7 +71,7 @@ final class AsciicastWriter {
     void flush(StringBuilder out) {
         if (pendingAt >= 0) {
             if (!pending.isEmpty()) {
-                line(out, pendingAt, "o", pending.toString());
+                lineStart(out, pendingAt, "o").append('"').append(pending).append("\"]\n");
             }
             pending.setLength(0);
             pendingAt = -1;
@@ -81,13 +83,55 @@ final class AsciicastWriter {
     }
 
     static void line(StringBuilder out, long nanos, String code, String data) {
-        lineStart(out, nanos, code).append(CanonicalJson.write(data)).append("]\n");
+        escape(data, lineStart(out, nanos, code).append('"')).append("\"]\n");
     }
 
     /** {@code [seconds, "code", } — the caller writes the data and {@code ]\n}. */
     static StringBuilder lineStart(StringBuilder out, long nanos, String code) {
-        return out.append('[').append(String.format(Locale.ROOT, "%.6f", nanos / 1e9)).append(", \"").append(code)
-                .append("\", ");
+        return seconds(out.append('['), nanos).append(", \"").append(code).append("\", ");
+    }
+
+    /** {@code nanos} as seconds with six decimals, rounded half up, as {@code %.6f} gives them (no formatter). */
+    static StringBuilder seconds(StringBuilder out, long nanos) {
+        if (nanos < 0) {
+            return out.append(String.format(Locale.ROOT, "%.6f", nanos / 1e9));
+        }
+        long micros = (nanos + 500) / 1000;
+        String fraction = Long.toString(micros % 1_000_000);
+        out.append(micros / 1_000_000).append('.');
+        for (int pad = fraction.length(); pad < 6; pad++) {
+            out.append('0');
+        }
+        return out.append(fraction);
+    }
+
+    /**
+     * Appends {@code text} as the inside of a JSON string, escaped exactly as {@link CanonicalJson#write} escapes it
+     * (quote, backslash, the short escapes for backspace, tab, line feed, form feed and carriage return, {@code \}u00XX
+     * with capital hex digits for the other control characters; nothing else), so recordings read as they always did.
+     * Runs of plain characters are copied whole: terminal output is mostly such runs.
+     */
+    static StringBuilder escape(String text, StringBuilder out) {
+        int run = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            out.append(text, run, i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\f' -> out.append("\\f");
+                case '\r' -> out.append("\\r");
+                default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            }
+            run = i + 1;
+        }
+        return out.append(text, run, text.length());
     }
 
     /**
