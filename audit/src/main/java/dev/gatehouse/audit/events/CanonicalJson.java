@@ -39,6 +39,14 @@ public final class CanonicalJson {
         return MAPPER.writeValueAsString(value);
     }
 
+    /**
+     * Appends {@code text} as the inside of a JSON string (no quotes), escaped exactly as {@link #write} escapes it,
+     * for writers that build JSON lines themselves (asciicast output: megabytes a second).
+     */
+    public static StringBuilder appendEscaped(StringBuilder out, String text) {
+        return EventJson.escaped(out, text);
+    }
+
     /** Parses a JSON object. */
     public static Map<String, Object> readObject(String json) {
         return MAPPER.readValue(json, MAP);

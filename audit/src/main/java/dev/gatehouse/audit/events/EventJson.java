@@ -123,7 +123,11 @@ final class EventJson {
             out.append("null");
             return;
         }
-        out.append('"');
+        escaped(out.append('"'), s).append('"');
+    }
+
+    /** The inside of {@link #string}: {@code s} escaped, without the quotes. */
+    static StringBuilder escaped(StringBuilder out, String s) {
         int from = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -143,6 +147,6 @@ final class EventJson {
                 default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
             }
         }
-        out.append(s, from, s.length()).append('"');
+        return out.append(s, from, s.length());
     }
 }

@@ -15,7 +15,6 @@ final class AsciicastWriter {
 
     static final long COALESCE_NANOS = 10_000_000L;
     private static final int MAX_PENDING = 64 * 1024;
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private final Utf8Stream output = new Utf8Stream();
     private final Utf8Stream input = new Utf8Stream();
@@ -48,7 +47,7 @@ final class AsciicastWriter {
             pendingAt = nanos;
         }
         pendingLast = nanos;
-        escape(text, pending);
+        CanonicalJson.appendEscaped(pending, text);
         return text;
     }
 
@@ -83,7 +82,7 @@ final class AsciicastWriter {
     }
 
     static void line(StringBuilder out, long nanos, String code, String data) {
-        escape(data, lineStart(out, nanos, code).append('"')).append("\"]\n");
+        CanonicalJson.appendEscaped(lineStart(out, nanos, code).append('"'), data).append("\"]\n");
     }
 
     /** {@code [seconds, "code", } — the caller writes the data and {@code ]\n}. */
@@ -103,35 +102,6 @@ final class AsciicastWriter {
             out.append('0');
         }
         return out.append(fraction);
-    }
-
-    /**
-     * Appends {@code text} as the inside of a JSON string, escaped exactly as {@link CanonicalJson#write} escapes it
-     * (quote, backslash, the short escapes for backspace, tab, line feed, form feed and carriage return, {@code \}u00XX
-     * with capital hex digits for the other control characters; nothing else), so recordings read as they always did.
-     * Runs of plain characters are copied whole: terminal output is mostly such runs.
-     */
-    static StringBuilder escape(String text, StringBuilder out) {
-        int run = 0;
-        for (int i = 0, n = text.length(); i < n; i++) {
-            char c = text.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') {
-                continue;
-            }
-            out.append(text, run, i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\f' -> out.append("\\f");
-                case '\r' -> out.append("\\r");
-                default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-            }
-            run = i + 1;
-        }
-        return out.append(text, run, text.length());
     }
 
     /**

@@ -57,6 +57,6 @@ class AsciicastTextTest {
     }
 
     private static String quoted(String text) {
-        return AsciicastWriter.escape(text, new StringBuilder("\"")).append('"').toString();
+        return CanonicalJson.appendEscaped(new StringBuilder("\""), text).append('"').toString();
     }
 }
