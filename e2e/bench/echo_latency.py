@@ -3,6 +3,8 @@
 and times until the remote terminal's echo comes back. Prints one latency in microseconds per line.
 
 usage: echo_latency.py SAMPLES -- ssh-command...
+With ECHO_LOG set, each sample is also appended to that file as "<epoch ns at the keystroke> <microseconds>", to line
+slow keystrokes up with a profile of the gateway taken at the same time.
 """
 import os
 import pty
@@ -38,15 +40,21 @@ def main():
     time.sleep(0.3)
     while select.select([fd], [], [], 0.2)[0]:
         os.read(fd, 4096)
+    log = open(os.environ["ECHO_LOG"], "a") if os.environ.get("ECHO_LOG") else None
     letters = b"abcdefghijklmnopqrstuvwxyz"
     for i in range(samples):
         ch = letters[i % len(letters):i % len(letters) + 1]
+        wall = time.time_ns()
         start = time.perf_counter_ns()
         os.write(fd, ch)
         read_until(fd, ch, time.monotonic() + 10)
         elapsed = time.perf_counter_ns() - start
         print(elapsed // 1000, flush=True)
+        if log:
+            log.write("%d %d\n" % (wall, elapsed // 1000))
         time.sleep(0.01)
+    if log:
+        log.close()
     os.write(fd, b"\x04")
     try:
         os.kill(pid, 15)
