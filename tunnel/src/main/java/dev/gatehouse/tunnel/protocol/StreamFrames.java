@@ -31,15 +31,21 @@ public final class StreamFrames {
     /** Largest DATA payload accepted; senders cut larger writes into chunks of {@link #MAX_CHUNK}. */
     public static final int MAX_DATA_LENGTH = 1 << 20;
     public static final int MAX_CHUNK = 64 * 1024;
+    /** Parts a DATA frame's buffer may gather before Netty consolidates it (a copy). */
+    static final int FRAME_PARTS = 64;
 
     private StreamFrames() {
     }
 
-    /** A DATA frame around {@code payload}, without copying it (ownership of payload passes to the result). */
+    /**
+     * A DATA frame around {@code payload}, without copying it (ownership of payload passes to the result). The
+     * composite leaves room for more parts: HTTP/2's flow controller builds each outgoing frame by appending the next
+     * queued writes to the first one, and a composite sized for exactly two parts made it copy every such frame whole.
+     */
     public static ByteBuf data(ByteBufAllocator alloc, long offset, ByteBuf payload) {
         ByteBuf header = alloc.buffer(DATA_HEADER_LENGTH);
         header.writeByte(DATA).writeLong(offset).writeInt(payload.readableBytes());
-        return alloc.compositeBuffer(2).addComponents(true, header, payload);
+        return alloc.compositeBuffer(FRAME_PARTS).addComponents(true, header, payload);
     }
 
     public static ByteBuf ack(ByteBufAllocator alloc, long received) {
