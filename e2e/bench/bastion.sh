@@ -14,6 +14,7 @@
 #     names its other settings);
 # then prints the ratios against the targets and writes them, with the machine, to docs/benchmarks/bastion.md.
 # BENCH_GATEWAY_JAVA_OPTS adds JVM options to the gateway (e.g. a JFR recording, to profile it).
+# BENCH_SSH_KEX sets every client's KexAlgorithms (e.g. curve25519-sha256: set-up without the post-quantum exchange).
 # Run it through the launcher: ./gatehouse bench
 set -euo pipefail
 

@@ -145,6 +145,7 @@ Host *
   StrictHostKeyChecking yes
   BatchMode yes
   Ciphers $CIPHER
+${BENCH_SSH_KEX:+  KexAlgorithms $BENCH_SSH_KEX}
   Compression no
   ControlMaster no
   ControlPath none
