@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -79,13 +78,9 @@ class BastionChannelIT extends AgainstOneTarget {
         Path script = dir.resolve("pty-drive.py");
         Files.copy(BastionChannelIT.class.getResourceAsStream("/pty-drive.py"), script,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        List<String> command = new ArrayList<>(List.of("python3", script.toString(), "resize", "ssh", "-F",
-                gw.alice.config().toString(), "-t"));
-        command.addAll(List.of(gw.direct("root", "web-01",
-                "trap 'echo RESIZED $(stty size); exit 0' WINCH; echo READY $(stty size); "
-                        + "while true; do sleep 0.1; done")));
-
-        Result result = gw.alice.run(null, command);
+        Result result = gw.alice.driven(script, List.of("resize"), gw.alice.client().flags("-t")
+                .arguments(gw.direct("root", "web-01", "trap 'echo RESIZED $(stty size); exit 0' WINCH;"
+                        + " echo READY $(stty size); while true; do sleep 0.1; done")));
 
         assertThat(result.out()).contains("READY 24 80").contains("RESIZED 50 132");
         assertThat(gw.events.await(e -> e.equals("resize 132x50"))).isTrue();

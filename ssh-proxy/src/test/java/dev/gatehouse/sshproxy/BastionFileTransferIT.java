@@ -6,12 +6,12 @@ import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.events.SftpEvent;
 import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
 import dev.gatehouse.sshproxy.fixture.SshRun.Result;
+import dev.gatehouse.testkit.OpenSshClient;
 import dev.gatehouse.testkit.OpenSshServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +36,8 @@ class BastionFileTransferIT extends AgainstOneTarget {
                 "rmdir newdir",
                 ""));
 
-        Result result = gw.alice.run(null, List.of("sftp", "-F", gw.alice.config().toString(), "-b", batch.toString(),
-                "-J", "alice@127.0.0.1:" + gw.bastion.port(), "root@web-01"));
+        Result result = gw.alice.run(gw.alice.sftp().flags("-b", batch.toString(),
+                "-J", "alice@127.0.0.1:" + gw.bastion.port()).arguments("root@web-01"));
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(sha256(Files.readAllBytes(work.resolve("down.bin")))).isEqualTo(hash);
@@ -60,8 +60,8 @@ class BastionFileTransferIT extends AgainstOneTarget {
         Path batch = dir.resolve("bad-batch");
         Files.writeString(batch, "-get /nonexistent/" + "x".repeat(300) + " /tmp/never\npwd\n");
 
-        Result result = gw.alice.run(null, List.of("sftp", "-F", gw.alice.config().toString(), "-b", batch.toString(),
-                "-P", String.valueOf(gw.bastion.port()), "root@web-01@127.0.0.1"));
+        Result result = gw.alice.run(gw.alice.sftp().port(gw.bastion.port()).flags("-b", batch.toString())
+                .arguments("root@web-01@127.0.0.1"));
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.out()).contains("Remote working directory: /root");
@@ -74,13 +74,13 @@ class BastionFileTransferIT extends AgainstOneTarget {
             gw.decider.host("no-sftp", new HostAndPort("127.0.0.1", plain.port())).grant("alice", "no-sftp", "root");
             Path batch = Files.writeString(dir.resolve("pwd-batch"), "pwd\n");
 
-            Result refused = gw.alice.run(null, List.of("sftp", "-F", gw.alice.config().toString(), "-b",
-                    batch.toString(), "-P", String.valueOf(gw.bastion.port()), "root@no-sftp@127.0.0.1"));
+            Result refused = gw.alice.run(gw.alice.sftp().port(gw.bastion.port()).flags("-b", batch.toString())
+                    .arguments("root@no-sftp@127.0.0.1"));
 
             assertThat(refused.exitCode()).isNotZero();
             assertThat(refused.stderr()).contains("gatehouse: host no-sftp does not offer sftp");
-            Result after = gw.alice.run(null, List.of("sftp", "-F", gw.alice.config().toString(), "-b",
-                    batch.toString(), "-P", String.valueOf(gw.bastion.port()), "root@web-01@127.0.0.1"));
+            Result after = gw.alice.run(gw.alice.sftp().port(gw.bastion.port()).flags("-b", batch.toString())
+                    .arguments("root@web-01@127.0.0.1"));
             assertThat(after.exitCode()).as(after.stderr()).isZero();
         }
     }
@@ -90,14 +90,11 @@ class BastionFileTransferIT extends AgainstOneTarget {
         Path work = Files.createDirectories(dir.resolve("scp"));
         byte[] content = randomBytes(2 * 1024 * 1024 + 5);
         Files.write(work.resolve("a.bin"), content);
-        List<String> base = List.of("-F", gw.alice.config().toString(), "-P", String.valueOf(gw.bastion.port()),
-                "-o", "User=root@web-01");
-
-        Result legacyUp = gw.alice.run(null, concat("scp", "-O", base, work.resolve("a.bin").toString(),
+        Result legacyUp = gw.alice.run(scp("-O").arguments(work.resolve("a.bin").toString(),
                 "127.0.0.1:" + work.resolve("b.bin")));
-        Result sftpDown = gw.alice.run(null, concat("scp", "-s", base, "127.0.0.1:" + work.resolve("b.bin"),
+        Result sftpDown = gw.alice.run(scp("-s").arguments("127.0.0.1:" + work.resolve("b.bin"),
                 work.resolve("c.bin").toString()));
-        Result legacyDown = gw.alice.run(null, concat("scp", "-O", base, "127.0.0.1:" + work.resolve("c.bin"),
+        Result legacyDown = gw.alice.run(scp("-O").arguments("127.0.0.1:" + work.resolve("c.bin"),
                 work.resolve("d.bin").toString()));
 
         assertThat(legacyUp.exitCode()).as(legacyUp.stderr()).isZero();
@@ -116,9 +113,8 @@ class BastionFileTransferIT extends AgainstOneTarget {
         Files.writeString(source.getParent().resolve("two.txt"), "two\n");
         Path target = dir.resolve("rsync-dst");
 
-        Result result = gw.alice.run(null, List.of("rsync", "-a", "-e",
-                "ssh -F " + gw.alice.config() + " -J alice@127.0.0.1:" + gw.bastion.port(),
-                source.getParent() + "/", "root@web-01:" + target + "/"));
+        Result result = gw.alice.run(gw.alice.rsync().option("ProxyJump", "alice@127.0.0.1:" + gw.bastion.port())
+                .arguments("-a", source.getParent() + "/", "root@web-01:" + target + "/"));
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(Files.readAllBytes(target.resolve("sub/one.bin")))
@@ -127,12 +123,9 @@ class BastionFileTransferIT extends AgainstOneTarget {
         assertThat(gw.events.await(e -> e.startsWith("exec rsync --server"))).isTrue();
     }
 
-    private static List<String> concat(String tool, String mode, List<String> base, String from, String to) {
-        List<String> command = new java.util.ArrayList<>(List.of(tool, mode));
-        command.addAll(base);
-        command.add(from);
-        command.add(to);
-        return command;
+    /** scp in the given mode ({@code -O} legacy, {@code -s} sftp) to web-01 through the bastion. */
+    private OpenSshClient scp(String mode) {
+        return gw.alice.scp().port(gw.bastion.port()).option("User", "root@web-01").flags(mode);
     }
 
     private static byte[] randomBytes(int size) {

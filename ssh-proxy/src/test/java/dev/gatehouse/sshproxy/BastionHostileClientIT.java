@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Random;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
@@ -130,8 +129,8 @@ class BastionHostileClientIT extends AgainstOneTarget {
                 "pwd",
                 ""));
 
-        Result result = gw.alice.run(null, List.of("sftp", "-F", gw.alice.config().toString(), "-b", batch.toString(),
-                "-P", String.valueOf(gw.bastion.port()), "root@web-01@127.0.0.1"));
+        Result result = gw.alice.run(gw.alice.sftp().port(gw.bastion.port()).flags("-b", batch.toString())
+                .arguments("root@web-01@127.0.0.1"));
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.out()).contains("Remote working directory: /root");

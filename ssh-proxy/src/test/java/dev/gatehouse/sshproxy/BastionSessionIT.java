@@ -6,6 +6,7 @@ import dev.gatehouse.sshproxy.access.HostAndPort;
 import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
 import dev.gatehouse.sshproxy.fixture.GatewayUnderTest;
 import dev.gatehouse.sshproxy.fixture.SshRun.Result;
+import dev.gatehouse.testkit.OpenSshClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -84,8 +85,8 @@ class BastionSessionIT extends AgainstOneTarget {
         Files.writeString(config, Files.readString(gw.alice.config()).replace("Host *\n", "Host *\n  BindAddress 127.0.0.7\n"));
         String command = "echo jumped-from-seven";
 
-        Result result = gw.alice.run(null, List.of("ssh", "-F", config.toString(), "-J",
-                "alice@127.0.0.1:" + gw.bastion.port(), "root@web-01", command));
+        Result result = gw.alice.run(OpenSshClient.ssh().config(config)
+                .flags("-J", "alice@127.0.0.1:" + gw.bastion.port()).arguments("root@web-01", command));
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         var tape = gw.recorder.sessions().stream().filter(t -> command.equals(t.start().command())).findFirst()
@@ -110,9 +111,8 @@ class BastionSessionIT extends AgainstOneTarget {
         Files.copy(BastionSessionIT.class.getResourceAsStream("/pty-drive.py"), script,
                 StandardCopyOption.REPLACE_EXISTING);
 
-        Result result = gw.alice.run(null, List.of("python3", script.toString(), "choose", "root@web-01",
-                "echo MENU-$((6*7)); exit 5", "ssh", "-F", gw.alice.config().toString(), "-t", "-p",
-                String.valueOf(gw.bastion.port()), "alice@127.0.0.1"));
+        Result result = gw.alice.driven(script, List.of("choose", "root@web-01", "echo MENU-$((6*7)); exit 5"),
+                gw.alice.client().port(gw.bastion.port()).flags("-t").arguments("alice@127.0.0.1"));
 
         assertThat(result.out()).contains("Choose a number").contains("MENU-42");
         assertThat(result.exitCode()).as(result.out()).isEqualTo(5);

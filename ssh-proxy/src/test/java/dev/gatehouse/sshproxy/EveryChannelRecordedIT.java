@@ -6,12 +6,12 @@ import dev.gatehouse.audit.recording.ChannelStream;
 import dev.gatehouse.audit.recording.InMemorySessionRecorder.Tape;
 import dev.gatehouse.sshproxy.fixture.AgainstOneTarget;
 import dev.gatehouse.sshproxy.fixture.SshRun.Result;
+import dev.gatehouse.testkit.OpenSshClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -68,16 +68,15 @@ class EveryChannelRecordedIT extends AgainstOneTarget {
         new Random(3).nextBytes(content);
         Files.write(work.resolve("a.bin"), content);
         Tee tee = tee(work);
-        List<String> base = List.of("scp", "-O", "-S", tee.program().toString(), "-F", gw.alice.config().toString(),
-                "-P", String.valueOf(gw.bastion.port()), "-o", "User=root@web-01");
-
-        Result up = gw.alice.run(null, concat(base, work.resolve("a.bin").toString(), "127.0.0.1:" + work.resolve("b.bin")));
+        Result up = gw.alice.run(legacyScp(tee).arguments(work.resolve("a.bin").toString(),
+                "127.0.0.1:" + work.resolve("b.bin")));
         assertThat(up.exitCode()).as(up.stderr()).isZero();
         Tape upload = tape(t -> ("scp -t " + work.resolve("b.bin")).equals(t.start().command()));
         assertSameBytes(upload.stream(ChannelStream.STDIN), tee.in());
         assertSameBytes(upload.stream(ChannelStream.STDOUT), tee.out());
 
-        Result down = gw.alice.run(null, concat(base, "127.0.0.1:" + work.resolve("b.bin"), work.resolve("c.bin").toString()));
+        Result down = gw.alice.run(legacyScp(tee).arguments("127.0.0.1:" + work.resolve("b.bin"),
+                work.resolve("c.bin").toString()));
         assertThat(down.exitCode()).as(down.stderr()).isZero();
         Tape download = tape(t -> ("scp -f " + work.resolve("b.bin")).equals(t.start().command()));
         assertSameBytes(download.stream(ChannelStream.STDIN), tee.in());
@@ -92,9 +91,8 @@ class EveryChannelRecordedIT extends AgainstOneTarget {
         Files.writeString(source.resolve("notes.txt"), "rsync-marker travelled\n");
         Tee tee = tee(work);
 
-        Result result = gw.alice.run(null, List.of("rsync", "-a", "-e",
-                tee.program() + " -F " + gw.alice.config() + " -p " + gw.bastion.port(),
-                source + "/", "root@web-01@127.0.0.1:" + work.resolve("dst") + "/"));
+        Result result = gw.alice.run(gw.alice.rsync().via(tee.program()).port(gw.bastion.port())
+                .arguments("-a", source + "/", "root@web-01@127.0.0.1:" + work.resolve("dst") + "/"));
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         Tape tape = tape(t -> t.start().command() != null && t.start().command().startsWith("rsync --server")
@@ -147,10 +145,9 @@ class EveryChannelRecordedIT extends AgainstOneTarget {
         throw new AssertionError("no ended session matched among " + gw.recorder.sessions().size());
     }
 
-    private static List<String> concat(List<String> base, String... more) {
-        List<String> all = new java.util.ArrayList<>(base);
-        all.addAll(List.of(more));
-        return all;
+    /** {@code scp -O} through the bastion to web-01, with {@code tee} as its ssh. */
+    private OpenSshClient legacyScp(Tee tee) {
+        return gw.alice.scp().via(tee.program()).port(gw.bastion.port()).option("User", "root@web-01").flags("-O");
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

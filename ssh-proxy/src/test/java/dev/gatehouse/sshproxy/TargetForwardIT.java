@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -139,7 +138,7 @@ class TargetForwardIT {
         Process ssh = client(gw.direct("root", ALLOWED, "-N", "-o", "ExitOnForwardFailure=yes",
                 "-D", "127.0.0.1:" + socksPort));
         try {
-            Result curl = awaitListening(socksPort, ssh, () -> gw.alice.run(null, List.of("curl", "-s", "-S",
+            Result curl = awaitListening(socksPort, ssh, () -> gw.alice.run(List.of("curl", "-s", "-S",
                     "--max-time", "20", "--socks5-hostname", "127.0.0.1:" + socksPort,
                     "http://localhost:" + service + "/")));
             assertThat(curl.exitCode()).as(curl.stderr()).isZero();
@@ -211,12 +210,10 @@ class TargetForwardIT {
     void withoutPortForwardingADynamicForwardIsRefusedWithTheReason() throws Exception {
         int socksPort = TargetSshd.freePort();
         Path log = dir.resolve("refused-socks.log");
-        List<String> command = new ArrayList<>(List.of("ssh", "-F", gw.alice.config().toString()));
-        command.addAll(List.of(gw.direct("root", SEALED, "-N", "-o", "ExitOnForwardFailure=yes",
-                "-D", "127.0.0.1:" + socksPort)));
-        Process ssh = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process ssh = gw.alice.client().arguments(gw.direct("root", SEALED, "-N", "-o", "ExitOnForwardFailure=yes",
+                "-D", "127.0.0.1:" + socksPort)).process().redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            Result curl = awaitListening(socksPort, ssh, () -> gw.alice.run(null, List.of("curl", "-s",
+            Result curl = awaitListening(socksPort, ssh, () -> gw.alice.run(List.of("curl", "-s",
                     "--max-time", "20", "--socks5-hostname", "127.0.0.1:" + socksPort,
                     "http://127.0.0.1:" + service + "/")));
             assertThat(curl.exitCode()).isNotZero();
@@ -314,10 +311,9 @@ class TargetForwardIT {
     }
 
     private static Process client(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("ssh", "-F", gw.alice.config().toString()));
-        command.addAll(List.of(args));
         clientLog = dir.resolve("client-" + System.nanoTime() + ".log");
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(clientLog.toFile()).start();
+        return gw.alice.client().arguments(args).process().redirectErrorStream(true)
+                .redirectOutput(clientLog.toFile()).start();
     }
 
     /** Starts ssh with {@code args}, then {@link #request}s through {@code localPort} and stops it. */
@@ -374,7 +370,7 @@ class TargetForwardIT {
     private static String extensions(OpenSshCertificate certificate) throws Exception {
         Path file = dir.resolve("issued-" + System.nanoTime() + "-cert.pub");
         Files.writeString(file, PublicKeyEntry.toString(certificate) + "\n");
-        Result listed = gw.alice.run(null, List.of("ssh-keygen", "-L", "-f", file.toString()));
+        Result listed = gw.alice.run(List.of("ssh-keygen", "-L", "-f", file.toString()));
         assertThat(listed.exitCode()).as(listed.stderr()).isZero();
         return listed.out();
     }

@@ -38,6 +38,7 @@ public final class OpenSshClient {
     private Integer port;
     private Path identity;
     private Path configFile;
+    private Path transport;
     private byte[] stdin = new byte[0];
     private Duration timeout = DEFAULT_TIMEOUT;
 
@@ -79,6 +80,18 @@ public final class OpenSshClient {
      */
     public OpenSshClient config(Path file) {
         this.configFile = file;
+        return this;
+    }
+
+    /**
+     * Runs this program in place of {@code ssh} as the transport of scp or sftp ({@code -S}) or rsync ({@code -e}),
+     * e.g. a stand-in that tees what passes through it.
+     */
+    public OpenSshClient via(Path sshProgram) {
+        if (program.equals("ssh")) {
+            throw new IllegalStateException("ssh is its own transport");
+        }
+        this.transport = sshProgram;
         return this;
     }
 
@@ -150,14 +163,17 @@ public final class OpenSshClient {
         List<String> sshOptions = sshOptions(work);
         List<String> command = new ArrayList<>();
         if (program.equals("rsync")) {
-            List<String> transport = new ArrayList<>(List.of(OpenSshBinaries.client("ssh")));
+            List<String> remoteShell = new ArrayList<>(List.of(sshProgram()));
             if (port != null) {
-                transport.addAll(List.of("-p", port.toString()));
+                remoteShell.addAll(List.of("-p", port.toString()));
             }
-            transport.addAll(sshOptions);
-            command.addAll(List.of(OpenSshBinaries.client("rsync"), "-e", shellJoin(transport)));
+            remoteShell.addAll(sshOptions);
+            command.addAll(List.of(OpenSshBinaries.client("rsync"), "-e", shellJoin(remoteShell)));
         } else {
             command.add(OpenSshBinaries.client(program));
+            if (transport != null) {
+                command.addAll(List.of("-S", transport.toString()));
+            }
             if (port != null) {
                 command.addAll(List.of(program.equals("ssh") ? "-p" : "-P", port.toString()));
             }
@@ -166,6 +182,10 @@ public final class OpenSshClient {
         command.addAll(flags);
         command.addAll(arguments);
         return command;
+    }
+
+    private String sshProgram() {
+        return transport == null ? OpenSshBinaries.client("ssh") : transport.toString();
     }
 
     private List<String> sshOptions(Path work) {

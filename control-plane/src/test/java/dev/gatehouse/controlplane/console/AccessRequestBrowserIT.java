@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.testkit.OpenSshClient;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
@@ -85,8 +86,8 @@ class AccessRequestBrowserIT extends GatehouseTestApplication {
 
     /** Chooses the menu's last entry on a terminal ({@code ssh -tt}) and answers its three questions. */
     private String requestFromTheMenu(Path sshConfig, String person, String role) throws Exception {
-        ProcessBuilder ssh = new ProcessBuilder("ssh", "-tt", "-F", sshConfig.toString(), "-p",
-                String.valueOf(bastion.port()), person + "@127.0.0.1").redirectErrorStream(true);
+        ProcessBuilder ssh = OpenSshClient.ssh().config(sshConfig).port(bastion.port()).flags("-tt")
+                .arguments(person + "@127.0.0.1").process().redirectErrorStream(true);
         ssh.environment().put("TERM", "xterm");
         Process process = ssh.start();
         process.getOutputStream().write(("1\r" + role + "\r1\rINC-7 fix the target\r").getBytes(StandardCharsets.US_ASCII));

@@ -7,23 +7,22 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.testkit.CommandResult;
 import dev.gatehouse.testkit.NetworkNamespace;
+import dev.gatehouse.testkit.OpenSshClient;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
-import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -95,21 +94,14 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
 
             Path knownHosts = Files.writeString(dir.resolve("known_hosts"),
                     admin.get("/api/v1/ca/ssh-host", ADMIN).body());
-            List<String> options = List.of("-i", key.privateKey().toString(), "-o", "IdentitiesOnly=yes",
-                    "-o", "IdentityAgent=none", "-o", "UserKnownHostsFile=" + knownHosts, "-o",
-                    "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes");
-            String bastionPort = String.valueOf(bastion.port());
+            int bastionPort = bastion.port();
 
             // ssh to the private host
-            Process ssh = new ProcessBuilder(concat(List.of("ssh"), options, List.of("-p", bastionPort,
-                    "root@" + host + "@127.0.0.1", "echo inside-the-namespace")))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectError(dir.resolve("ssh.err").toFile()).start();
-            String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(out).as("ssh stderr: %s; sshd: %s", NetworkNamespace.read(dir.resolve("ssh.err")),
+            CommandResult ssh = person(OpenSshClient.ssh(), key, knownHosts).port(bastionPort)
+                    .arguments("root@" + host + "@127.0.0.1", "echo inside-the-namespace").run();
+            assertThat(ssh.stdoutText()).as("ssh stderr: %s; sshd: %s", ssh.stderr(),
                     NetworkNamespace.read(dir.resolve("sshd.log"))).isEqualTo("inside-the-namespace\n");
-            assertThat(ssh.exitValue()).isZero();
+            assertThat(ssh.exitCode()).isZero();
 
             // sftp to the private host: the namespace shares this file system, so the upload is compared directly
             byte[] upload = new byte[4 << 20];
@@ -117,11 +109,10 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
             Path source = Files.write(dir.resolve("upload.bin"), upload);
             Path landed = dir.resolve("landed.bin");
             Path batch = Files.writeString(dir.resolve("sftp.batch"), "put " + source + " " + landed + "\n");
-            Process sftp = new ProcessBuilder(concat(List.of("sftp"), options, List.of("-b", batch.toString(),
-                    "-P", bastionPort, "root@" + host + "@127.0.0.1")))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("sftp.log").toFile()).start();
-            assertThat(sftp.waitFor(120, TimeUnit.SECONDS) && sftp.exitValue() == 0)
-                    .as("sftp: %s", NetworkNamespace.read(dir.resolve("sftp.log"))).isTrue();
+            CommandResult sftp = person(OpenSshClient.sftp(), key, knownHosts).port(bastionPort)
+                    .flags("-b", batch.toString()).arguments("root@" + host + "@127.0.0.1")
+                    .timeout(Duration.ofSeconds(120)).run();
+            assertThat(sftp.succeeded()).as(sftp.describe()).isTrue();
             assertThat(sha256(Files.readAllBytes(landed))).isEqualTo(sha256(upload));
 
             // ssh -L to the private TCP service (an echo): every byte comes back, in order
@@ -129,9 +120,10 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 localPort = probe.getLocalPort();
             }
-            Process forward = new ProcessBuilder(concat(List.of("ssh"), options, List.of("-N", "-o",
-                    "ExitOnForwardFailure=yes", "-L", "127.0.0.1:" + localPort + ":" + service + ":" + servicePort,
-                    "-p", bastionPort, person + "@127.0.0.1")))
+            Process forward = person(OpenSshClient.ssh(), key, knownHosts).port(bastionPort)
+                    .flags("-N", "-o", "ExitOnForwardFailure=yes", "-L",
+                            "127.0.0.1:" + localPort + ":" + service + ":" + servicePort)
+                    .arguments(person + "@127.0.0.1").process()
                     .redirectErrorStream(true).redirectOutput(dir.resolve("forward.log").toFile()).start();
             try {
                 byte[] sent = new byte[8 << 20];
@@ -174,12 +166,9 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
-    @SafeVarargs
-    private static List<String> concat(List<String>... parts) {
-        List<String> all = new ArrayList<>();
-        for (List<String> part : parts) {
-            all.addAll(part);
-        }
-        return all;
+    /** The person's client: only their key, and only host certificates from the gateway's host CA. */
+    private static OpenSshClient person(OpenSshClient client, SshKeyFiles key, Path knownHosts) {
+        return client.identity(key.privateKey()).option("UserKnownHostsFile", knownHosts.toString())
+                .option("StrictHostKeyChecking", "yes");
     }
 }
