@@ -3,7 +3,6 @@ package dev.gatehouse.controlplane.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
-import dev.gatehouse.controlplane.Fixture;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.testkit.SshKeys;
 import java.util.ArrayList;
@@ -23,9 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ApiAuthorizationIT extends GatehouseTestApplication {
 
     private static String auditorToken;
-    private static Fixture shared;
+    private static ApiObjects shared;
 
-    /** One endpoint: method, path and body templates over a {@link Fixture}, and what the admin gets. */
+    /** One endpoint: method, path and body templates over an {@link ApiObjects}, and what the admin gets. */
     record Endpoint(String method, String path, String body, int adminStatus) {
         boolean isRead() {
             return method.equals("GET");
@@ -127,7 +126,7 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
     void auditor() {
         if (auditorToken == null) {
             auditorToken = token(unique("authz-auditor"), "auditor");
-            shared = Fixture.create(api, ADMIN);
+            shared = ApiObjects.create(api, ADMIN);
         }
     }
 
@@ -135,7 +134,7 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
     @MethodSource("calls")
     void callWhenCallerLacksScopeThenRefusedElseServed(Endpoint endpoint, String caller) {
         // Reads share one fixture; every change gets a fresh one so callers never depend on each other.
-        Fixture fixture = endpoint.isRead() ? shared : Fixture.create(api, ADMIN);
+        ApiObjects fixture = endpoint.isRead() ? shared : ApiObjects.create(api, ADMIN);
         String path = fixture.fill(endpoint.path());
         String body = endpoint.body() == null ? null
                 : fixture.fill(endpoint.body()).replace("{hostKey}", HOST_KEY).replace("{newKey}", freshKey());
@@ -164,7 +163,7 @@ class ApiAuthorizationIT extends GatehouseTestApplication {
     }
 
     /** The fixture's objects as the admin sees them. */
-    private String snapshot(Fixture fixture) {
+    private String snapshot(ApiObjects fixture) {
         return String.join("\n",
                 api.get(fixture.fill("/api/v1/users/{user}"), ADMIN).body(),
                 api.get(fixture.fill("/api/v1/users/{user}/keys"), ADMIN).body(),

@@ -3,7 +3,6 @@ package dev.gatehouse.controlplane.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.controlplane.ApiClient;
-import dev.gatehouse.controlplane.Fixture;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.testkit.SshKeys;
 import java.io.ByteArrayInputStream;
@@ -25,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  */
 class BadInputIT extends GatehouseTestApplication {
 
-    private static Fixture fixture;
+    private static ApiObjects fixture;
 
     /** A bad request and what must come back: status, the field named (null: any), a word of the message. */
     record Case(String name, String method, String path, String body, int status, String field, String says) {
@@ -112,14 +111,14 @@ class BadInputIT extends GatehouseTestApplication {
     @BeforeEach
     void fixture() {
         if (fixture == null) {
-            fixture = Fixture.create(api, ADMIN);
+            fixture = ApiObjects.create(api, ADMIN);
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void badInputThenClearProblemAndNothingChanged(Case c) {
-        Fixture other = c.body() != null && c.body().contains("{userKey}") ? Fixture.create(api, ADMIN) : null;
+        ApiObjects other = c.body() != null && c.body().contains("{userKey}") ? ApiObjects.create(api, ADMIN) : null;
         String body = c.body() == null ? null : fixture.fill(c.body());
         body = replaceLazily(body, "{freshKey}", () -> SshKeys.ed25519(keys()).publicKeyLine());
         body = replaceLazily(body, "{dsaKey}", () -> SshKeys.generate(keys(), "dsa", 1024).publicKeyLine());
