@@ -60,6 +60,7 @@ public final class AccessFixture {
         private final List<String> logins = new ArrayList<>();
         private final Map<String, String> hostLabels = new LinkedHashMap<>();
         private boolean portForwarding;
+        private Integer maxRequestMinutes;
 
         private Role(String name) {
             this.name = name;
@@ -85,6 +86,12 @@ public final class AccessFixture {
             return this;
         }
 
+        /** People may ask for this role for up to this many minutes (an access request). */
+        public Role maxRequestMinutes(int minutes) {
+            maxRequestMinutes = minutes;
+            return this;
+        }
+
         public String create() {
             ObjectNode body = JSON.createObjectNode().put("name", name);
             logins.forEach(body.putArray("logins")::add);
@@ -92,6 +99,9 @@ public final class AccessFixture {
             hostLabels.forEach(labels::put);
             if (portForwarding) {
                 body.put("portForwarding", true);
+            }
+            if (maxRequestMinutes != null) {
+                body.put("maxRequestMinutes", maxRequestMinutes);
             }
             return created("/api/v1/roles", body, name);
         }
@@ -102,6 +112,8 @@ public final class AccessFixture {
         private final String name;
         private final List<String> roles = new ArrayList<>();
         private final List<String> keys = new ArrayList<>();
+        private String password;
+        private String apiScope;
 
         private Person(String name) {
             this.name = name;
@@ -123,9 +135,27 @@ public final class AccessFixture {
             return this;
         }
 
+        /** A password for the console's sign-in. */
+        public Person password(String value) {
+            password = value;
+            return this;
+        }
+
+        /** {@code admin} or {@code auditor}: what this person may do through the API and the console. */
+        public Person apiScope(String value) {
+            apiScope = value;
+            return this;
+        }
+
         public String create() {
             ObjectNode body = JSON.createObjectNode().put("username", name);
             roles.forEach(body.putArray("roles")::add);
+            if (password != null) {
+                body.put("password", password);
+            }
+            if (apiScope != null) {
+                body.put("apiScope", apiScope);
+            }
             created("/api/v1/users", body, name);
             keys.forEach(key -> created("/api/v1/users/" + name + "/keys",
                     JSON.createObjectNode().put("publicKey", key), name));

@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
@@ -45,19 +46,12 @@ class AccessRequestBrowserIT extends GatehouseTestApplication {
         SshKeyFiles key = SshKeys.ed25519(work);
         String suffix = Long.toString(System.nanoTime(), 36);
         String password = "jit-" + suffix;
-        String role = "jit-" + suffix;
-        String person = "jit-person-" + suffix;
-        String adminUser = "jit-admin-" + suffix;
-        String host = "jit-host-" + suffix;
-        created(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"" + target.loginUser()
-                + "\"],\"hostLabels\":{\"jit\":\"" + suffix + "\"},\"maxRequestMinutes\":5}"));
-        created(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"127.0.0.1:" + target.port()
-                + "\",\"labels\":{\"jit\":\"" + suffix + "\"}}"));
-        created(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[],\"password\":\""
-                + password + "\"}"));
-        created(admin.post("/api/v1/users/" + person + "/keys", ADMIN, "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"));
-        created(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + adminUser + "\",\"roles\":[],\"apiScope\":"
-                + "\"admin\",\"password\":\"" + password + "\"}"));
+        AccessFixture access = new AccessFixture(admin, ADMIN);
+        String role = access.role("jit").logins(target.loginUser()).hostLabel("jit", suffix).maxRequestMinutes(5)
+                .create();
+        String host = access.host("jit-host").address("127.0.0.1:" + target.port()).label("jit", suffix).create();
+        String person = access.person("jit-person").password(password).key(key.publicKeyLine()).create();
+        String adminUser = access.person("jit-admin").apiScope("admin").password(password).create();
         Path sshConfig = BrowserScript.sshConfig(work, key, admin.get("/api/v1/ca/ssh-host", ADMIN).body());
 
         String menu = requestFromTheMenu(sshConfig, person, role);
@@ -94,9 +88,5 @@ class AccessRequestBrowserIT extends GatehouseTestApplication {
         process.getOutputStream().flush();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the menu session ended").isTrue();
         return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    }
-
-    private static void created(ApiClient.Reply reply) {
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
     }
 }
