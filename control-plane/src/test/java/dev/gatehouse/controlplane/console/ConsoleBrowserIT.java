@@ -1,8 +1,8 @@
 package dev.gatehouse.controlplane.console;
 
-import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
@@ -11,7 +11,6 @@ import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,24 +41,16 @@ class ConsoleBrowserIT extends GatehouseTestApplication {
         work = Files.createTempDirectory("gatehouse-console-");
         target = OpenSshServer.builder().trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start();
         String login = target.loginUser();
-        String person = unique("alice");
-        String host = unique("web");
-        String role = unique("ops");
         SshKeyFiles key = SshKeys.ed25519(work);
-        expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"" + login
-                + "\"],\"hostLabels\":{\"team\":\"" + role + "\"}}"), 201);
-        expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\"]}"), 201);
-        expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
-                "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
-        expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"127.0.0.1:" + target.port()
-                + "\",\"labels\":{\"team\":\"" + role + "\",\"env\":\"demo\"},\"network\":\"direct\"}"), 201);
-        String securityAdmin = unique("sec-admin");
-        String auditor = unique("sec-auditor");
+        AccessFixture access = new AccessFixture(admin, ADMIN);
+        AccessFixture.Role ops = access.role("ops");
+        String role = ops.logins(login).hostLabel("team", ops.name()).create();
+        String person = access.person("alice").roles(role).key(key.publicKeyLine()).create();
+        String host = access.host("web").address("127.0.0.1:" + target.port()).label("team", role).label("env", "demo")
+                .create();
         String password = "console-" + Long.toString(System.nanoTime(), 36);
-        for (String[] user : List.of(new String[] {securityAdmin, "admin"}, new String[] {auditor, "auditor"})) {
-            expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + user[0] + "\",\"roles\":[],\"apiScope\":\""
-                    + user[1] + "\",\"password\":\"" + password + "\"}"), 201);
-        }
+        String securityAdmin = access.person("sec-admin").apiScope("admin").password(password).create();
+        String auditor = access.person("sec-auditor").apiScope("auditor").password(password).create();
 
         Path config = BrowserScript.sshConfig(work, key, admin.get("/api/v1/ca/ssh-host", ADMIN).body());
 

@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.hosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.jointokens.JoinTokens;
 import dev.gatehouse.controlplane.keys.KeyOwners;
@@ -62,23 +63,21 @@ class BastionFacingServicesIT extends GatehouseTestApplication {
 
     @Test
     void keyOwnerAndPolicyAnswerForAPersonMadeThroughTheApi() {
-        String suffix = unique("p");
-        api.post("/api/v1/roles", ADMIN, "{\"name\":\"r-" + suffix + "\",\"logins\":[\"root\"],\"hostLabels\":{\"team\":\""
-                + suffix + "\"}}");
-        api.post("/api/v1/users", ADMIN, "{\"username\":\"u-" + suffix + "\",\"roles\":[\"r-" + suffix + "\"]}");
-        api.post("/api/v1/hosts", ADMIN, "{\"name\":\"h-" + suffix + "\",\"address\":\"10.1.1.3:22\",\"labels\":{\"team\":\""
-                + suffix + "\"}}");
+        String team = unique("p");
+        AccessFixture access = new AccessFixture(api, ADMIN);
+        String role = access.role("r").logins("root").hostLabel("team", team).create();
         String line = SshKeys.ed25519(keys).publicKeyLine();
-        api.post("/api/v1/users/u-" + suffix + "/keys", ADMIN, "{\"publicKey\":\"" + line + "\"}");
+        String user = access.person("u").roles(role).key(line).create();
+        String host = access.host("h").address("10.1.1.3:22").label("team", team).create();
 
         assertThat(owners.ownerOf(SshPublicKey.parse(line).key())).get().extracting(u -> u.username())
-                .isEqualTo("u-" + suffix);
+                .isEqualTo(user);
         assertThat(owners.ownerOf(key())).isEmpty();
-        assertThat(policy.mayLogin("u-" + suffix, "root", "h-" + suffix).allowed()).isTrue();
-        assertThat(policy.reachableHosts("u-" + suffix)).extracting(h -> h.host()).containsExactly("h-" + suffix);
+        assertThat(policy.mayLogin(user, "root", host).allowed()).isTrue();
+        assertThat(policy.reachableHosts(user)).extracting(h -> h.host()).containsExactly(host);
 
-        api.put("/api/v1/users/u-" + suffix, ADMIN, "{\"roles\":[\"r-" + suffix + "\"],\"disabled\":true}");
-        assertThat(policy.mayLogin("u-" + suffix, "root", "h-" + suffix).reason()).contains("disabled");
+        api.put("/api/v1/users/" + user, ADMIN, "{\"roles\":[\"" + role + "\"],\"disabled\":true}");
+        assertThat(policy.mayLogin(user, "root", host).reason()).contains("disabled");
     }
 
     @Test
