@@ -267,6 +267,39 @@ while todo:
 print(f"{total / tick:.2f} {jit / tick:.2f}")
 PY
 }
+sched_waits() { # the given process ids: over every live thread of each and of its live descendants, the milliseconds
+  # spent runnable but waiting for a CPU (/proc/<pid>/task/<tid>/schedstat, second field), the voluntary context
+  # switches (a thread that ran out of work and slept: each one a wake-up later) and the involuntary ones (preempted)
+  python3 - "$@" <<'PY'
+import os, sys
+children = {}
+for entry in os.listdir("/proc"):
+    if entry.isdigit():
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+        except OSError:
+            continue
+wait_ns, voluntary, involuntary, todo = 0, 0, 0, [int(p) for p in sys.argv[1:]]
+while todo:
+    pid = todo.pop()
+    todo.extend(children.get(pid, []))
+    task_dir = f"/proc/{pid}/task"
+    for task in os.listdir(task_dir) if os.path.isdir(task_dir) else []:
+        try:
+            with open(f"{task_dir}/{task}/schedstat") as f:
+                wait_ns += int(f.read().split()[1])
+            with open(f"{task_dir}/{task}/status") as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        voluntary += int(line.split()[1])
+                    elif line.startswith("nonvoluntary_ctxt_switches:"):
+                        involuntary += int(line.split()[1])
+        except OSError:
+            continue
+print(f"{wait_ns / 1e6:.1f} {voluntary} {involuntary}")
+PY
+}
 gateway_cpu() { # prints the gateway's CPU ticks so far by thread group: relay recorder spool gc jit other
   # (threads that ended are not counted: the groups are the long-lived pools and workers)
   python3 - "$GATEWAY_PID" <<'PY'

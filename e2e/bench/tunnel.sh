@@ -147,12 +147,14 @@ transfer() { # $1 = kind (ssh-up, ssh-down, tcp-push, tcp-pull), $2 = path (gate
 }
 measure() { # $1 = kind, $2 = path, $3 = MiB: one transfer, appended to throughput.txt with its path's CPU seconds
   # before and after it: "total JIT" of both processes, then of the gateway's or the jump sshd's alone
-  local procs=("${GATEWAY_PROCS[@]}") before first rate after
+  # and its threads' waits "run-queue-ms voluntary involuntary" before and after
+  local procs=("${GATEWAY_PROCS[@]}") before first rate after waits
   [ "$2" = openssh ] && procs=("${OPENSSH_PROCS[@]}")
-  before="$(cpu_seconds "${procs[@]}")"; first="$(cpu_seconds "${procs[0]}")"
+  before="$(cpu_seconds "${procs[@]}")"; first="$(cpu_seconds "${procs[0]}")"; waits="$(sched_waits "${procs[@]}")"
   rate="$(transfer "$1" "$2" "$3")"
   after="$(cpu_seconds "${procs[@]}")"
-  echo "$1 $2 $3 $rate $before $after $first $(cpu_seconds "${procs[0]}")" >> "$WORK/throughput.txt"
+  echo "$1 $2 $3 $rate $before $after $first $(cpu_seconds "${procs[0]}") $waits $(sched_waits "${procs[@]}")" \
+    >> "$WORK/throughput.txt"
 }
 SHARE_MIB=$(( SIZE_MIB / ROUNDS > 0 ? SIZE_MIB / ROUNDS : 1 ))
 echo "bench: ${ROUNDS} rounds of ${SHARE_MIB} MiB each way per path, the paths alternating (load before: $LOAD_BEFORE)" >&2
@@ -166,16 +168,21 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 # Per kind and path: MiB/s over all rounds (MiB / seconds), and CPU milliseconds per MiB without the JIT compiler's
 # (what a gateway that runs for weeks spends; the warm-up does not end all compiling on a busy machine).
-# throughput.txt: kind path MiB MiB/s, then CPU "total JIT" before and after for both processes, then for the first.
-throughput() { # $1 = kind, $2 = path: prints "MiB/s cpu-ms-per-MiB"
-  awk -v kind="$1" -v path="$2" '$1 == kind && $2 == path { mib += $3; s += $3 / $4; cpu += ($7 - $8) - ($5 - $6) }
-    END { if (mib) printf "%.1f %.1f\n", mib / s, cpu * 1000 / mib; else print "nan nan" }' "$WORK/throughput.txt"
+# throughput.txt: kind path MiB MiB/s, then CPU "total JIT" before and after for both processes, then for the first,
+# then "run-queue-ms voluntary involuntary" before and after for both.
+throughput() { # $1 = kind, $2 = path: prints "MiB/s cpu-ms-per-MiB wake-ups-per-MiB run-queue-ms-per-MiB preemptions-per-MiB"
+  awk -v kind="$1" -v path="$2" '$1 == kind && $2 == path { mib += $3; s += $3 / $4; cpu += ($7 - $8) - ($5 - $6)
+      queue += $16 - $13; woken += $17 - $14; preempted += $18 - $15 }
+    END { if (mib) printf "%.1f %.1f %.0f %.2f %.0f\n", mib / s, cpu * 1000 / mib, woken / mib, queue / mib, preempted / mib
+      else print "nan nan nan nan nan" }' "$WORK/throughput.txt"
 }
 # shellcheck disable=SC2034 # with BENCH_KINDS, kinds not measured read as "nan"
-read -r G_SSH_UP G_CPU_SSH_UP < <(throughput ssh-up gateway); read -r O_SSH_UP O_CPU_SSH_UP < <(throughput ssh-up openssh)
-read -r G_SSH_DOWN G_CPU_SSH_DOWN < <(throughput ssh-down gateway); read -r O_SSH_DOWN O_CPU_SSH_DOWN < <(throughput ssh-down openssh)
-read -r G_TCP_UP G_CPU_TCP_UP < <(throughput tcp-push gateway); read -r O_TCP_UP O_CPU_TCP_UP < <(throughput tcp-push openssh)
-read -r G_TCP_DOWN G_CPU_TCP_DOWN < <(throughput tcp-pull gateway); read -r O_TCP_DOWN O_CPU_TCP_DOWN < <(throughput tcp-pull openssh)
+read -r G_SSH_UP G_CPU_SSH_UP _ < <(throughput ssh-up gateway); read -r O_SSH_UP O_CPU_SSH_UP _ < <(throughput ssh-up openssh)
+read -r G_SSH_DOWN G_CPU_SSH_DOWN _ < <(throughput ssh-down gateway); read -r O_SSH_DOWN O_CPU_SSH_DOWN _ < <(throughput ssh-down openssh)
+read -r G_TCP_UP G_CPU_TCP_UP G_WOKEN_TCP_UP G_QUEUE_TCP_UP G_PREEMPTED_TCP_UP < <(throughput tcp-push gateway)
+read -r O_TCP_UP O_CPU_TCP_UP O_WOKEN_TCP_UP O_QUEUE_TCP_UP O_PREEMPTED_TCP_UP < <(throughput tcp-push openssh)
+read -r G_TCP_DOWN G_CPU_TCP_DOWN G_WOKEN_TCP_DOWN G_QUEUE_TCP_DOWN G_PREEMPTED_TCP_DOWN < <(throughput tcp-pull gateway)
+read -r O_TCP_DOWN O_CPU_TCP_DOWN O_WOKEN_TCP_DOWN O_QUEUE_TCP_DOWN O_PREEMPTED_TCP_DOWN < <(throughput tcp-pull openssh)
 if [ "$ONLY" = throughput ]; then
   printf '%-9s %9s %9s %6s %13s %13s %6s\n' "" "gw MiB/s" "ssh MiB/s" ratio "gw CPU ms/MiB" "ssh CPU ms/MiB" ratio
   for row in "ssh-up $G_SSH_UP $O_SSH_UP $G_CPU_SSH_UP $O_CPU_SSH_UP" "ssh-down $G_SSH_DOWN $O_SSH_DOWN $G_CPU_SSH_DOWN $O_CPU_SSH_DOWN" \
@@ -188,6 +195,11 @@ if [ "$ONLY" = throughput ]; then
     END { for (k in mib) printf "%s: CPU ms/MiB %.1f = %.1f (gateway or jump sshd) + %.1f (agent or ssh -R); JIT: %.1f more\n",
       k, all[k] * 1000 / mib[k], first[k] * 1000 / mib[k], (all[k] - first[k]) * 1000 / mib[k], jit[k] * 1000 / mib[k] }' \
     "$WORK/throughput.txt" | sort
+  for row in "tcp-push $G_WOKEN_TCP_UP $O_WOKEN_TCP_UP $G_QUEUE_TCP_UP $O_QUEUE_TCP_UP $G_PREEMPTED_TCP_UP $O_PREEMPTED_TCP_UP" \
+      "tcp-pull $G_WOKEN_TCP_DOWN $O_WOKEN_TCP_DOWN $G_QUEUE_TCP_DOWN $O_QUEUE_TCP_DOWN $G_PREEMPTED_TCP_DOWN $O_PREEMPTED_TCP_DOWN"; do
+    read -r kind gw ow gq oq gp op <<< "$row"
+    echo "$kind per MiB, gateway + agent / OpenSSH: wake-ups $gw / $ow, run-queue wait ms $gq / $oq, preemptions $gp / $op"
+  done
   echo "load before $LOAD_BEFORE, after $(load_average); ${ROUNDS} x ${SHARE_MIB} MiB each way per path"
   exit 0
 fi
