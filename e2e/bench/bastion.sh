@@ -54,22 +54,27 @@ ssh "${DIRECT[@]}" true || die "direct ssh to the target failed (see $WORK/sshd_
 ssh "${PROXYJUMP[@]}" true || die "ProxyJump through OpenSSH failed"
 ssh "${GATEWAY[@]}" true || { tail -50 "$GATEWAY_LOG" >&2; die "ssh through the gateway failed"; }
 
-echo_times() { # microseconds per keystroke echo -> milliseconds
-  python3 "$ROOT/e2e/bench/echo_latency.py" "$ECHO_SAMPLES" -- ssh -tt "$@" | awk '{ printf "%.3f\n", $1 / 1000 }' | percentiles
+echo_times() { # microseconds per keystroke echo -> "p50-ms p99-ms context-switches-per-keystroke (whole machine)"
+  local times
+  times="$(ECHO_SWITCHES="$WORK/echo-switches.txt" python3 "$ROOT/e2e/bench/echo_latency.py" "$ECHO_SAMPLES" -- ssh -tt "$@" \
+    | awk '{ printf "%.3f\n", $1 / 1000 }' | percentiles)"
+  echo "$times $(cat "$WORK/echo-switches.txt")"
 }
 
 echo "bench: ${SIZE_MIB} MiB each way, ${SETUP_RUNS} set-ups, ${ECHO_SAMPLES} keystrokes per path" >&2
+# What one hand-off between two sleeping processes costs here (a pipe round trip: two wake-ups), keystroke-paced.
+read -r WAKE50 WAKE99 < <(python3 "$ROOT/e2e/bench/wakeup_latency.py" "$ECHO_SAMPLES" | percentiles)
 echo "bench: direct OpenSSH ..." >&2
 warm_up "$WARMUP_MIB" "${DIRECT[@]}"
 D_UP="$(upload "$SIZE_MIB" "${DIRECT[@]}")"; D_DOWN="$(download "$SIZE_MIB" "${DIRECT[@]}")"
 D_PTY="$(pty_cat "$PTY_MIB" "${DIRECT[@]}")"
 read -r D_SETUP50 D_SETUP99 < <(setup_times "$SETUP_RUNS" "${DIRECT[@]}")
-read -r D_ECHO50 D_ECHO99 < <(echo_times "${DIRECT[@]}")
+read -r D_ECHO50 D_ECHO99 D_SWITCHES < <(echo_times "${DIRECT[@]}")
 echo "bench: OpenSSH ProxyJump ..." >&2
 warm_up "$WARMUP_MIB" "${PROXYJUMP[@]}"
 J_UP="$(upload "$SIZE_MIB" "${PROXYJUMP[@]}")"; J_DOWN="$(download "$SIZE_MIB" "${PROXYJUMP[@]}")"
 read -r J_SETUP50 J_SETUP99 < <(setup_times "$SETUP_RUNS" "${PROXYJUMP[@]}")
-read -r J_ECHO50 J_ECHO99 < <(echo_times "${PROXYJUMP[@]}")
+read -r J_ECHO50 J_ECHO99 J_SWITCHES < <(echo_times "${PROXYJUMP[@]}")
 echo "bench: gateway, recording on ..." >&2
 warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
 sleep 2; CPU_BEFORE="$(gateway_cpu)"
@@ -83,7 +88,7 @@ python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 0.99 * float(sys.arg
   "$REC_DOWN" "$SIZE_MIB" "$REC_PTY" "$PTY_MIB" \
   || die "recording on did not record what crossed the gateway: exec download $REC_DOWN of $SIZE_MIB MiB, pty cat $REC_PTY of $PTY_MIB MiB"
 read -r G_SETUP50 G_SETUP99 < <(setup_times "$SETUP_RUNS" "${GATEWAY[@]}")
-read -r G_ECHO50 G_ECHO99 < <(echo_times "${GATEWAY[@]}")
+read -r G_ECHO50 G_ECHO99 G_SWITCHES < <(echo_times "${GATEWAY[@]}")
 echo "bench: gateway, recording off ..." >&2
 stop_gateway
 start_gateway recording-off --gatehouse.recording.output=false
@@ -93,7 +98,7 @@ GO_UP="$(upload "$SIZE_MIB" "${GATEWAY[@]}")"; GO_DOWN="$(download "$SIZE_MIB" "
 sleep 2
 read -r CO_RELAY CO_REC CO_SPOOL CO_GC CO_JIT CO_OTHER CO_TOTAL < <(cpu_per_mib "$CPU_BEFORE" "$(gateway_cpu)" "$((2 * SIZE_MIB))")
 GO_PTY="$(pty_cat "$PTY_MIB" "${GATEWAY[@]}")"
-read -r GO_ECHO50 GO_ECHO99 < <(echo_times "${GATEWAY[@]}")
+read -r GO_ECHO50 GO_ECHO99 GO_SWITCHES < <(echo_times "${GATEWAY[@]}")
 stop_gateway
 IDLE_ROWS=""
 if [ "${BENCH_IDLE_SESSIONS:-1000}" != 0 ]; then
@@ -167,6 +172,11 @@ writes and fsyncs chunk files and inserts chain rows; GC; JIT: the compiler thre
 
 For scale, not a target: a keystroke's echo through OpenSSH's own ProxyJump (one more sshd relaying) takes $RJ_ECHO50× /
 $RJ_ECHO99× direct at p50 / p99; through the gateway with recording off, $GO_ECHO50 / $GO_ECHO99 ms.
+
+What a keystroke wakes: the whole machine's context switches from the key to its echo (/proc/stat), on average per
+keystroke: direct $D_SWITCHES, ProxyJump $J_SWITCHES, gateway recording on $G_SWITCHES, off $GO_SWITCHES. A thread that
+sleeps and is woken costs a wake-up each time; one pipe round trip between two sleeping processes (two wake-ups, 10 ms
+apart like the keystrokes: \`e2e/bench/wakeup_latency.py\`) takes $WAKE50 µs at p50, $WAKE99 µs at p99 here.
 $IDLE_ROWS
 $MARK
 REPORT

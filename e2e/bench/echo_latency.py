@@ -4,7 +4,9 @@ and times until the remote terminal's echo comes back. Prints one latency in mic
 
 usage: echo_latency.py SAMPLES -- ssh-command...
 With ECHO_LOG set, each sample is also appended to that file as "<epoch ns at the keystroke> <microseconds>", to line
-slow keystrokes up with a profile of the gateway taken at the same time.
+slow keystrokes up with a profile of the gateway taken at the same time. With ECHO_SWITCHES set, that file gets the
+whole machine's context switches per keystroke (/proc/stat "ctxt", read just before the key and just after its echo):
+every thread that slept and was woken on the way there and back counts.
 """
 import os
 import pty
@@ -28,6 +30,14 @@ def read_until(fd, needle, deadline):
     return seen
 
 
+def context_switches():
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith("ctxt "):
+                return int(line.split()[1])
+    raise RuntimeError("no ctxt line in /proc/stat")
+
+
 def main():
     samples = int(sys.argv[1])
     command = sys.argv[sys.argv.index("--") + 1:]
@@ -42,19 +52,25 @@ def main():
         os.read(fd, 4096)
     log = open(os.environ["ECHO_LOG"], "a") if os.environ.get("ECHO_LOG") else None
     letters = b"abcdefghijklmnopqrstuvwxyz"
+    switches = 0
     for i in range(samples):
         ch = letters[i % len(letters):i % len(letters) + 1]
+        switches_before = context_switches()
         wall = time.time_ns()
         start = time.perf_counter_ns()
         os.write(fd, ch)
         read_until(fd, ch, time.monotonic() + 10)
         elapsed = time.perf_counter_ns() - start
+        switches += context_switches() - switches_before
         print(elapsed // 1000, flush=True)
         if log:
             log.write("%d %d\n" % (wall, elapsed // 1000))
         time.sleep(0.01)
     if log:
         log.close()
+    if os.environ.get("ECHO_SWITCHES"):
+        with open(os.environ["ECHO_SWITCHES"], "w") as f:
+            f.write("%.1f\n" % (switches / samples))
     os.write(fd, b"\x04")
     try:
         os.kill(pid, 15)

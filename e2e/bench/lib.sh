@@ -267,11 +267,15 @@ while todo:
 print(f"{total / tick:.2f} {jit / tick:.2f}")
 PY
 }
-sched_waits() { # the given process ids: over every live thread of each and of its live descendants, the milliseconds
-  # spent runnable but waiting for a CPU (/proc/<pid>/task/<tid>/schedstat, second field), the voluntary context
-  # switches (a thread that ran out of work and slept: each one a wake-up later) and the involuntary ones (preempted)
+machine_cpu() { # the whole machine's CPU ticks so far, all cores: "busy idle" (/proc/stat; iowait counts as idle)
+  awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6; exit }' /proc/stat
+}
+sched_threads() { # the given process ids: one line per live thread of each and of its live descendants,
+  # "tid name on-CPU-ns run-queue-ns voluntary involuntary": the time it ran, the time it was runnable but waited for a
+  # CPU (/proc/<pid>/task/<tid>/schedstat), its voluntary context switches (it ran out of work and slept: each one a
+  # wake-up later) and its involuntary ones (preempted); the name with its digits cut (a pool's threads group together)
   python3 - "$@" <<'PY'
-import os, sys
+import os, re, sys
 children = {}
 for entry in os.listdir("/proc"):
     if entry.isdigit():
@@ -280,25 +284,32 @@ for entry in os.listdir("/proc"):
                 children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
         except OSError:
             continue
-wait_ns, voluntary, involuntary, todo = 0, 0, 0, [int(p) for p in sys.argv[1:]]
+todo = [int(p) for p in sys.argv[1:]]
 while todo:
     pid = todo.pop()
     todo.extend(children.get(pid, []))
     task_dir = f"/proc/{pid}/task"
     for task in os.listdir(task_dir) if os.path.isdir(task_dir) else []:
         try:
+            with open(f"{task_dir}/{task}/comm") as f:
+                name = re.sub(r"[0-9]+", "#", f.read().strip()).replace(" ", "_") or "?"
             with open(f"{task_dir}/{task}/schedstat") as f:
-                wait_ns += int(f.read().split()[1])
+                on_cpu, waited = f.read().split()[:2]
+            switches = {}
             with open(f"{task_dir}/{task}/status") as f:
                 for line in f:
-                    if line.startswith("voluntary_ctxt_switches:"):
-                        voluntary += int(line.split()[1])
-                    elif line.startswith("nonvoluntary_ctxt_switches:"):
-                        involuntary += int(line.split()[1])
-        except OSError:
+                    if "ctxt_switches:" in line:
+                        key, value = line.split(":")
+                        switches[key] = value.strip()
+        except (OSError, ValueError):
             continue
-print(f"{wait_ns / 1e6:.1f} {voluntary} {involuntary}")
+        print(task, name, on_cpu, waited, switches.get("voluntary_ctxt_switches", 0),
+              switches.get("nonvoluntary_ctxt_switches", 0))
 PY
+}
+sched_waits() { # the given process ids, over all their threads (sched_threads): "run-queue-ms voluntary involuntary"
+  sched_threads "$@" | awk '{ wait += $4; voluntary += $5; involuntary += $6 }
+    END { printf "%.1f %d %d\n", wait / 1e6, voluntary, involuntary }'
 }
 gateway_cpu() { # prints the gateway's CPU ticks so far by thread group: relay recorder spool gc jit other
   # (threads that ended are not counted: the groups are the long-lived pools and workers)

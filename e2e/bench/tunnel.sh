@@ -148,17 +148,28 @@ transfer() { # $1 = kind (ssh-up, ssh-down, tcp-push, tcp-pull), $2 = path (gate
 measure() { # $1 = kind, $2 = path, $3 = MiB: one transfer, appended to throughput.txt with its path's CPU seconds
   # before and after it: "total JIT" of both processes, then of the gateway's or the jump sshd's alone
   # and its threads' waits "run-queue-ms voluntary involuntary" before and after
-  local procs=("${GATEWAY_PROCS[@]}") before first rate after waits
+  # and the whole machine's CPU ticks "busy idle" before and after
+  local procs=("${GATEWAY_PROCS[@]}") before first rate after waits machine
   [ "$2" = openssh ] && procs=("${OPENSSH_PROCS[@]}")
   before="$(cpu_seconds "${procs[@]}")"; first="$(cpu_seconds "${procs[0]}")"; waits="$(sched_waits "${procs[@]}")"
+  sched_threads "${procs[@]}" > "$WORK/threads-before.txt"
+  machine="$(machine_cpu)"
   rate="$(transfer "$1" "$2" "$3")"
+  machine="$machine $(machine_cpu)"
+  sched_threads "${procs[@]}" > "$WORK/threads-after.txt"
+  thread_deltas "$1 $2 $3" "$WORK/threads-before.txt" "$WORK/threads-after.txt" >> "$WORK/threads.txt"
   after="$(cpu_seconds "${procs[@]}")"
-  echo "$1 $2 $3 $rate $before $after $first $(cpu_seconds "${procs[0]}") $waits $(sched_waits "${procs[@]}")" \
+  echo "$1 $2 $3 $rate $before $after $first $(cpu_seconds "${procs[0]}") $waits $(sched_waits "${procs[@]}") $machine" \
     >> "$WORK/throughput.txt"
+}
+thread_deltas() { # $1 = "kind path MiB", $2, $3 = sched_threads before and after: per thread, what the transfer added
+  awk -v tag="$1" 'NR == FNR { seen[$1] = $3 " " $4 " " $5 " " $6; next }
+    { split(($1 in seen) ? seen[$1] : "0 0 0 0", b, " ")
+      print tag, $2, $3 - b[1], $4 - b[2], $5 - b[3], $6 - b[4] }' "$2" "$3"
 }
 SHARE_MIB=$(( SIZE_MIB / ROUNDS > 0 ? SIZE_MIB / ROUNDS : 1 ))
 echo "bench: ${ROUNDS} rounds of ${SHARE_MIB} MiB each way per path, the paths alternating (load before: $LOAD_BEFORE)" >&2
-: > "$WORK/throughput.txt"
+: > "$WORK/throughput.txt"; : > "$WORK/threads.txt"
 for round in $(seq 1 "$ROUNDS"); do
   order=(gateway openssh); (( round % 2 == 0 )) && order=(openssh gateway)
   for kind in $KINDS; do
@@ -169,20 +180,27 @@ done
 # Per kind and path: MiB/s over all rounds (MiB / seconds), and CPU milliseconds per MiB without the JIT compiler's
 # (what a gateway that runs for weeks spends; the warm-up does not end all compiling on a busy machine).
 # throughput.txt: kind path MiB MiB/s, then CPU "total JIT" before and after for both processes, then for the first,
-# then "run-queue-ms voluntary involuntary" before and after for both.
-throughput() { # $1 = kind, $2 = path: prints "MiB/s cpu-ms-per-MiB wake-ups-per-MiB run-queue-ms-per-MiB preemptions-per-MiB"
-  awk -v kind="$1" -v path="$2" '$1 == kind && $2 == path { mib += $3; s += $3 / $4; cpu += ($7 - $8) - ($5 - $6)
-      queue += $16 - $13; woken += $17 - $14; preempted += $18 - $15 }
-    END { if (mib) printf "%.1f %.1f %.0f %.2f %.0f\n", mib / s, cpu * 1000 / mib, woken / mib, queue / mib, preempted / mib
-      else print "nan nan nan nan nan" }' "$WORK/throughput.txt"
+# then "run-queue-ms voluntary involuntary" before and after for both, then the machine's "busy idle" before and after.
+throughput() { # $1 = kind, $2 = path: prints "MiB/s cpu-ms-per-MiB wake-ups-per-MiB run-queue-ms-per-MiB
+  # preemptions-per-MiB machine-busy-ms-per-MiB machine-idle-percent"
+  awk -v kind="$1" -v path="$2" -v tick="$(getconf CLK_TCK)" '$1 == kind && $2 == path { mib += $3; s += $3 / $4
+      cpu += ($7 - $8) - ($5 - $6); queue += $16 - $13; woken += $17 - $14; preempted += $18 - $15
+      busy += $21 - $19; idle += $22 - $20 }
+    END { if (mib) printf "%.1f %.1f %.0f %.2f %.0f %.1f %.0f\n", mib / s, cpu * 1000 / mib, woken / mib, queue / mib,
+        preempted / mib, busy * 1000 / tick / mib, 100 * idle / (busy + idle)
+      else print "nan nan nan nan nan nan nan" }' "$WORK/throughput.txt"
 }
 # shellcheck disable=SC2034 # with BENCH_KINDS, kinds not measured read as "nan"
 read -r G_SSH_UP G_CPU_SSH_UP _ < <(throughput ssh-up gateway); read -r O_SSH_UP O_CPU_SSH_UP _ < <(throughput ssh-up openssh)
 read -r G_SSH_DOWN G_CPU_SSH_DOWN _ < <(throughput ssh-down gateway); read -r O_SSH_DOWN O_CPU_SSH_DOWN _ < <(throughput ssh-down openssh)
-read -r G_TCP_UP G_CPU_TCP_UP G_WOKEN_TCP_UP G_QUEUE_TCP_UP G_PREEMPTED_TCP_UP < <(throughput tcp-push gateway)
-read -r O_TCP_UP O_CPU_TCP_UP O_WOKEN_TCP_UP O_QUEUE_TCP_UP O_PREEMPTED_TCP_UP < <(throughput tcp-push openssh)
-read -r G_TCP_DOWN G_CPU_TCP_DOWN G_WOKEN_TCP_DOWN G_QUEUE_TCP_DOWN G_PREEMPTED_TCP_DOWN < <(throughput tcp-pull gateway)
-read -r O_TCP_DOWN O_CPU_TCP_DOWN O_WOKEN_TCP_DOWN O_QUEUE_TCP_DOWN O_PREEMPTED_TCP_DOWN < <(throughput tcp-pull openssh)
+read -r G_TCP_UP G_CPU_TCP_UP G_WOKEN_TCP_UP G_QUEUE_TCP_UP G_PREEMPTED_TCP_UP G_BUSY_TCP_UP G_IDLE_TCP_UP \
+  < <(throughput tcp-push gateway)
+read -r O_TCP_UP O_CPU_TCP_UP O_WOKEN_TCP_UP O_QUEUE_TCP_UP O_PREEMPTED_TCP_UP O_BUSY_TCP_UP O_IDLE_TCP_UP \
+  < <(throughput tcp-push openssh)
+read -r G_TCP_DOWN G_CPU_TCP_DOWN G_WOKEN_TCP_DOWN G_QUEUE_TCP_DOWN G_PREEMPTED_TCP_DOWN G_BUSY_TCP_DOWN G_IDLE_TCP_DOWN \
+  < <(throughput tcp-pull gateway)
+read -r O_TCP_DOWN O_CPU_TCP_DOWN O_WOKEN_TCP_DOWN O_QUEUE_TCP_DOWN O_PREEMPTED_TCP_DOWN O_BUSY_TCP_DOWN O_IDLE_TCP_DOWN \
+  < <(throughput tcp-pull openssh)
 if [ "$ONLY" = throughput ]; then
   printf '%-9s %9s %9s %6s %13s %13s %6s\n' "" "gw MiB/s" "ssh MiB/s" ratio "gw CPU ms/MiB" "ssh CPU ms/MiB" ratio
   for row in "ssh-up $G_SSH_UP $O_SSH_UP $G_CPU_SSH_UP $O_CPU_SSH_UP" "ssh-down $G_SSH_DOWN $O_SSH_DOWN $G_CPU_SSH_DOWN $O_CPU_SSH_DOWN" \
@@ -200,6 +218,28 @@ if [ "$ONLY" = throughput ]; then
     read -r kind gw ow gq oq gp op <<< "$row"
     echo "$kind per MiB, gateway + agent / OpenSSH: wake-ups $gw / $ow, run-queue wait ms $gq / $oq, preemptions $gp / $op"
   done
+  for row in "tcp-push $G_BUSY_TCP_UP $O_BUSY_TCP_UP $G_IDLE_TCP_UP $O_IDLE_TCP_UP" \
+      "tcp-pull $G_BUSY_TCP_DOWN $O_BUSY_TCP_DOWN $G_IDLE_TCP_DOWN $O_IDLE_TCP_DOWN"; do
+    read -r kind gb ob gi oi <<< "$row"
+    echo "$kind, the whole machine, gateway / OpenSSH: busy CPU ms per MiB $gb / $ob (ratio $(ratio "$ob" "$gb")), idle $gi / $oi %"
+  done
+  echo "per MiB, the ten threads (digits in names cut) that waited longest for a CPU:"
+  echo "  kind path thread: on-CPU ms, run-queue wait ms, wake-ups, preemptions"
+  python3 - "$WORK/throughput.txt" "$WORK/threads.txt" <<'PY'
+import collections, sys
+mib, rows = collections.Counter(), collections.defaultdict(lambda: [0, 0, 0, 0])
+for line in open(sys.argv[1]):
+    kind, path, size = line.split()[:3]
+    mib[(kind, path)] += float(size)
+for line in open(sys.argv[2]):
+    kind, path, _, name, *values = line.split()
+    row = rows[(kind, path, name)]
+    for i, value in enumerate(values):
+        row[i] += int(value)
+for (kind, path, name), (cpu, wait, woken, preempted) in sorted(rows.items(), key=lambda item: -item[1][1])[:10]:
+    per = mib[(kind, path)]
+    print(f"  {kind} {path} {name}: {cpu / 1e6 / per:.2f}, {wait / 1e6 / per:.2f}, {woken / per:.1f}, {preempted / per:.1f}")
+PY
   echo "load before $LOAD_BEFORE, after $(load_average); ${ROUNDS} x ${SHARE_MIB} MiB each way per path"
   exit 0
 fi
