@@ -91,8 +91,16 @@ final class ConsoleSessions implements SecurityContextRepository {
         return recheck(holder.getRequest(), stored.loadDeferredContext(holder.getRequest()).get());
     }
 
+    /**
+     * Keeps only a console sign-in in the session (or its end). A call with a bearer token (API token or OIDC JWT) is
+     * authenticated per request: storing it would start a console session, a stored row and a cookie, per call.
+     */
     @Override
     public void saveContext(SecurityContext context, HttpServletRequest request, HttpServletResponse response) {
+        if (context.getAuthentication() instanceof CallerAuthentication authentication
+                && !CONSOLE_SIGN_INS.contains(authentication.caller().via())) {
+            return;
+        }
         stored.saveContext(context, request, response);
     }
 

@@ -203,6 +203,23 @@ class ConsoleLoginIT extends GatehouseTestApplication {
                 .get("events").size()).isEqualTo(1);
     }
 
+    @Test
+    void aBearerTokenCallStartsNoConsoleSession() throws Exception {
+        // A script calling the API hundreds of times must not leave a console session (a stored row) per call.
+        for (String method : new String[] {"GET", "POST"}) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.base() + "/api/v1/users"))
+                    .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json");
+            request.method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString("{\"username\":\"" + unique("script") + "\",\"roles\":[]}"));
+            HttpResponse<String> reply = HttpClient.newHttpClient().send(request.build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(reply.statusCode()).as(method).isIn(200, 201);
+            assertThat(reply.headers().allValues("Set-Cookie")).as(method)
+                    .noneMatch(cookie -> cookie.startsWith("GATEHOUSE_SESSION="));
+        }
+    }
+
     private void login() throws Exception {
         assertThat(call("POST", "/api/v1/session", "{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD
                 + "\"}", null).statusCode()).isEqualTo(200);
