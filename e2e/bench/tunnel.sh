@@ -182,24 +182,24 @@ done
 # throughput.txt: kind path MiB MiB/s, then CPU "total JIT" before and after for both processes, then for the first,
 # then "run-queue-ms voluntary involuntary" before and after for both, then the machine's "busy idle" before and after.
 throughput() { # $1 = kind, $2 = path: prints "MiB/s cpu-ms-per-MiB wake-ups-per-MiB run-queue-ms-per-MiB
-  # preemptions-per-MiB machine-busy-ms-per-MiB machine-idle-percent"
+  # preemptions-per-MiB machine-busy-ms-per-MiB machine-idle-percent JIT-ms-per-MiB"
   awk -v kind="$1" -v path="$2" -v tick="$(getconf CLK_TCK)" '$1 == kind && $2 == path { mib += $3; s += $3 / $4
       cpu += ($7 - $8) - ($5 - $6); queue += $16 - $13; woken += $17 - $14; preempted += $18 - $15
-      busy += $21 - $19; idle += $22 - $20 }
-    END { if (mib) printf "%.1f %.1f %.0f %.2f %.0f %.1f %.0f\n", mib / s, cpu * 1000 / mib, woken / mib, queue / mib,
-        preempted / mib, busy * 1000 / tick / mib, 100 * idle / (busy + idle)
-      else print "nan nan nan nan nan nan nan" }' "$WORK/throughput.txt"
+      busy += $21 - $19; idle += $22 - $20; jit += $8 - $6 }
+    END { if (mib) printf "%.1f %.1f %.0f %.2f %.0f %.1f %.0f %.1f\n", mib / s, cpu * 1000 / mib, woken / mib, queue / mib,
+        preempted / mib, busy * 1000 / tick / mib, 100 * idle / (busy + idle), jit * 1000 / mib
+      else print "nan nan nan nan nan nan nan nan" }' "$WORK/throughput.txt"
 }
 # shellcheck disable=SC2034 # with BENCH_KINDS, kinds not measured read as "nan"
 read -r G_SSH_UP G_CPU_SSH_UP _ < <(throughput ssh-up gateway); read -r O_SSH_UP O_CPU_SSH_UP _ < <(throughput ssh-up openssh)
 read -r G_SSH_DOWN G_CPU_SSH_DOWN _ < <(throughput ssh-down gateway); read -r O_SSH_DOWN O_CPU_SSH_DOWN _ < <(throughput ssh-down openssh)
-read -r G_TCP_UP G_CPU_TCP_UP G_WOKEN_TCP_UP G_QUEUE_TCP_UP G_PREEMPTED_TCP_UP G_BUSY_TCP_UP G_IDLE_TCP_UP \
+read -r G_TCP_UP G_CPU_TCP_UP G_WOKEN_TCP_UP G_QUEUE_TCP_UP G_PREEMPTED_TCP_UP G_BUSY_TCP_UP G_IDLE_TCP_UP G_JIT_TCP_UP \
   < <(throughput tcp-push gateway)
-read -r O_TCP_UP O_CPU_TCP_UP O_WOKEN_TCP_UP O_QUEUE_TCP_UP O_PREEMPTED_TCP_UP O_BUSY_TCP_UP O_IDLE_TCP_UP \
+read -r O_TCP_UP O_CPU_TCP_UP O_WOKEN_TCP_UP O_QUEUE_TCP_UP O_PREEMPTED_TCP_UP O_BUSY_TCP_UP O_IDLE_TCP_UP _ \
   < <(throughput tcp-push openssh)
-read -r G_TCP_DOWN G_CPU_TCP_DOWN G_WOKEN_TCP_DOWN G_QUEUE_TCP_DOWN G_PREEMPTED_TCP_DOWN G_BUSY_TCP_DOWN G_IDLE_TCP_DOWN \
+read -r G_TCP_DOWN G_CPU_TCP_DOWN G_WOKEN_TCP_DOWN G_QUEUE_TCP_DOWN G_PREEMPTED_TCP_DOWN G_BUSY_TCP_DOWN G_IDLE_TCP_DOWN G_JIT_TCP_DOWN \
   < <(throughput tcp-pull gateway)
-read -r O_TCP_DOWN O_CPU_TCP_DOWN O_WOKEN_TCP_DOWN O_QUEUE_TCP_DOWN O_PREEMPTED_TCP_DOWN O_BUSY_TCP_DOWN O_IDLE_TCP_DOWN \
+read -r O_TCP_DOWN O_CPU_TCP_DOWN O_WOKEN_TCP_DOWN O_QUEUE_TCP_DOWN O_PREEMPTED_TCP_DOWN O_BUSY_TCP_DOWN O_IDLE_TCP_DOWN _ \
   < <(throughput tcp-pull openssh)
 if [ "$ONLY" = throughput ]; then
   printf '%-9s %9s %9s %6s %13s %13s %6s\n' "" "gw MiB/s" "ssh MiB/s" ratio "gw CPU ms/MiB" "ssh CPU ms/MiB" ratio
@@ -359,6 +359,9 @@ The gateway path: the all-in-one gateway (bastion + tunnel port) and one real ag
 CPU per MiB: user + system time, from /proc, of the gateway and agent JVMs against the jump host's sshd (with its
 forked sessions) and the inside \`ssh -R\`, over the measured transfers, divided by the MiB moved; without the JVMs'
 JIT compiler threads (still compiling after the warm-up on a busy machine; a gateway that runs for weeks does not).
+The whole machine's busy CPU per MiB (/proc/stat: everything, the clients, the service and the JIT included) is what
+throughput follows when both cores are nearly busy; the run-queue wait (/proc/<pid>/task/*/schedstat) is how long the
+path's own threads were ready to run but found both cores taken.
 
 | measurement | gateway + agent | OpenSSH \`ssh -R\` | ratio | target | verdict |
 |---|---:|---:|---:|---|---|
@@ -370,6 +373,10 @@ JIT compiler threads (still compiling after the warm-up on a busy machine; a gat
 | SSH download, CPU ms per MiB | $G_CPU_SSH_DOWN | $O_CPU_SSH_DOWN | $(ratio "$G_CPU_SSH_DOWN" "$O_CPU_SSH_DOWN") | none set | — |
 | raw TCP push, CPU ms per MiB | $G_CPU_TCP_UP | $O_CPU_TCP_UP | $(ratio "$G_CPU_TCP_UP" "$O_CPU_TCP_UP") | none set | — |
 | raw TCP pull, CPU ms per MiB | $G_CPU_TCP_DOWN | $O_CPU_TCP_DOWN | $(ratio "$G_CPU_TCP_DOWN" "$O_CPU_TCP_DOWN") | none set | — |
+| raw TCP push, the whole machine's busy CPU ms per MiB | $G_BUSY_TCP_UP | $O_BUSY_TCP_UP | $(ratio "$G_BUSY_TCP_UP" "$O_BUSY_TCP_UP") | none set | — |
+| raw TCP pull, the whole machine's busy CPU ms per MiB | $G_BUSY_TCP_DOWN | $O_BUSY_TCP_DOWN | $(ratio "$G_BUSY_TCP_DOWN" "$O_BUSY_TCP_DOWN") | none set | — |
+| raw TCP push / pull, the JVMs' JIT compilers, CPU ms per MiB | $G_JIT_TCP_UP / $G_JIT_TCP_DOWN | 0 / 0 | — | none set | — |
+| raw TCP push, own threads' run-queue wait, ms per MiB | $G_QUEUE_TCP_UP | $O_QUEUE_TCP_UP | $(ratio "$G_QUEUE_TCP_UP" "$O_QUEUE_TCP_UP") | none set | — |
 | stream open (connect → first byte) p50, ms | $G_OPEN50 | $O_OPEN50 | $R_OPEN50 | none set ("as low as possible") | — |
 | stream open p99, ms | $G_OPEN99 | $O_OPEN99 | $R_OPEN99 | none set | — |
 | SSH session across ${CUTS} cuts of the agent's links | survived, ${RECOVERY_BYTES} bytes, SHA-256 exact | an \`ssh -R\` session does not survive its TCP connection | — | survives, no byte lost or altered | met |
