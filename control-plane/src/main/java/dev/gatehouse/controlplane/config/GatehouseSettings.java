@@ -56,6 +56,18 @@ public record GatehouseSettings(
         }
     }
 
+    /**
+     * Where people reach the console, without a trailing slash, for links the gateway hands out: {@code
+     * gatehouse.console.public-url}, else this machine's listener (https when the console serves TLS).
+     */
+    public String consoleUrl() {
+        String url = console.publicUrl();
+        if (url.isEmpty()) {
+            return (http.tls().enabled() ? "https" : "http") + "://localhost:" + http.port();
+        }
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
     /** What this process runs. */
     public enum Role {
         /** Control plane and bastion in one process (the default, on the embedded database). */

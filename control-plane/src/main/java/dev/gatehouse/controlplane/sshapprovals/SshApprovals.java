@@ -73,9 +73,7 @@ public final class SshApprovals implements DisposableBean, ApprovalDesk {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.roles = Objects.requireNonNull(roles, "roles");
         this.trail = Objects.requireNonNull(trail, "trail");
-        String url = settings.console().publicUrl();
-        this.baseUrl = url.isEmpty() ? "http://localhost:" + settings.http().port()
-                : url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.baseUrl = settings.consoleUrl();
         GatehouseSettings.SshAuth auth = settings.ssh().auth();
         this.pending = new PendingApprovals(jdbc, transactions, clock, new PendingApprovals.Limits(auth.approvalTtl(),
                 auth.approvalsPerAddress(), auth.approvalsPerPerson(), auth.approvalsTotal()));

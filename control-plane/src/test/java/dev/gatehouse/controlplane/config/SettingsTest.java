@@ -55,6 +55,19 @@ class SettingsTest {
     }
 
     @Test
+    void linksNameTheConsolesPublicUrlElseThisListenerWithItsScheme() {
+        assertThat(consoleUrl(Map.of("GATEHOUSE_HTTP_PORT", "9090"))).isEqualTo("http://localhost:9090");
+        assertThat(consoleUrl(Map.of("GATEHOUSE_HTTP_PORT", "9443", "GATEHOUSE_HTTP_TLS_CERTIFICATE", "auto")))
+                .isEqualTo("https://localhost:9443");
+        assertThat(consoleUrl(Map.of("GATEHOUSE_CONSOLE_PUBLIC_URL", "https://gw.example.com/")))
+                .isEqualTo("https://gw.example.com");
+    }
+
+    private static String consoleUrl(Map<String, String> variables) {
+        return Binder.get(environment(variables)).bindOrCreate("gatehouse", GatehouseSettings.class).consoleUrl();
+    }
+
+    @Test
     void defaultsAreTheDocumentedOnes() {
         GatehouseSettings settings = Binder.get(environment(Map.of("GATEHOUSE_SSH_PORT", "2222")))
                 .bindOrCreate("gatehouse", GatehouseSettings.class);
