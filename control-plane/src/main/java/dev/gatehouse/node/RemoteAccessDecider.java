@@ -260,7 +260,7 @@ final class RemoteAccessDecider implements AccessDecider {
         Decision<T> ask() throws ControlPlaneClient.Unavailable;
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // a key names one question, so its cached decision is of that question's type
     private <T> Decision<T> cached(String key, String username, Ask<T> ask, Function<Decision<T>, String> owner) {
         Instant now = clock.instant();
         Cached hit = cache.get(key);

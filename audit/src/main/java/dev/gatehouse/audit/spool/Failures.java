@@ -14,7 +14,6 @@ final class Failures {
      * Permanent: PostgreSQL refused the data (SQLSTATE class 22 data exception, 23 integrity violation) or the blob
      * store refused a conflicting blob. Anything else, connection trouble above all, is transient.
      */
-    @SuppressWarnings("ReferenceEquality") // a cause that is the throwable itself ends the walk
     static boolean permanent(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
