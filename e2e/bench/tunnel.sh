@@ -118,16 +118,22 @@ forward "$L_OPENSSH_PORT" "127.0.0.1:$R_SERVICE_PORT" -F "$WORK/ssh_config" -p "
 
 # --- 0. warm-up: a gateway runs for weeks, so the figures are for compiled code ---------------------------------------
 # A profile of a cold 1 GiB SSH upload: the C2 compiler used twice the CPU of the whole data path. Every path,
-# OpenSSH's included, carries one unmeasured transfer each way first.
+# OpenSSH's included, carries unmeasured transfers each way first, in the measured phase's rounds: a JVM that saw one
+# direction only compiles for it, and the first transfer the other way throws that code out (PrintCompilation: Netty's
+# write path "made not entrant" at each switch) and compiles again, during the measurement. A gateway that runs for
+# weeks carries both directions at once.
 if (( WARMUP_MIB > 0 )); then
-  echo "bench: warm-up, not measured: ${WARMUP_MIB} MiB each way per path ..." >&2
-  if [[ "$KINDS" == *ssh-* ]]; then
-    warm_up "$WARMUP_MIB" "${GATEWAY[@]}"
-    warm_up "$WARMUP_MIB" "${OPENSSH[@]}"
-  fi
-  for port in "$L_GATEWAY_PORT" "$L_OPENSSH_PORT"; do
-    python3 "$BENCH/tcp_service.py" push "$port" "$WARMUP_MIB" >/dev/null
-    python3 "$BENCH/tcp_service.py" pull "$port" "$WARMUP_MIB" >/dev/null
+  WARMUP_SHARE=$(( WARMUP_MIB / ROUNDS > 0 ? WARMUP_MIB / ROUNDS : 1 ))
+  echo "bench: warm-up, not measured: ${ROUNDS} rounds of ${WARMUP_SHARE} MiB each way per path ..." >&2
+  for _ in $(seq 1 "$ROUNDS"); do
+    if [[ "$KINDS" == *ssh-* ]]; then
+      warm_up "$WARMUP_SHARE" "${GATEWAY[@]}"
+      warm_up "$WARMUP_SHARE" "${OPENSSH[@]}"
+    fi
+    for port in "$L_GATEWAY_PORT" "$L_OPENSSH_PORT"; do
+      python3 "$BENCH/tcp_service.py" push "$port" "$WARMUP_SHARE" >/dev/null
+      python3 "$BENCH/tcp_service.py" pull "$port" "$WARMUP_SHARE" >/dev/null
+    done
   done
 fi
 
@@ -349,7 +355,7 @@ cat > "$OUT" <<REPORT
 
 Measured by \`./gatehouse bench tunnel\` on $(date -u +%Y-%m-%d) — $(machine).
 Load average before the run $LOAD_BEFORE, after it $LOAD_AFTER (1, 5, 15 min). Everything on loopback; cipher $CIPHER on
-every SSH leg; ${SIZE_MIB} MiB each way per path (${ROUNDS} rounds of ${SHARE_MIB} MiB, the paths alternating), after an unmeasured warm-up of ${WARMUP_MIB} MiB each way per path (a
+every SSH leg; ${SIZE_MIB} MiB each way per path (${ROUNDS} rounds of ${SHARE_MIB} MiB, the paths alternating), after an unmeasured warm-up of ${WARMUP_MIB} MiB each way per path in as many rounds (a
 gateway runs for weeks: the figures are for compiled code); ${OPEN_RUNS} stream opens per path; ${CUTS} cuts; ${AGENTS} idle agents.
 
 The gateway path: the all-in-one gateway (bastion + tunnel port) and one real agent process
