@@ -216,12 +216,13 @@ public final class AccessFixture {
         }
     }
 
-    /** A host: its address, labels and network ({@code direct} unless set). */
+    /** A host: its address, labels, network ({@code direct} unless set) and the host key pinned for it, if any. */
     public final class Host {
         private final String name;
         private final Map<String, String> labels = new LinkedHashMap<>();
         private String address;
         private String network = "direct";
+        private String hostKey;
 
         private Host(String name) {
             this.name = name;
@@ -248,11 +249,20 @@ public final class AccessFixture {
             return this;
         }
 
+        /** The OpenSSH public key line the gateway accepts from this host (else it learns the first it sees). */
+        public Host hostKey(String publicKeyLine) {
+            hostKey = publicKeyLine;
+            return this;
+        }
+
         public String create() {
             ObjectNode body = JSON.createObjectNode().put("name", name).put("address", address);
             ObjectNode labelNode = body.putObject("labels");
             labels.forEach(labelNode::put);
             body.put("network", network);
+            if (hostKey != null) {
+                body.put("hostKey", hostKey);
+            }
             return created("/api/v1/hosts", body, name);
         }
     }
