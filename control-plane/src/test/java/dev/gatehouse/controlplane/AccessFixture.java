@@ -54,13 +54,21 @@ public final class AccessFixture {
         return name;
     }
 
-    /** A role: its logins, the host labels it matches and whether it allows port forwarding. */
+    /**
+     * A role: its logins, the host labels it matches, the forwards it allows, how its holders' logins are approved,
+     * who approves asking for it, and how long a detached shell waits.
+     */
     public final class Role {
         private final String name;
         private final List<String> logins = new ArrayList<>();
         private final Map<String, String> hostLabels = new LinkedHashMap<>();
+        private final List<String> forwardDestinations = new ArrayList<>();
+        private final List<String> approvers = new ArrayList<>();
         private boolean portForwarding;
+        private boolean requireSso;
+        private boolean requireApproval;
         private Integer maxRequestMinutes;
+        private Integer detachedSeconds;
 
         private Role(String name) {
             this.name = name;
@@ -86,6 +94,36 @@ public final class AccessFixture {
             return this;
         }
 
+        /** {@code host:port} patterns the role's holders may forward to ({@code ssh -L}) within its hosts' networks. */
+        public Role forwardDestinations(String... patterns) {
+            forwardDestinations.addAll(List.of(patterns));
+            return this;
+        }
+
+        /** People who may approve an access request for this role. */
+        public Role approvers(String... people) {
+            approvers.addAll(List.of(people));
+            return this;
+        }
+
+        /** How long a shell whose engineer lost the connection waits for them (0: not at all). */
+        public Role detachedSeconds(int seconds) {
+            detachedSeconds = seconds;
+            return this;
+        }
+
+        /** Its holders' SSH logins are approved in the browser instead of by a key. */
+        public Role requireSso() {
+            requireSso = true;
+            return this;
+        }
+
+        /** Its holders' SSH logins are approved in the browser after their key. */
+        public Role requireApproval() {
+            requireApproval = true;
+            return this;
+        }
+
         /** People may ask for this role for up to this many minutes (an access request). */
         public Role maxRequestMinutes(int minutes) {
             maxRequestMinutes = minutes;
@@ -97,11 +135,26 @@ public final class AccessFixture {
             logins.forEach(body.putArray("logins")::add);
             ObjectNode labels = body.putObject("hostLabels");
             hostLabels.forEach(labels::put);
+            if (!forwardDestinations.isEmpty()) {
+                forwardDestinations.forEach(body.putArray("forwardDestinations")::add);
+            }
+            if (!approvers.isEmpty()) {
+                approvers.forEach(body.putArray("approvers")::add);
+            }
             if (portForwarding) {
                 body.put("portForwarding", true);
             }
+            if (requireSso) {
+                body.put("requireSso", true);
+            }
+            if (requireApproval) {
+                body.put("requireApproval", true);
+            }
             if (maxRequestMinutes != null) {
                 body.put("maxRequestMinutes", maxRequestMinutes);
+            }
+            if (detachedSeconds != null) {
+                body.put("detachedSeconds", detachedSeconds);
             }
             return created("/api/v1/roles", body, name);
         }
@@ -163,12 +216,13 @@ public final class AccessFixture {
         }
     }
 
-    /** A host: its address, labels and network ({@code direct} unless set). */
+    /** A host: its address, labels, network ({@code direct} unless set) and the host key pinned for it, if any. */
     public final class Host {
         private final String name;
         private final Map<String, String> labels = new LinkedHashMap<>();
         private String address;
         private String network = "direct";
+        private String hostKey;
 
         private Host(String name) {
             this.name = name;
@@ -195,11 +249,20 @@ public final class AccessFixture {
             return this;
         }
 
+        /** The OpenSSH public key line the gateway accepts from this host (else it learns the first it sees). */
+        public Host hostKey(String publicKeyLine) {
+            hostKey = publicKeyLine;
+            return this;
+        }
+
         public String create() {
             ObjectNode body = JSON.createObjectNode().put("name", name).put("address", address);
             ObjectNode labelNode = body.putObject("labels");
             labels.forEach(labelNode::put);
             body.put("network", network);
+            if (hostKey != null) {
+                body.put("hostKey", hostKey);
+            }
             return created("/api/v1/hosts", body, name);
         }
     }

@@ -43,12 +43,11 @@ class ControlPlaneHaIT {
         try {
             b = start(dirB);
             ApiClient apiA = new ApiClient(port(a));
-            assertThat(apiA.post("/api/v1/users", ADMIN, "{\"username\":\"hanna\",\"roles\":[],\"apiScope\":\"admin\","
-                    + "\"password\":\"" + PASSWORD + "\"}").status()).isEqualTo(201);
+            String hanna = new AccessFixture(apiA, ADMIN).person("hanna").apiScope("admin").password(PASSWORD).create();
 
-            String cookie = signIn(port(a));
+            String cookie = signIn(port(a), hanna);
             assertThat(call(port(b), "GET", "/api/v1/session", cookie, null).body())
-                    .as("the sign-in on A is valid on B").contains("\"username\":\"hanna\"");
+                    .as("the sign-in on A is valid on B").contains("\"username\":\"" + hanna + "\"");
             assertThat(call(port(b), "GET", "/api/v1/users", cookie, null).status()).isEqualTo(200);
             String csrf = "csrf-token-for-the-sign-out";
             assertThat(call(port(b), "DELETE", "/api/v1/session", cookie + "; XSRF-TOKEN=" + csrf, csrf).status())
@@ -108,8 +107,8 @@ class ControlPlaneHaIT {
                 "--logging.file.name=target/it-logs/control-plane-ha.log");
     }
 
-    private static String signIn(int port) {
-        ApiClient.Reply login = new ApiClient(port).post("/api/v1/session", null, "{\"username\":\"hanna\","
+    private static String signIn(int port, String person) {
+        ApiClient.Reply login = new ApiClient(port).post("/api/v1/session", null, "{\"username\":\"" + person + "\","
                 + "\"password\":\"" + PASSWORD + "\"}");
         assertThat(login.status()).as(login.body()).isEqualTo(200);
         return login.headers("Set-Cookie").stream().filter(c -> c.startsWith("GATEHOUSE_SESSION="))

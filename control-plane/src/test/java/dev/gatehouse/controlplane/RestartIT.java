@@ -31,16 +31,19 @@ class RestartIT {
     void restartOnTheSameDataDirectoryKeepsEverything(@TempDir Path dataDir, CapturedOutput output) throws Exception {
         String token;
         String userCa;
+        String role;
+        String person;
+        String host;
         try (ConfigurableApplicationContext first = start(dataDir)) {
             Matcher printed = PRINTED_TOKEN.matcher(output.getOut());
             assertThat(printed.find()).as("the first start hands out the admin token").isTrue();
             token = Files.readString(Path.of(printed.group(1))).strip();
             assertThat(output.getOut()).doesNotContain(token);
             ApiClient api = new ApiClient(port(first));
-            assertThat(api.post("/api/v1/roles", token, "{\"name\":\"ops\",\"logins\":[\"root\"],\"hostLabels\":{\"*\":\"*\"}}")
-                    .status()).isEqualTo(201);
-            assertThat(api.post("/api/v1/users", token, "{\"username\":\"alice\",\"roles\":[\"ops\"]}").status()).isEqualTo(201);
-            assertThat(api.post("/api/v1/hosts", token, "{\"name\":\"web-01\",\"address\":\"10.0.0.5:22\"}").status()).isEqualTo(201);
+            AccessFixture access = new AccessFixture(api, token);
+            role = access.role("ops").logins("root").hostLabel("*", "*").create();
+            person = access.person("alice").roles(role).create();
+            host = access.host("web").address("10.0.0.5:22").create();
             userCa = api.get("/api/v1/ca/ssh-user", token).body();
         }
         assertThat(Files.exists(dataDir.resolve("postgres"))).isTrue();
@@ -52,11 +55,11 @@ class RestartIT {
 
         try (ConfigurableApplicationContext second = start(dataDir)) {
             ApiClient api = new ApiClient(port(second));
-            assertThat(api.get("/api/v1/users/alice", token).body()).contains("\"roles\":[\"ops\"]");
-            assertThat(api.get("/api/v1/hosts/web-01", token).body()).contains("10.0.0.5:22");
-            assertThat(api.get("/api/v1/roles/ops", token).status()).isEqualTo(200);
+            assertThat(api.get("/api/v1/users/" + person, token).body()).contains("\"roles\":[\"" + role + "\"]");
+            assertThat(api.get("/api/v1/hosts/" + host, token).body()).contains("10.0.0.5:22");
+            assertThat(api.get("/api/v1/roles/" + role, token).status()).isEqualTo(200);
             assertThat(api.get("/api/v1/ca/ssh-user", token).body()).isEqualTo(userCa);
-            assertThat(api.get("/api/v1/audit/events?type=user.created", token).body()).contains("user:alice");
+            assertThat(api.get("/api/v1/audit/events?type=user.created", token).body()).contains("user:" + person);
         }
         assertThat(countTokensPrinted(output.getOut())).as("no second token printed").isEqualTo(printedBefore);
     }

@@ -74,8 +74,9 @@ class BalancedNodesIT {
 
         try (OpenSshServer target = OpenSshServer.builder()
                 .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
-            Path config = cluster.allowOnto(target);
-            String destination = target.loginUser() + "@web@127.0.0.1";
+            NodeCluster.Engineer nina = cluster.allowOnto(target);
+            Path config = nina.config();
+            String destination = nina.destination();
 
             // Two engineers' sessions at once, from two addresses: round robin puts one on each node, and each node
             // records the address HAProxy's PROXY header names, not HAProxy's own.

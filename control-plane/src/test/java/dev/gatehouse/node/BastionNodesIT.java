@@ -79,8 +79,9 @@ class BastionNodesIT {
 
         try (OpenSshServer target = OpenSshServer.builder()
                 .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
-            Path config = cluster.allowOnto(target);
-            String destination = target.loginUser() + "@web@127.0.0.1";
+            NodeCluster.Engineer nina = cluster.allowOnto(target);
+            Path config = nina.config();
+            String destination = nina.destination();
 
             assertThat(ssh(config, sshA, destination, "echo via-a")).isEqualTo("via-a\n");
             assertThat(ssh(config, sshB, destination, "echo via-b")).isEqualTo("via-b\n");
@@ -126,12 +127,14 @@ class BastionNodesIT {
             BufferedReader fromRevoked = new BufferedReader(new InputStreamReader(revoked.getInputStream(),
                     StandardCharsets.UTF_8));
             assertThat(echo(revoked.getOutputStream(), fromRevoked, "still-allowed")).isEqualTo("still-allowed");
-            expect(admin.put("/api/v1/users/nina", ADMIN, "{\"roles\":[\"ops\"],\"disabled\":true}"), 200);
+            expect(admin.put("/api/v1/users/" + nina.person(), ADMIN, "{\"roles\":[\"" + nina.role()
+                    + "\"],\"disabled\":true}"), 200);
             assertThat(revoked.waitFor(60, TimeUnit.SECONDS)).as("the session on node B ended").isTrue();
             assertThat(Files.readString(revokedErr)).contains("disabled");
 
-            expect(admin.put("/api/v1/users/nina", ADMIN, "{\"roles\":[\"ops\"],\"disabled\":false}"), 200);
-            acrossNodes(admin, config, destination, sshA, sshB, nodeA, nodeB);
+            expect(admin.put("/api/v1/users/" + nina.person(), ADMIN, "{\"roles\":[\"" + nina.role()
+                    + "\"],\"disabled\":false}"), 200);
+            acrossNodes(admin, nina, sshA, sshB, nodeA, nodeB);
         }
     }
 
@@ -152,8 +155,9 @@ class BastionNodesIT {
 
         try (OpenSshServer target = OpenSshServer.builder()
                 .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
-            Path config = cluster.allowOnto(target);
-            String destination = target.loginUser() + "@web@127.0.0.1";
+            NodeCluster.Engineer nina = cluster.allowOnto(target);
+            Path config = nina.config();
+            String destination = nina.destination();
 
             // A live session on node B, terminated through the control plane's API.
             Path catErr = work.resolve("cat.err");
@@ -203,13 +207,13 @@ class BastionNodesIT {
             assertThat(elsewhere.exit()).as(elsewhere.err()).isEqualTo(255);
             assertThat(elsewhere.err()).contains("gatehouse: your detached session on " + destination.replace(
                     "@127.0.0.1", "") + " from ").contains(" is held by gateway node " + idA + ";")
-                    .contains("fresh shell with " + target.loginUser() + "+new@web");
+                    .contains("fresh shell with " + target.loginUser() + "+new@" + nina.host());
             await("the refusal is audited", () -> {
                 JsonNode event = newest(admin, "ssh.reattach.denied");
                 return event != null && event.toString().contains("held by gateway node " + idA);
             });
-            NodeCluster.SshResult fresh = NodeCluster.ssh(config, sshB, target.loginUser() + "+new@web@127.0.0.1",
-                    null);
+            NodeCluster.SshResult fresh = NodeCluster.ssh(config, sshB,
+                    target.loginUser() + "+new@" + nina.host() + "@127.0.0.1", null);
             assertThat(fresh.exit()).as("a fresh shell is still given: %s", fresh.err()).isZero();
 
             // On node A itself the same plain ssh re-attaches to the command (which still runs: the ssh stays).
@@ -313,8 +317,10 @@ class BastionNodesIT {
      * saying why, and audited); sessions are listed with their node; node A killed mid-session: its sessions are
      * marked interrupted, node B's go on, and A's slots are freed; node B told to stop drains its live session.
      */
-    private void acrossNodes(ApiClient admin, Path config, String destination, int sshA, int sshB, NodeProcess nodeA,
+    private void acrossNodes(ApiClient admin, NodeCluster.Engineer nina, int sshA, int sshB, NodeProcess nodeA,
             NodeProcess nodeB) throws Exception {
+        Path config = nina.config();
+        String destination = nina.destination();
         String idA = Files.readString(work.resolve("node-a").resolve("node-id")).strip();
         String idB = Files.readString(work.resolve("node-b").resolve("node-id")).strip();
         // A node gives an ended session's slot back in the background (a session's end does not wait on the network).
@@ -329,9 +335,10 @@ class BastionNodesIT {
         Live secondOnA = live(config, sshA, destination, "second-on-a");
         NodeCluster.SshResult third = run(config, sshB, destination, "echo third");
         assertThat(third.exit()).as("a third session through the other node").isNotZero();
-        assertThat(third.err()).contains("too many concurrent sessions: nina has 2 running across the gateway nodes");
+        assertThat(third.err()).contains("too many concurrent sessions: " + nina.person()
+                + " has 2 running across the gateway nodes");
         await("the refusal is audited", () -> admin.get("/api/v1/audit/events?type=ssh.login.denied", ADMIN).body()
-                .contains("too many concurrent sessions: nina has 2"));
+                .contains("too many concurrent sessions: " + nina.person() + " has 2"));
 
         assertThat(secondOnA.end()).isTrue();
         Live onB = live(config, sshB, destination, "on-b");

@@ -56,9 +56,9 @@ class KilledNodeEvidenceIT {
 
         try (OpenSshServer target = OpenSshServer.builder()
                 .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
-            Path config = cluster.allowOnto(target);
-            client = OpenSshClient.ssh().config(config).port(sshPort).arguments(target.loginUser() + "@web@127.0.0.1",
-                    "cat").process().redirectError(work.resolve("ssh.err").toFile()).start();
+            NodeCluster.Engineer nina = cluster.allowOnto(target);
+            client = OpenSshClient.ssh().config(nina.config()).port(sshPort).arguments(nina.destination(), "cat").process()
+                    .redirectError(work.resolve("ssh.err").toFile()).start();
             BufferedReader from = new BufferedReader(new InputStreamReader(client.getInputStream(),
                     StandardCharsets.UTF_8));
             assertThat(echo(from, "before-the-outage")).isEqualTo("before-the-outage");

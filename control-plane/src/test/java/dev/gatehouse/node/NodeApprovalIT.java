@@ -4,6 +4,7 @@ import static dev.gatehouse.controlplane.ApiClient.expect;
 import static dev.gatehouse.node.NodeProcess.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.ConsoleSignIn;
 import dev.gatehouse.testkit.OpenSshClient;
@@ -57,22 +58,21 @@ class NodeApprovalIT {
 
         try (OpenSshServer target = OpenSshServer.builder()
                 .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
-            expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"ops\",\"logins\":[\"" + target.loginUser()
-                    + "\"],\"hostLabels\":{\"env\":\"lab\"}}"), 201);
-            expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"kim\",\"roles\":[\"ops\"],\"password\":\""
-                    + PASSWORD + "\"}"), 201);
-            expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"web\",\"address\":\"127.0.0.1:" + target.port()
-                    + "\",\"labels\":{\"env\":\"lab\"}}"), 201);
+            AccessFixture access = new AccessFixture(admin, ADMIN);
+            String role = access.role("ops").logins(target.loginUser()).hostLabel("env", "lab").create();
+            String person = access.person("kim").roles(role).password(PASSWORD).create();
+            String host = access.host("web").address("127.0.0.1:" + target.port()).label("env", "lab").create();
             Path config = keylessConfig(admin.get("/api/v1/ca/ssh-host", ADMIN).body());
-            String destination = "kim+" + target.loginUser() + "@web@127.0.0.1";
+            String destination = person + "+" + target.loginUser() + "@" + host + "@127.0.0.1";
 
             // Approved: the login waits at the prompt, then goes on.
             Waiting approved = Waiting.start(work, config, ssh, destination, "echo approved-$((6*7))");
             String code = approved.code();
-            ConsoleSignIn kim = ConsoleSignIn.of(admin, "kim", PASSWORD);
+            ConsoleSignIn kim = ConsoleSignIn.of(admin, person, PASSWORD);
             ApiClient.Reply shown = kim.get("/api/v1/ssh-approvals/" + code);
             assertThat(shown.status()).as(shown.body()).isEqualTo(200);
-            assertThat(shown.body()).contains("\"person\":\"kim\"", "\"target\":\"" + target.loginUser() + "@web\"",
+            assertThat(shown.body()).contains("\"person\":\"" + person + "\"",
+                    "\"target\":\"" + target.loginUser() + "@" + host + "\"",
                     "SSH-2.0-OpenSSH");
             Thread.sleep(1500);
             assertThat(approved.process().isAlive()).as("nothing goes on before the approval").isTrue();
@@ -88,7 +88,7 @@ class NodeApprovalIT {
             expect(kim.post("/api/v1/ssh-approvals/" + denied.code(), "{\"decision\":\"deny\",\"reason\":\"not me\"}"),
                     200);
             assertThat(denied.finish()).isNotZero();
-            assertThat(denied.err()).contains("login refused: denied by kim in the browser: not me");
+            assertThat(denied.err()).contains("login refused: denied by " + person + " in the browser: not me");
             assertThat(denied.out()).isEmpty();
 
             // Waiting while the control plane restarts: the approval is still there, and approving it lets it on.
@@ -96,17 +96,17 @@ class NodeApprovalIT {
             String survivingCode = survives.code();
             cluster.controlPlane().stop();
             cluster.startControlPlane(TTL);
-            ConsoleSignIn again = ConsoleSignIn.of(admin, "kim", PASSWORD);
+            ConsoleSignIn again = ConsoleSignIn.of(admin, person, PASSWORD);
             assertThat(again.get("/api/v1/ssh-approvals/" + survivingCode).status()).isEqualTo(200);
             expect(again.post("/api/v1/ssh-approvals/" + survivingCode, "{\"decision\":\"approve\"}"), 200);
             assertThat(survives.finish()).as(survives.err()).isZero();
             assertThat(survives.out()).isEqualTo("after-the-restart\n");
 
             for (String type : List.of("ssh-approval.requested", "ssh-approval.approved")) {
-                assertThat(admin.get("/api/v1/audit/events?type=" + type + "&actor=kim", ADMIN).body()).as(type)
+                assertThat(admin.get("/api/v1/audit/events?type=" + type + "&actor=" + person, ADMIN).body()).as(type)
                         .contains("\"outcome\":\"success\"", "\"node\":\"" + cluster.nodeId("node-b") + "\"");
             }
-            assertThat(admin.get("/api/v1/audit/events?type=ssh-approval.denied&actor=kim", ADMIN).body())
+            assertThat(admin.get("/api/v1/audit/events?type=ssh-approval.denied&actor=" + person, ADMIN).body())
                     .contains("not me");
             await("the node's logins are recorded as approved", () -> admin.get("/api/v1/audit/events?type=ssh.auth",
                     ADMIN).body().contains("approval"));
@@ -116,7 +116,7 @@ class NodeApprovalIT {
             String abandonedCode = abandoned.code();
             abandoned.process().destroy();
             await("the abandoned login's approval is withdrawn", () -> admin.get("/api/v1/audit/events?type="
-                    + "ssh-approval.withdrawn&actor=kim", ADMIN).body().contains("the connection closed"));
+                    + "ssh-approval.withdrawn&actor=" + person, ADMIN).body().contains("the connection closed"));
             assertThat(again.post("/api/v1/ssh-approvals/" + abandonedCode, "{\"decision\":\"approve\"}").status())
                     .isEqualTo(404);
         }

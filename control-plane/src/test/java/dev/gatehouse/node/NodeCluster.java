@@ -2,6 +2,7 @@ package dev.gatehouse.node;
 
 import static dev.gatehouse.controlplane.ApiClient.expect;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.testkit.CommandResult;
 import dev.gatehouse.testkit.OpenSshClient;
@@ -106,24 +107,32 @@ final class NodeCluster implements AutoCloseable {
     }
 
     /**
-     * nina, role ops, may log into {@code target} as its login user, inventory name {@code web}; returns an ssh_config
-     * with her key and the control plane's host CA (destination {@code <login>@web@127.0.0.1}).
+     * A person (nina) whose role lets her log into {@code target} as its login user, through any node, with her key
+     * and the control plane's host CA in an ssh_config.
      */
-    Path allowOnto(OpenSshServer target) throws IOException {
+    Engineer allowOnto(OpenSshServer target) throws IOException {
         ApiClient admin = admin();
         SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(work.resolve("user")));
-        expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"ops\",\"logins\":[\"" + target.loginUser()
-                + "\"],\"hostLabels\":{\"env\":\"lab\"}}"), 201);
-        expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"nina\",\"roles\":[\"ops\"]}"), 201);
-        expect(admin.post("/api/v1/users/nina/keys", ADMIN, "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
-        expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"web\",\"address\":\"127.0.0.1:" + target.port()
-                + "\",\"labels\":{\"env\":\"lab\"}}"), 201);
+        AccessFixture access = new AccessFixture(admin, ADMIN);
+        String role = access.role("ops").logins(target.loginUser()).hostLabel("env", "lab").create();
+        String person = access.person("nina").roles(role).key(key.publicKeyLine()).create();
+        String host = access.host("web").address("127.0.0.1:" + target.port()).label("env", "lab").create();
         Path knownHosts = Files.writeString(work.resolve("known_hosts"), admin.get("/api/v1/ca/ssh-host", ADMIN)
                 .body());
-        return Files.writeString(work.resolve("ssh_config"), String.join("\n", "Host *",
+        Path config = Files.writeString(work.resolve("ssh_config"), String.join("\n", "Host *",
                 "  IdentityFile " + key.privateKey(), "  IdentitiesOnly yes", "  IdentityAgent none",
                 "  UserKnownHostsFile " + knownHosts, "  GlobalKnownHostsFile /dev/null", "  StrictHostKeyChecking yes",
                 "  BatchMode yes", "  ConnectTimeout 20", "  ServerAliveInterval 5", "  ServerAliveCountMax 3", ""));
+        return new Engineer(config, person, role, host, target.loginUser());
+    }
+
+    /** What {@link #allowOnto} made: the ssh_config, the person, her role, the host and the login there. */
+    record Engineer(Path config, String person, String role, String host, String login) {
+
+        /** {@code <login>@<host>@127.0.0.1}, as {@code ssh} through a node names the target. */
+        String destination() {
+            return login + "@" + host + "@127.0.0.1";
+        }
     }
 
     /** Whether a process's data directory holds evidence waiting in its spool's journal. */

@@ -4,6 +4,7 @@ import static dev.gatehouse.node.NodeProcess.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.agent.AgentCommand;
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.testkit.OpenSshClient;
 import dev.gatehouse.testkit.OpenSshServer;
@@ -64,15 +65,15 @@ class NodeTunnelsIT {
             patiently(two, "serving SSH on port " + sshTwo + ", tunnels on port " + tunnelTwo, null);
             try (OpenSshServer target = OpenSshServer.builder()
                     .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
-                Path sshConfig = cluster.allowOnto(target);
+                Path sshConfig = cluster.allowOnto(target).config();
                 ApiClient.expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"lab\",\"description\":\"\"}"),
                         201);
-                ApiClient.expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"inner\",\"address\":\"127.0.0.1:"
-                        + target.port() + "\",\"labels\":{\"env\":\"lab\"},\"network\":\"lab\"}"), 201);
+                String inner = new AccessFixture(admin, ADMIN).host("inner").address("127.0.0.1:" + target.port())
+                        .label("env", "lab").network("lab").create();
                 Path agentLog = runAgent(admin, "127.0.0.1:" + tunnelOne, target.port());
                 await("the agent linked to both nodes (GET /api/v1/agents)", () -> connectedLinks(admin) == 2);
 
-                String destination = target.loginUser() + "@inner@127.0.0.1";
+                String destination = target.loginUser() + "@" + inner + "@127.0.0.1";
                 assertThat(ssh(sshConfig, sshOne, destination, "echo via-one")).contains("via-one");
                 assertThat(ssh(sshConfig, sshTwo, destination, "echo via-two")).contains("via-two");
 

@@ -80,9 +80,10 @@ class RemoteLiveViewIT {
 
         try (OpenSshServer target = OpenSshServer.builder()
                 .trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip()).start()) {
-            Path config = cluster.allowOnto(target);
-            ssh = OpenSshClient.ssh().config(config).port(sshPort).arguments(target.loginUser() + "@web@127.0.0.1",
-                    "cat").process().redirectError(work.resolve("ssh.err").toFile()).start();
+            NodeCluster.Engineer nina = cluster.allowOnto(target);
+            Path config = nina.config();
+            ssh = OpenSshClient.ssh().config(config).port(sshPort).arguments(nina.destination(), "cat").process()
+                    .redirectError(work.resolve("ssh.err").toFile()).start();
             BufferedReader fromCat = new BufferedReader(new InputStreamReader(ssh.getInputStream(),
                     StandardCharsets.UTF_8));
             type("before-the-watcher");
@@ -148,8 +149,8 @@ class RemoteLiveViewIT {
             }
 
             // The node dies while someone watches a session it holds: the view is ended, not left frozen.
-            ssh = OpenSshClient.ssh().config(config).port(sshPort).arguments(target.loginUser() + "@web@127.0.0.1",
-                    "cat").process().redirectError(work.resolve("ssh2.err").toFile()).start();
+            ssh = OpenSshClient.ssh().config(config).port(sshPort).arguments(nina.destination(), "cat").process()
+                    .redirectError(work.resolve("ssh2.err").toFile()).start();
             BufferedReader fromSecond = new BufferedReader(new InputStreamReader(ssh.getInputStream(),
                     StandardCharsets.UTF_8));
             type("second-session");

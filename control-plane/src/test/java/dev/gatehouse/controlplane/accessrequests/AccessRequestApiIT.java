@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.accessrequests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.ConsoleClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
@@ -25,18 +26,12 @@ class AccessRequestApiIT extends GatehouseTestApplication {
 
     @BeforeEach
     void people() {
-        role = unique("jit-role");
-        approver = unique("jit-approver");
-        person = unique("jit-person");
-        auditor = unique("jit-auditor");
-        for (String name : new String[] {approver, person}) {
-            created(api.post("/api/v1/users", ADMIN, "{\"username\":\"" + name + "\",\"roles\":[],\"password\":\""
-                    + PASSWORD + "\"}"));
-        }
-        created(api.post("/api/v1/users", ADMIN, "{\"username\":\"" + auditor + "\",\"roles\":[],\"apiScope\":"
-                + "\"auditor\",\"password\":\"" + PASSWORD + "\"}"));
-        created(api.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"root\"],\"hostLabels\":"
-                + "{\"jit\":\"" + role + "\"},\"approvers\":[\"" + approver + "\"],\"maxRequestMinutes\":90}"));
+        AccessFixture access = new AccessFixture(api, ADMIN);
+        approver = access.person("jit-approver").password(PASSWORD).create();
+        person = access.person("jit-person").password(PASSWORD).create();
+        auditor = access.person("jit-auditor").apiScope("auditor").password(PASSWORD).create();
+        AccessFixture.Role jit = access.role("jit-role");
+        role = jit.logins("root").hostLabel("jit", jit.name()).approvers(approver).maxRequestMinutes(90).create();
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.gatehouse.controlplane.bastion;
 
-import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.testkit.CommandResult;
@@ -64,18 +64,14 @@ class ForwardGrantsIT extends GatehouseTestApplication {
     void personWithForwardGrants() throws Exception {
         ApiClient admin = new ApiClient(port);
         work = Files.createTempDirectory("gatehouse-forward-grants-");
-        person = unique("fwd");
-        String role = unique("fwd-role");
         SshKeyFiles key = SshKeys.ed25519(work);
-        expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"nobody\"],"
-                + "\"hostLabels\":{\"team\":\"" + role + "\"},"
-                + "\"forwardDestinations\":[\"local*:*\",\"*.test:*\",\"10.233.0.0/16:*\"]}"), 201);
+        AccessFixture access = new AccessFixture(admin, ADMIN);
+        String team = unique("fwd-role");
+        String role = access.role("fwd-role").logins("nobody").hostLabel("team", team)
+                .forwardDestinations("local*:*", "*.test:*", "10.233.0.0/16:*").create();
         // The role reaches the direct network through one host there (untied grants apply where the role reaches).
-        expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + unique("fwd-host") + "\",\"address\":\"192.0.2.1:22\","
-                + "\"labels\":{\"team\":\"" + role + "\"},\"network\":\"direct\"}"), 201);
-        expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\"]}"), 201);
-        expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
-                "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
+        access.host("fwd-host").address("192.0.2.1:22").label("team", team).create();
+        person = access.person("fwd").roles(role).key(key.publicKeyLine()).create();
         config = SshClientConfig.write(work.resolve("ssh_config"), key.privateKey(),
                 admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip());
     }

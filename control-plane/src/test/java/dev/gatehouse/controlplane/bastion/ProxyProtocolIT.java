@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.bastion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.testkit.CommandResult;
@@ -61,17 +62,12 @@ class ProxyProtocolIT extends GatehouseTestApplication {
         target = OpenSshServer.builder().trustedUserCaKeys(admin.get("/api/v1/ca/ssh-user", ADMIN).body().strip())
                 .start();
         login = target.loginUser();
-        person = unique("pat");
-        host = unique("lb");
-        String role = unique("lb-ops");
         key = SshKeys.ed25519(work);
-        created(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"" + login
-                + "\"],\"hostLabels\":{\"team\":\"" + role + "\"}}"));
-        created(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\"]}"));
-        created(admin.post("/api/v1/users/" + person + "/keys", ADMIN, "{\"publicKey\":\"" + key.publicKeyLine()
-                + "\"}"));
-        created(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"127.0.0.1:"
-                + target.port() + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"direct\"}"));
+        AccessFixture access = new AccessFixture(admin, ADMIN);
+        String team = unique("lb-ops");
+        String role = access.role("lb-ops").logins(login).hostLabel("team", team).create();
+        person = access.person("pat").roles(role).key(key.publicKeyLine()).create();
+        host = access.host("lb").address("127.0.0.1:" + target.port()).label("team", team).create();
         hostCa = admin.get("/api/v1/ca/ssh-host", ADMIN).body().strip();
         v2 = Haproxy.inFrontOf(bastion.port(), "send-proxy-v2");
         v1 = Haproxy.inFrontOf(bastion.port(), "send-proxy");
@@ -237,9 +233,5 @@ class ProxyProtocolIT extends GatehouseTestApplication {
             }
         }
         return 0;
-    }
-
-    private static void created(ApiClient.Reply reply) {
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
     }
 }

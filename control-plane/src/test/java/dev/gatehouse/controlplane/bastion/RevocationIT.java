@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane.bastion;
 import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.testkit.OpenSshClient;
@@ -164,21 +165,22 @@ class RevocationIT extends GatehouseTestApplication {
     }
 
     private Engineer engineer(String prefix) throws Exception {
-        String name = unique(prefix);
-        String role = unique("ops");
-        String host = unique("web");
+        AccessFixture access = new AccessFixture(api, ADMIN);
+        AccessFixture.Role ops = access.role("ops");
+        String role = ops.logins(target.loginUser()).hostLabel("team", ops.name())
+                .forwardDestinations("127.0.0.1:" + target.port()).create();
+        String name = access.person(prefix).roles(role).create();
+        String host = access.host("web").address("127.0.0.1:" + target.port()).label("team", role).create();
         Path home = Files.createDirectories(work.resolve(name));
         SshKeyFiles key = SshKeys.ed25519(home);
-        expect(api.post("/api/v1/roles", ADMIN, role(role, "[\"" + target.loginUser() + "\"]")), 201);
-        expect(api.post("/api/v1/users", ADMIN, "{\"username\":\"" + name + "\",\"roles\":[\"" + role + "\"]}"), 201);
+        // Posted here, not through the fixture: revoking the key needs the id the API gives it.
         String keyId = expect(api.post("/api/v1/users/" + name + "/keys", ADMIN,
                 "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201).json().get("id").asString();
-        expect(api.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"127.0.0.1:" + target.port()
-                + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"direct\"}"), 201);
         Path config = SshClientConfig.write(home.resolve("ssh_config"), key.privateKey(), hostCa);
         return new Engineer(name, role, host, keyId, config);
     }
 
+    /** The body that puts the role back as {@link #engineer} made it, with these logins. */
     private String role(String name, String logins) {
         return "{\"name\":\"" + name + "\",\"logins\":" + logins + ",\"hostLabels\":{\"team\":\"" + name
                 + "\"},\"forwardDestinations\":[\"127.0.0.1:" + target.port() + "\"]}";

@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
@@ -52,10 +53,8 @@ class ConsoleAdminBrowserIT extends GatehouseTestApplication {
         String password = "console-" + suffix;
         Map<String, String> env = new LinkedHashMap<>();
         for (String scope : new String[] {"admin", "auditor"}) {
-            String name = "sec-" + scope + "-" + suffix;
-            ApiClient.Reply reply = admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + name
-                    + "\",\"roles\":[],\"apiScope\":\"" + scope + "\",\"password\":\"" + password + "\"}");
-            assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+            String name = new AccessFixture(admin, ADMIN).person("sec-" + scope).apiScope(scope).password(password)
+                    .create();
             env.put("E2E_" + scope.toUpperCase(java.util.Locale.ROOT) + "_USER", name);
             env.put("E2E_" + scope.toUpperCase(java.util.Locale.ROOT) + "_PASSWORD", password);
         }

@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
@@ -38,22 +39,13 @@ class SshApprovalBrowserIT extends GatehouseTestApplication {
 
     private void approveInTheBrowser(ApiClient admin, OpenSshServer target) throws Exception {
         Path work = Files.createTempDirectory("gatehouse-ssh-approval-");
-        String suffix = Long.toString(System.nanoTime(), 36);
-        String role = "approved-" + suffix;
-        String host = "web-" + suffix;
-        assertThat(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"" + target.loginUser()
-                + "\"],\"hostLabels\":{\"team\":\"" + suffix + "\"}}").status()).isEqualTo(201);
-        assertThat(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"127.0.0.1:"
-                + target.port() + "\",\"labels\":{\"team\":\"" + suffix + "\"},\"network\":\"direct\"}").status())
-                .isEqualTo(201);
+        String team = Long.toString(System.nanoTime(), 36);
+        AccessFixture access = new AccessFixture(admin, ADMIN);
+        String role = access.role("approved").logins(target.loginUser()).hostLabel("team", team).create();
+        String host = access.host("web").address("127.0.0.1:" + target.port()).label("team", team).create();
         Map<String, String> env = new LinkedHashMap<>();
-        for (String who : new String[] {"person", "other"}) {
-            String name = who + "-" + suffix;
-            ApiClient.Reply created = admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + name + "\",\"roles\":[\""
-                    + role + "\"],\"password\":\"" + PASSWORD + "\"}");
-            assertThat(created.status()).as(created.body()).isEqualTo(201);
-            env.put("E2E_" + who.toUpperCase(java.util.Locale.ROOT), name);
-        }
+        env.put("E2E_PERSON", access.person("person").roles(role).password(PASSWORD).create());
+        env.put("E2E_OTHER", access.person("other").roles(role).password(PASSWORD).create());
         env.put("GATEHOUSE_URL", "http://127.0.0.1:" + port);
         env.put("E2E_PASSWORD", PASSWORD);
         env.put("E2E_LOGIN", target.loginUser());

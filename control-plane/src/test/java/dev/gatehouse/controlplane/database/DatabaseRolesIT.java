@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.audit.AuditSchema;
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseApplication;
 import dev.gatehouse.testkit.TestDatabase;
@@ -52,7 +53,7 @@ class DatabaseRolesIT {
         Path masterKey = secrets.resolve("keys/gatehouse.key");
         try (ConfigurableApplicationContext gateway = start(dataDir, "--gatehouse.master-key-file=" + masterKey)) {
             ApiClient api = new ApiClient(((WebServerApplicationContext) gateway).getWebServer().getPort());
-            assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"dora\",\"roles\":[]}").status()).isEqualTo(201);
+            new AccessFixture(api, ADMIN).person("dora").create();
             int port = RunningPostgres.port(dataDir.resolve("postgres")).orElseThrow();
             for (String role : List.of("postgres", "gatehouse_owner", "gatehouse")) {
                 Psql refused = psql(port, role, null, "SELECT 1");
@@ -110,7 +111,7 @@ class DatabaseRolesIT {
         try (ConfigurableApplicationContext gateway = start(dataDir)) {
             ApiClient api = new ApiClient(((WebServerApplicationContext) gateway).getWebServer().getPort());
             assertThat(api.get("/api/v1/users/carol", ADMIN).status()).isEqualTo(200);
-            assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"erin\",\"roles\":[]}").status()).isEqualTo(201);
+            String erin = new AccessFixture(api, ADMIN).person("erin").create();
             int port = RunningPostgres.port(dataDir.resolve("postgres")).orElseThrow();
             Psql refused = psql(port, "postgres", null, "SELECT 1");
             assertThat(refused.exit()).as("psql without a password after the upgrade").isNotZero();
@@ -118,7 +119,7 @@ class DatabaseRolesIT {
             try (Connection runtime = connect(port, "gatehouse", passwords(dataDir))) {
                 assertThat(owner(runtime, "audit_events")).isEqualTo("gatehouse_owner");
                 assertThat(owner(runtime, "flyway_schema_history")).isEqualTo("gatehouse_owner");
-                assertThat(count(runtime, "users WHERE username IN ('carol', 'erin')")).isEqualTo(2);
+                assertThat(count(runtime, "users WHERE username IN ('carol', '" + erin + "')")).isEqualTo(2);
                 assertRefused(runtime, "DELETE FROM audit_events");
                 assertRefused(runtime, "ALTER TABLE audit_events DISABLE TRIGGER ALL");
             }
@@ -137,7 +138,7 @@ class DatabaseRolesIT {
                 "--gatehouse.database.owner-username=" + owner,
                 "--gatehouse.database.owner-password=" + roles.ownerPassword())) {
             ApiClient api = new ApiClient(((WebServerApplicationContext) gateway).getWebServer().getPort());
-            assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"frank\",\"roles\":[]}").status()).isEqualTo(201);
+            new AccessFixture(api, ADMIN).person("frank").create();
             try (Connection c = DriverManager.getConnection(database.jdbcUrl(), runtime, roles.runtimePassword())) {
                 assertThat(count(c, "audit_events WHERE type = 'user.created'")).isPositive();
                 assertThat(owner(c, "audit_events")).isEqualTo(owner);

@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.audit.chain.ChainCheckpointer;
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,16 +36,15 @@ class SiemFileIT extends GatehouseTestApplication {
 
     @Test
     void eventsAndSignedCheckpointsAreStreamedToTheFile() throws Exception {
-        String name = unique("siem-user");
-        assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"" + name + "\",\"roles\":[]}").status())
-                .isEqualTo(201);
+        AccessFixture access = new AccessFixture(api, ADMIN);
+        String name = access.person("siem-user").create();
         // The sink starts from the first event: in a suite sharing one database it first sends every earlier test's.
         assertThat(eventually(Duration.ofMinutes(3), () -> lines().stream()
                 .anyMatch(l -> l.contains("user.created") && l.contains(name)) ? true : null)).isTrue();
         // The checkpointer's timer runs in one of the cached test contexts on the shared database (the one elected), and
         // it may not be this one: this context signs (and so streams) a checkpoint when asked right after a change.
         String checkpoint = eventually(Duration.ofMinutes(3), () -> {
-            api.post("/api/v1/users", ADMIN, "{\"username\":\"" + unique("siem-tick") + "\",\"roles\":[]}");
+            access.person("siem-tick").create();
             checkpointer.checkpoint();
             return lines().stream().filter(l -> l.startsWith("{") && l.contains("\"type\":\"audit.checkpoint\""))
                     .findFirst().orElse(null);

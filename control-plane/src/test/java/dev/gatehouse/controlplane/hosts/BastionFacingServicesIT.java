@@ -32,8 +32,7 @@ class BastionFacingServicesIT extends GatehouseTestApplication {
 
     @Test
     void firstHostKeyIsLearnedThenEnforced() {
-        String host = unique("pinned");
-        api.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"10.1.1.1:22\"}");
+        String host = new AccessFixture(api, ADMIN).host("pinned").address("10.1.1.1:22").create();
         PublicKey first = key();
         PublicKey other = key();
 
@@ -50,9 +49,8 @@ class BastionFacingServicesIT extends GatehouseTestApplication {
 
     @Test
     void adminPinnedKeyIsEnforcedFromTheStartAndUnpinningAllowsRelearning() {
-        String host = unique("admin-pinned");
         String line = SshKeys.ed25519(keys).publicKeyLine();
-        api.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"10.1.1.2:22\",\"hostKey\":\"" + line + "\"}");
+        String host = new AccessFixture(api, ADMIN).host("admin-pinned").address("10.1.1.2:22").hostKey(line).create();
 
         assertThat(pinning.verify(host, key()).outcome()).isEqualTo(HostKeyPinning.Outcome.MISMATCHED);
         assertThat(pinning.verify(host, SshPublicKey.parse(line).key()).outcome()).isEqualTo(HostKeyPinning.Outcome.MATCHED);

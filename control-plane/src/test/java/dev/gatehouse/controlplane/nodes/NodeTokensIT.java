@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.nodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.security.OpaqueTokens;
@@ -49,9 +50,8 @@ class NodeTokensIT extends GatehouseTestApplication {
         ApiClient anonymous = ApiClient.from(port, address);
         String auditorName = unique("node-token-auditor");
         String auditor = token(auditorName, "auditor");
-        String person = unique("node-token-person");
-        assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[],\"apiScope\":"
-                + "\"auditor\",\"password\":\"" + PASSWORD + "\"}").status()).isEqualTo(201);
+        String person = new AccessFixture(api, ADMIN).person("node-token-person").apiScope("auditor").password(PASSWORD)
+                .create();
         int before = count();
 
         assertThat(anonymous.post("/api/v1/node-tokens", null, CREATE).status()).isEqualTo(401);

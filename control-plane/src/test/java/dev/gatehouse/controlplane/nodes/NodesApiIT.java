@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.nodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.ConsoleSignIn;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
@@ -52,10 +53,7 @@ class NodesApiIT extends GatehouseTestApplication {
     @Test
     void anonymousCallersAndPersonsAreRefusedAndAudited() {
         String address = ApiClient.freshLoopbackAddress();
-        String person = unique("nodes-person");
-        ApiClient.Reply created = api.post("/api/v1/users", ADMIN, "{\"username\":\"" + person
-                + "\",\"roles\":[],\"password\":\"" + PASSWORD + "\"}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String person = new AccessFixture(api, ADMIN).person("nodes-person").password(PASSWORD).create();
 
         assertThat(ApiClient.from(port, address).get("/api/v1/nodes", null).status()).isEqualTo(401);
         assertThat(ConsoleSignIn.of(api, person, PASSWORD).get("/api/v1/nodes").status()).isEqualTo(403);

@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import java.net.CookieManager;
@@ -29,9 +30,7 @@ class ConsoleLoginIT extends GatehouseTestApplication {
     void person() {
         cookies = new CookieManager();
         browser = HttpClient.newBuilder().cookieHandler(cookies).build();
-        username = unique("console");
-        assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"" + username
-                + "\",\"roles\":[],\"apiScope\":\"admin\",\"password\":\"" + PASSWORD + "\"}").status()).isEqualTo(201);
+        username = new AccessFixture(api, ADMIN).person("console").apiScope("admin").password(PASSWORD).create();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.SsoTestApplication;
 import java.net.CookieManager;
@@ -165,9 +166,8 @@ class ConsoleSsoIT extends SsoTestApplication {
 
     @Test
     void passwordSignInIsRefusedWhenSwitchedOffAndTheRefusalAudited() {
-        String local = unique("pat");
-        assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"" + local
-                + "\",\"roles\":[],\"apiScope\":\"admin\",\"password\":\"a long enough password\"}").status()).isEqualTo(201);
+        String local = new AccessFixture(api, ADMIN).person("pat").apiScope("admin").password("a long enough password")
+                .create();
 
         ApiClient.Reply reply = api.send("POST", "/api/v1/session", null,
                 "{\"username\":\"" + local + "\",\"password\":\"a long enough password\"}");

@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import java.net.InetAddress;
@@ -70,9 +71,7 @@ class OidcIT extends GatehouseTestApplication {
 
     @Test
     void anOidcPersonIsNotTheLocalUserOfTheSameName() {
-        String local = unique("twin");
-        assertThat(api.post("/api/v1/users", ADMIN, "{\"username\":\"" + local + "\",\"roles\":[]}").status())
-                .isEqualTo(201);
+        String local = new AccessFixture(api, ADMIN).person("twin").create();
         String jwt = token(ISSUER, Map.of("preferred_username", local, "groups", List.of("security-team")), 3600);
 
         assertThat(api.get("/api/v1/session", jwt).body()).contains("\"username\":\"oidc:" + local + "\"");

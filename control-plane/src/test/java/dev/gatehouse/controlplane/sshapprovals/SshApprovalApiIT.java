@@ -2,6 +2,7 @@ package dev.gatehouse.controlplane.sshapprovals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.ConsoleSignIn;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
@@ -60,7 +61,7 @@ class SshApprovalApiIT extends GatehouseTestApplication {
 
     @Test
     void thePersonApprovesTheirLoginOnceAndItGoesOn() throws Exception {
-        String alice = person("alice", "[]");
+        String alice = person("alice");
         PendingApproval pending = ask(alice, false);
         assertThat(pending.url()).endsWith("/approve/" + pending.code());
         ConsoleSignIn console = ConsoleSignIn.of(api, alice, PASSWORD);
@@ -89,7 +90,7 @@ class SshApprovalApiIT extends GatehouseTestApplication {
         SshApprovals other = new SshApprovals(users, keys, roles, trail, Clock.systemUTC(), settings, jdbc,
                 transactions);
         try {
-            String alice = person("alice", "[]");
+            String alice = person("alice");
             Decision<PendingApproval> asked = other.request(request(alice, false));
             assertThat(asked).isInstanceOf(Decision.Allowed.class);
             PendingApproval pending = ((Decision.Allowed<PendingApproval>) asked).value();
@@ -111,7 +112,7 @@ class SshApprovalApiIT extends GatehouseTestApplication {
 
     @Test
     void aDeniedLoginIsRefusedWithTheReason() throws Exception {
-        String alice = person("alice", "[]");
+        String alice = person("alice");
         PendingApproval pending = ask(alice, false);
         ApiClient.Reply denied = ConsoleSignIn.of(api, alice, PASSWORD).post("/api/v1/ssh-approvals/" + pending.code(),
                 "{\"decision\":\"deny\",\"reason\":\"not me\"}");
@@ -125,9 +126,9 @@ class SshApprovalApiIT extends GatehouseTestApplication {
 
     @Test
     void anotherPersonAnAdminAndAnonymousCannotSeeOrAnswerIt() throws Exception {
-        String alice = person("alice", "[]");
-        String bob = person("bob", "[]");
-        String admin = person("sec", "[]", "admin");
+        String alice = person("alice");
+        String bob = person("bob");
+        String admin = access().person("sec").apiScope("admin").password(PASSWORD).create();
         PendingApproval pending = ask(alice, false);
         String path = "/api/v1/ssh-approvals/" + pending.code();
 
@@ -149,28 +150,23 @@ class SshApprovalApiIT extends GatehouseTestApplication {
 
     @Test
     void aPersonWithAKeyUsesItUnlessTheirRoleRequiresSso() throws Exception {
-        String carol = person("carol", "[]");
-        addKey(carol);
+        String carol = personWithKey("carol");
         Decision<PendingApproval> refused = decider.requestApproval(request(carol, false));
         assertThat(refused).isInstanceOfSatisfying(Decision.Denied.class, d -> assertThat(d.reason())
                 .isEqualTo(carol + " logs in with a registered key; use it"));
         assertThat(decider.requestApproval(request("nobody-" + System.nanoTime(), false)))
                 .isInstanceOf(Decision.Denied.class);
 
-        String role = "sso-" + Long.toString(System.nanoTime(), 36);
-        assertThat(api.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"root\"],"
-                + "\"hostLabels\":{},\"requireSso\":true}").body()).contains("\"requireSso\":true");
-        String dave = person("dave", "[\"" + role + "\"]");
-        addKey(dave);
+        String role = access().role("sso").logins("root").requireSso().create();
+        assertThat(api.get("/api/v1/roles/" + role, ADMIN).body()).contains("\"requireSso\":true");
+        String dave = personWithKey("dave", role);
         assertThat(decider.approvalRule(new GatewayUser(dave))).isEqualTo(ApprovalRule.INSTEAD_OF_KEY);
         Decision<PendingApproval> allowed = decider.requestApproval(request(dave, false));
         assertThat(allowed).isInstanceOf(Decision.Allowed.class);
         decider.withdrawApproval(((Decision.Allowed<PendingApproval>) allowed).value().code());
 
-        String second = "second-" + Long.toString(System.nanoTime(), 36);
-        api.post("/api/v1/roles", ADMIN, "{\"name\":\"" + second + "\",\"logins\":[\"root\"],\"hostLabels\":{},"
-                + "\"requireApproval\":true}");
-        assertThat(decider.approvalRule(new GatewayUser(person("erin", "[\"" + second + "\"]"))))
+        String second = access().role("second").logins("root").requireApproval().create();
+        assertThat(decider.approvalRule(new GatewayUser(person("erin", second))))
                 .isEqualTo(ApprovalRule.AFTER_KEY);
         assertThat(decider.approvalRule(new GatewayUser(carol))).isEqualTo(ApprovalRule.NONE);
     }
@@ -185,22 +181,18 @@ class SshApprovalApiIT extends GatehouseTestApplication {
         return new ApprovalRequest(person, "root@web-01", "198.51.100.7:50022", "SSH-2.0-OpenSSH_9.2", afterKey);
     }
 
-    private String person(String prefix, String roles) {
-        return person(prefix, roles, null);
+    private AccessFixture access() {
+        return new AccessFixture(api, ADMIN);
     }
 
-    private String person(String prefix, String roles, String scope) {
-        String name = prefix + "-" + Long.toString(System.nanoTime(), 36);
-        ApiClient.Reply created = api.post("/api/v1/users", ADMIN, "{\"username\":\"" + name + "\",\"roles\":" + roles
-                + (scope == null ? "" : ",\"apiScope\":\"" + scope + "\"") + ",\"password\":\"" + PASSWORD + "\"}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        return name;
+    /** A person who signs in to the console with {@link #PASSWORD}. */
+    private String person(String prefix, String... roles) {
+        return access().person(prefix).roles(roles).password(PASSWORD).create();
     }
 
-    private void addKey(String person) throws Exception {
+    private String personWithKey(String prefix, String... roles) throws Exception {
         String line = SshKeys.ed25519(Files.createTempDirectory("gatehouse-approval-key-")).publicKeyLine();
-        ApiClient.Reply added = api.post("/api/v1/users/" + person + "/keys", ADMIN, "{\"publicKey\":\"" + line + "\"}");
-        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        return access().person(prefix).roles(roles).password(PASSWORD).key(line).create();
     }
 
     private String events(String type, String actor) {

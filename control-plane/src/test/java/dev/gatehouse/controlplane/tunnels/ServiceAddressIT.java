@@ -3,6 +3,7 @@ package dev.gatehouse.controlplane.tunnels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
@@ -51,21 +52,15 @@ class ServiceAddressIT extends GatehouseTestApplication {
                     + ",reuseaddr,fork", "SYSTEM:echo licence-ok");
 
             String network = unique("subway");
-            String role = unique("subway-users");
-            String person = unique("sam");
-            String service = unique("licence");
             ApiClient.expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + network + "\",\"description\":\"\"}"), 201);
-            ApiClient.expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"root\"],"
-                    + "\"hostLabels\":{\"team\":\"" + role + "\"},\"forwardDestinations\":[\"" + service + ":"
-                    + SERVICE_PORT + "\"]}"), 201);
-            ApiClient.expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role
-                    + "\"]}"), 201);
+            AccessFixture access = new AccessFixture(admin, ADMIN);
+            String team = unique("subway-users");
+            String service = access.host("licence").address(SERVICE_ADDRESS + ":" + SERVICE_PORT)
+                    .label("team", team).network(network).create();
+            String role = access.role("subway-users").logins("root").hostLabel("team", team)
+                    .forwardDestinations(service + ":" + SERVICE_PORT).create();
             SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(dir.resolve("user")));
-            ApiClient.expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
-                    "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
-            ApiClient.expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + service + "\",\"address\":\""
-                    + SERVICE_ADDRESS + ":" + SERVICE_PORT + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\""
-                    + network + "\"}"), 201);
+            String person = access.person("sam").roles(role).key(key.publicKeyLine()).create();
             agentLab.runAgent(admin, tunnels.listener(), network, SERVICE_ADDRESS + ":" + SERVICE_PORT);
 
             // The laptop reaches the gateway's SSH port (a relay on its veth address), and not the service.

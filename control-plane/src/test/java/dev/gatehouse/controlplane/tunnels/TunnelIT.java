@@ -10,6 +10,7 @@ import dev.gatehouse.agent.enroll.AgentState;
 import dev.gatehouse.agent.enroll.Enroller;
 import dev.gatehouse.agent.tunnel.AgentCredentials;
 import dev.gatehouse.agent.tunnel.TunnelAgent;
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
@@ -69,7 +70,7 @@ class TunnelIT extends GatehouseTestApplication {
     private Path sshConfig;
     private String login;
     private String network;
-    private String role;
+    private String team;
     private String privateHost;
     private String outsideHost;
     private TunnelAgent agent;
@@ -83,17 +84,13 @@ class TunnelIT extends GatehouseTestApplication {
         cleanup.add(target);
         login = target.loginUser();
         network = unique("lab");
-        role = unique("lab-ops");
-        String person = unique("eve");
+        team = unique("lab-ops");
         SshKeyFiles key = SshKeys.ed25519(work);
         expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + network + "\",\"description\":\"lab\"}"), 201);
         // detachedSeconds 0: a killed ssh ends its stream at once (with a grace the target session, and so the
         // stream, would wait for a re-attach).
-        expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"" + login
-                + "\"],\"hostLabels\":{\"team\":\"" + role + "\"},\"detachedSeconds\":0}"), 201);
-        expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\"]}"), 201);
-        expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
-                "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
+        String role = access().role("lab-ops").logins(login).hostLabel("team", team).detachedSeconds(0).create();
+        access().person("eve").roles(role).key(key.publicKeyLine()).create();
         privateHost = host("db", network, target.port());
         outsideHost = host("other", network, freePort());
 
@@ -177,21 +174,14 @@ class TunnelIT extends GatehouseTestApplication {
         ThreadLocalRandom.current().nextBytes(sent);
         try (ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String fwdNetwork = unique("fwd");
-            String fwdRole = unique("fwd-ops");
-            String person = unique("finn");
-            SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(work.resolve(person)));
+            String fwdTeam = unique("fwd-ops");
             expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + fwdNetwork + "\",\"description\":\"\"}"), 201);
-            String serviceHost = unique("licence");
-            expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + fwdRole + "\",\"logins\":[\"" + login
-                    + "\"],\"hostLabels\":{\"team\":\"" + fwdRole + "\"},\"forwardDestinations\":[\"" + serviceHost
-                    + ":" + service.getLocalPort() + "\"]}"), 201);
-            expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + fwdRole
-                    + "\"]}"), 201);
-            expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
-                    "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
-            expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + serviceHost + "\",\"address\":\"127.0.0.1:"
-                    + service.getLocalPort() + "\",\"labels\":{\"team\":\"" + fwdRole + "\"},\"network\":\""
-                    + fwdNetwork + "\"}"), 201);
+            String serviceHost = access().host("licence").address("127.0.0.1:" + service.getLocalPort())
+                    .label("team", fwdTeam).network(fwdNetwork).create();
+            String fwdRole = access().role("fwd-ops").logins(login).hostLabel("team", fwdTeam)
+                    .forwardDestinations(serviceHost + ":" + service.getLocalPort()).create();
+            SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(work.resolve("finn")));
+            String person = access().person("finn").roles(fwdRole).key(key.publicKeyLine()).create();
             joinAndRun(unique("edge-fwd"), fwdNetwork, service.getLocalPort());
 
             // The service starts reading 2 s after it accepts: until then the whole path has to hold the client back.
@@ -417,10 +407,11 @@ class TunnelIT extends GatehouseTestApplication {
     }
 
     private String host(String prefix, String hostNetwork, int hostPort) {
-        String name = unique(prefix);
-        expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + name + "\",\"address\":\"127.0.0.1:" + hostPort
-                + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"" + hostNetwork + "\"}"), 201);
-        return name;
+        return access().host(prefix).address("127.0.0.1:" + hostPort).label("team", team).network(hostNetwork).create();
+    }
+
+    private AccessFixture access() {
+        return new AccessFixture(admin, ADMIN);
     }
 
     private JsonNode agentNamed(String name, String agentNetwork) {

@@ -4,6 +4,7 @@ import static dev.gatehouse.controlplane.ApiClient.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
@@ -69,22 +70,17 @@ class TunnelNamespaceIT extends GatehouseTestApplication {
                     + ",reuseaddr,fork", "PIPE");
 
             String network = unique("private");
-            String role = unique("ns-ops");
-            String person = unique("nina");
-            SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(dir.resolve("user")));
             expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"" + network + "\",\"description\":\"\"}"), 201);
-            String service = unique("licence");
-            expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"" + role + "\",\"logins\":[\"root\"],"
-                    + "\"hostLabels\":{\"team\":\"" + role + "\"},\"forwardDestinations\":[\"" + service + ":"
-                    + servicePort + "\"]}"), 201);
-            expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"" + person + "\",\"roles\":[\"" + role + "\"]}"), 201);
-            expect(admin.post("/api/v1/users/" + person + "/keys", ADMIN,
-                    "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
-            String host = unique("inside");
-            expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + host + "\",\"address\":\"" + privateIp + ":"
-                    + sshPort + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"" + network + "\"}"), 201);
-            expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"" + service + "\",\"address\":\"" + privateIp + ":"
-                    + servicePort + "\",\"labels\":{\"team\":\"" + role + "\"},\"network\":\"" + network + "\"}"), 201);
+            AccessFixture access = new AccessFixture(admin, ADMIN);
+            String team = unique("ns-ops");
+            String host = access.host("inside").address(privateIp + ":" + sshPort).label("team", team)
+                    .network(network).create();
+            String service = access.host("licence").address(privateIp + ":" + servicePort).label("team", team)
+                    .network(network).create();
+            String role = access.role("ns-ops").logins("root").hostLabel("team", team)
+                    .forwardDestinations(service + ":" + servicePort).create();
+            SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(dir.resolve("user")));
+            String person = access.person("nina").roles(role).key(key.publicKeyLine()).create();
             agentLab.runAgent(admin, tunnels.listener(), network,
                     privateIp + ":" + sshPort + ", " + privateIp + ":" + servicePort);
             assertThat(NetworkNamespace.reachableFromHere(privateIp, sshPort)).as("the gateway has no route to the target")

@@ -7,6 +7,7 @@ import dev.gatehouse.agent.AgentCommand;
 import dev.gatehouse.agent.config.AgentConfigFile;
 import dev.gatehouse.agent.enroll.AgentState;
 import dev.gatehouse.agent.tunnel.TunnelAgent;
+import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.WholeGateways;
 import dev.gatehouse.controlplane.GatehouseApplication;
@@ -64,12 +65,11 @@ class TwoNodesIT {
             ApiClient admin = api(nodeA);
             SshKeyFiles key = SshKeys.ed25519(Files.createDirectories(work.resolve("user")));
             expect(admin.post("/api/v1/networks", ADMIN, "{\"name\":\"lab\",\"description\":\"\"}"), 201);
-            expect(admin.post("/api/v1/roles", ADMIN, "{\"name\":\"ops\",\"logins\":[\"" + target.loginUser()
-                    + "\"],\"hostLabels\":{\"env\":\"lab\"}}"), 201);
-            expect(admin.post("/api/v1/users", ADMIN, "{\"username\":\"olga\",\"roles\":[\"ops\"]}"), 201);
-            expect(admin.post("/api/v1/users/olga/keys", ADMIN, "{\"publicKey\":\"" + key.publicKeyLine() + "\"}"), 201);
-            expect(admin.post("/api/v1/hosts", ADMIN, "{\"name\":\"db\",\"address\":\"127.0.0.1:" + target.port()
-                    + "\",\"labels\":{\"env\":\"lab\"},\"network\":\"lab\"}"), 201);
+            AccessFixture access = new AccessFixture(admin, ADMIN);
+            String role = access.role("ops").logins(target.loginUser()).hostLabel("env", "lab").create();
+            access.person("olga").roles(role).key(key.publicKeyLine()).create();
+            String host = access.host("db").address("127.0.0.1:" + target.port()).label("env", "lab").network("lab")
+                    .create();
             nodeB = start("b");
 
             agent = joinAndRun(admin, tunnelAddress(nodeA), target.port());
@@ -81,7 +81,7 @@ class TwoNodesIT {
             await("node B lists the agent with a connected link to each node", () -> connectedLinks(adminB) == 2);
 
             Path sshConfig = sshConfig(admin, key);
-            String destination = target.loginUser() + "@db@127.0.0.1";
+            String destination = target.loginUser() + "@" + host + "@127.0.0.1";
             int sshB = nodeB.getBean(BastionService.class).port();
             assertThat(runSsh(sshConfig, sshB, destination, "echo via-b")).isEqualTo("via-b\n");
             Process session = client(sshConfig, sshB).arguments(destination, "cat").process().redirectError(work.resolve("session.err").toFile()).start();
