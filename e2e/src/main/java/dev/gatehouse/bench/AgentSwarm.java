@@ -5,7 +5,7 @@ import dev.gatehouse.agent.enroll.Enroller;
 import dev.gatehouse.agent.tunnel.AgentCredentials;
 import dev.gatehouse.agent.tunnel.AgentSettings;
 import dev.gatehouse.agent.tunnel.TunnelAgent;
-import dev.gatehouse.tunnel.protocol.PemText;
+import dev.gatehouse.pki.x509.Pem;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -68,7 +68,7 @@ public final class AgentSwarm {
                     + " GATEWAY_CA_PEM");
             System.exit(2);
         }
-        List<X509Certificate> cas = PemText.parseCertificates(Files.readString(Path.of(args[4]),
+        List<X509Certificate> cas = Pem.certificates(Files.readString(Path.of(args[4]),
                 StandardCharsets.US_ASCII));
         AgentSwarm swarm = new AgentSwarm(args[0], System.getenv("BENCH_API_TOKEN"), args[1], args[2], cas);
         int count = Integer.parseInt(args[3]);

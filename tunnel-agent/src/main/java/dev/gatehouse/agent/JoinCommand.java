@@ -2,8 +2,8 @@ package dev.gatehouse.agent;
 
 import dev.gatehouse.agent.enroll.AgentState;
 import dev.gatehouse.agent.enroll.Enroller;
+import dev.gatehouse.pki.x509.Pem;
 import dev.gatehouse.tunnel.protocol.AgentIdentity;
-import dev.gatehouse.tunnel.protocol.PemText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ final class JoinCommand implements Callable<Integer> {
         String agentName = name != null ? name : defaultName();
         AgentIdentity.requireName("network", network);
         AgentIdentity.requireName("agent name", agentName);
-        List<X509Certificate> cas = PemText.parseCertificates(Files.readString(gatewayCa, StandardCharsets.US_ASCII));
+        List<X509Certificate> cas = Pem.certificates(Files.readString(gatewayCa, StandardCharsets.US_ASCII));
         AgentState state = new AgentState(stateDir);
         Enroller.Issued issued = new Enroller(gateway, cas).join(token.trim(), network, agentName);
         state.save(new AgentState.Enrollment(gateway, network, agentName), issued.keys().getPrivate(),

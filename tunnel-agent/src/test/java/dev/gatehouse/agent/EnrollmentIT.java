@@ -12,9 +12,9 @@ import dev.gatehouse.agent.testbed.TestPki;
 import dev.gatehouse.agent.testbed.Testbed;
 import dev.gatehouse.agent.tunnel.AgentCredentials;
 import dev.gatehouse.agent.tunnel.TunnelAgent;
+import dev.gatehouse.pki.x509.Pem;
 import dev.gatehouse.tunnel.gateway.TunnelStream;
 import dev.gatehouse.tunnel.protocol.AgentIdentity;
-import dev.gatehouse.tunnel.protocol.PemText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +50,7 @@ class EnrollmentIT extends OneGatewayFixture {
         bed.enrollment.issueToken("token-join-1", "lab", Duration.ofMinutes(10));
         Path tokenFile = Files.writeString(dir.resolve("token"), "token-join-1\n");
         Path caFile = Files.writeString(dir.resolve("gateway-ca.pem"),
-                PemText.certificates(List.of(bed.gatewayCa.certificate())));
+                Pem.encode(bed.gatewayCa.certificate()));
         Path state = dir.resolve("state");
 
         int exit = AgentCommand.execute("join", "--gateway", address, "--network", "lab", "--name", "edge-1",
@@ -78,7 +78,7 @@ class EnrollmentIT extends OneGatewayFixture {
     void joinWithTokenOnStandardInputThenJoined() throws Exception {
         bed.enrollment.issueToken("token-stdin", "lab", Duration.ofMinutes(10));
         Path caFile = Files.writeString(dir.resolve("gateway-ca.pem"),
-                PemText.certificates(List.of(bed.gatewayCa.certificate())));
+                Pem.encode(bed.gatewayCa.certificate()));
         Path state = dir.resolve("state");
         InputStream stdin = System.in;
         int exit;

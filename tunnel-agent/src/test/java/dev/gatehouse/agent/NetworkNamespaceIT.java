@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.gatehouse.agent.testbed.AgentProcess;
 import dev.gatehouse.agent.testbed.Testbed;
+import dev.gatehouse.pki.x509.Pem;
 import dev.gatehouse.tunnel.gateway.TunnelListener;
 import dev.gatehouse.tunnel.gateway.TunnelStream;
-import dev.gatehouse.tunnel.protocol.PemText;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -68,7 +68,7 @@ class NetworkNamespaceIT {
             bed.enrollment.issueToken("ns-token", "private", Duration.ofMinutes(5));
             Path token = Files.writeString(dir.resolve("token"), "ns-token");
             Path ca = Files.writeString(dir.resolve("gateway-ca.pem"),
-                    PemText.certificates(List.of(bed.gatewayCa.certificate())));
+                    Pem.encode(bed.gatewayCa.certificate()));
             Path state = dir.resolve("state");
             Path config = Files.writeString(dir.resolve("agent.conf"),
                     "state-dir = " + state + "\nallow = " + privateIp + ":7777\nping-interval = 1s\nlink-timeout = 6s\n");

@@ -14,6 +14,7 @@ import dev.gatehouse.controlplane.AccessFixture;
 import dev.gatehouse.controlplane.ApiClient;
 import dev.gatehouse.controlplane.GatehouseTestApplication;
 import dev.gatehouse.controlplane.bastion.BastionService;
+import dev.gatehouse.pki.x509.Pem;
 import dev.gatehouse.testkit.CommandResult;
 import dev.gatehouse.testkit.OpenSshClient;
 import dev.gatehouse.testkit.SshClientConfig;
@@ -21,7 +22,6 @@ import dev.gatehouse.testkit.Await;
 import dev.gatehouse.testkit.OpenSshServer;
 import dev.gatehouse.testkit.SshKeyFiles;
 import dev.gatehouse.testkit.SshKeys;
-import dev.gatehouse.tunnel.protocol.PemText;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -424,7 +424,7 @@ class TunnelIT extends GatehouseTestApplication {
     }
 
     private Enroller enroller() throws Exception {
-        List<X509Certificate> cas = PemText.parseCertificates(admin.get("/api/v1/ca/x509", ADMIN).body());
+        List<X509Certificate> cas = Pem.certificates(admin.get("/api/v1/ca/x509", ADMIN).body());
         return new Enroller(gateway(), cas);
     }
 

@@ -1,7 +1,7 @@
 package dev.gatehouse.agent.enroll;
 
 import dev.gatehouse.agent.tunnel.AgentCredentials;
-import dev.gatehouse.tunnel.protocol.PemText;
+import dev.gatehouse.pki.x509.Pem;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -13,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.List;
 import java.util.Properties;
 
@@ -52,7 +50,7 @@ public final class AgentState {
     public void save(Enrollment enrollment, PrivateKey key, List<X509Certificate> chain,
             List<X509Certificate> gatewayCas) throws IOException {
         ensureDirectory();
-        write(GATEWAY_CA, PemText.certificates(gatewayCas));
+        write(GATEWAY_CA, Pem.encode(gatewayCas.toArray(X509Certificate[]::new)));
         saveCredentials(key, chain);
         Properties facts = new Properties();
         facts.setProperty("gateway", enrollment.gateway());
@@ -66,8 +64,8 @@ public final class AgentState {
     /** Replaces key and certificate (renewal): the certificate last, so a crash in between leaves a usable pair. */
     public void saveCredentials(PrivateKey key, List<X509Certificate> chain) throws IOException {
         ensureDirectory();
-        write(KEY + ".new", PemText.encode("PRIVATE KEY", key.getEncoded()));
-        write(CERTIFICATE + ".new", PemText.certificates(chain));
+        write(KEY + ".new", Pem.encode(key));
+        write(CERTIFICATE + ".new", Pem.encode(chain.toArray(X509Certificate[]::new)));
         move(KEY + ".new", KEY);
         move(CERTIFICATE + ".new", CERTIFICATE);
     }
@@ -82,11 +80,9 @@ public final class AgentState {
 
     public AgentCredentials credentials() throws IOException {
         try {
-            byte[] der = PemText.decode(read(KEY), "PRIVATE KEY");
-            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-            return new AgentCredentials(key, PemText.parseCertificates(read(CERTIFICATE)),
-                    PemText.parseCertificates(read(GATEWAY_CA)));
-        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return new AgentCredentials(Pem.privateKey(read(KEY)), Pem.certificates(read(CERTIFICATE)),
+                    Pem.certificates(read(GATEWAY_CA)));
+        } catch (IllegalArgumentException e) {
             throw new IOException("state in " + directory + " is unreadable (" + e.getMessage()
                     + "); join again", e);
         }

@@ -1,6 +1,7 @@
 package dev.gatehouse.agent.enroll;
 
-import dev.gatehouse.tunnel.protocol.PemText;
+import dev.gatehouse.pki.x509.CsrBuilder;
+import dev.gatehouse.pki.x509.Pem;
 import dev.gatehouse.tunnel.protocol.TunnelHeaders;
 import java.io.IOException;
 import java.net.URI;
@@ -8,22 +9,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * Talks to the enrollment endpoint on the gateway's tunnel port (HTTPS, TLS 1.3, gateway checked against the
@@ -84,8 +78,8 @@ public final class Enroller {
             throw new IOException(what + " refused by the gateway (" + response.statusCode() + "): " + body);
         }
         try {
-            return PemText.parseCertificates(response.body());
-        } catch (CertificateException e) {
+            return Pem.certificates(response.body());
+        } catch (IllegalArgumentException e) {
             throw new IOException(what + ": the gateway answered no usable certificate: " + e.getMessage());
         }
     }
@@ -119,23 +113,11 @@ public final class Enroller {
         }
     }
 
-    static KeyPair newKeyPair() throws IOException {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException("cannot make a P-256 key pair: " + e.getMessage(), e);
-        }
+    static KeyPair newKeyPair() {
+        return CsrBuilder.generateKeyPair();
     }
 
-    static String csr(KeyPair keys, String commonName) throws IOException {
-        try {
-            var request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + commonName), keys.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
-            return PemText.encode("CERTIFICATE REQUEST", request.getEncoded());
-        } catch (OperatorCreationException e) {
-            throw new IOException("cannot sign the CSR: " + e.getMessage(), e);
-        }
+    static String csr(KeyPair keys, String commonName) {
+        return new CsrBuilder(keys).commonName(commonName).toPem();
     }
 }

@@ -1,7 +1,7 @@
 package dev.gatehouse.tunnel.gateway;
 
+import dev.gatehouse.pki.x509.Pem;
 import dev.gatehouse.tunnel.protocol.AgentIdentity;
-import dev.gatehouse.tunnel.protocol.PemText;
 import dev.gatehouse.tunnel.protocol.TunnelHeaders;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -59,7 +59,7 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         byte[] csr;
         try {
-            csr = PemText.decode(request.content().toString(StandardCharsets.US_ASCII), "CERTIFICATE REQUEST");
+            csr = Pem.csr(request.content().toString(StandardCharsets.US_ASCII));
         } catch (IllegalArgumentException e) {
             respond(ctx, HttpResponseStatus.BAD_REQUEST, "request body: " + e.getMessage());
             return;
@@ -108,7 +108,7 @@ final class EnrollmentHandler extends SimpleChannelInboundHandler<FullHttpReques
                 List<X509Certificate> chain = issue.call();
                 log.info("{}: certificate {} issued, valid until {}", what,
                         chain.getFirst().getSerialNumber().toString(16), chain.getFirst().getNotAfter().toInstant());
-                respond(ctx, HttpResponseStatus.OK, PemText.certificates(chain));
+                respond(ctx, HttpResponseStatus.OK, Pem.encode(chain.toArray(X509Certificate[]::new)));
             } catch (EnrollmentException e) {
                 log.warn("{} refused: {}", what, e.getMessage());
                 respond(ctx, HttpResponseStatus.FORBIDDEN, e.getMessage());
