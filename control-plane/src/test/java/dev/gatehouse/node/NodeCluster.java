@@ -84,7 +84,10 @@ final class NodeCluster implements AutoCloseable {
         Map<String, String> environment = new HashMap<>(Map.of("GATEHOUSE_CONTROL_PLANE_URL", "https://127.0.0.1:"
                 + nodesPort, "GATEHOUSE_NODE_TOKEN", token, "GATEHOUSE_SSH_PORT", String.valueOf(sshPort),
                 "GATEHOUSE_SSH_BIND_ADDRESS", "127.0.0.1", "GATEHOUSE_TUNNEL_PORT", String.valueOf(port()),
-                "GATEHOUSE_TUNNEL_BIND_ADDRESS", "127.0.0.1", "GATEHOUSE_TUNNEL_ADVERTISED_HOST", "127.0.0.1"));
+                "GATEHOUSE_TUNNEL_BIND_ADDRESS", "127.0.0.1", "GATEHOUSE_TUNNEL_ADVERTISED_HOST", "127.0.0.1",
+                // As GatehouseTestApplication: the default 4 s for TCP, key exchange and login to a target is short for
+                // a login through an agent's tunnel while the suite loads both cores (NodeTunnelsIT once ran out).
+                "GATEHOUSE_SSH_CONNECT_TIMEOUT", "15s"));
         environment.putAll(extra);
         NodeProcess node = NodeProcess.start("bastion", work.resolve(name), environment);
         nodes.add(node);
