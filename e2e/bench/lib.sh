@@ -231,51 +231,9 @@ machine() { # one line: cores, CPU, RAM, kernel, OpenSSH, JDK
   cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
   echo "$(nproc) cores ($cpu), $(free -g | awk '/^Mem:/ { print $2 }') GiB, Linux $(uname -r), $(ssh -V 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
 }
-cpu_seconds() { # the given process ids: CPU seconds (user + system) used so far by each and all its descendants,
-  # those still running and those already reaped (a forked sshd session ends with its connection); then, of those,
-  # the seconds of the JIT compiler threads still running (C1/C2 CompilerThread: a JVM's warm-up, not its data path)
+process_tree() { # the given process ids and all their live descendants, one per line
   python3 - "$@" <<'PY'
 import os, sys
-tick = os.sysconf("SC_CLK_TCK")
-stats = {}
-for entry in os.listdir("/proc"):
-    if entry.isdigit():
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # after the name: state ppid ...; utime stime cutime cstime are fields 14-17 of the whole line
-        stats[int(entry)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
-children = {}
-for pid, (ppid, _) in stats.items():
-    children.setdefault(ppid, []).append(pid)
-total, jit, todo = 0, 0, [int(p) for p in sys.argv[1:]]
-while todo:
-    pid = todo.pop()
-    if pid in stats:
-        total += stats[pid][1]
-        todo.extend(children.get(pid, []))
-        for task in os.listdir(f"/proc/{pid}/task") if os.path.isdir(f"/proc/{pid}/task") else []:
-            try:
-                with open(f"/proc/{pid}/task/{task}/stat") as f:
-                    name, rest = f.read().split("(", 1)[1].rsplit(")", 1)
-            except OSError:
-                continue
-            if name.startswith(("C1 CompilerThre", "C2 CompilerThre")):
-                jit += sum(int(x) for x in rest.split()[11:13])
-print(f"{total / tick:.2f} {jit / tick:.2f}")
-PY
-}
-machine_cpu() { # the whole machine's CPU ticks so far, all cores: "busy idle" (/proc/stat; iowait counts as idle)
-  awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6; exit }' /proc/stat
-}
-sched_threads() { # the given process ids: one line per live thread of each and of its live descendants,
-  # "tid name on-CPU-ns run-queue-ns voluntary involuntary": the time it ran, the time it was runnable but waited for a
-  # CPU (/proc/<pid>/task/<tid>/schedstat), its voluntary context switches (it ran out of work and slept: each one a
-  # wake-up later) and its involuntary ones (preempted); the name with its digits cut (a pool's threads group together)
-  python3 - "$@" <<'PY'
-import os, re, sys
 children = {}
 for entry in os.listdir("/proc"):
     if entry.isdigit():
@@ -287,7 +245,48 @@ for entry in os.listdir("/proc"):
 todo = [int(p) for p in sys.argv[1:]]
 while todo:
     pid = todo.pop()
-    todo.extend(children.get(pid, []))
+    if os.path.isdir(f"/proc/{pid}"):
+        print(pid)
+        todo.extend(children.get(pid, []))
+PY
+}
+cpu_seconds() { # the given process ids: CPU seconds (user + system) used so far by each and all its descendants,
+  # those still running and those already reaped (a forked sshd session ends with its connection); then, of those,
+  # the seconds of the JIT compiler threads still running (C1/C2 CompilerThread: a JVM's warm-up, not its data path)
+  # shellcheck disable=SC2046 # one argument per process id
+  python3 - $(process_tree "$@") <<'PY'
+import os, sys
+tick = os.sysconf("SC_CLK_TCK")
+total, jit = 0, 0
+for pid in sys.argv[1:]:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            # after the name: state ppid ...; utime stime cutime cstime are fields 14-17 of the whole line
+            total += sum(int(x) for x in f.read().rsplit(")", 1)[1].split()[11:15])
+    except OSError:
+        continue
+    for task in os.listdir(f"/proc/{pid}/task") if os.path.isdir(f"/proc/{pid}/task") else []:
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                name, rest = f.read().split("(", 1)[1].rsplit(")", 1)
+        except OSError:
+            continue
+        if name.startswith(("C1 CompilerThre", "C2 CompilerThre")):
+            jit += sum(int(x) for x in rest.split()[11:13])
+print(f"{total / tick:.2f} {jit / tick:.2f}")
+PY
+}
+machine_cpu() { # the whole machine's CPU ticks so far, all cores: "busy idle" (/proc/stat; iowait counts as idle)
+  awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6; exit }' /proc/stat
+}
+sched_threads() { # the given process ids: one line per live thread of each and of its live descendants,
+  # "tid name on-CPU-ns run-queue-ns voluntary involuntary": the time it ran, the time it was runnable but waited for a
+  # CPU (/proc/<pid>/task/<tid>/schedstat), its voluntary context switches (it ran out of work and slept: each one a
+  # wake-up later) and its involuntary ones (preempted); the name with its digits cut (a pool's threads group together)
+  # shellcheck disable=SC2046 # one argument per process id
+  python3 - $(process_tree "$@") <<'PY'
+import os, re, sys
+for pid in sys.argv[1:]:
     task_dir = f"/proc/{pid}/task"
     for task in os.listdir(task_dir) if os.path.isdir(task_dir) else []:
         try:
