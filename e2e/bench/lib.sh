@@ -306,9 +306,9 @@ for pid in sys.argv[1:]:
               switches.get("nonvoluntary_ctxt_switches", 0))
 PY
 }
-sched_waits() { # the given process ids, over all their threads (sched_threads): "run-queue-ms voluntary involuntary"
-  sched_threads "$@" | awk '{ wait += $4; voluntary += $5; involuntary += $6 }
-    END { printf "%.1f %d %d\n", wait / 1e6, voluntary, involuntary }'
+sched_waits() { # $1 = a sched_threads snapshot, over all its threads: "run-queue-ms voluntary involuntary"
+  awk '{ wait += $4; voluntary += $5; involuntary += $6 }
+    END { printf "%.1f %d %d\n", wait / 1e6, voluntary, involuntary }' "$1"
 }
 gateway_cpu() { # prints the gateway's CPU ticks so far by thread group: relay recorder spool gc jit other
   # (threads that ended are not counted: the groups are the long-lived pools and workers)

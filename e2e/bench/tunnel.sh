@@ -157,7 +157,7 @@ measure() { # $1 = kind, $2 = path, $3 = MiB: one transfer, appended to throughp
   # and the whole machine's CPU ticks "busy idle" before and after
   local procs=("${GATEWAY_PROCS[@]}") before first rate after waits machine
   [ "$2" = openssh ] && procs=("${OPENSSH_PROCS[@]}")
-  before="$(cpu_seconds "${procs[@]}")"; first="$(cpu_seconds "${procs[0]}")"; waits="$(sched_waits "${procs[@]}")"
+  before="$(cpu_seconds "${procs[@]}")"; first="$(cpu_seconds "${procs[0]}")"
   sched_threads "${procs[@]}" > "$WORK/threads-before.txt"
   machine="$(machine_cpu)"
   rate="$(transfer "$1" "$2" "$3")"
@@ -165,8 +165,8 @@ measure() { # $1 = kind, $2 = path, $3 = MiB: one transfer, appended to throughp
   sched_threads "${procs[@]}" > "$WORK/threads-after.txt"
   thread_deltas "$1 $2 $3" "$WORK/threads-before.txt" "$WORK/threads-after.txt" >> "$WORK/threads.txt"
   after="$(cpu_seconds "${procs[@]}")"
-  echo "$1 $2 $3 $rate $before $after $first $(cpu_seconds "${procs[0]}") $waits $(sched_waits "${procs[@]}") $machine" \
-    >> "$WORK/throughput.txt"
+  waits="$(sched_waits "$WORK/threads-before.txt") $(sched_waits "$WORK/threads-after.txt")"
+  echo "$1 $2 $3 $rate $before $after $first $(cpu_seconds "${procs[0]}") $waits $machine" >> "$WORK/throughput.txt"
 }
 thread_deltas() { # $1 = "kind path MiB", $2, $3 = sched_threads before and after: per thread, what the transfer added
   awk -v tag="$1" 'NR == FNR { seen[$1] = $3 " " $4 " " $5 " " $6; next }
